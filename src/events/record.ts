@@ -1,0 +1,39 @@
+/**
+ * What a source task hands to the runtime: records grouped into units that are
+ * never split across Kafka transactions, each unit carrying the source offset
+ * that is true once the unit is durable. Offsets use Connect's model: a source
+ * partition map and an offset map (plain JSON), stored in the offsets topic.
+ */
+import type { ConnectSchema } from './schema.ts';
+
+export type JsonMap = { readonly [k: string]: string | number | boolean | null };
+
+export interface SourceRecord {
+  readonly topic: string;
+  /** Kafka partition; undefined = the default (murmur2 of the serialized key). */
+  readonly kafkaPartition?: number;
+  readonly keySchema: ConnectSchema | null;
+  readonly key: unknown;
+  readonly valueSchema: ConnectSchema | null;
+  /** null = tombstone */
+  readonly value: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Kafka record timestamp (ms); undefined = producer time. */
+  readonly timestamp?: number;
+}
+
+/**
+ * A group of records plus the offset that becomes true when all of them are
+ * committed. An empty `records` list is a pure position advance (end of a source
+ * transaction, idle keepalive, heartbeat without a topic).
+ */
+export interface SourceUnit {
+  readonly records: readonly SourceRecord[];
+  readonly partition: JsonMap;
+  readonly offset: JsonMap;
+  /**
+   * When set, the runtime must close the current Kafka transaction right after
+   * this unit (e.g. end of snapshot, schema boundary).
+   */
+  readonly commitAfter?: boolean;
+}
