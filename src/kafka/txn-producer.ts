@@ -1,0 +1,171 @@
+/**
+ * One transactional producer per connector task, behind a small interface.
+ * Why the rebuild-on-error: kafkajs (unmaintained since 2023) can leave its
+ * transaction state machine wedged after a broker loss or a failed EndTxn. The
+ * only state we trust is the broker's, so on any transactional error we throw
+ * the kafkajs producer away, build a new one with the same transactional.id
+ * (whose InitProducerId aborts whatever the old one left open), and the caller
+ * resumes from the committed offset (DESIGN.md invariants 1 and 3).
+ */
+import { Kafka, CompressionTypes, type Producer, type Transaction, type Message } from 'kafkajs';
+import { SinkError } from '../errors/cdc-error.ts';
+import type { Logger } from '../log/logger.ts';
+
+export interface OutRecord {
+  readonly topic: string;
+  readonly partition?: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly timestamp?: number;
+}
+
+export interface OpenTransaction {
+  /** Sends records inside the transaction (they stay invisible to read_committed until commit). */
+  send(records: readonly OutRecord[]): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export interface TxnProducer {
+  readonly transactionalId: string;
+  /** Connects and fences every earlier producer with the same transactional.id. */
+  start(): Promise<void>;
+  begin(): Promise<OpenTransaction>;
+  /** Drops the current kafkajs producer and builds a fresh one (fencing again). */
+  reset(reason: unknown): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface KafkaTxnProducerDeps {
+  readonly kafka: Kafka;
+  readonly transactionalId: string;
+  readonly transactionTimeoutMs: number;
+  readonly log: Logger;
+  readonly compression?: 'none' | 'gzip';
+}
+
+export class KafkaTxnProducer implements TxnProducer {
+  readonly transactionalId: string;
+  private producer: Producer | null = null;
+  private stopped = false;
+
+  constructor(private readonly deps: KafkaTxnProducerDeps) {
+    this.transactionalId = deps.transactionalId;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.build();
+  }
+
+  private async build(): Promise<void> {
+    const producer = this.deps.kafka.producer({
+      transactionalId: this.deps.transactionalId,
+      transactionTimeout: this.deps.transactionTimeoutMs,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    try {
+      await producer.connect();
+      // kafkajs runs InitProducerId lazily on the first transaction(); open and
+      // abort an empty one now so the fence happens before offsets are read.
+      const t = await producer.transaction();
+      await t.abort();
+    } catch (err) {
+      await producer.disconnect().catch(() => undefined);
+      throw wrap(err, `initialising transactional producer ${this.deps.transactionalId}`);
+    }
+    this.producer = producer;
+    this.deps.log.info({ transactionalId: this.deps.transactionalId }, 'transactional producer ready; earlier instances fenced');
+  }
+
+  async begin(): Promise<OpenTransaction> {
+    if (this.stopped) throw new SinkError({ code: 'CDC_KAFKA_STOPPED', what: 'producer is stopped', retriable: false });
+    if (!this.producer) await this.build();
+    const producer = this.producer!;
+    let txn: Transaction;
+    try {
+      txn = await producer.transaction();
+    } catch (err) {
+      throw wrap(err, 'beginning a Kafka transaction');
+    }
+    const compression = this.deps.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+    return {
+      send: async (records) => {
+        if (records.length === 0) return;
+        const byTopic = new Map<string, Message[]>();
+        for (const r of records) {
+          let list = byTopic.get(r.topic);
+          if (!list) byTopic.set(r.topic, (list = []));
+          list.push({
+            key: r.key,
+            value: r.value,
+            ...(r.partition !== undefined ? { partition: r.partition } : {}),
+            ...(r.headers ? { headers: { ...r.headers } } : {}),
+            ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
+          });
+        }
+        try {
+          await txn.sendBatch({
+            acks: -1,
+            compression,
+            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+          });
+        } catch (err) {
+          throw wrap(err, 'sending records inside a Kafka transaction');
+        }
+      },
+      commit: async () => {
+        try {
+          await txn.commit();
+        } catch (err) {
+          throw wrap(err, 'committing a Kafka transaction');
+        }
+      },
+      abort: async () => {
+        try {
+          await txn.abort();
+        } catch (err) {
+          throw wrap(err, 'aborting a Kafka transaction');
+        }
+      },
+    };
+  }
+
+  async reset(reason: unknown): Promise<void> {
+    this.deps.log.warn({ err: describe(reason), transactionalId: this.deps.transactionalId }, 'discarding transactional producer after an error; a new one will fence it');
+    const old = this.producer;
+    this.producer = null;
+    if (old) await old.disconnect().catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const p = this.producer;
+    this.producer = null;
+    if (p) await p.disconnect().catch(() => undefined);
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function wrap(err: unknown, doing: string): SinkError {
+  if (err instanceof SinkError) return err;
+  const msg = describe(err);
+  const fenced = /fenced|INVALID_PRODUCER_EPOCH|PRODUCER_FENCED/i.test(msg);
+  return new SinkError({
+    code: fenced ? 'CDC_KAFKA_FENCED' : 'CDC_KAFKA_TXN',
+    what: fenced
+      ? `another instance with the same transactional.id took over while ${doing}: ${msg}`
+      : `Kafka failed while ${doing}: ${msg}`,
+    fix: fenced
+      ? 'this is expected when a newer worker runs the same connector task; this instance stops writing'
+      : 'check that the brokers are reachable and transactions are enabled (transaction.state.log.* settings); the task retries from its committed offset',
+    retriable: !fenced,
+    cause: err,
+  });
+}
