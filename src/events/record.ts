@@ -36,4 +36,11 @@ export interface SourceUnit {
    * this unit (e.g. end of snapshot, schema boundary).
    */
   readonly commitAfter?: boolean;
+  /**
+   * The current Kafka transaction must NOT be committed after this unit (a
+   * snapshot is one transaction: a crash mid-snapshot leaves nothing visible).
+   */
+  readonly holdTransaction?: boolean;
+  /** Set on the unit that completes a source transaction: its commit time (ms), for latency. */
+  readonly sourceCommitTimeMs?: number;
 }

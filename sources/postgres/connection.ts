@@ -1,0 +1,193 @@
+/**
+ * Connections to the source database: a plain SQL session (catalog, snapshot,
+ * checks) and the replication-protocol session that creates the slot with an
+ * exported snapshot. pg-logical-replication does neither, so we issue the
+ * walsender commands ourselves (shared/reference/postgres-replication.md §1).
+ * Every session uses the same output settings, so a value's text form is the
+ * same whether it comes from a snapshot SELECT or from pgoutput.
+ */
+import pg from 'pg';
+import { SourceError } from '../../src/errors/cdc-error.ts';
+import type { Lsn } from './lsn.ts';
+import { parseLsn } from './lsn.ts';
+
+export interface PgConnectionSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password?: string;
+  readonly database: string;
+  readonly sslmode: 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+  readonly connectTimeoutMs: number;
+  readonly applicationName: string;
+}
+
+/** Session settings that fix the text form of values (UTC, ISO dates, hex bytea, round-trip floats). */
+export const SESSION_OPTIONS = '-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=postgres -c extra_float_digits=3 -c bytea_output=hex';
+
+const rawText = {
+  // Every value stays in PostgreSQL's text form; sources/postgres/types.ts converts it.
+  getTypeParser: (_oid: number, format?: string) => (format === 'binary' ? (v: Buffer) => v : (v: string) => v),
+};
+
+export function clientConfig(s: PgConnectionSettings, extra: Partial<pg.ClientConfig> = {}): pg.ClientConfig {
+  return {
+    host: s.host,
+    port: s.port,
+    user: s.user,
+    ...(s.password !== undefined ? { password: s.password } : {}),
+    database: s.database,
+    connectionTimeoutMillis: s.connectTimeoutMs,
+    application_name: s.applicationName,
+    options: SESSION_OPTIONS,
+    ssl: s.sslmode === 'disable' || s.sslmode === 'prefer' ? false : { rejectUnauthorized: s.sslmode !== 'require' },
+    types: rawText as never,
+    ...extra,
+  };
+}
+
+export function where(s: PgConnectionSettings): string {
+  return `PostgreSQL at ${s.host}:${s.port}, database ${s.database}`;
+}
+
+/** Opens a SQL session, translating connection failures into one actionable error. */
+export async function openSql(s: PgConnectionSettings, extra: Partial<pg.ClientConfig> = {}): Promise<pg.Client> {
+  const client = new pg.Client(clientConfig(s, extra));
+  client.on('error', () => undefined); // surfaced through the next query instead
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw connectionError(s, err);
+  }
+  return client;
+}
+
+export function connectionError(s: PgConnectionSettings, err: unknown): SourceError {
+  const e = err as { code?: string; message?: string };
+  const msg = e?.message ?? String(err);
+  if (e?.code === '28P01' || e?.code === '28000') {
+    return new SourceError({
+      code: 'CDC_PG_AUTH', what: `${where(s)} refused user "${s.user}": ${msg}`,
+      where: 'properties database.user / database.password',
+      fix: 'check the user and password (and pg_hba.conf: logical replication connections match by database name, not the "replication" keyword)',
+    });
+  }
+  if (e?.code === '3D000') {
+    return new SourceError({ code: 'CDC_PG_NO_DATABASE', what: `${where(s)}: ${msg}`, where: 'property database.dbname', fix: 'name an existing database' });
+  }
+  return new SourceError({
+    code: 'CDC_PG_UNREACHABLE',
+    what: `cannot connect to ${where(s)}: ${msg}`,
+    where: 'properties database.hostname / database.port',
+    fix: 'check that PostgreSQL is running and reachable from this host (firewall, listen_addresses, port)',
+    retriable: true,
+    cause: err,
+  });
+}
+
+export interface CreatedSlot {
+  readonly slotName: string;
+  readonly consistentPoint: Lsn;
+  readonly snapshotName: string | null;
+}
+
+/**
+ * A replication session that created a slot and exported its snapshot. It must
+ * stay open and idle until every snapshot reader ran SET TRANSACTION SNAPSHOT:
+ * its next command, or closing it, ends the exported snapshot.
+ */
+export class SlotCreator {
+  private constructor(private readonly client: pg.Client, readonly slot: CreatedSlot) {}
+
+  static async create(s: PgConnectionSettings, slotName: string, exportSnapshot: boolean): Promise<SlotCreator> {
+    const client = new pg.Client(clientConfig(s, { replication: 'database' } as Partial<pg.ClientConfig>));
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw connectionError(s, err);
+    }
+    try {
+      const snap = exportSnapshot ? "(SNAPSHOT 'export')" : "(SNAPSHOT 'nothing')";
+      const res = await client.query(`CREATE_REPLICATION_SLOT ${quoteIdent(slotName)} LOGICAL pgoutput ${snap}`);
+      const row = res.rows[0] as { slot_name: string; consistent_point: string; snapshot_name: string | null };
+      return new SlotCreator(client, { slotName: row.slot_name, consistentPoint: parseLsn(row.consistent_point), snapshotName: row.snapshot_name });
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw slotError(s, slotName, err);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+}
+
+export function slotError(s: PgConnectionSettings, slotName: string, err: unknown): SourceError {
+  const e = err as { code?: string; message?: string };
+  const msg = e?.message ?? String(err);
+  if (e?.code === '42501') {
+    return new SourceError({
+      code: 'CDC_PG_NO_REPLICATION_PRIVILEGE',
+      what: `user "${s.user}" may not use replication slots on ${where(s)}: ${msg}`,
+      where: 'property database.user',
+      fix: `ALTER ROLE ${quoteIdent(s.user)} WITH REPLICATION; (or run "cdc migrate", which creates a least-privilege replication role)`,
+    });
+  }
+  if (e?.code === '55000' && /wal_level/.test(msg)) {
+    return new SourceError({
+      code: 'CDC_PG_WAL_LEVEL', what: `${where(s)}: ${msg}`, where: 'property database.hostname',
+      fix: 'run ALTER SYSTEM SET wal_level = logical, restart PostgreSQL, then restart the connector',
+    });
+  }
+  if (e?.code === '55006') {
+    return new SourceError({
+      code: 'CDC_PG_SLOT_IN_USE', what: `replication slot "${slotName}" is in use by another connection: ${msg}`,
+      where: 'property slot.name', fix: 'stop the other consumer of this slot, or give this connector its own slot.name',
+      retriable: true,
+    });
+  }
+  if (e?.code === '53400') {
+    return new SourceError({
+      code: 'CDC_PG_SLOTS_EXHAUSTED', what: `${where(s)} has no free replication slot: ${msg}`,
+      where: 'property slot.name', fix: 'drop unused slots (SELECT pg_drop_replication_slot(name)) or raise max_replication_slots and restart PostgreSQL',
+    });
+  }
+  return new SourceError({ code: 'CDC_PG_SLOT', what: `replication slot "${slotName}" on ${where(s)}: ${msg}`, where: 'property slot.name', retriable: true, cause: err });
+}
+
+export interface SlotState {
+  readonly exists: boolean;
+  readonly active: boolean;
+  readonly plugin: string | null;
+  readonly database: string | null;
+  readonly confirmedFlush: Lsn;
+  readonly restartLsn: Lsn;
+  readonly walStatus: string | null;
+}
+
+export async function slotState(sql: pg.Client, slotName: string): Promise<SlotState> {
+  const r = await sql.query(
+    `SELECT active, plugin, database, confirmed_flush_lsn::text AS cf, restart_lsn::text AS rl, wal_status
+       FROM pg_replication_slots WHERE slot_name = $1`, [slotName]);
+  const row = r.rows[0] as { active: string; plugin: string; database: string; cf: string | null; rl: string | null; wal_status: string | null } | undefined;
+  if (!row) return { exists: false, active: false, plugin: null, database: null, confirmedFlush: 0n, restartLsn: 0n, walStatus: null };
+  return {
+    exists: true, active: row.active === 't' || (row.active as unknown) === true, plugin: row.plugin, database: row.database,
+    confirmedFlush: parseLsn(row.cf), restartLsn: parseLsn(row.rl), walStatus: row.wal_status,
+  };
+}
+
+export async function dropSlot(sql: pg.Client, slotName: string): Promise<void> {
+  await sql.query('SELECT pg_drop_replication_slot($1)', [slotName]);
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}

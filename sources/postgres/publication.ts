@@ -1,0 +1,74 @@
+/**
+ * Makes the publication match publication.autocreate.mode (Debezium's modes).
+ * Runs before the slot is created: decoding reads publications through the
+ * historic catalog, so a slot older than its publication fails on old WAL.
+ */
+import type pg from 'pg';
+import { SourceError } from '../../src/errors/cdc-error.ts';
+import { quoteIdent } from './connection.ts';
+
+export type AutocreateMode = 'all_tables' | 'disabled' | 'filtered' | 'no_tables';
+
+export interface PublicationPlan {
+  readonly name: string;
+  readonly mode: AutocreateMode;
+  /** tables to publish in filtered mode: [schema, table] */
+  readonly tables: readonly (readonly [string, string])[];
+}
+
+export async function ensurePublication(sql: pg.Client, plan: PublicationPlan, where: string): Promise<'exists' | 'created' | 'updated'> {
+  const r = await sql.query('SELECT puballtables FROM pg_publication WHERE pubname = $1', [plan.name]);
+  const exists = r.rows.length > 0;
+  try {
+    if (!exists) {
+      switch (plan.mode) {
+        case 'disabled':
+          throw new SourceError({
+            code: 'CDC_PG_NO_PUBLICATION',
+            what: `publication "${plan.name}" does not exist and publication.autocreate.mode=disabled`,
+            where: `${where}, property publication.name`,
+            fix: `CREATE PUBLICATION ${quoteIdent(plan.name)} FOR TABLE ...; (or run "cdc migrate"), or set publication.autocreate.mode=filtered`,
+          });
+        case 'all_tables':
+          await sql.query(`CREATE PUBLICATION ${quoteIdent(plan.name)} FOR ALL TABLES`);
+          return 'created';
+        case 'no_tables':
+          await sql.query(`CREATE PUBLICATION ${quoteIdent(plan.name)}`);
+          return 'created';
+        case 'filtered':
+          await sql.query(`CREATE PUBLICATION ${quoteIdent(plan.name)}${tableClause(plan.tables)}`);
+          return 'created';
+      }
+    }
+    if (plan.mode === 'filtered' && !(r.rows[0] as { puballtables: string | boolean }).puballtables) {
+      const cur = await sql.query(`SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1`, [plan.name]);
+      const have = new Set(cur.rows.map((x: { schemaname: string; tablename: string }) => `${x.schemaname}.${x.tablename}`));
+      const want = new Set(plan.tables.map(([s, t]) => `${s}.${t}`));
+      const same = have.size === want.size && [...want].every((t) => have.has(t));
+      if (!same && plan.tables.length > 0) {
+        await sql.query(`ALTER PUBLICATION ${quoteIdent(plan.name)} SET TABLE ${plan.tables.map(([s, t]) => `${quoteIdent(s)}.${quoteIdent(t)}`).join(', ')}`);
+        return 'updated';
+      }
+    }
+    return 'exists';
+  } catch (err) {
+    if (err instanceof SourceError) throw err;
+    const e = err as { code?: string; message?: string };
+    if (e.code === '42501') {
+      throw new SourceError({
+        code: 'CDC_PG_PUBLICATION_PRIVILEGE',
+        what: `not allowed to create or change publication "${plan.name}": ${e.message}`,
+        where: `${where}, property publication.autocreate.mode`,
+        fix: plan.mode === 'all_tables'
+          ? 'FOR ALL TABLES needs a superuser: create the publication once as a superuser ("cdc migrate"), or use publication.autocreate.mode=filtered with a user that owns the tables'
+          : 'create the publication as the table owner ("cdc migrate"), then set publication.autocreate.mode=disabled',
+      });
+    }
+    throw err;
+  }
+}
+
+function tableClause(tables: readonly (readonly [string, string])[]): string {
+  if (tables.length === 0) return '';
+  return ` FOR TABLE ${tables.map(([s, t]) => `${quoteIdent(s)}.${quoteIdent(t)}`).join(', ')}`;
+}

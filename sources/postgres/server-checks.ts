@@ -1,0 +1,46 @@
+/**
+ * What the server must offer before capture can start, each missing piece
+ * reported with the statement that fixes it. Used by task start (first failure
+ * stops) and by `cdc validate` (every failure listed).
+ */
+import type pg from 'pg';
+import { SourceError } from '../../src/errors/cdc-error.ts';
+import { quoteIdent, where as describeServer } from './connection.ts';
+import type { PgTaskConfig } from './task-config.ts';
+
+export async function serverProblems(sql: pg.Client, cfg: PgTaskConfig, where: string): Promise<SourceError[]> {
+  const out: SourceError[] = [];
+  const server = describeServer(cfg.connection);
+  const r = await sql.query(`SELECT current_setting('wal_level') AS wal_level,
+      current_setting('server_version_num')::int AS version,
+      r.rolreplication::text AS repl, r.rolsuper::text AS super,
+      current_setting('max_replication_slots')::int AS max_slots,
+      (SELECT count(*) FROM pg_replication_slots)::int AS used_slots
+    FROM pg_roles r WHERE r.rolname = current_user`);
+  const row = r.rows[0] as { wal_level: string; version: string | number; repl: string; super: string; max_slots: string | number; used_slots: string | number };
+  if (row.wal_level !== 'logical') {
+    out.push(new SourceError({
+      code: 'CDC_PG_WAL_LEVEL',
+      what: `${server} has wal_level=${row.wal_level}; logical decoding needs wal_level=logical`,
+      where: `${where}, property database.hostname`,
+      fix: 'run ALTER SYSTEM SET wal_level = logical, restart PostgreSQL, then restart the connector',
+    }));
+  }
+  if (Number(row.version) < 100000) {
+    out.push(new SourceError({ code: 'CDC_PG_VERSION', what: `${server} runs PostgreSQL ${row.version}; pgoutput needs 10 or newer`, where: `${where}, property database.hostname`, fix: 'upgrade PostgreSQL' }));
+  }
+  if (row.repl !== 'true' && row.super !== 'true') {
+    out.push(new SourceError({
+      code: 'CDC_PG_NO_REPLICATION_PRIVILEGE',
+      what: `user "${cfg.connection.user}" lacks the REPLICATION attribute on ${server}`,
+      where: `${where}, property database.user`,
+      fix: `ALTER ROLE ${quoteIdent(cfg.connection.user)} WITH REPLICATION; or use the role "cdc migrate" creates`,
+    }));
+  }
+  return out;
+}
+
+export async function checkServer(sql: pg.Client, cfg: PgTaskConfig, where: string): Promise<void> {
+  const problems = await serverProblems(sql, cfg, where);
+  if (problems.length > 0) throw problems[0];
+}

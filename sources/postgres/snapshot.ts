@@ -1,0 +1,103 @@
+/**
+ * Reads the captured tables inside the snapshot the slot exported, so the
+ * snapshot and the stream meet exactly at the slot's consistent point: every
+ * transaction committed before it is in the rows read here, every later one
+ * arrives through the slot. Rows come through a server-side cursor in chunks of
+ * snapshot.fetch.size, so memory stays bounded whatever the table size.
+ */
+import type pg from 'pg';
+import type { Logger } from '../../src/log/logger.ts';
+import { quoteIdent, quoteLiteral } from './connection.ts';
+import type { TableModel, TextRow } from './table-model.ts';
+import type { SnapshotMarker } from './source-info.ts';
+
+export interface SnapshotRow {
+  readonly table: TableModel;
+  readonly row: TextRow;
+  readonly marker: SnapshotMarker;
+}
+
+export interface SnapshotProgress {
+  onTableStart(table: TableModel, estimatedRows: number): void;
+  onRows(table: TableModel, rowsSoFar: number, estimatedRows: number): void;
+  onTableDone(table: TableModel, rows: number, ms: number): void;
+}
+
+/** Debezium's marker rule: first/last of the whole snapshot win over per-table markers. */
+export function snapshotMarker(firstTable: boolean, lastTable: boolean, firstRow: boolean, lastRow: boolean): SnapshotMarker {
+  if (firstTable && firstRow) return 'first';
+  if (lastTable && lastRow) return 'last';
+  if (firstRow) return 'first_in_data_collection';
+  if (lastRow) return 'last_in_data_collection';
+  return 'true';
+}
+
+export interface SnapshotReaderDeps {
+  readonly sql: pg.Client;
+  /** null = read the current state (no exported snapshot: no_data / never modes do not read rows) */
+  readonly snapshotName: string | null;
+  readonly tables: readonly TableModel[];
+  readonly fetchSize: number;
+  readonly log: Logger;
+  readonly progress?: SnapshotProgress;
+  /** SELECT override per table id (snapshot.select.statement.overrides) */
+  readonly selectOverride?: (tableId: string) => string | undefined;
+}
+
+/** Opens the snapshot transaction. Must run before the slot creator's session does anything else. */
+export async function beginSnapshot(sql: pg.Client, snapshotName: string | null): Promise<void> {
+  await sql.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  if (snapshotName) await sql.query(`SET TRANSACTION SNAPSHOT ${quoteLiteral(snapshotName)}`);
+}
+
+/** Yields every row of every table, with its snapshot marker, one chunk in memory at a time. */
+export async function* readSnapshot(deps: SnapshotReaderDeps): AsyncGenerator<SnapshotRow> {
+  const { sql, tables, fetchSize } = deps;
+  const nonEmpty: TableModel[] = [];
+  const estimates = new Map<string, number>();
+  for (const t of tables) {
+    const est = await sql.query('SELECT GREATEST(reltuples, 0)::bigint::text AS n FROM pg_class WHERE oid = $1', [t.oid]);
+    estimates.set(t.id, Number((est.rows[0] as { n: string } | undefined)?.n ?? 0));
+    const any = await sql.query(`SELECT 1 FROM ${quoteIdent(t.schemaName)}.${quoteIdent(t.tableName)} LIMIT 1`);
+    if (any.rows.length > 0) nonEmpty.push(t);
+  }
+  for (let ti = 0; ti < nonEmpty.length; ti++) {
+    const t = nonEmpty[ti]!;
+    const estimated = estimates.get(t.id) ?? 0;
+    const started = Date.now();
+    deps.progress?.onTableStart(t, estimated);
+    const cols = t.columns.map((c) => quoteIdent(c.name)).join(', ');
+    const select = deps.selectOverride?.(t.id) ?? `SELECT ${cols || '*'} FROM ${quoteIdent(t.schemaName)}.${quoteIdent(t.tableName)}`;
+    const cursor = quoteIdent(`cdc_snapshot_${ti}`);
+    await sql.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${select}`);
+    let pending: TextRow | null = null;
+    let count = 0;
+    let first = true;
+    let lastLog = Date.now();
+    for (;;) {
+      const r = await sql.query(`FETCH FORWARD ${fetchSize} FROM ${cursor}`);
+      const rows = r.rows as TextRow[];
+      const done = rows.length < fetchSize;
+      for (const row of rows) {
+        // One row of look-ahead: a row's marker depends on whether another follows.
+        if (pending) {
+          yield { table: t, row: pending, marker: snapshotMarker(ti === 0, ti === nonEmpty.length - 1, first, false) };
+          first = false;
+          count++;
+        }
+        pending = row;
+      }
+      if (Date.now() - lastLog >= 5000) {
+        deps.progress?.onRows(t, count, estimated);
+        lastLog = Date.now();
+      }
+      if (done) break;
+    }
+    if (pending) {
+      yield { table: t, row: pending, marker: snapshotMarker(ti === 0, ti === nonEmpty.length - 1, first, true) };
+      count++;
+    }
+    await sql.query(`CLOSE ${cursor}`);
+    deps.progress?.onTableDone(t, count, Date.now() - started);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Turns a table's catalog description into what events need: topic, key and
+ * value schemas (Debezium names <topic>.Key / <topic>.Value / <topic>.Envelope)
+ * and one text->value converter per captured column. Built once per table and
+ * rebuilt when pgoutput sends a new Relation message (a DDL happened).
+ */
+import { S, type ConnectField, type ConnectSchema } from '../../src/events/schema.ts';
+import { envelopeSchema, sanitizeTopicName } from '../../src/events/envelope.ts';
+import type { PgTable } from './catalog.ts';
+import { mapColumn, type TypeOptions } from './types.ts';
+import { PG_SOURCE_SCHEMA } from './source-info.ts';
+
+export interface ColumnModel {
+  readonly name: string;
+  readonly schema: ConnectSchema;
+  readonly isKey: boolean;
+  readonly convert: (text: string | null | undefined) => unknown;
+}
+
+export interface TableModel {
+  readonly schemaName: string;
+  readonly tableName: string;
+  /** "schema.table", as used by include lists and transaction metadata */
+  readonly id: string;
+  readonly oid: number;
+  readonly topic: string;
+  readonly keySchema: ConnectSchema | null;
+  readonly rowSchema: ConnectSchema;
+  readonly envelope: ConnectSchema;
+  readonly columns: readonly ColumnModel[];
+  readonly keyColumns: readonly string[];
+  readonly replicaIdentity: PgTable['replicaIdentity'];
+  /** Columns left out because their type has no mapping (logged once by the caller). */
+  readonly skippedColumns: readonly string[];
+}
+
+export interface TableModelOptions {
+  readonly topicPrefix: string;
+  readonly types: TypeOptions;
+  /** true = column captured; receives "schema.table.column" */
+  readonly columnFilter: (fqColumn: string) => boolean;
+  /** message.key.columns override for this table, if any */
+  readonly keyColumnsOverride?: (tableId: string) => readonly string[] | undefined;
+}
+
+export function buildTableModel(table: PgTable, opts: TableModelOptions): TableModel {
+  const id = `${table.schema}.${table.name}`;
+  const topic = sanitizeTopicName(`${opts.topicPrefix}.${table.schema}.${table.name}`);
+  const keyNames = opts.keyColumnsOverride?.(id) ?? table.keyColumns;
+  const columns: ColumnModel[] = [];
+  const skipped: string[] = [];
+  for (const col of table.columns) {
+    if (!opts.columnFilter(`${id}.${col.name}`) && !keyNames.includes(col.name)) continue;
+    const mapped = mapColumn(col, opts.types);
+    if (!mapped) { skipped.push(col.name); continue; }
+    columns.push({ name: col.name, schema: mapped.schema, isKey: keyNames.includes(col.name), convert: mapped.convert });
+  }
+  const rowFields: ConnectField[] = columns.map((c) => S.field(c.name, c.schema));
+  const rowSchema = S.optional(S.struct(`${topic}.Value`, rowFields));
+  const keyCols = keyNames.map((k) => columns.find((c) => c.name === k)).filter((c): c is ColumnModel => c !== undefined);
+  const keySchema = keyCols.length === 0 ? null
+    : S.struct(`${topic}.Key`, keyCols.map((c) => S.field(c.name, S.required(c.schema))));
+  return {
+    schemaName: table.schema,
+    tableName: table.name,
+    id,
+    oid: table.oid,
+    topic,
+    keySchema,
+    rowSchema,
+    envelope: envelopeSchema(topic, rowSchema, PG_SOURCE_SCHEMA),
+    columns,
+    keyColumns: keyCols.map((c) => c.name),
+    replicaIdentity: table.replicaIdentity,
+    skippedColumns: skipped,
+  };
+}
+
+export type TextRow = Readonly<Record<string, string | null | undefined>>;
+
+/** A full row image from text values (snapshot rows, inserts, updates, FULL old rows). */
+export function rowValue(model: TableModel, row: TextRow): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  // A present-but-undefined value is pgoutput's "unchanged TOAST": the converter emits the placeholder.
+  for (const c of model.columns) out[c.name] = c.convert(c.name in row ? row[c.name] : null);
+  return out;
+}
+
+/**
+ * A row image where only key columns are known (DELETE / key-changing UPDATE under
+ * REPLICA IDENTITY DEFAULT): Debezium fills the others with null when optional,
+ * else the column default or the type's zero value.
+ */
+export function keyOnlyRowValue(model: TableModel, key: TextRow): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of model.columns) {
+    if (c.name in key && key[c.name] !== undefined) out[c.name] = c.convert(key[c.name]);
+    else out[c.name] = c.schema.optional ? null : (c.schema.defaultValue !== undefined ? c.schema.defaultValue : zeroValue(c.schema));
+  }
+  return out;
+}
+
+export function keyValue(model: TableModel, row: Record<string, unknown>): Record<string, unknown> | null {
+  if (!model.keySchema) return null;
+  const out: Record<string, unknown> = {};
+  for (const k of model.keyColumns) out[k] = row[k];
+  return out;
+}
+
+export function zeroValue(s: ConnectSchema): unknown {
+  switch (s.type) {
+    case 'int8': case 'int16': case 'int32': case 'float32': case 'float64': return 0;
+    case 'int64': return 0n;
+    case 'boolean': return false;
+    case 'string': return '';
+    case 'bytes': return Buffer.alloc(0);
+    case 'array': return [];
+    case 'map': return {};
+    case 'struct': {
+      const o: Record<string, unknown> = {};
+      for (const f of s.fields ?? []) o[f.name] = f.schema.optional ? null : zeroValue(f.schema);
+      return o;
+    }
+  }
+}

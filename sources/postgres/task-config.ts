@@ -1,0 +1,86 @@
+/**
+ * The typed view of a parsed PostgreSQL connector config: read once, through
+ * the field declarations, so the rest of the plugin never sees property names.
+ */
+import type { ParsedConfig } from '../../src/config/define.ts';
+import type { Op } from '../../src/events/envelope.ts';
+import { F } from './config-spec.ts';
+import type { PgConnectionSettings } from './connection.ts';
+import type { AutocreateMode } from './publication.ts';
+import { buildFilters, parseKeyColumns, type Filters } from './table-filter.ts';
+import type { TypeOptions } from './types.ts';
+
+export interface PgTaskConfig {
+  readonly connection: PgConnectionSettings;
+  readonly topicPrefix: string;
+  readonly topicDelimiter: string;
+  readonly topicTransaction: string;
+  readonly slotName: string;
+  readonly slotDropOnStop: boolean;
+  readonly publicationName: string;
+  readonly publicationAutocreate: AutocreateMode;
+  readonly statusIntervalMs: number;
+  readonly filters: Filters;
+  readonly keyColumns: (tableId: string) => readonly string[] | undefined;
+  readonly skippedOperations: ReadonlySet<Op>;
+  readonly tombstonesOnDelete: boolean;
+  readonly txMetadata: boolean;
+  readonly types: TypeOptions;
+  readonly snapshotMode: 'initial' | 'never' | 'initial_only' | 'no_data' | 'when_needed';
+  readonly snapshotFetchSize: number;
+  readonly maxBatchSize: number;
+  readonly maxQueueSize: number;
+  readonly heartbeatIntervalMs: number;
+  readonly heartbeatQuery: string | undefined;
+  readonly heartbeatPrefix: string;
+}
+
+export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
+  const skipped = c.get(F.skippedOperations).filter((x) => x !== 'none') as Op[];
+  return {
+    connection: {
+      host: c.get(F.hostname),
+      port: c.get(F.port),
+      user: c.get(F.user),
+      password: c.get(F.password)?.reveal(),
+      database: c.get(F.dbname),
+      sslmode: c.get(F.sslmode),
+      connectTimeoutMs: c.get(F.connectTimeout),
+      applicationName: `cdc-${c.get(F.topicPrefix)}`,
+    },
+    topicPrefix: c.get(F.topicPrefix),
+    topicDelimiter: c.get(F.topicDelimiter),
+    topicTransaction: c.get(F.topicTransaction),
+    slotName: c.get(F.slotName),
+    slotDropOnStop: c.get(F.slotDropOnStop),
+    publicationName: c.get(F.publicationName),
+    publicationAutocreate: c.get(F.publicationAutocreate),
+    statusIntervalMs: c.get(F.statusInterval),
+    filters: buildFilters({
+      schemaInclude: c.get(F.schemaInclude), schemaExclude: c.get(F.schemaExclude),
+      tableInclude: c.get(F.tableInclude), tableExclude: c.get(F.tableExclude),
+      columnInclude: c.get(F.columnInclude), columnExclude: c.get(F.columnExclude),
+    }),
+    keyColumns: parseKeyColumns(c.get(F.messageKeyColumns)),
+    skippedOperations: new Set(skipped),
+    tombstonesOnDelete: c.get(F.tombstones),
+    txMetadata: c.get(F.txMetadata),
+    types: {
+      decimalHandlingMode: c.get(F.decimalMode),
+      timePrecisionMode: c.get(F.timePrecision),
+      intervalHandlingMode: c.get(F.intervalMode),
+      binaryHandlingMode: c.get(F.binaryMode),
+      hstoreHandlingMode: c.get(F.hstoreMode),
+      moneyFractionDigits: c.get(F.moneyDigits),
+      unavailableValuePlaceholder: c.get(F.placeholder),
+      includeUnknownDatatypes: c.get(F.includeUnknown),
+    },
+    snapshotMode: c.get(F.snapshotMode),
+    snapshotFetchSize: c.get(F.snapshotFetchSize),
+    maxBatchSize: c.get(F.maxBatchSize),
+    maxQueueSize: c.get(F.maxQueueSize),
+    heartbeatIntervalMs: c.get(F.heartbeatInterval),
+    heartbeatQuery: c.get(F.heartbeatQuery),
+    heartbeatPrefix: c.get(F.heartbeatPrefix),
+  };
+}

@@ -1,0 +1,249 @@
+/**
+ * The PostgreSQL source task: composition root and lifecycle. start() checks
+ * the server, prepares publication and slot, and decides between snapshot and
+ * stream; poll() hands out units; committed() moves the slot.
+ *
+ * Snapshot and exactly-once: the whole initial snapshot is one Kafka
+ * transaction (units carry holdTransaction), committed with the offset that
+ * says "snapshot done at the consistent point". A crash mid-snapshot leaves
+ * nothing visible, and the restart takes a fresh slot + snapshot. The producer's
+ * transaction timeout bounds how long a snapshot may take (docs/postgres.md).
+ */
+import type pg from 'pg';
+import type { SourceRecord, SourceUnit, JsonMap } from '../../src/events/record.ts';
+import type { SourceTask, SourceTaskContext } from '../../src/runtime/source-task.ts';
+import { SourceError } from '../../src/errors/cdc-error.ts';
+import { HEARTBEAT_KEY_SCHEMA, HEARTBEAT_VALUE_SCHEMA, systemClock, type Clock, type Op, sanitizeTopicName } from '../../src/events/envelope.ts';
+import type { Logger } from '../../src/log/logger.ts';
+import { dropSlot, openSql, SlotCreator, slotState, type PgConnectionSettings } from './connection.ts';
+import { ensurePublication } from './publication.ts';
+import { beginSnapshot, readSnapshot, type SnapshotRow } from './snapshot.ts';
+import { ReplicationStream } from './stream.ts';
+import { ChangeDecoder } from './change-decoder.ts';
+import { changeRecords } from './change-events.ts';
+import { decodePosition, encodePosition, pgPartition, type PgPosition } from './offsets.ts';
+import { formatLsn, type Lsn } from './lsn.ts';
+import { TableRegistry } from './table-registry.ts';
+import { readPgTaskConfig, type PgTaskConfig } from './task-config.ts';
+import { checkServer } from './server-checks.ts';
+
+type Phase = 'idle' | 'snapshot' | 'stream' | 'done';
+
+export class PostgresSourceTask implements SourceTask {
+  private phase: Phase = 'idle';
+  private cfg!: PgTaskConfig;
+  private log!: Logger;
+  private ctx!: SourceTaskContext;
+  private readonly clock: Clock = systemClock();
+  private sql: pg.Client | null = null;
+  private snapSql: pg.Client | null = null;
+  private snapshotRows: AsyncGenerator<SnapshotRow> | null = null;
+  private consistentPoint: Lsn = 0n;
+  private stream: ReplicationStream | null = null;
+  private decoder: ChangeDecoder | null = null;
+  private tables: TableRegistry | null = null;
+  private lastIdleUnit = 0;
+  private lastHeartbeat = 0;
+  private snapshotCount = 0;
+
+  async start(ctx: SourceTaskContext): Promise<void> {
+    this.ctx = ctx;
+    this.cfg = readPgTaskConfig(ctx.config);
+    this.log = ctx.log.child({ connector: ctx.connectorName, task: ctx.taskId });
+    const { cfg } = this;
+    const where = `connector "${ctx.connectorName}"`;
+    this.sql = await openSql(cfg.connection);
+    await checkServer(this.sql, cfg, where);
+    const partition = pgPartition(cfg.topicPrefix);
+    const storedMap = ctx.offsets.get(partition);
+    const stored = storedMap ? decodePosition(storedMap, `${where}, stored offset`) : null;
+    this.tables = new TableRegistry({ sql: this.sql, cfg, log: this.log });
+
+    const captured = await this.tables.capturedTables();
+    const pub = await ensurePublication(this.sql, { name: cfg.publicationName, mode: cfg.publicationAutocreate, tables: captured.map((t) => [t.schema, t.name] as const) }, where);
+    if (pub !== 'exists') this.log.info({ publication: cfg.publicationName, action: pub }, 'publication prepared');
+
+    const slot = await slotState(this.sql, cfg.slotName);
+    const needSnapshot = decideSnapshot(cfg.snapshotMode, stored, slot.exists);
+    if (stored && !slot.exists && !needSnapshot) {
+      throw new SourceError({
+        code: 'CDC_PG_SLOT_MISSING',
+        what: `replication slot "${cfg.slotName}" does not exist, but offsets at LSN ${formatLsn(stored.lsnProc)} do: changes since then cannot be read`,
+        where: `${where}, property slot.name`,
+        fix: 'set snapshot.mode=when_needed to take a new snapshot, or reset the connector offsets (DELETE /connectors/<name>/offsets while stopped)',
+      });
+    }
+    if (slot.exists && slot.plugin !== 'pgoutput') {
+      throw new SourceError({ code: 'CDC_PG_SLOT_PLUGIN', what: `slot "${cfg.slotName}" uses plugin ${slot.plugin}, not pgoutput`, where: `${where}, property slot.name`, fix: 'drop that slot or choose another slot.name' });
+    }
+
+    if (needSnapshot) {
+      if (slot.exists) {
+        // A consistent snapshot needs the slot's own exported snapshot; an old slot has none.
+        if (slot.active) throw new SourceError({ code: 'CDC_PG_SLOT_IN_USE', what: `slot "${cfg.slotName}" is active in another session`, where: `${where}, property slot.name`, fix: 'stop the other consumer of this slot', retriable: true });
+        this.log.warn({ slot: cfg.slotName }, 'dropping existing slot: a snapshot is needed and must start from the slot\'s own exported snapshot');
+        await dropSlot(this.sql, cfg.slotName);
+      }
+      const creator = await SlotCreator.create(cfg.connection, cfg.slotName, cfg.snapshotMode !== 'no_data' && cfg.snapshotMode !== 'never');
+      try {
+        this.consistentPoint = creator.slot.consistentPoint;
+        this.snapSql = await openSql(cfg.connection);
+        await beginSnapshot(this.snapSql, creator.slot.snapshotName);
+      } finally {
+        // The readers imported the snapshot; the exporting session may go.
+        await creator.close();
+      }
+      const models = await this.tables.loadModels(this.snapSql, captured);
+      this.log.info({ slot: cfg.slotName, consistentPoint: formatLsn(this.consistentPoint), tables: models.map((m) => m.id) }, 'slot created; initial snapshot starts');
+      ctx.metrics.snapshotRunning(true);
+      this.snapshotRows = readSnapshot({
+        sql: this.snapSql, snapshotName: creator.slot.snapshotName, tables: models, fetchSize: cfg.snapshotFetchSize, log: this.log,
+        progress: {
+          onTableStart: (t, est) => this.log.info({ table: t.id, estimatedRows: est }, 'snapshotting table'),
+          onRows: (t, n, est) => { ctx.metrics.snapshotProgress(t.id, n, est); this.log.info({ table: t.id, rows: n, estimatedRows: est }, 'snapshot progress'); },
+          onTableDone: (t, n, ms) => { ctx.metrics.snapshotProgress(t.id, n, n); this.log.info({ table: t.id, rows: n, ms }, 'table snapshot read'); },
+        },
+      });
+      this.phase = 'snapshot';
+    } else {
+      if (!slot.exists) {
+        const creator = await SlotCreator.create(cfg.connection, cfg.slotName, false);
+        this.consistentPoint = creator.slot.consistentPoint;
+        await creator.close();
+        this.log.info({ slot: cfg.slotName, consistentPoint: formatLsn(this.consistentPoint) }, 'slot created (no snapshot)');
+      } else {
+        this.consistentPoint = slot.confirmedFlush;
+      }
+      if (cfg.snapshotMode === 'initial_only' && stored) { this.phase = 'done'; return; }
+      await this.startStream(stored, slot.exists ? slot.confirmedFlush : this.consistentPoint);
+    }
+  }
+
+  private async startStream(stored: PgPosition | null, slotFlush: Lsn): Promise<void> {
+    const { cfg } = this;
+    const initialFlush = stored && stored.lsnProc > slotFlush ? stored.lsnProc : slotFlush;
+    this.decoder = new ChangeDecoder({
+      serverName: cfg.topicPrefix, db: cfg.connection.database, partition: pgPartition(cfg.topicPrefix),
+      events: { tombstonesOnDelete: cfg.tombstonesOnDelete, skippedOperations: cfg.skippedOperations, clock: this.clock },
+      txMetadata: cfg.txMetadata, txTopic: sanitizeTopicName(`${cfg.topicPrefix}${cfg.topicDelimiter}${cfg.topicTransaction}`),
+    }, this.tables!, stored, slotFlush);
+    this.stream = new ReplicationStream({
+      settings: cfg.connection, slotName: cfg.slotName, publicationNames: [cfg.publicationName], initialFlush,
+      queueCapacity: cfg.maxQueueSize, statusIntervalMs: cfg.statusIntervalMs, log: this.log,
+    });
+    await this.stream.start();
+    this.phase = 'stream';
+  }
+
+  async poll(maxWaitMs: number): Promise<SourceUnit[]> {
+    switch (this.phase) {
+      case 'snapshot': return this.pollSnapshot();
+      case 'stream': return this.pollStream(maxWaitMs);
+      default:
+        await new Promise((r) => setTimeout(r, Math.min(maxWaitMs, 200)));
+        return [];
+    }
+  }
+
+  private async pollSnapshot(): Promise<SourceUnit[]> {
+    const units: SourceUnit[] = [];
+    const partition = pgPartition(this.cfg.topicPrefix);
+    const inProgress: JsonMap = { snapshot: 'INITIAL', lsn: Number(this.consistentPoint), last_snapshot_record: false };
+    while (units.length < this.cfg.maxBatchSize) {
+      const next = await this.snapshotRows!.next();
+      if (next.done) {
+        await this.snapSql!.query('COMMIT').catch(() => undefined);
+        await this.snapSql!.end().catch(() => undefined);
+        this.snapSql = null;
+        this.snapshotRows = null;
+        this.ctx.metrics.snapshotRunning(false);
+        this.log.info({ rows: this.snapshotCount }, 'initial snapshot read completely; committing it');
+        const done: PgPosition = { lsnProc: this.consistentPoint, lsnCommit: null, lsn: this.consistentPoint, eventsProcessed: 0, txId: null, tsUsec: BigInt(Date.now()) * 1000n, snapshotCompleted: true };
+        units.push({ records: [], partition, offset: encodePosition(done), commitAfter: true });
+        if (this.cfg.snapshotMode === 'initial_only') this.phase = 'done';
+        else await this.startStream(done, this.consistentPoint);
+        return units;
+      }
+      const { table, row, marker } = next.value;
+      this.snapshotCount++;
+      const source = {
+        serverName: this.cfg.topicPrefix, db: this.cfg.connection.database, schema: table.schemaName, table: table.tableName,
+        tsUs: BigInt(Date.now()) * 1000n, snapshot: marker, txId: null, lsn: this.consistentPoint, lastCommitLsn: null,
+      };
+      const records = changeRecords(table, { kind: 'read', after: row }, source, () => null, {
+        tombstonesOnDelete: false, skippedOperations: new Set<Op>(), clock: this.clock,
+      });
+      units.push({ records, partition, offset: inProgress, holdTransaction: true });
+    }
+    return units;
+  }
+
+  private async pollStream(maxWaitMs: number): Promise<SourceUnit[]> {
+    const stream = this.stream!, decoder = this.decoder!;
+    const items = await stream.take(this.cfg.maxBatchSize, maxWaitMs);
+    const units: SourceUnit[] = [];
+    let lastLsn = 0n;
+    for (const item of items) {
+      if (item.kind === 'message') {
+        lastLsn = item.lsn > lastLsn ? item.lsn : lastLsn;
+        const u = await decoder.handle(item.lsn, item.msg);
+        if (u) units.push(u);
+      } else if (stream.queued === 0 && Date.now() - this.lastIdleUnit >= this.cfg.statusIntervalMs) {
+        // Idle: let the slot move past WAL written by other tables and databases (invariant 5).
+        const u = decoder.idle(item.walEnd);
+        if (u) { units.push(u); this.lastIdleUnit = Date.now(); }
+      }
+    }
+    if (this.cfg.heartbeatIntervalMs > 0 && Date.now() - this.lastHeartbeat >= this.cfg.heartbeatIntervalMs) {
+      this.lastHeartbeat = Date.now();
+      if (this.cfg.heartbeatQuery) {
+        await this.sql!.query(this.cfg.heartbeatQuery).catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'heartbeat.action.query failed'));
+      }
+      const u = decoder.heartbeatUnit([this.heartbeatRecord()]);
+      if (u) units.push(u);
+    }
+    this.ctx.metrics.queueDepth(stream.queued);
+    if (lastLsn > 0n) this.ctx.metrics.setStreamingLsn(lastLsn, stream.flushedLsn);
+    return units;
+  }
+
+  private heartbeatRecord(): SourceRecord {
+    return {
+      topic: sanitizeTopicName(`${this.cfg.heartbeatPrefix}${this.cfg.topicDelimiter}${this.cfg.topicPrefix}`),
+      kafkaPartition: 0,
+      keySchema: HEARTBEAT_KEY_SCHEMA, key: { serverName: this.cfg.topicPrefix },
+      valueSchema: HEARTBEAT_VALUE_SCHEMA, value: { ts_ms: BigInt(Date.now()) },
+    };
+  }
+
+  committed(_partition: JsonMap, offset: JsonMap): void {
+    if (!this.stream) return;
+    const p = decodePosition(offset, 'committed offset');
+    // lsn_proc is the end of the last source transaction wholly in Kafka: exactly what may be flushed.
+    this.stream.confirm(p.lsnProc);
+    this.ctx.metrics.setStreamingLsn(p.lsnProc, this.stream.flushedLsn);
+  }
+
+  finished(): boolean {
+    return this.phase === 'done';
+  }
+
+  async stop(): Promise<void> {
+    const stream = this.stream, sql = this.sql, snapSql = this.snapSql;
+    this.stream = null; this.sql = null; this.snapSql = null;
+    this.phase = 'done';
+    await stream?.stop();
+    await snapSql?.end().catch(() => undefined);
+    if (sql && this.cfg?.slotDropOnStop) await dropSlot(sql, this.cfg.slotName).catch(() => undefined);
+    await sql?.end().catch(() => undefined);
+  }
+}
+
+export function decideSnapshot(mode: PgTaskConfig['snapshotMode'], stored: PgPosition | null, slotExists: boolean): boolean {
+  switch (mode) {
+    case 'initial': return !stored || !stored.snapshotCompleted;
+    case 'initial_only': return !stored || !stored.snapshotCompleted;
+    case 'when_needed': return !stored || !stored.snapshotCompleted || !slotExists;
+    case 'never': case 'no_data': return false;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The contract between the runtime and a source connector plugin. A plugin
+ * never talks to Kafka: it hands out units (records + the offset they make
+ * true) and hears back which offset is durable. The runtime owns transactions,
+ * conversion and offset storage.
+ */
+import type { JsonMap, SourceUnit } from '../events/record.ts';
+import type { Logger } from '../log/logger.ts';
+import type { ParsedConfig } from '../config/define.ts';
+import type { ConfigDef } from '../config/define.ts';
+import type { TaskMetrics } from '../metrics/task-metrics.ts';
+
+export interface CommittedOffsets {
+  get(partition: JsonMap): JsonMap | null;
+}
+
+export interface SourceTaskContext {
+  readonly connectorName: string;
+  readonly taskId: number;
+  readonly config: ParsedConfig;
+  readonly offsets: CommittedOffsets;
+  readonly log: Logger;
+  readonly metrics: TaskMetrics;
+}
+
+export interface SourceTask {
+  /** Connects to the source and positions itself after the committed offsets. */
+  start(ctx: SourceTaskContext): Promise<void>;
+  /**
+   * Next units, waiting up to maxWaitMs when there is nothing; [] when idle.
+   * Throws a CdcError when the source fails (retriable or not).
+   */
+  poll(maxWaitMs: number): Promise<SourceUnit[]>;
+  /** `offset` for `partition` is committed in Kafka: the source may now release it. */
+  committed(partition: JsonMap, offset: JsonMap): void;
+  /** True when the task has nothing more to do (e.g. snapshot.mode=initial_only finished). */
+  finished(): boolean;
+  /** Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface ValidationProblem {
+  readonly code: string;
+  readonly what: string;
+  readonly where: string;
+  readonly fix: string;
+  /** the config property the problem belongs to, for config/validate */
+  readonly property?: string;
+}
+
+/** A connector plugin as the registry knows it. */
+export interface SourceConnectorPlugin {
+  /** Fully-qualified class name users put in connector.class. */
+  readonly className: string;
+  readonly aliases: readonly string[];
+  readonly version: string;
+  readonly type: 'source';
+  readonly configDef: ConfigDef;
+  /** Checks that need the outside world (database reachable, privileges...). */
+  validateEnvironment(config: ParsedConfig, log: Logger): Promise<ValidationProblem[]>;
+  /** Task configs; this connector always runs one task. */
+  taskConfigs(config: ParsedConfig, maxTasks: number): Record<string, string>[];
+  createTask(): SourceTask;
+  /** Source partition(s) the connector's offsets live under (for the offsets REST API). */
+  partitions(config: ParsedConfig): JsonMap[];
+}

@@ -1,0 +1,167 @@
+/**
+ * Runs one source task against Kafka with exactly-once delivery:
+ *   fence the predecessor -> read committed offsets -> start the task ->
+ *   loop { poll units -> convert -> send inside a transaction -> write the
+ *          offset record in the same transaction -> commit -> tell the task }.
+ * A record is visible to read_committed consumers iff the offset covering it is
+ * (DESIGN.md invariant 1), and the task hears about an offset only after the
+ * commit (invariant 2). Any failure aborts the open transaction and ends run();
+ * the caller builds a new task and runner, which resume from Kafka's state.
+ */
+import type { Kafka } from 'kafkajs';
+import type { JsonMap, SourceRecord, SourceUnit } from '../events/record.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Converter } from '../serde/converter.ts';
+import type { TxnProducer, OutRecord, OpenTransaction } from '../kafka/txn-producer.ts';
+import type { TopicManager, TopicSpec } from '../kafka/topics.ts';
+import { offsetKey, offsetValue, partitionId } from '../offsets/offset-key.ts';
+import { readConnectorOffsets } from '../offsets/offset-reader.ts';
+import type { SourceTask, SourceTaskContext } from './source-task.ts';
+import type { TaskMetrics } from '../metrics/task-metrics.ts';
+import type { ParsedConfig } from '../config/define.ts';
+
+export interface TaskRunnerDeps {
+  readonly connectorName: string;
+  readonly taskId: number;
+  readonly config: ParsedConfig;
+  readonly task: SourceTask;
+  readonly kafka: Kafka;
+  readonly producer: TxnProducer;
+  readonly topics: TopicManager;
+  readonly dataTopicSpec: (topic: string) => TopicSpec;
+  readonly offsetsTopic: string;
+  readonly keyConverter: Converter;
+  readonly valueConverter: Converter;
+  readonly log: Logger;
+  readonly metrics: TaskMetrics;
+  readonly limits: {
+    /** records handed to kafkajs per send */
+    readonly sendBatch: number;
+    /** a streaming transaction closes after this many records... */
+    readonly txnMaxRecords: number;
+    /** ...or this long after it opened */
+    readonly txnMaxMs: number;
+    readonly pollMs: number;
+  };
+  /** Called after every commit (status: "data is flowing"). */
+  readonly onCommit?: (records: number) => void;
+  /** Called once the task started streaming or snapshotting. */
+  readonly onStarted?: () => void;
+}
+
+interface OpenTxn {
+  readonly txn: OpenTransaction;
+  readonly openedAt: number;
+  records: number;
+  buffer: OutRecord[];
+  readonly offsets: Map<string, { partition: JsonMap; offset: JsonMap }>;
+  commitTimes: number[];
+}
+
+export class TaskRunner {
+  private open: OpenTxn | null = null;
+
+  constructor(private readonly deps: TaskRunnerDeps) {}
+
+  /** Runs until signal aborts (clean stop: open transaction committed) or a failure (thrown). */
+  async run(signal: AbortSignal): Promise<void> {
+    const d = this.deps;
+    await d.producer.start();
+    await d.topics.ensureCompacted(d.offsetsTopic, { partitions: 25, replicationFactor: -1 });
+    const offsets = await readConnectorOffsets(d.kafka, d.offsetsTopic, d.connectorName);
+    const ctx: SourceTaskContext = {
+      connectorName: d.connectorName, taskId: d.taskId, config: d.config, offsets, log: d.log, metrics: d.metrics,
+    };
+    try {
+      await d.task.start(ctx);
+      d.onStarted?.();
+      let hold = false;
+      while (!signal.aborted && !d.task.finished()) {
+        const units = await d.task.poll(this.open && !hold ? Math.min(d.limits.pollMs, 50) : d.limits.pollMs);
+        for (const unit of units) {
+          await this.add(unit);
+          hold = unit.holdTransaction === true;
+          if (unit.commitAfter) { await this.commit(); hold = false; }
+        }
+        const o = this.open;
+        if (o && !hold && (units.length === 0 || o.records >= d.limits.txnMaxRecords || Date.now() - o.openedAt >= d.limits.txnMaxMs)) {
+          await this.commit();
+        }
+      }
+      // Clean stop: what is complete is committed; a held (snapshot) transaction is not.
+      if (this.open && !hold) await this.commit();
+    } catch (err) {
+      await this.abort();
+      throw err;
+    } finally {
+      await this.abort();
+      await d.task.stop();
+    }
+  }
+
+  private async add(unit: SourceUnit): Promise<void> {
+    const d = this.deps;
+    if (!this.open) {
+      this.open = { txn: await d.producer.begin(), openedAt: Date.now(), records: 0, buffer: [], offsets: new Map(), commitTimes: [] };
+    }
+    const o = this.open;
+    for (const r of unit.records) o.buffer.push(await this.convert(r));
+    o.records += unit.records.length;
+    o.offsets.set(partitionId(unit.partition), { partition: unit.partition, offset: unit.offset });
+    if (unit.sourceCommitTimeMs !== undefined) o.commitTimes.push(unit.sourceCommitTimeMs);
+    if (o.buffer.length >= d.limits.sendBatch) await this.flush();
+  }
+
+  private async convert(r: SourceRecord): Promise<OutRecord> {
+    const { keyConverter, valueConverter } = this.deps;
+    return {
+      topic: r.topic,
+      ...(r.kafkaPartition !== undefined ? { partition: r.kafkaPartition } : {}),
+      key: r.key === null || r.key === undefined ? null : await keyConverter.fromConnectData(r.topic, true, r.keySchema, r.key),
+      value: r.value === null || r.value === undefined ? null : await valueConverter.fromConnectData(r.topic, false, r.valueSchema, r.value),
+      ...(r.headers ? { headers: r.headers } : {}),
+      ...(r.timestamp !== undefined ? { timestamp: r.timestamp } : {}),
+    };
+  }
+
+  private async flush(): Promise<void> {
+    const o = this.open;
+    if (!o || o.buffer.length === 0) return;
+    const batch = o.buffer;
+    o.buffer = [];
+    await this.deps.topics.ensure(batch.map((r) => r.topic), this.deps.dataTopicSpec);
+    await o.txn.send(batch);
+  }
+
+  private async commit(): Promise<void> {
+    const o = this.open;
+    if (!o) return;
+    const d = this.deps;
+    await this.flush();
+    const offsetRecords: OutRecord[] = [...o.offsets.values()].map(({ partition, offset }) => ({
+      topic: d.offsetsTopic, key: offsetKey(d.connectorName, partition), value: offsetValue(offset),
+    }));
+    await o.txn.send(offsetRecords);
+    await o.txn.commit();
+    this.open = null;
+    const now = Date.now();
+    d.metrics.transactionCommitted(o.records, (now - o.openedAt) / 1000);
+    d.metrics.eventsWritten(o.records);
+    for (const t of o.commitTimes) d.metrics.commitToVisibleLatency(Math.max(0, now - t) / 1000);
+    if (o.commitTimes.length > 0) d.metrics.sourceLag(Math.max(0, now - o.commitTimes[o.commitTimes.length - 1]!) / 1000);
+    for (const { partition, offset } of o.offsets.values()) d.task.committed(partition, offset);
+    d.onCommit?.(o.records);
+  }
+
+  private async abort(): Promise<void> {
+    const o = this.open;
+    this.open = null;
+    if (!o) return;
+    try {
+      await o.txn.abort();
+    } catch (err) {
+      // The broker aborts it anyway when the next producer with this id fences us.
+      await this.deps.producer.reset(err);
+    }
+  }
+}
