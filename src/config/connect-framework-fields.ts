@@ -1,0 +1,198 @@
+/**
+ * The properties Kafka Connect 4.1 itself reads from every source connector config,
+ * declared once so that a Debezium/Connect config is accepted unchanged and
+ * config/validate lists the same groups as Connect (reference/connect-rest-api.md §9):
+ * Common, Transforms, Predicates, Error Handling, Topic Creation, Exactly Once Support,
+ * offsets.topic, then the plugin's own. A plugin's def is merged after this one
+ * (connectFrameworkConfigDef().merge(pluginDef)); on a name clash the plugin wins.
+ * Docs are our own wording of Connect's behaviour.
+ */
+import { ConfigDef, defineField, type ParsedValues } from './define.ts';
+
+const COMMON = 'Common';
+const ERRORS = 'Error Handling';
+const EXACTLY_ONCE = 'Exactly Once Support';
+
+const noControlChars = (v: string): true | string =>
+  (v !== '' && !/[\u0000-\u001f\u007f-\u009f]/.test(v)) || 'use a non-empty name without control characters';
+
+/** Connect rejects repeated aliases: the second definition would silently replace the first. */
+const uniqueAliases = (v: readonly string[]): true | string => {
+  const dup = v.find((a, i) => v.indexOf(a) !== i);
+  return dup === undefined || `alias ${dup} is listed twice; list each alias once`;
+};
+
+/** transforms/predicates aliases each need a `<prefix><alias>.type` naming the plugin class. */
+const aliasesHaveType = (prefix: string) => (v: readonly string[], all: ParsedValues) => {
+  const unique = uniqueAliases(v);
+  if (unique !== true) return unique;
+  const missing = v.filter((alias) => !all.raw()[`${prefix}${alias}.type`]);
+  return missing.length === 0 || `add ${missing.map((a) => `${prefix}${a}.type`).join(', ')} naming the class to use`;
+};
+
+export const connectorName = defineField({
+  name: 'name', type: 'string', group: COMMON, importance: 'high', width: 'medium', displayName: 'Connector name',
+  doc: 'Unique name of this connector within the cluster; it keys its offsets, status and REST resources.',
+  check: noControlChars,
+});
+
+export const connectorClass = defineField({
+  name: 'connector.class', type: 'string', group: COMMON, importance: 'high', width: 'long', displayName: 'Connector class',
+  doc: 'Connector plugin to run: its full class name (e.g. io.debezium.connector.postgresql.PostgresConnector) or its short alias (PostgresConnector or Postgres).',
+});
+
+export const connectorPluginVersion = defineField({
+  name: 'connector.plugin.version', type: 'string', required: false, group: COMMON, importance: 'medium', width: 'medium',
+  displayName: 'Connector plugin version',
+  doc: 'Version of the connector plugin to run; unset means the newest version installed on the worker.',
+});
+
+export const tasksMax = defineField({
+  name: 'tasks.max', type: 'int', default: 1, group: COMMON, importance: 'high', width: 'short', displayName: 'Tasks max',
+  doc: 'Upper bound on the number of tasks this connector may run. Database log readers usually run exactly one.',
+  check: (v) => v >= 1 || 'use 1 or more',
+});
+
+export const tasksMaxEnforce = defineField({
+  name: 'tasks.max.enforce', type: 'boolean', default: true, group: COMMON, importance: 'low', width: 'short',
+  displayName: 'Enforce tasks max',
+  doc: '(Deprecated) When true, a connector that asks for more tasks than tasks.max fails instead of running them all.',
+});
+
+export const keyConverter = defineField({
+  name: 'key.converter', type: 'class', required: false, group: COMMON, importance: 'low', width: 'short',
+  displayName: 'Key converter class',
+  doc: 'Converter that serialises record keys (e.g. Avro with a Schema Registry, or JSON). Unset means the worker\'s key.converter; settings for it go under key.converter.*.',
+});
+
+export const keyConverterPluginVersion = defineField({
+  name: 'key.converter.plugin.version', type: 'string', required: false, group: COMMON, importance: 'low', width: 'medium',
+  displayName: 'Key converter plugin version',
+  doc: 'Version of the key converter plugin; unset means the newest installed.',
+});
+
+export const valueConverter = defineField({
+  name: 'value.converter', type: 'class', required: false, group: COMMON, importance: 'low', width: 'short',
+  displayName: 'Value converter class',
+  doc: 'Converter that serialises record values. Unset means the worker\'s value.converter; settings for it go under value.converter.*.',
+});
+
+export const valueConverterPluginVersion = defineField({
+  name: 'value.converter.plugin.version', type: 'string', required: false, group: COMMON, importance: 'low', width: 'medium',
+  displayName: 'Value converter plugin version',
+  doc: 'Version of the value converter plugin; unset means the newest installed.',
+});
+
+export const headerConverter = defineField({
+  name: 'header.converter', type: 'class', required: false, group: COMMON, importance: 'low', width: 'short',
+  displayName: 'Header converter class',
+  doc: 'Converter that serialises record header values. Unset means the worker\'s header.converter.',
+});
+
+export const headerConverterPluginVersion = defineField({
+  name: 'header.converter.plugin.version', type: 'string', required: false, group: COMMON, importance: 'low', width: 'medium',
+  displayName: 'Header converter plugin version',
+  doc: 'Version of the header converter plugin; unset means the newest installed.',
+});
+
+export const transforms = defineField({
+  name: 'transforms', type: 'list', default: [], group: 'Transforms', importance: 'low', width: 'long', displayName: 'Transforms',
+  doc: 'Aliases of the single message transforms applied to every record, in order. Each alias is configured under transforms.<alias>.* and needs transforms.<alias>.type.',
+  check: aliasesHaveType('transforms.'),
+});
+
+export const predicates = defineField({
+  name: 'predicates', type: 'list', default: [], group: 'Predicates', importance: 'low', width: 'long', displayName: 'Predicates',
+  doc: 'Aliases of the predicates that transforms may reference to apply only to some records. Each alias is configured under predicates.<alias>.* and needs predicates.<alias>.type.',
+  check: aliasesHaveType('predicates.'),
+});
+
+export const configActionReload = defineField({
+  name: 'config.action.reload', type: 'string', enum: ['none', 'restart'], default: 'restart', group: COMMON, importance: 'low',
+  width: 'medium', displayName: 'Reload action',
+  doc: 'What to do when a value obtained from a config provider changes: restart the connector with the new value, or do nothing.',
+});
+
+export const errorsRetryTimeout = defineField({
+  name: 'errors.retry.timeout', type: 'long', default: 0, group: ERRORS, importance: 'medium', width: 'medium',
+  displayName: 'Retry timeout for errors',
+  doc: 'How long, in milliseconds, a failed conversion or transform is retried before it counts as an error. 0 disables retries; -1 retries forever.',
+  check: (v) => v >= -1 || 'use -1 (forever), 0 (no retries) or a positive number of milliseconds',
+});
+
+export const errorsRetryDelayMax = defineField({
+  name: 'errors.retry.delay.max.ms', type: 'long', default: 60000, group: ERRORS, importance: 'medium', width: 'medium',
+  displayName: 'Maximum delay between retries for errors',
+  doc: 'Longest wait, in milliseconds, between two retries; random jitter is added once it is reached so that tasks do not retry in lockstep.',
+  check: (v) => v >= 1 || 'use a positive number of milliseconds',
+});
+
+export const errorsTolerance = defineField({
+  name: 'errors.tolerance', type: 'string', enum: ['none', 'all'], default: 'none', group: ERRORS, importance: 'medium',
+  width: 'short', displayName: 'Error tolerance',
+  doc: 'none: a record that fails conversion or transformation fails the task. all: such records are skipped (and logged if errors.log.enable is true).',
+});
+
+export const errorsLogEnable = defineField({
+  name: 'errors.log.enable', type: 'boolean', default: false, group: ERRORS, importance: 'medium', width: 'short',
+  displayName: 'Log errors',
+  doc: 'Log every tolerated error with the operation that failed. Off by default, so only errors that fail the task are reported.',
+});
+
+export const errorsLogIncludeMessages = defineField({
+  name: 'errors.log.include.messages', type: 'boolean', default: false, group: ERRORS, importance: 'medium', width: 'short',
+  displayName: 'Log error details',
+  doc: 'Include the failing record\'s key, value and headers in those log lines. Off by default because records may hold personal data; topic and partition are logged either way.',
+});
+
+export const topicCreationGroups = defineField({
+  name: 'topic.creation.groups', type: 'list', default: [], group: 'Topic Creation', importance: 'low', width: 'long',
+  displayName: 'Topic creation groups',
+  doc: 'Names of extra topic creation groups, each configured under topic.creation.<group>.* (include/exclude regexes, partitions, replication factor). The default group, topic.creation.default.*, always exists.',
+  check: uniqueAliases,
+});
+
+export const exactlyOnceSupport = defineField({
+  name: 'exactly.once.support', type: 'string', enum: ['requested', 'required'], default: 'requested', group: EXACTLY_ONCE,
+  importance: 'medium', width: 'short', displayName: 'Exactly once support',
+  doc: 'required: refuse to create the connector unless it can deliver exactly once with this config. requested: do not check (this daemon\'s connectors always write records and offsets in one transaction).',
+});
+
+export const transactionBoundary = defineField({
+  name: 'transaction.boundary', type: 'string', enum: ['poll', 'interval', 'connector'], default: 'poll', group: EXACTLY_ONCE,
+  importance: 'medium', width: 'short', displayName: 'Transaction boundary',
+  doc: 'When a Kafka transaction is committed: poll after every batch a task returns, interval after transaction.boundary.interval.ms, connector where the connector says (e.g. at source transaction ends).',
+});
+
+export const transactionBoundaryInterval = defineField({
+  name: 'transaction.boundary.interval.ms', type: 'long', required: false, group: EXACTLY_ONCE, importance: 'low', width: 'short',
+  displayName: 'Transaction boundary interval',
+  doc: 'With transaction.boundary=interval, milliseconds between commits; unset means the worker\'s offset.flush.interval.ms. Ignored otherwise.',
+  check: (v) => v >= 0 || 'use 0 or a positive number of milliseconds',
+});
+
+export const offsetsStorageTopic = defineField({
+  name: 'offsets.storage.topic', type: 'string', required: false, group: 'offsets.topic', importance: 'low', width: 'long',
+  displayName: 'Offsets topic',
+  doc: 'A connector-specific offsets topic, created if missing. Unset means the worker\'s offset.storage.topic.',
+  check: (v) => v !== '' || 'remove the property to use the worker\'s offsets topic, or name a topic',
+});
+
+/** Key prefixes Connect hands on to converters, transforms, predicates, topic creation and client overrides. */
+export const CONNECT_PASSTHROUGH_PREFIXES = [
+  'key.converter.', 'value.converter.', 'header.converter.', 'transforms.', 'predicates.', 'topic.creation.',
+  'producer.override.', 'consumer.override.', 'admin.override.',
+] as const;
+
+export function connectFrameworkConfigDef(): ConfigDef {
+  return new ConfigDef(
+    [
+      connectorName, connectorClass, connectorPluginVersion, tasksMax, tasksMaxEnforce,
+      keyConverter, keyConverterPluginVersion, valueConverter, valueConverterPluginVersion,
+      headerConverter, headerConverterPluginVersion, transforms, predicates, configActionReload,
+      errorsRetryTimeout, errorsRetryDelayMax, errorsTolerance, errorsLogEnable, errorsLogIncludeMessages,
+      topicCreationGroups, exactlyOnceSupport, transactionBoundary, transactionBoundaryInterval, offsetsStorageTopic,
+    ],
+    { allowedPrefixes: CONNECT_PASSTHROUGH_PREFIXES },
+  );
+}

@@ -1,0 +1,194 @@
+/**
+ * Config definitions as data: one FieldDef per property drives parsing, Kafka Connect's
+ * config/validate answer, the generated docs/config-reference.md and redaction, so the
+ * four can never disagree (STYLE.md section 2, item 2).
+ * The algorithms live beside this file: evaluate.ts (parse + check), connect-validation.ts
+ * (the REST JSON shape), redaction.ts (what counts as a secret).
+ */
+import { ConfigError, CdcErrorList } from '../errors/cdc-error.ts';
+import { buildValidationResult, keyInfos, type ConfigKeyInfo, type ValidationResult } from './connect-validation.ts';
+import { evaluate } from './evaluate.ts';
+import { looksSecret, redactRecord } from './redaction.ts';
+import type { Secret } from './secret.ts';
+
+export type FieldType = 'string' | 'int' | 'long' | 'short' | 'double' | 'boolean' | 'list' | 'class' | 'password';
+export type Importance = 'high' | 'medium' | 'low';
+export type Width = 'none' | 'short' | 'medium' | 'long';
+
+/** The TypeScript type a parsed value of each FieldType has. */
+export type FieldValue<K extends FieldType> = K extends 'int' | 'long' | 'short' | 'double'
+  ? number
+  : K extends 'boolean'
+    ? boolean
+    : K extends 'list'
+      ? readonly string[]
+      : K extends 'password'
+        ? Secret
+        : string;
+
+/** What a check sees of the whole config, for cross-field rules. */
+export interface ParsedValues {
+  get<T>(field: FieldDef<T>): T;
+  /** Parsed value by canonical name; undefined when unset without default or unparsable. */
+  value(name: string): unknown;
+  /** True when the user wrote the property (or a deprecated alias of it), false for defaults. */
+  isSet(name: string): boolean;
+  /** Every property as written, in string form (secrets revealed: for passthrough only). */
+  raw(): Readonly<Record<string, string>>;
+}
+
+export interface FieldDef<T = unknown> {
+  readonly name: string;
+  readonly type: FieldType;
+  /** Absent means required, unless `required: false` says "optional, no default". */
+  readonly default?: T;
+  readonly required?: boolean;
+  readonly group: string;
+  /** Defaults to 'medium'. */
+  readonly importance?: Importance;
+  readonly doc: string;
+  readonly displayName?: string;
+  readonly width?: Width;
+  /** Implied by type 'password'. Secret values never appear in messages, logs or validate output. */
+  readonly secret?: boolean;
+  /** Allowed values, matched case-insensitively and normalised to the spelling given here. */
+  readonly enum?: readonly string[];
+  /**
+   * Runs on every present value (explicit or default) after all fields are parsed.
+   * Return true, or one sentence saying what is wrong and how to fix it; never quote
+   * the value of a secret field in it (the message reaches logs and REST answers).
+   * Method syntax on purpose: it keeps FieldDef<string> assignable to FieldDef<unknown>.
+   */
+  check?(value: NonNullable<T>, all: ParsedValues): true | string;
+  /** Deprecated names still accepted; each use adds a warning. */
+  readonly aliases?: readonly string[];
+  readonly dependents?: readonly string[];
+}
+
+type FieldInit<K extends FieldType, T> = Omit<FieldDef<T>, 'type'> & { readonly type: K };
+
+/** Declares a property; the value type follows from `type` (and `enum`, when given). */
+export function defineField<K extends FieldType>(
+  def: FieldInit<K, FieldValue<K>> & { readonly required: false; readonly default?: undefined },
+): FieldDef<FieldValue<K> | undefined>;
+export function defineField<const E extends string>(
+  def: FieldInit<'string', E> & { readonly enum: readonly E[] },
+): FieldDef<E>;
+export function defineField<K extends FieldType>(def: FieldInit<K, FieldValue<K>>): FieldDef<FieldValue<K>>;
+export function defineField(def: FieldDef<any>): FieldDef<any> {
+  return Object.freeze({ ...def });
+}
+
+export interface ConfigWarning {
+  readonly property: string;
+  readonly replacement: string;
+  readonly message: string;
+}
+
+export interface ParsedConfig extends ParsedValues {
+  getString(name: string): string | undefined;
+  getInt(name: string): number | undefined;
+  getLong(name: string): number | undefined;
+  getDouble(name: string): number | undefined;
+  getBoolean(name: string): boolean | undefined;
+  getList(name: string): readonly string[] | undefined;
+  getPassword(name: string): Secret | undefined;
+  /** Raw properties under `prefix` (e.g. 'producer.override.'), the prefix removed unless strip=false. */
+  originalsWithPrefix(prefix: string, strip?: boolean): Record<string, string>;
+  /** Deprecated aliases that were used; log them once at startup. */
+  readonly warnings: readonly ConfigWarning[];
+}
+
+export interface ConfigDefOptions {
+  /** Keys under these prefixes are passthrough (transforms.x.type, producer.override.acks, ...). */
+  readonly allowedPrefixes?: readonly string[];
+}
+
+/** Property names whose values must be hidden although their field is not secret (e.g. from ${env:}). */
+export interface SecretOptions {
+  readonly secretKeys?: ReadonlySet<string>;
+}
+
+type AnyField = FieldDef<any>;
+
+export class ConfigDef {
+  readonly #fields: readonly AnyField[];
+  readonly #lookup = new Map<string, AnyField>();
+  readonly #prefixes: readonly string[];
+
+  constructor(fields: readonly AnyField[], opts: ConfigDefOptions = {}) {
+    this.#fields = [...fields];
+    this.#prefixes = [...new Set(opts.allowedPrefixes ?? [])];
+    for (const f of this.#fields) {
+      for (const key of [f.name, ...(f.aliases ?? [])]) {
+        if (this.#lookup.has(key)) throw new Error(`ConfigDef: property name "${key}" is declared twice`);
+        this.#lookup.set(key, f);
+      }
+      if (f.enum && typeof f.default === 'string' && !f.enum.includes(f.default)) {
+        throw new Error(`ConfigDef: default "${f.default}" of ${f.name} is not in its enum`);
+      }
+    }
+  }
+
+  /** This def's fields then other's; on a name clash `other` wins (a plugin overrides the framework). */
+  merge(other: ConfigDef): ConfigDef {
+    const theirs = new Map(other.fields().map((f) => [f.name, f]));
+    const mine = this.#fields.map((f) => theirs.get(f.name) ?? f);
+    const added = other.fields().filter((f) => !this.#fields.some((m) => m.name === f.name));
+    return new ConfigDef([...mine, ...added], { allowedPrefixes: [...this.#prefixes, ...other.allowedPrefixes()] });
+  }
+
+  fields(): readonly FieldDef[] {
+    return this.#fields;
+  }
+
+  allowedPrefixes(): readonly string[] {
+    return this.#prefixes;
+  }
+
+  /** The field declared under `name` or under one of its deprecated aliases. */
+  field(name: string): FieldDef | undefined {
+    return this.#lookup.get(name);
+  }
+
+  /** Group names in order of first appearance. */
+  groups(): string[] {
+    return [...new Set(this.#fields.map((f) => f.group))];
+  }
+
+  isSecret(name: string, opts: SecretOptions = {}): boolean {
+    if (opts.secretKeys?.has(name)) return true;
+    const f = this.#lookup.get(name);
+    if (f) return f.type === 'password' || f.secret === true;
+    return looksSecret(name);
+  }
+
+  /** Parses and checks `raw`; throws one CdcErrorList naming every problem. */
+  parse(raw: Readonly<Record<string, unknown>>, where: string, opts: SecretOptions = {}): ParsedConfig {
+    const result = evaluate(this, raw, opts);
+    if (result.problems.length > 0) {
+      throw new CdcErrorList(
+        result.problems.map(
+          (p) => new ConfigError({ code: p.code, what: p.what, where: `${where}, property ${p.property}`, fix: p.fix }),
+        ),
+      );
+    }
+    return result.parsed;
+  }
+
+  /** Kafka Connect's PUT /connector-plugins/{plugin}/config/validate body; never throws on bad input. */
+  validate(raw: Readonly<Record<string, unknown>>, opts: SecretOptions & { name?: string } = {}): ValidationResult {
+    const name = opts.name ?? (typeof raw['connector.class'] === 'string' ? raw['connector.class'] : '');
+    return buildValidationResult(name, this, evaluate(this, raw, opts), opts);
+  }
+
+  /** Kafka Connect's GET /connector-plugins/{plugin}/config body. */
+  describe(): ConfigKeyInfo[] {
+    return keyInfos(this);
+  }
+
+  /** A copy of `raw` safe to log or return: secret values become "[hidden]". */
+  redact(raw: Readonly<Record<string, unknown>>, opts: SecretOptions = {}): Record<string, unknown> {
+    return redactRecord(raw, (key) => this.isSecret(key, opts));
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * What docs/config-reference.md contains, in order: the one list that both
+ * scripts/gen-config-docs.ts and config-docs.test.ts render.
+ *
+ * PLUGIN SECTIONS GO IN pluginSections() BELOW: one `{ title, intro, def }` per connector
+ * plugin, e.g. `{ title: 'PostgreSQL connector', def: postgresConfigDef() }`. This module
+ * is only used to generate docs, never at run time, so importing a plugin's config
+ * spec here does not make src/ depend on a plugin (DESIGN.md, layout).
+ */
+import type { ConfigReferenceSection } from './config-docs.ts';
+import { connectFrameworkConfigDef } from './connect-framework-fields.ts';
+import { workerConfigDef } from './worker-config.ts';
+
+function pluginSections(): ConfigReferenceSection[] {
+  return [
+    // { title: 'PostgreSQL connector (io.debezium.connector.postgresql.PostgresConnector)', def: postgresConfigDef() },
+  ];
+}
+
+export function referenceSections(): ConfigReferenceSection[] {
+  return [
+    {
+      title: 'Worker',
+      intro: 'Settings of the daemon itself: the `worker:` section of cdc.yaml, or a Kafka Connect worker `.properties` file.',
+      def: workerConfigDef(),
+    },
+    {
+      title: 'Connector framework',
+      intro:
+        'Properties every connector accepts, as in Kafka Connect 4.1. In `PUT /connector-plugins/{plugin}/config/validate` ' +
+        'these groups come first, followed by the plugin\'s own. A plugin may redefine one of them (for example to allow only one task).',
+      def: connectFrameworkConfigDef(),
+    },
+    ...pluginSections(),
+  ];
+}
+
+export const REFERENCE_PREAMBLE = `
+The daemon reads one file, usually \`cdc.yaml\` (\`.yaml\`/\`.yml\`, \`.json\`; files with another extension are
+recognised by content). It has two sections:
+
+\`\`\`yaml
+worker:                       # daemon settings, see "Worker" below
+  bootstrap.servers: 127.0.0.1:9092
+  group.id: cdc-cluster       # daemons with the same group.id form one cluster
+  schema.registry.url: http://127.0.0.1:8081
+  rest.port: 8083
+  metrics.port: 9404
+  producer.compression.type: zstd   # Kafka client settings pass through
+connectors:                   # a list of {name, config} ...
+  - name: inventory
+    config:
+      connector.class: io.debezium.connector.postgresql.PostgresConnector
+      topic.prefix: shop
+      database.hostname: db.internal
+      database.password: \${file:/run/secrets/pg-password}
+# ... or a mapping: connectors: { inventory: { connector.class: ..., ... } }
+\`\`\`
+
+- Property names are Kafka Connect's and Debezium's, unchanged. Nested mappings are read as dotted names:
+  \`database: { hostname: db }\` is \`database.hostname: db\`. Values may be YAML numbers, booleans and lists,
+  or strings as in \`.properties\` files (\`table.include.list: a,b\` equals \`[a, b]\`); numbers are read as written.
+- \`worker.key.converter\`, \`worker.value.converter\`, \`worker.header.converter\` and their \`*.converter.*\` settings
+  apply to connectors that do not choose their own converter; \`worker.schema.registry.url\` fills
+  \`key.converter.schema.registry.url\` and \`value.converter.schema.registry.url\` where a connector leaves them unset.
+- Kafka Connect standalone files work too: a worker \`.properties\` file instead of \`cdc.yaml\`, and one
+  \`.properties\` file (with \`name=\`) or REST-style JSON file (\`{"name": ..., "config": {...}}\`) per connector.
+- Unknown properties are errors, with a suggestion when the name looks like a typo; every problem in a file is
+  reported at once, each with its file, line or property and a fix.
+
+## Secrets and placeholders
+
+Any value may contain placeholders, resolved when the file is loaded (as Kafka's config providers do):
+
+| Placeholder | Replaced by |
+|---|---|
+| \`\${env:NAME}\` | the environment variable \`NAME\` |
+| \`\${file:path:key}\` | the value of \`key\` in the Java \`.properties\` file at \`path\` |
+| \`\${file:path}\` | the whole content of the file at \`path\`, trimmed (Docker and Kubernetes secret files) |
+
+Relative paths are relative to the config file's directory. A missing variable, file or key is an error naming the
+property and the placeholder (never the value). Values that came from a placeholder, properties of type password,
+and passthrough properties whose names mention a password, secret, token, credential or JAAS config are shown as
+\`[hidden]\` in logs, errors and REST answers.
+`;
