@@ -1,0 +1,23 @@
+-- The publication the connector reads (publication.name). Created once by a
+-- privileged user, so the connector can run with publication.autocreate.mode
+-- = disabled and no ownership of the tables.
+-- Parameters: cdc.publication (name), cdc.tables (comma list of schema.table;
+-- empty = FOR ALL TABLES).
+DO $$
+DECLARE
+  pub text := current_setting('cdc.publication');
+  tabs text := coalesce(current_setting('cdc.tables', true), '');
+  list text;
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_publication WHERE pubname = pub) THEN
+    RETURN;
+  END IF;
+  IF tabs = '' THEN
+    EXECUTE format('CREATE PUBLICATION %I FOR ALL TABLES', pub);
+  ELSE
+    SELECT string_agg(format('%I.%I', split_part(t, '.', 1), split_part(t, '.', 2)), ', ')
+      INTO list FROM unnest(string_to_array(replace(tabs, ' ', ''), ',')) AS t;
+    EXECUTE format('CREATE PUBLICATION %I FOR TABLE %s', pub, list);
+  END IF;
+END
+$$;

@@ -1,0 +1,88 @@
+/**
+ * The PostgreSQL connector plugin as the registry sees it: class names users
+ * write in connector.class, the config declarations, environment validation
+ * (what `cdc validate` and config/validate report), and the task factory.
+ */
+import { connectFrameworkConfigDef } from '../../src/config/connect-framework-fields.ts';
+import type { ParsedConfig } from '../../src/config/define.ts';
+import type { SourceConnectorPlugin, ValidationProblem } from '../../src/runtime/source-task.ts';
+import type { Logger } from '../../src/log/logger.ts';
+import { CdcError } from '../../src/errors/cdc-error.ts';
+import { POSTGRES_CONFIG_DEF, F } from './config-spec.ts';
+import { PostgresSourceTask } from './task.ts';
+import { pgPartition } from './offsets.ts';
+import { openSql, slotState } from './connection.ts';
+import { serverProblems } from './server-checks.ts';
+import { readPgTaskConfig } from './task-config.ts';
+import { listCapturedTables, missingIncludes } from './table-registry.ts';
+
+export const POSTGRES_CONNECTOR_CLASS = 'io.debezium.connector.postgresql.PostgresConnector';
+export const POSTGRES_PLUGIN_VERSION = '0.1.0';
+
+export function createPostgresPlugin(): SourceConnectorPlugin {
+  return {
+    className: POSTGRES_CONNECTOR_CLASS,
+    aliases: ['PostgresConnector', 'postgres', 'postgresql'],
+    version: POSTGRES_PLUGIN_VERSION,
+    type: 'source',
+    configDef: connectFrameworkConfigDef().merge(POSTGRES_CONFIG_DEF),
+    validateEnvironment,
+    taskConfigs: (config) => [{ ...config.raw() }],
+    createTask: () => new PostgresSourceTask(),
+    partitions: (config) => [pgPartition(config.get(F.topicPrefix))],
+  };
+}
+
+async function validateEnvironment(config: ParsedConfig, _log: Logger): Promise<ValidationProblem[]> {
+  const cfg = readPgTaskConfig(config);
+  const where = `connector "${config.getString('name') ?? cfg.topicPrefix}"`;
+  const out: ValidationProblem[] = [];
+  const push = (e: CdcError, property?: string) => out.push({ code: e.code, what: e.what, where: e.where ?? where, fix: e.fix ?? '', ...(property ? { property } : {}) });
+  let sql;
+  try {
+    sql = await openSql(cfg.connection);
+  } catch (err) {
+    if (err instanceof CdcError) { push(err, err.code === 'CDC_PG_AUTH' ? 'database.password' : 'database.hostname'); return out; }
+    throw err;
+  }
+  try {
+    for (const p of await serverProblems(sql, cfg, where)) push(p, p.code === 'CDC_PG_NO_REPLICATION_PRIVILEGE' ? 'database.user' : 'database.hostname');
+    const tables = await listCapturedTables(sql, cfg.filters);
+    for (const pattern of missingIncludes(config.get(F.tableInclude), tables)) {
+      out.push({
+        code: 'CDC_PG_TABLE_MISSING', property: 'table.include.list',
+        what: `table.include.list entry "${pattern}" matches no table in database ${cfg.connection.database}`,
+        where: `${where}, property table.include.list`,
+        fix: 'check the schema and table name (schema.table, case-sensitive), or create the table first',
+      });
+    }
+    const unreadable = tables.filter((t) => !t.selectable);
+    for (const t of unreadable) {
+      out.push({
+        code: 'CDC_PG_NO_SELECT', property: 'database.user',
+        what: `user "${cfg.connection.user}" cannot SELECT from ${t.schema}.${t.name}, so the snapshot cannot read it`,
+        where: `${where}, property database.user`,
+        fix: `GRANT SELECT ON "${t.schema}"."${t.name}" TO "${cfg.connection.user}";`,
+      });
+    }
+    const pub = await sql.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [cfg.publicationName]);
+    if (pub.rows.length === 0 && cfg.publicationAutocreate === 'disabled') {
+      out.push({
+        code: 'CDC_PG_NO_PUBLICATION', property: 'publication.name',
+        what: `publication "${cfg.publicationName}" does not exist and publication.autocreate.mode=disabled`,
+        where: `${where}, property publication.name`,
+        fix: 'run "cdc migrate" or CREATE PUBLICATION ... FOR TABLE ...; or set publication.autocreate.mode=filtered',
+      });
+    }
+    const slot = await slotState(sql, cfg.slotName);
+    if (slot.exists && slot.plugin !== 'pgoutput') {
+      out.push({ code: 'CDC_PG_SLOT_PLUGIN', property: 'slot.name', what: `slot "${cfg.slotName}" uses plugin ${slot.plugin}, not pgoutput`, where: `${where}, property slot.name`, fix: 'drop that slot or choose another slot.name' });
+    }
+    if (slot.exists && slot.walStatus === 'lost') {
+      out.push({ code: 'CDC_PG_SLOT_LOST', property: 'slot.name', what: `slot "${cfg.slotName}" is lost: PostgreSQL removed WAL it still needed`, where: `${where}, property slot.name`, fix: 'drop the slot and take a new snapshot (snapshot.mode=when_needed), and raise max_slot_wal_keep_size' });
+    }
+  } finally {
+    await sql.end().catch(() => undefined);
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+/**
+ * Watches the replication slot from the database's side: how much WAL it pins
+ * (restart_lsn) and how much it has not confirmed (confirmed_flush_lsn), its
+ * wal_status and safe_wal_size. Runs on its own connection and timer, so lag is
+ * reported even while the connector is paused, failed or stuck (invariant 5).
+ */
+import pg from 'pg';
+import { Gauge, type Registry } from 'prom-client';
+import type { Logger } from '../../src/log/logger.ts';
+import { clientConfig, type PgConnectionSettings } from './connection.ts';
+
+export interface SlotLag {
+  readonly slot: string;
+  readonly active: boolean;
+  readonly walStatus: string | null;
+  readonly retainedBytes: number;
+  readonly unconfirmedBytes: number;
+  readonly safeWalSize: number | null;
+}
+
+export async function readSlotLag(sql: pg.Client, slot: string): Promise<SlotLag | null> {
+  const r = await sql.query(`SELECT active::text AS active, wal_status, safe_wal_size::text AS safe,
+      pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::text AS retained,
+      pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::text AS unconfirmed
+    FROM pg_replication_slots WHERE slot_name = $1`, [slot]);
+  const row = r.rows[0] as { active: string; wal_status: string | null; safe: string | null; retained: string | null; unconfirmed: string | null } | undefined;
+  if (!row) return null;
+  return {
+    slot, active: row.active === 'true', walStatus: row.wal_status,
+    retainedBytes: Number(row.retained ?? 0), unconfirmedBytes: Number(row.unconfirmed ?? 0),
+    safeWalSize: row.safe === null ? null : Number(row.safe),
+  };
+}
+
+const WAL_STATUSES = ['reserved', 'extended', 'unreserved', 'lost'] as const;
+
+export class SlotLagMonitor {
+  private timer: NodeJS.Timeout | null = null;
+  private client: pg.Client | null = null;
+  private last: SlotLag | null = null;
+  private readonly retained: Gauge<string>;
+  private readonly unconfirmed: Gauge<string>;
+  private readonly safe: Gauge<string>;
+  private readonly active: Gauge<string>;
+  private readonly status: Gauge<string>;
+  private readonly up: Gauge<string>;
+
+  constructor(private readonly deps: { settings: PgConnectionSettings; slot: string; connector: string; intervalMs: number; registry: Registry; log: Logger }) {
+    const registers = [deps.registry];
+    const labelNames = ['connector', 'slot'];
+    const get = <T>(name: string, make: () => T): T => (deps.registry.getSingleMetric(name) as T | undefined) ?? make();
+    this.retained = get('cdc_postgres_slot_retained_wal_bytes', () => new Gauge({ name: 'cdc_postgres_slot_retained_wal_bytes', help: 'WAL the slot keeps on the server (current LSN - restart_lsn)', labelNames, registers }));
+    this.unconfirmed = get('cdc_postgres_slot_lag_bytes', () => new Gauge({ name: 'cdc_postgres_slot_lag_bytes', help: 'WAL not yet confirmed by the connector (current LSN - confirmed_flush_lsn)', labelNames, registers }));
+    this.safe = get('cdc_postgres_slot_safe_wal_size_bytes', () => new Gauge({ name: 'cdc_postgres_slot_safe_wal_size_bytes', help: 'Bytes of WAL that can still be written before the slot is lost (-1 = unlimited)', labelNames, registers }));
+    this.active = get('cdc_postgres_slot_active', () => new Gauge({ name: 'cdc_postgres_slot_active', help: '1 when a walsender uses the slot', labelNames, registers }));
+    this.status = get('cdc_postgres_slot_wal_status', () => new Gauge({ name: 'cdc_postgres_slot_wal_status', help: '1 for the slot\'s current wal_status', labelNames: [...labelNames, 'status'], registers }));
+    this.up = get('cdc_postgres_slot_monitor_up', () => new Gauge({ name: 'cdc_postgres_slot_monitor_up', help: '1 when the last slot query succeeded and the slot exists', labelNames, registers }));
+  }
+
+  latest(): SlotLag | null {
+    return this.last;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    const tick = () => void this.sample().catch((err: unknown) => {
+      this.up.set(this.labels(), 0);
+      this.deps.log.warn({ err: (err as Error).message, slot: this.deps.slot }, 'slot lag query failed');
+      const c = this.client; this.client = null; void c?.end().catch(() => undefined);
+    });
+    tick();
+    this.timer = setInterval(tick, this.deps.intervalMs);
+    this.timer.unref();
+  }
+
+  private labels() {
+    return { connector: this.deps.connector, slot: this.deps.slot };
+  }
+
+  async sample(): Promise<SlotLag | null> {
+    if (!this.client) {
+      const c = new pg.Client(clientConfig(this.deps.settings));
+      c.on('error', () => undefined);
+      await c.connect();
+      this.client = c;
+    }
+    const lag = await readSlotLag(this.client, this.deps.slot);
+    this.last = lag;
+    const l = this.labels();
+    this.up.set(l, lag ? 1 : 0);
+    if (lag) {
+      this.retained.set(l, lag.retainedBytes);
+      this.unconfirmed.set(l, lag.unconfirmedBytes);
+      this.safe.set(l, lag.safeWalSize ?? -1);
+      this.active.set(l, lag.active ? 1 : 0);
+      for (const s of WAL_STATUSES) this.status.set({ ...l, status: s }, lag.walStatus === s ? 1 : 0);
+    }
+    return lag;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const c = this.client; this.client = null;
+    await c?.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Which tables are captured and what they look like now. Models are built from
+ * the catalog, restricted to the columns pgoutput's Relation message names (in
+ * its order), and replaced on every Relation message: PostgreSQL resends one
+ * after each DDL, before the first change that uses the new shape.
+ */
+import type pg from 'pg';
+import type { Pgoutput } from 'pg-logical-replication';
+import type { Logger } from '../../src/log/logger.ts';
+import { loadTable, loadTables, type PgColumn, type PgTable } from './catalog.ts';
+import { buildTableModel, type TableModel } from './table-model.ts';
+import type { Filters } from './table-filter.ts';
+import type { PgTaskConfig } from './task-config.ts';
+import type { TableResolver } from './change-decoder.ts';
+
+export interface CapturedTable {
+  readonly schema: string;
+  readonly name: string;
+  readonly selectable: boolean;
+}
+
+/** Tables the filters capture, with whether the current user may read them. */
+export async function listCapturedTables(sql: pg.Client, filters: Filters): Promise<CapturedTable[]> {
+  const r = await sql.query(`SELECT n.nspname AS schema, c.relname AS name,
+        has_table_privilege(c.oid, 'SELECT')::text AS selectable
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+       AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'
+     ORDER BY 1, 2`);
+  return (r.rows as { schema: string; name: string; selectable: string }[])
+    .filter((t) => filters.table(t.schema, t.name))
+    .map((t) => ({ schema: t.schema, name: t.name, selectable: t.selectable === 'true' }));
+}
+
+/** include-list patterns that match none of the tables. */
+export function missingIncludes(patterns: readonly string[], tables: readonly CapturedTable[]): string[] {
+  return patterns.filter((p) => {
+    const re = new RegExp(`^(?:${p})$`);
+    return !tables.some((t) => re.test(`${t.schema}.${t.name}`));
+  });
+}
+
+export class TableRegistry implements TableResolver {
+  private readonly byRelOid = new Map<number, TableModel | null>();
+  private readonly warnedSkips = new Set<string>();
+
+  constructor(private readonly deps: { sql: pg.Client; cfg: PgTaskConfig; log: Logger }) {}
+
+  capturedTables(): Promise<CapturedTable[]> {
+    return listCapturedTables(this.deps.sql, this.deps.cfg.filters);
+  }
+
+  /** Models for the snapshot, read through the snapshot's own session (its view of the catalog). */
+  async loadModels(sql: pg.Client, tables: readonly CapturedTable[]): Promise<TableModel[]> {
+    const wanted = new Set(tables.map((t) => `${t.schema}.${t.name}`));
+    const loaded = await loadTables(sql, (s, t) => wanted.has(`${s}.${t}`));
+    return loaded.map((t) => this.model(t));
+  }
+
+  async onRelation(rel: Pgoutput.MessageRelation): Promise<TableModel | null> {
+    if (!this.deps.cfg.filters.table(rel.schema, rel.name)) {
+      this.byRelOid.set(rel.relationOid, null);
+      return null;
+    }
+    const current = await loadTable(this.deps.sql, rel.schema, rel.name);
+    const table = restrictToRelation(current, rel);
+    const model = this.model(table);
+    const before = this.byRelOid.get(rel.relationOid);
+    if (before && before.columns.map((c) => c.name).join(',') !== model.columns.map((c) => c.name).join(',')) {
+      this.deps.log.info({ table: model.id, before: before.columns.map((c) => c.name), after: model.columns.map((c) => c.name) }, 'table structure changed; new schema version follows');
+    }
+    this.byRelOid.set(rel.relationOid, model);
+    return model;
+  }
+
+  byOid(oid: number): TableModel | null | undefined {
+    return this.byRelOid.get(oid);
+  }
+
+  private model(t: PgTable): TableModel {
+    const { cfg } = this.deps;
+    const m = buildTableModel(t, { topicPrefix: cfg.topicPrefix, types: cfg.types, columnFilter: cfg.filters.column, keyColumnsOverride: cfg.keyColumns });
+    for (const c of m.skippedColumns) {
+      const k = `${m.id}.${c}`;
+      if (this.warnedSkips.has(k)) continue;
+      this.warnedSkips.add(k);
+      this.deps.log.warn({ table: m.id, column: c }, 'column type has no mapping; column left out of events (set include.unknown.datatypes=true to emit raw text bytes)');
+    }
+    return m;
+  }
+}
+
+/**
+ * The catalog describes the table as it is now; the Relation message as it was
+ * when the change was written. Keep the message's columns and order, taking
+ * nullability, defaults and type details from the catalog where the column
+ * still exists with the same type.
+ */
+function restrictToRelation(current: PgTable | null, rel: Pgoutput.MessageRelation): PgTable {
+  const byName = new Map((current?.columns ?? []).map((c) => [c.name, c]));
+  const columns: PgColumn[] = rel.columns.map((rc, i) => {
+    const c = byName.get(rc.name);
+    if (c && c.typeOid === (rc.typeOid >>> 0)) return { ...c, position: i + 1 };
+    return {
+      ...(c ?? fallbackColumn(rc.name)),
+      name: rc.name, position: i + 1, typeOid: rc.typeOid >>> 0, typeMod: rc.typeMod, nullable: true,
+      isKey: (rc.flags & 1) === 1 && rel.replicaIdentity !== 'full',
+    };
+  });
+  const keyFromRel = rel.replicaIdentity === 'full' ? current?.keyColumns ?? [] : rel.keyColumns;
+  return {
+    schema: rel.schema, name: rel.name, oid: rel.relationOid >>> 0, columns,
+    keyColumns: current?.keyColumns.length ? current.keyColumns.filter((k) => columns.some((c) => c.name === k)) : keyFromRel,
+    replicaIdentity: ({ default: 'd', nothing: 'n', full: 'f', index: 'i' } as const)[rel.replicaIdentity],
+    comment: current?.comment ?? null,
+  };
+}
+
+function fallbackColumn(name: string): PgColumn {
+  return {
+    name, position: 0, typeOid: 25, typeMod: -1, typeName: 'text', baseTypeName: 'text', typtype: 'b',
+    nullable: true, defaultExpr: null, comment: null, isKey: false,
+  } as PgColumn;
+}

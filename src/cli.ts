@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+/**
+ * The composition root and command line:
+ *   cdc run      --config cdc.yaml   run a standalone worker with the file's connectors
+ *   cdc validate --config cdc.yaml   check config and each source database; exit 1 on any problem
+ *   cdc migrate  --config cdc.yaml   apply migrations/<source> to each connector's database
+ * The only place (with src/config) that reads process.env.
+ */
+import { parseArgs } from 'node:util';
+import { CdcError, CdcErrorList, describeError } from './errors/cdc-error.ts';
+import { loadDaemonConfig, readTextFile, type DaemonConfig } from './config/load.ts';
+import { workerConfigDef, applyWorkerDefaults } from './config/worker-config.ts';
+import type { ParsedConfig } from './config/define.ts';
+import { createLogger, type Logger } from './log/logger.ts';
+import { PluginRegistry } from './runtime/plugin-registry.ts';
+import { StandaloneWorker } from './runtime/standalone-worker.ts';
+import { createConverter } from './serde/create-converter.ts';
+import { createPostgresPlugin, POSTGRES_CONNECTOR_CLASS } from '../sources/postgres/connector.ts';
+import { startPostgresExtras } from '../sources/postgres/extras.ts';
+import { migratePostgres } from '../sources/postgres/migrate.ts';
+
+const USAGE = `usage:
+  cdc run      --config <file>   run the connectors of a config file (standalone worker)
+  cdc validate --config <file>   check the config and every source database, list all problems
+  cdc migrate  --config <file> [--connector <name>] [--role <name> --role-password-env <VAR>]
+                                 prepare each source database (role, heartbeat table, publication)
+`;
+
+function plugins(): PluginRegistry {
+  return new PluginRegistry().register(createPostgresPlugin());
+}
+
+function load(file: string): { daemon: DaemonConfig; worker: ParsedConfig } {
+  const daemon = loadDaemonConfig(file, { env: process.env, readFile: readTextFile });
+  const worker = workerConfigDef().parse(daemon.worker.config, daemon.worker.where, { secretKeys: daemon.worker.secretKeys });
+  return { daemon, worker };
+}
+
+function report(err: unknown, log?: Logger): number {
+  const errors = err instanceof CdcErrorList ? err.errors : err instanceof CdcError ? [err] : null;
+  if (errors) {
+    process.stderr.write(`${errors.length} problem${errors.length === 1 ? '' : 's'} found:\n\n${errors.map((e) => e.message).join('\n\n')}\n`);
+    return 1;
+  }
+  if (log) log.error({ err: describeError(err) }, 'unexpected failure');
+  process.stderr.write(`unexpected failure: ${err instanceof Error ? err.stack : String(err)}\n`);
+  return 2;
+}
+
+async function run(file: string): Promise<number> {
+  const { daemon, worker } = load(file);
+  const log = createLogger({ level: worker.getString('log.level') ?? 'info' });
+  const w = new StandaloneWorker({
+    worker, connectors: daemon.connectors, plugins: plugins(), log,
+    converters: (config, isKey, clog) => createConverter(config, isKey, { log: clog }),
+    extras: { start: (plugin, config, registry, clog) => (plugin.className === POSTGRES_CONNECTOR_CLASS ? startPostgresExtras(config, registry, clog) : null) },
+  });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: committing or aborting in-flight transactions');
+    const force = setTimeout(() => { log.error({}, 'stop took longer than 30 s; exiting'); process.exit(1); }, 30_000);
+    force.unref();
+    void w.stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  await w.start();
+  await w.done();
+  if (stopping) return 0;
+  const failed = [...w.status()].filter(([, s]) => s.state === 'FAILED');
+  for (const [name, s] of failed) process.stderr.write(`connector ${name} FAILED:\n${s.reason}\n`);
+  await w.stop();
+  return failed.length > 0 ? 1 : 0;
+}
+
+async function validate(file: string): Promise<number> {
+  const { daemon, worker } = load(file);
+  const registry = plugins();
+  const log = createLogger({ level: 'warn' });
+  const problems: string[] = [];
+  for (const c of daemon.connectors) {
+    let config: ParsedConfig;
+    let plugin;
+    try {
+      plugin = registry.find(String(c.config['connector.class'] ?? ''), c.where);
+      config = plugin.configDef.parse(applyWorkerDefaults(worker, { name: c.name, ...c.config }), c.where, { secretKeys: c.secretKeys });
+    } catch (err) {
+      if (err instanceof CdcErrorList) { problems.push(...err.errors.map((e) => e.message)); continue; }
+      if (err instanceof CdcError) { problems.push(err.message); continue; }
+      throw err;
+    }
+    for (const p of await plugin.validateEnvironment(config, log)) problems.push(CdcError.format(p));
+  }
+  if (problems.length > 0) {
+    process.stderr.write(`${problems.length} problem${problems.length === 1 ? '' : 's'} found:\n\n${problems.join('\n\n')}\n`);
+    return 1;
+  }
+  process.stdout.write(`${file}: ${daemon.connectors.length} connector(s) valid; databases reachable and ready\n`);
+  return 0;
+}
+
+async function migrate(file: string, opts: { connector?: string; role?: string; rolePasswordEnv?: string }): Promise<number> {
+  const { daemon, worker } = load(file);
+  const registry = plugins();
+  const log = createLogger({ level: 'info' });
+  const targets = daemon.connectors.filter((c) => !opts.connector || c.name === opts.connector);
+  if (targets.length === 0) throw new CdcError({ code: 'CDC_CLI_NO_CONNECTOR', what: `no connector named ${opts.connector} in ${file}`, fix: 'use a name from the connectors section' });
+  let rolePassword: string | undefined;
+  if (opts.role) {
+    rolePassword = opts.rolePasswordEnv ? process.env[opts.rolePasswordEnv] : undefined;
+    if (!rolePassword) throw new CdcError({ code: 'CDC_CLI_ROLE_PASSWORD', what: '--role needs a password', where: '--role-password-env', fix: 'export the password in an environment variable and name it with --role-password-env VAR' });
+  }
+  for (const c of targets) {
+    const plugin = registry.find(String(c.config['connector.class'] ?? ''), c.where);
+    const config = plugin.configDef.parse(applyWorkerDefaults(worker, { name: c.name, ...c.config }), c.where, { secretKeys: c.secretKeys });
+    if (plugin.className !== POSTGRES_CONNECTOR_CLASS) { log.warn({ connector: c.name }, 'no migrations for this connector type'); continue; }
+    const applied = await migratePostgres(config, { ...(opts.role ? { role: opts.role, rolePassword: rolePassword! } : {}), log });
+    process.stdout.write(`connector ${c.name}: applied ${applied.join(', ')}\n`);
+  }
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest, allowPositionals: false, strict: true,
+    options: { config: { type: 'string', short: 'c' }, connector: { type: 'string' }, role: { type: 'string' }, 'role-password-env': { type: 'string' } },
+  });
+  if (!command || command === 'help' || command === '--help') { process.stdout.write(USAGE); return command ? 0 : 2; }
+  if (!values.config) { process.stderr.write(`missing --config <file>\n\n${USAGE}`); return 2; }
+  switch (command) {
+    case 'run': return run(values.config);
+    case 'validate': return validate(values.config);
+    case 'migrate': return migrate(values.config, { ...(values.connector ? { connector: values.connector } : {}), ...(values.role ? { role: values.role } : {}), ...(values['role-password-env'] ? { rolePasswordEnv: values['role-password-env'] } : {}) });
+    default: process.stderr.write(`unknown command ${command}\n\n${USAGE}`); return 2;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => process.exit(report(err)));

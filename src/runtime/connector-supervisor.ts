@@ -1,0 +1,139 @@
+/**
+ * Keeps one connector's task running: builds a fresh task, producer and runner
+ * for every attempt (nothing from a failed attempt is trusted), restarts
+ * retriable failures with capped exponential backoff, and stops at a
+ * non-retriable one in FAILED with the cause. Its state is what status shows.
+ */
+import type { Kafka } from 'kafkajs';
+import type { ParsedConfig } from '../config/define.ts';
+import { CdcError, describeError } from '../errors/cdc-error.ts';
+import type { Logger } from '../log/logger.ts';
+import { KafkaTxnProducer } from '../kafka/txn-producer.ts';
+import type { TopicManager } from '../kafka/topics.ts';
+import type { Converter } from '../serde/converter.ts';
+import type { TaskMetrics } from '../metrics/task-metrics.ts';
+import { TaskRunner } from './task-runner.ts';
+import type { SourceConnectorPlugin } from './source-task.ts';
+
+export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'FAILED' | 'STOPPED' | 'FINISHED';
+
+export interface TaskStatus {
+  readonly state: TaskState;
+  /** why the task is in this state, when it is not plain RUNNING (e.g. retrying after an error) */
+  readonly reason: string | null;
+  readonly since: number;
+  readonly trace: string | null;
+  readonly lastCommitAt: number | null;
+  readonly restarts: number;
+}
+
+export interface SupervisorDeps {
+  readonly name: string;
+  readonly plugin: SourceConnectorPlugin;
+  readonly config: ParsedConfig;
+  readonly kafka: Kafka;
+  readonly topics: TopicManager;
+  readonly clusterId: string;
+  readonly offsetsTopic: string;
+  readonly transactionTimeoutMs: number;
+  readonly converters: { key: Converter; value: Converter };
+  readonly log: Logger;
+  readonly metrics: TaskMetrics;
+  readonly backoff: { readonly initialMs: number; readonly maxMs: number };
+}
+
+export class ConnectorSupervisor {
+  private status: TaskStatus = { state: 'UNASSIGNED', reason: null, since: Date.now(), trace: null, lastCommitAt: null, restarts: 0 };
+  private abort: AbortController | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(private readonly deps: SupervisorDeps) {}
+
+  current(): TaskStatus {
+    return this.status;
+  }
+
+  private set(state: TaskState, reason: string | null, trace: string | null = null): void {
+    if (this.status.state !== state || this.status.reason !== reason) {
+      this.status = { ...this.status, state, reason, trace, since: Date.now() };
+    }
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.abort = new AbortController();
+    this.loop = this.run(this.abort.signal);
+  }
+
+  /** Resolves when the task ended (FAILED/FINISHED) or stop() was called. */
+  done(): Promise<void> {
+    return this.loop ?? Promise.resolve();
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const d = this.deps;
+    let delay = d.backoff.initialMs;
+    while (!signal.aborted) {
+      const task = d.plugin.createTask();
+      const producer = new KafkaTxnProducer({
+        kafka: d.kafka, transactionalId: `${d.clusterId}-${d.name}-0`, transactionTimeoutMs: d.transactionTimeoutMs, log: d.log,
+      });
+      const runner = new TaskRunner({
+        connectorName: d.name, taskId: 0, config: d.config, task, kafka: d.kafka, producer, topics: d.topics,
+        dataTopicSpec: () => ({
+          partitions: d.config.getInt('topic.creation.default.partitions') ?? 1,
+          replicationFactor: d.config.getInt('topic.creation.default.replication.factor') ?? -1,
+        }),
+        offsetsTopic: d.offsetsTopic, keyConverter: d.converters.key, valueConverter: d.converters.value,
+        log: d.log, metrics: d.metrics,
+        limits: {
+          sendBatch: d.config.getInt('max.batch.size') ?? 2048,
+          txnMaxRecords: d.config.getInt('max.batch.size') ?? 2048,
+          txnMaxMs: d.config.getLong('transaction.boundary.interval.ms') ?? 1000,
+          pollMs: d.config.getLong('poll.interval.ms') ?? 500,
+        },
+        onStarted: () => this.set('RUNNING', null),
+        onCommit: () => { this.status = { ...this.status, lastCommitAt: Date.now() }; delay = d.backoff.initialMs; },
+      });
+      try {
+        await runner.run(signal);
+        await producer.stop();
+        if (task.finished()) { this.set('FINISHED', 'the task completed its work (snapshot.mode=initial_only)'); return; }
+      } catch (err) {
+        await producer.stop();
+        const retriable = err instanceof CdcError ? err.retriable : isTransient(err);
+        const msg = describeError(err);
+        if (!retriable) {
+          this.set('FAILED', msg, err instanceof Error ? err.stack ?? msg : msg);
+          d.log.error({ connector: d.name, err: msg }, 'task failed; fix the cause, then restart the connector');
+          return;
+        }
+        this.status = { ...this.status, restarts: this.status.restarts + 1 };
+        this.set('RUNNING', `retrying in ${delay} ms after: ${msg}`);
+        d.log.warn({ connector: d.name, err: msg, retryInMs: delay }, 'task interrupted; restarting from the committed offset');
+        await sleep(delay, signal);
+        delay = Math.min(delay * 2, d.backoff.maxMs);
+      }
+    }
+    this.set('STOPPED', null);
+  }
+
+  async stop(): Promise<void> {
+    this.abort?.abort();
+    await this.loop;
+    this.set('STOPPED', null);
+  }
+}
+
+/** Errors from drivers that are not ours: network trouble is worth a retry, anything else too by default. */
+function isTransient(err: unknown): boolean {
+  const m = describeError(err);
+  return !/syntax|TypeError|ReferenceError|is not a function/.test(m);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
+}
