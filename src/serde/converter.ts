@@ -1,0 +1,15 @@
+/**
+ * The contract between the runtime and a serializer: Connect schema + value in,
+ * Kafka record bytes out. Implemented by AvroConverter (Schema Registry wire
+ * format) and JsonConverter (Connect's JSON, with or without schemas).
+ */
+import type { ConnectSchema } from '../events/schema.ts';
+import type { Logger } from '../log/logger.ts';
+
+export interface Converter {
+  /** serialize one key or value for topic; null value -> null (tombstone) */
+  fromConnectData(topic: string, isKey: boolean, schema: ConnectSchema | null, value: unknown): Promise<Buffer | null>;
+}
+
+/** What converters log through: the project's Logger or anything shaped like it. */
+export type ConverterLogger = Pick<Logger, 'info' | 'warn' | 'error'>;

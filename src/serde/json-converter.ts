@@ -1,0 +1,84 @@
+/**
+ * org.apache.kafka.connect.json.JsonConverter equivalent. schemas.enable=true
+ * (Connect's default) wraps each record as {"schema": ..., "payload": ...};
+ * false writes the payload alone. Text layout lives in connect-json.ts; this
+ * file owns config and the per-schema cache (by object identity: the schema
+ * text and compiled writer are built once per schema object).
+ */
+import type { ConnectSchema } from '../events/schema.ts';
+import { ConfigError, SinkError } from '../errors/cdc-error.ts';
+import type { Converter } from './converter.ts';
+import { compileJsonPayloadWriter, connectJsonSchema, type DecimalFormat, type JsonPayloadWriter } from './connect-json.ts';
+import { ValueMismatchError } from './value-mismatch.ts';
+
+export interface JsonConverterConfig {
+  readonly schemasEnable: boolean;
+  readonly decimalFormat: DecimalFormat;
+  readonly replaceNullWithDefault: boolean;
+}
+
+/** Keys as Connect names them, without the key.converter./value.converter. prefix (passed for messages). */
+export function parseJsonConverterConfig(raw: Readonly<Record<string, unknown>>, prefix = ''): JsonConverterConfig {
+  const bool = (name: string, dflt: boolean): boolean => {
+    const v = raw[name];
+    if (v === undefined || v === null || v === '') return dflt;
+    const s = String(v).trim().toLowerCase();
+    if (s === 'true' || s === 'false') return s === 'true';
+    throw new ConfigError({ code: 'CDC_CONVERTER_CONFIG', what: `${prefix}${name} must be true or false, got "${String(v)}"`, where: `property ${prefix}${name}`, fix: 'use true or false' });
+  };
+  const format = String(raw['decimal.format'] ?? 'BASE64').trim().toUpperCase();
+  if (format !== 'BASE64' && format !== 'NUMERIC') {
+    throw new ConfigError({ code: 'CDC_CONVERTER_CONFIG', what: `${prefix}decimal.format=${String(raw['decimal.format'])} is not supported`, where: `property ${prefix}decimal.format`, fix: 'use BASE64 or NUMERIC' });
+  }
+  return {
+    schemasEnable: bool('schemas.enable', true),
+    decimalFormat: format,
+    replaceNullWithDefault: bool('replace.null.with.default', true),
+  };
+}
+
+interface Prepared {
+  readonly schemaText: string;
+  readonly payload: JsonPayloadWriter;
+}
+
+export class JsonConverter implements Converter {
+  private readonly prepared = new WeakMap<ConnectSchema, Prepared>();
+  private readonly schemaless: JsonPayloadWriter;
+
+  constructor(private readonly deps: { readonly config: JsonConverterConfig }) {
+    this.schemaless = compileJsonPayloadWriter(null, deps.config);
+  }
+
+  async fromConnectData(topic: string, isKey: boolean, schema: ConnectSchema | null, value: unknown): Promise<Buffer | null> {
+    if (value === null || value === undefined) return null;
+    let p: Prepared | undefined;
+    let payload: string;
+    try {
+      p = schema === null ? undefined : this.prepare(schema); // a bad schema default surfaces here
+      payload = p ? p.payload(value) : this.schemaless(value);
+    } catch (err) {
+      const path = err instanceof ValueMismatchError ? err.path : undefined;
+      throw new SinkError({
+        code: 'CDC_SERDE_VALUE_INVALID', cause: err,
+        what: `the ${isKey ? 'key' : 'value'} does not match its schema ${schema?.name ?? schema?.type ?? ''}: ${(err as Error).message}`,
+        where: `topic ${topic}${path ? `, field ${path}` : ''}`,
+        fix: 'a source produced a value of the wrong type for its column; report it with the column type',
+      });
+    }
+    if (!this.deps.config.schemasEnable) return Buffer.from(payload, 'utf8');
+    return Buffer.from(`{"schema":${p ? p.schemaText : 'null'},"payload":${payload}}`, 'utf8');
+  }
+
+  private prepare(schema: ConnectSchema): Prepared {
+    let p = this.prepared.get(schema);
+    if (!p) {
+      p = {
+        schemaText: this.deps.config.schemasEnable ? connectJsonSchema(schema, this.deps.config) : '',
+        payload: compileJsonPayloadWriter(schema, this.deps.config),
+      };
+      this.prepared.set(schema, p);
+    }
+    return p;
+  }
+}
