@@ -9,7 +9,7 @@
  * Credentials travel only in the Authorization header; every URL that reaches
  * an error or a log is the credential-free form.
  */
-import { SinkError, type CdcErrorInit } from '../errors/cdc-error.ts';
+import { ConfigError, SinkError, type CdcErrorInit } from '../errors/cdc-error.ts';
 
 export interface SchemaRegistryClientOptions {
   /** One or more base URLs (schema.registry.url may be a comma-separated list); tried in order when unreachable. */
@@ -140,7 +140,7 @@ function parseEndpoint(raw: string, userInfo: string | undefined): Endpoint {
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new SinkError({ code: 'CDC_SCHEMA_REGISTRY_URL', what: 'schema.registry.url is not a valid URL', where: 'property schema.registry.url', fix: 'use http(s)://host:port[/path]' });
+    throw new ConfigError({ code: 'CDC_SCHEMA_REGISTRY_URL', what: 'schema.registry.url is not a valid URL', where: 'property schema.registry.url', fix: 'use http(s)://host:port[/path]' });
   }
   const fromUrl = url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined;
   url.username = '';
