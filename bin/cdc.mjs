@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Launcher: runs the TypeScript CLI through tsx's loader.
-import { register } from 'node:module';
-register('tsx/esm', import.meta.url);
+// Launcher: registers tsx's TypeScript loader, then runs the CLI.
+import { register } from 'tsx/esm/api';
+register();
 await import('../src/cli.ts');

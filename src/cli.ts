@@ -14,7 +14,7 @@ import type { ParsedConfig } from './config/define.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { PluginRegistry } from './runtime/plugin-registry.ts';
 import { StandaloneWorker } from './runtime/standalone-worker.ts';
-import { createConverter } from './serde/create-converter.ts';
+import { createConverters } from './serde/create-converter.ts';
 import { createPostgresPlugin, POSTGRES_CONNECTOR_CLASS } from '../sources/postgres/connector.ts';
 import { startPostgresExtras } from '../sources/postgres/extras.ts';
 import { migratePostgres } from '../sources/postgres/migrate.ts';
@@ -52,7 +52,7 @@ async function run(file: string): Promise<number> {
   const log = createLogger({ level: worker.getString('log.level') ?? 'info' });
   const w = new StandaloneWorker({
     worker, connectors: daemon.connectors, plugins: plugins(), log,
-    converters: (config, isKey, clog) => createConverter(config, isKey, { log: clog }),
+    converters: (config, clog) => createConverters(config.raw(), clog),
     extras: { start: (plugin, config, registry, clog) => (plugin.className === POSTGRES_CONNECTOR_CLASS ? startPostgresExtras(config, registry, clog) : null) },
   });
   let stopping = false;

@@ -132,7 +132,7 @@ export class ChangeDecoder {
     for (const [model, change] of targets) {
       const source = {
         serverName: this.opts.serverName, db: this.opts.db, schema: model.schemaName, table: model.tableName,
-        tsUs: tx.commitTimeUs, snapshot: 'false' as const, txId: tx.xid, lsn, lastCommitLsn: this.lastComplete,
+        tsUs: tx.commitTimeUs, snapshot: 'false' as const, txId: tx.xid, lsn, lastCommitLsn: tx.commitLsn,
       };
       const block = (): TransactionBlock | null => {
         if (!this.opts.txMetadata) return null;

@@ -19,9 +19,18 @@ export interface ConnectorOffsets {
 export async function readConnectorOffsets(kafka: Kafka, topic: string, connector: string, timeoutMs = 60_000): Promise<ConnectorOffsets> {
   const admin = kafka.admin();
   await admin.connect();
-  let ends: { partition: number; high: string }[];
+  let ends: { partition: number; high: string }[] = [];
   try {
-    ends = await admin.fetchTopicOffsets(topic);
+    // A topic created a moment ago may not have elected its leaders yet: retry briefly.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        ends = await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (err) {
+        if (attempt >= 20 || !(err as { retriable?: boolean }).retriable) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   } finally {
     await admin.disconnect();
   }

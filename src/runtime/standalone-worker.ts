@@ -18,7 +18,7 @@ import type { Converter } from '../serde/converter.ts';
 import type { SourceConnectorPlugin } from './source-task.ts';
 
 export interface ConverterFactory {
-  (config: ParsedConfig, isKey: boolean, log: Logger): Converter;
+  (config: ParsedConfig, log: Logger): { key: Converter; value: Converter };
 }
 
 export interface ConnectorExtras {
@@ -69,7 +69,7 @@ export class StandaloneWorker {
         clusterId: worker.getString('group.id') ?? 'cdc',
         offsetsTopic: worker.getString('offset.storage.topic') ?? 'connect-offsets',
         transactionTimeoutMs: worker.getInt('transaction.timeout.ms') ?? 900000,
-        converters: { key: this.deps.converters(config, true, clog), value: this.deps.converters(config, false, clog) },
+        converters: this.deps.converters(config, clog),
         log: clog, metrics: factory.forTask(c.name, 0),
         backoff: { initialMs: 1000, maxMs: 60000 },
       });

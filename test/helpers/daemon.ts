@@ -1,0 +1,106 @@
+/**
+ * Runs the real daemon (`cdc run`) as a child process with a generated config
+ * file, the way a user does; SIGKILL and SIGTERM reach the real process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StackEnv } from './stack-env.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+export interface DaemonOptions {
+  readonly env: StackEnv;
+  readonly name: string;
+  readonly database: string;
+  readonly connector: Readonly<Record<string, string | number | boolean>>;
+  readonly groupId?: string;
+  readonly offsetsTopic?: string;
+}
+
+export function writeConfig(o: DaemonOptions): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cdc-test-'));
+  const file = join(dir, 'cdc.json');
+  const config = {
+    worker: {
+      'bootstrap.servers': o.env.kafka,
+      'group.id': o.groupId ?? `g-${o.name}`,
+      'offset.storage.topic': o.offsetsTopic ?? `offsets-${o.name}`,
+      'offset.storage.partitions': 5,
+      'schema.registry.url': o.env.registry,
+      'metrics.port': 0,
+      'log.level': 'info',
+    },
+    connectors: [{
+      name: o.name,
+      config: {
+        'connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
+        'database.hostname': o.env.pg.host,
+        'database.port': o.env.pg.port,
+        'database.user': o.env.pg.user,
+        'database.password': '${env:CDC_TEST_PGPASSWORD}',
+        'database.dbname': o.database,
+        'topic.prefix': o.name,
+        'slot.name': o.name.replace(/[^a-z0-9_]/g, '_'),
+        'publication.name': `pub_${o.name.replace(/[^a-z0-9_]/g, '_')}`,
+        ...o.connector,
+      },
+    }],
+  };
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
+}
+
+export class Daemon {
+  private child: ChildProcess | null = null;
+  output = '';
+  private exitWaiters: ((code: number | null) => void)[] = [];
+  exitCode: number | null | undefined = undefined;
+
+  constructor(readonly configFile: string, private readonly env: StackEnv) {}
+
+  start(): this {
+    this.exitCode = undefined;
+    const child = spawn(process.execPath, [join(ROOT, 'bin/cdc.mjs'), 'run', '--config', this.configFile], {
+      cwd: ROOT, env: { ...process.env, CDC_TEST_PGPASSWORD: this.env.pg.password }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (b: Buffer) => { this.output += b.toString(); });
+    child.stderr!.on('data', (b: Buffer) => { this.output += b.toString(); });
+    child.on('exit', (code) => {
+      this.exitCode = code;
+      this.child = null;
+      for (const w of this.exitWaiters.splice(0)) w(code);
+    });
+    this.child = child;
+    return this;
+  }
+
+  get running(): boolean {
+    return this.child !== null;
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
+    if (!this.child) return Promise.resolve(this.exitCode ?? null);
+    const p = new Promise<number | null>((r) => this.exitWaiters.push(r));
+    this.child.kill(signal);
+    return p;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.child) return;
+    const t = setTimeout(() => this.child?.kill('SIGKILL'), 20_000);
+    await this.kill('SIGTERM');
+    clearTimeout(t);
+  }
+
+  /** Waits until the log shows `pattern` (or the process exits). */
+  async waitForLog(pattern: RegExp, timeoutMs = 60_000): Promise<void> {
+    const t0 = Date.now();
+    while (!pattern.test(this.output)) {
+      if (!this.running && this.exitCode !== undefined) throw new Error(`daemon exited (${this.exitCode}) before ${pattern}:\n${this.output.slice(-4000)}`);
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${pattern}:\n${this.output.slice(-4000)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
