@@ -10,10 +10,19 @@
 import type { ConfigReferenceSection } from './config-docs.ts';
 import { connectFrameworkConfigDef } from './connect-framework-fields.ts';
 import { workerConfigDef } from './worker-config.ts';
+import { POSTGRES_CONFIG_DEF } from '../../sources/postgres/config-spec.ts';
 
 function pluginSections(): ConfigReferenceSection[] {
   return [
-    // { title: 'PostgreSQL connector (io.debezium.connector.postgresql.PostgresConnector)', def: postgresConfigDef() },
+    {
+      title: 'PostgreSQL connector',
+      intro:
+        'Properties of the PostgreSQL source connector (`connector.class: io.debezium.connector.postgresql.PostgresConnector`, ' +
+        'or the aliases `PostgresConnector`, `postgres`, `postgresql`), with Debezium 3.6\'s names and defaults. ' +
+        'The connector also accepts every connector framework property above. How to prepare the database, snapshot modes, ' +
+        'offsets and slot lag metrics: [postgres.md](postgres.md).',
+      def: POSTGRES_CONFIG_DEF,
+    },
   ];
 }
 
