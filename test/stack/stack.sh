@@ -188,7 +188,7 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))
 require_free_port() {
   local port="$1" what="$2"
   if port_open "$port"; then
-    die "port $port for $what is taken by another process (ss -ltnp 'sport = :$port'); stop it, or remove $PORTS_FILE after 'down --purge' to pick new ports"
+    die "port $port for $what is taken by another process (ss -ltnp 'sport = :$port'); stop it, or run 'stack.sh down --purge' (deletes the data) so that the next up picks new ports"
   fi
 }
 
@@ -543,9 +543,9 @@ mariadb_ready() {
 
 mariadb_start() {
   if [[ ! -x "$MARIADB_BIN" ]]; then
-    # Debian's package would start its own server from its maintainer scripts; the daemon
-    # only runs when an init system is present, and this stack never uses it.
     apt_install mariadb-server
+    # Where an init system runs, Debian's package starts its own server; this stack runs its own.
+    as_root service mariadb stop >/dev/null 2>&1 || true
   fi
   if mariadb_pid >/dev/null; then
     log "mariadb already running (pid $(mariadb_pid), port $MARIADB_PORT)"
@@ -568,7 +568,7 @@ log-bin=$MDBROOT/data/binlog
 binlog_format=ROW
 binlog_row_image=FULL
 binlog_row_metadata=FULL
-expire_logs_days=2
+binlog_expire_logs_seconds=172800
 innodb_flush_log_at_trx_commit=2
 sync_binlog=0
 skip-name-resolve
@@ -577,24 +577,29 @@ EOF
   if is_root; then
     chown -R mysql:mysql "$MDBROOT"
     touch "$LOGS/mariadb.log" && chown mysql:mysql "$LOGS/mariadb.log"
+    runuser -u mysql -- test -w "$MDBROOT/data" || die "the mysql user cannot write $MDBROOT/data; set CDC_STACK_DIR to a path it can reach"
     owner=(--user=mysql)
   fi
   if [[ ! -d "$MDBROOT/data/mysql" ]]; then
     log "initialising MariaDB data directory $MDBROOT/data"
     mariadb-install-db --defaults-file="$MDBROOT/my.cnf" "${owner[@]}" --auth-root-authentication-method=normal \
       --skip-test-db >>"$LOGS/mariadb-install.log" 2>&1 || die_with_log "mariadb-install-db failed" "$LOGS/mariadb-install.log"
-    MARIADB_FRESH=1
   fi
   log "starting mariadb on 127.0.0.1:$MARIADB_PORT"
-  spawn "$MDBROOT/run/launcher.pid" "$LOGS/mariadb.log" "$MARIADB_BIN" --defaults-file="$MDBROOT/my.cnf" "${owner[@]}"
+  spawn "$MDBROOT/run/launcher.pid" "$LOGS/mariadb.out" "$MARIADB_BIN" --defaults-file="$MDBROOT/my.cnf" "${owner[@]}"
   local pid
   pid="$(head -n 1 "$MDBROOT/run/launcher.pid")"
-  if [[ -n "${MARIADB_FRESH:-}" ]]; then
-    wait_ready mariadb "$LOGS/mariadb.log" "$pid" mariadb-admin --socket="$MDBROOT/run/mariadb.sock" -u root ping
+  # ping succeeds as soon as the server answers, whatever the credentials.
+  wait_ready mariadb "$LOGS/mariadb.log" "$pid" mariadb-admin --socket="$MDBROOT/run/mariadb.sock" ping
+  # A fresh data dir has a password-less root: give root@localhost and root@127.0.0.1 the
+  # password and drop the other root accounts (root@<hostname>, root@::1).
+  if ! mariadb_ready && mariadb --socket="$MDBROOT/run/mariadb.sock" -u root -e 'select 1' >/dev/null 2>&1; then
     mariadb --socket="$MDBROOT/run/mariadb.sock" -u root >>"$LOGS/mariadb-install.log" 2>&1 <<EOF \
       || die_with_log "mariadb: setting the root password failed" "$LOGS/mariadb-install.log"
+DELETE FROM mysql.global_priv WHERE User = 'root' AND Host NOT IN ('localhost', '127.0.0.1');
+FLUSH PRIVILEGES;
 ALTER USER 'root'@'localhost' IDENTIFIED BY '$MARIADB_PASSWORD';
-CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY '$MARIADB_PASSWORD';
+CREATE OR REPLACE USER 'root'@'127.0.0.1' IDENTIFIED BY '$MARIADB_PASSWORD';
 GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
 FLUSH PRIVILEGES;
 EOF
@@ -616,7 +621,10 @@ prometheus_pid() { live_pid "$PROMROOT/prometheus.pid" "$PROMROOT"; }
 prometheus_ready() { curl -fsS --max-time 3 "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" >/dev/null; }
 
 prometheus_start() {
-  [[ -x "$PROMETHEUS_BIN" ]] || apt_install prometheus
+  if [[ ! -x "$PROMETHEUS_BIN" ]]; then
+    apt_install prometheus
+    as_root service prometheus stop >/dev/null 2>&1 || true
+  fi
   if prometheus_pid >/dev/null; then
     log "prometheus already running (pid $(prometheus_pid), port $PROMETHEUS_PORT)"
     return
@@ -716,6 +724,10 @@ cmd_up() {
     ensure_kafka_installed
     ensure_registry_installed
   )
+  # Check every port first, so that a conflict does not leave half a stack running.
+  pg_pid >/dev/null || require_free_port "$PG_PORT" postgres
+  kafka_pid >/dev/null || { require_free_port "$KAFKA_PORT" kafka; require_free_port "$KAFKA_CONTROLLER_PORT" "kafka controller"; }
+  registry_pid >/dev/null || { require_free_port "$SR_PORT" "schema registry"; require_free_port "$SR_MANAGEMENT_PORT" "schema registry management"; }
   kafka_spawn
   registry_spawn
   pg_start
