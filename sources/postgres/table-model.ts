@@ -89,13 +89,14 @@ export function rowValue(model: TableModel, row: TextRow): Record<string, unknow
 /**
  * A row image where only key columns are known (DELETE / key-changing UPDATE under
  * REPLICA IDENTITY DEFAULT): Debezium fills the others with null when optional,
- * else the column default or the type's zero value.
+ * else the column default or the type's zero value, which is what each column's
+ * converter returns for null.
  */
 export function keyOnlyRowValue(model: TableModel, key: TextRow): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const c of model.columns) {
     if (c.name in key && key[c.name] !== undefined) out[c.name] = c.convert(key[c.name]);
-    else out[c.name] = c.schema.optional ? null : (c.schema.defaultValue !== undefined ? c.schema.defaultValue : zeroValue(c.schema));
+    else out[c.name] = c.convert(null); // null if optional, else the column default or the type's zero value
   }
   return out;
 }
@@ -105,21 +106,4 @@ export function keyValue(model: TableModel, row: Record<string, unknown>): Recor
   const out: Record<string, unknown> = {};
   for (const k of model.keyColumns) out[k] = row[k];
   return out;
-}
-
-export function zeroValue(s: ConnectSchema): unknown {
-  switch (s.type) {
-    case 'int8': case 'int16': case 'int32': case 'float32': case 'float64': return 0;
-    case 'int64': return 0n;
-    case 'boolean': return false;
-    case 'string': return '';
-    case 'bytes': return Buffer.alloc(0);
-    case 'array': return [];
-    case 'map': return {};
-    case 'struct': {
-      const o: Record<string, unknown> = {};
-      for (const f of s.fields ?? []) o[f.name] = f.schema.optional ? null : zeroValue(f.schema);
-      return o;
-    }
-  }
 }

@@ -7,7 +7,7 @@
  * as plain objects; logical types are not interpreted (Decimal stays bytes).
  */
 import avro from 'avsc';
-import { createExactLongType } from './avro-long-type.ts';
+import { exactLongOptions } from './avro-long-type.ts';
 
 export interface DecodedAvro {
   readonly schemaId: number;
@@ -53,7 +53,7 @@ export class AvroDecoder {
     if (!entry) {
       entry = this.fetchSchema(id).then((schema) => ({
         schema,
-        type: avro.Type.forSchema(JSON.parse(schema), { registry: { long: createExactLongType() } }),
+        type: avro.Type.forSchema(JSON.parse(schema), exactLongOptions()),
       }));
       entry.catch(() => this.types.delete(id));
       this.types.set(id, entry);

@@ -47,7 +47,17 @@ export function createExactLongType(): avro.types.LongType {
   });
 }
 
-/** avsc options that make every `long` in the schema exact. */
-export function exactLongOptions(): { registry: Record<string, avro.Type> } {
-  return { registry: { long: createExactLongType() } };
+/**
+ * avsc options that make every `long` in the schema exact. The registry entry
+ * covers the bare name "long"; the type hook covers `{"type": "long", ...}`
+ * objects carrying properties (connect.name etc.), which avsc would otherwise
+ * build as its own double-backed long.
+ */
+export function exactLongOptions(): { registry: Record<string, avro.Type>; typeHook: (schema: unknown) => avro.Type | undefined } {
+  const long = createExactLongType();
+  return {
+    registry: { long },
+    typeHook: (schema) => (schema !== null && typeof schema === 'object' && (schema as { type?: unknown }).type === 'long'
+      && (schema as { logicalType?: unknown }).logicalType === undefined ? long : undefined),
+  };
 }

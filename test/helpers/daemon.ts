@@ -94,6 +94,16 @@ export class Daemon {
     clearTimeout(t);
   }
 
+  /** Runs fn; on failure, appends the end of the daemon's log to the error. */
+  async withLog<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof Error) err.message += `\n--- daemon log (tail) ---\n${this.output.slice(-6000)}`;
+      throw err;
+    }
+  }
+
   /** Waits until the log shows `pattern` (or the process exits). */
   async waitForLog(pattern: RegExp, timeoutMs = 60_000): Promise<void> {
     const t0 = Date.now();

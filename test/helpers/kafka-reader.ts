@@ -69,3 +69,20 @@ export async function readUntil(env: StackEnv, topics: readonly string[], done: 
   }
   return records;
 }
+
+/** Waits until every topic exists (the daemon creates them on first write). */
+export async function waitForTopics(env: StackEnv, topics: readonly string[], timeoutMs = 60_000): Promise<string[]> {
+  const admin = kafkaFor(env).admin();
+  await admin.connect();
+  try {
+    const t0 = Date.now();
+    for (;;) {
+      const have = new Set(await admin.listTopics());
+      if (topics.every((t) => have.has(t))) return [...topics];
+      if (Date.now() - t0 > timeoutMs) throw new Error(`topics never appeared: ${topics.filter((t) => !have.has(t)).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
