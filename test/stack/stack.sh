@@ -130,6 +130,8 @@ stop_pid() {
 spawn() {
   local pidfile="$1" out="$2"
   shift 2
+  # A stale pid file would be taken for the new one below.
+  rm -f "$pidfile"
   # fd 9 is the state lock: a service must not inherit it, or it would hold the lock for life.
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" >>"$out" 2>&1 </dev/null 9>&- &
   local i
