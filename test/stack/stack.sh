@@ -23,6 +23,7 @@
 #   Apicurio keeps its schemas in an H2 *file* database under the state dir rather than in
 #   memory, so that schema ids stay valid for the records kept in Kafka across down/up;
 #   `down --purge` wipes both together.
+# shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
