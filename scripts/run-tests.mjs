@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the test suite with node's own test runner (TypeScript through tsx).
-//   node scripts/run-tests.mjs            unit + integration (integration needs the stack's env)
+//   node scripts/run-tests.mjs            unit + integration (starts test/stack first unless
+//                                         KAFKA_BOOTSTRAP_SERVERS is set or CDC_NO_STACK=1)
 //   node scripts/run-tests.mjs --unit     unit tests only (*.test.ts that are not *.it.test.ts)
 //   node scripts/run-tests.mjs --it       integration tests only
 // Integration tests read .stack/env (written by test/stack/stack.sh up) when
@@ -31,6 +32,11 @@ files.sort((a, b) => Number(a.endsWith('.it.test.ts')) - Number(b.endsWith('.it.
 
 const env = { ...process.env };
 const stackEnv = join(process.env.CDC_STACK_DIR ?? join(root, '.stack'), 'env');
+// Integration tests need the real services: start them (idempotent) unless told not to.
+if (only !== 'unit' && !process.env.CDC_NO_STACK && !process.env.KAFKA_BOOTSTRAP_SERVERS) {
+  const up = spawnSync('bash', [join(root, 'test/stack/stack.sh'), 'up'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (up.status !== 0) { console.error('test stack failed to start (see above); set CDC_NO_STACK=1 to run without it'); process.exit(1); }
+}
 if (only !== 'unit' && existsSync(stackEnv)) {
   for (const m of readFileSync(stackEnv, 'utf8').matchAll(/([A-Z_][A-Z0-9_]*)=("[^"]*"|'[^']*'|\S+)/g)) {
     if (env[m[1]] === undefined) env[m[1]] = m[2].replace(/^["']|["']$/g, '');
