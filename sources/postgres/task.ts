@@ -49,7 +49,7 @@ export class PostgresSourceTask implements SourceTask {
   async start(ctx: SourceTaskContext): Promise<void> {
     this.ctx = ctx;
     this.cfg = readPgTaskConfig(ctx.config);
-    this.log = ctx.log.child({ connector: ctx.connectorName, task: ctx.taskId });
+    this.log = ctx.log.child({ task: ctx.taskId });
     const { cfg } = this;
     const where = `connector "${ctx.connectorName}"`;
     this.sql = await openSql(cfg.connection);
