@@ -27,7 +27,8 @@ export async function migratePostgres(config: ParsedConfig, opts: { role?: strin
       'cdc.password': opts.rolePassword ?? '',
       'cdc.schema': schemas[0] ?? 'public',
       'cdc.publication': cfg.publicationName,
-      'cdc.tables': tables.map((t) => `${t.schema}.${t.name}`).join(','),
+      // The heartbeat table travels through the slot too, so it must be published.
+      'cdc.tables': tables.length ? [...tables.map((t) => `${t.schema}.${t.name}`), `${schemas[0]}.cdc_heartbeat`].join(',') : '',
     };
     for (const [k, v] of Object.entries(settings)) await sql.query('SELECT set_config($1, $2, false)', [k, v]);
     for (const file of readdirSync(DIR).filter((f) => f.endsWith('.sql')).sort()) {

@@ -36,6 +36,7 @@ export interface TableModel {
 
 export interface TableModelOptions {
   readonly topicPrefix: string;
+  readonly topicDelimiter?: string;
   readonly types: TypeOptions;
   /** true = column captured; receives "schema.table.column" */
   readonly columnFilter: (fqColumn: string) => boolean;
@@ -45,7 +46,8 @@ export interface TableModelOptions {
 
 export function buildTableModel(table: PgTable, opts: TableModelOptions): TableModel {
   const id = `${table.schema}.${table.name}`;
-  const topic = sanitizeTopicName(`${opts.topicPrefix}.${table.schema}.${table.name}`);
+  const d = opts.topicDelimiter ?? '.';
+  const topic = sanitizeTopicName(`${opts.topicPrefix}${d}${table.schema}${d}${table.name}`);
   const keyNames = opts.keyColumnsOverride?.(id) ?? table.keyColumns;
   const columns: ColumnModel[] = [];
   const skipped: string[] = [];

@@ -79,7 +79,7 @@ export class TableRegistry implements TableResolver {
 
   private model(t: PgTable): TableModel {
     const { cfg } = this.deps;
-    const m = buildTableModel(t, { topicPrefix: cfg.topicPrefix, types: cfg.types, columnFilter: cfg.filters.column, keyColumnsOverride: cfg.keyColumns });
+    const m = buildTableModel(t, { topicPrefix: cfg.topicPrefix, topicDelimiter: cfg.topicDelimiter, types: cfg.types, columnFilter: cfg.filters.column, keyColumnsOverride: cfg.keyColumns });
     for (const c of m.skippedColumns) {
       const k = `${m.id}.${c}`;
       if (this.warnedSkips.has(k)) continue;

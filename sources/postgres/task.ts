@@ -63,7 +63,20 @@ export class PostgresSourceTask implements SourceTask {
     const pub = await ensurePublication(this.sql, { name: cfg.publicationName, mode: cfg.publicationAutocreate, tables: captured.map((t) => [t.schema, t.name] as const) }, where);
     if (pub !== 'exists') this.log.info({ publication: cfg.publicationName, action: pub }, 'publication prepared');
 
-    const slot = await slotState(this.sql, cfg.slotName);
+    let slot = await slotState(this.sql, cfg.slotName);
+    if (slot.exists && slot.walStatus === 'lost') {
+      if (cfg.snapshotMode !== 'when_needed') {
+        throw new SourceError({
+          code: 'CDC_PG_SLOT_LOST',
+          what: `replication slot "${cfg.slotName}" is lost: PostgreSQL removed WAL it still needed (max_slot_wal_keep_size), so changes were skipped`,
+          where: `${where}, property slot.name`,
+          fix: 'set snapshot.mode=when_needed to drop the slot and take a new snapshot, and raise max_slot_wal_keep_size; alert on cdc_postgres_slot_safe_wal_size_bytes',
+        });
+      }
+      this.log.warn({ slot: cfg.slotName }, 'slot is lost; snapshot.mode=when_needed: dropping it and taking a new snapshot');
+      await dropSlot(this.sql, cfg.slotName);
+      slot = await slotState(this.sql, cfg.slotName);
+    }
     const needSnapshot = decideSnapshot(cfg.snapshotMode, stored, slot.exists);
     if (stored && !slot.exists && !needSnapshot) {
       throw new SourceError({
@@ -203,7 +216,7 @@ export class PostgresSourceTask implements SourceTask {
       if (u) units.push(u);
     }
     this.ctx.metrics.queueDepth(stream.queued);
-    if (lastLsn > 0n) this.ctx.metrics.setStreamingLsn(lastLsn, stream.flushedLsn);
+    if (lastLsn > 0n) this.ctx.metrics.receivedLsn(lastLsn);
     return units;
   }
 
@@ -221,7 +234,7 @@ export class PostgresSourceTask implements SourceTask {
     const p = decodePosition(offset, 'committed offset');
     // lsn_proc is the end of the last source transaction wholly in Kafka: exactly what may be flushed.
     this.stream.confirm(p.lsnProc);
-    this.ctx.metrics.setStreamingLsn(p.lsnProc, this.stream.flushedLsn);
+    this.ctx.metrics.flushedLsn(this.stream.flushedLsn);
   }
 
   finished(): boolean {

@@ -14,6 +14,11 @@ export async function startMetricsServer(registry: Registry, host: string, port:
       }, (err: Error) => { res.writeHead(500); res.end(err.message); });
       return;
     }
+    if (req.url === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status":"healthy"}');
+      return;
+    }
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found: try /metrics\n');
   });

@@ -12,7 +12,8 @@ export interface TaskMetrics {
   sourceLag(seconds: number): void;
   snapshotProgress(table: string, rows: number, estimated: number): void;
   snapshotRunning(running: boolean): void;
-  setStreamingLsn(lsn: bigint, flushed: bigint): void;
+  receivedLsn(lsn: bigint): void;
+  flushedLsn(lsn: bigint): void;
   queueDepth(n: number): void;
 }
 
@@ -53,7 +54,8 @@ export class PromMetricsFactory {
       sourceLag: (s) => this.lag.set(l, s),
       snapshotProgress: (table, rows, est) => { this.snapRows.set({ ...l, table }, rows); this.snapEst.set({ ...l, table }, est); },
       snapshotRunning: (r) => this.snapRunning.set(l, r ? 1 : 0),
-      setStreamingLsn: (lsn, flushed) => { this.receivedLsn.set(l, Number(lsn)); this.flushedLsn.set(l, Number(flushed)); },
+      receivedLsn: (lsn) => this.receivedLsn.set(l, Number(lsn)),
+      flushedLsn: (lsn) => this.flushedLsn.set(l, Number(lsn)),
       queueDepth: (n) => this.queue.set(l, n),
     };
   }
@@ -62,6 +64,6 @@ export class PromMetricsFactory {
 export function noopTaskMetrics(): TaskMetrics {
   return {
     eventsWritten() {}, transactionCommitted() {}, commitToVisibleLatency() {}, sourceLag() {},
-    snapshotProgress() {}, snapshotRunning() {}, setStreamingLsn() {}, queueDepth() {},
+    snapshotProgress() {}, snapshotRunning() {}, receivedLsn() {}, flushedLsn() {}, queueDepth() {},
   };
 }

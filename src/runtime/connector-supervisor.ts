@@ -9,7 +9,7 @@ import type { ParsedConfig } from '../config/define.ts';
 import { CdcError, describeError } from '../errors/cdc-error.ts';
 import type { Logger } from '../log/logger.ts';
 import { KafkaTxnProducer } from '../kafka/txn-producer.ts';
-import type { TopicManager } from '../kafka/topics.ts';
+import type { TopicManager, TopicSpec } from '../kafka/topics.ts';
 import type { Converter } from '../serde/converter.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import { TaskRunner } from './task-runner.ts';
@@ -35,6 +35,7 @@ export interface SupervisorDeps {
   readonly topics: TopicManager;
   readonly clusterId: string;
   readonly offsetsTopic: string;
+  readonly offsetsTopicSpec: TopicSpec;
   readonly transactionTimeoutMs: number;
   readonly converters: { key: Converter; value: Converter };
   readonly log: Logger;
@@ -84,12 +85,12 @@ export class ConnectorSupervisor {
           partitions: d.config.getInt('topic.creation.default.partitions') ?? 1,
           replicationFactor: d.config.getInt('topic.creation.default.replication.factor') ?? -1,
         }),
-        offsetsTopic: d.offsetsTopic, keyConverter: d.converters.key, valueConverter: d.converters.value,
+        offsetsTopic: d.offsetsTopic, offsetsTopicSpec: d.offsetsTopicSpec, keyConverter: d.converters.key, valueConverter: d.converters.value,
         log: d.log, metrics: d.metrics,
         limits: {
           sendBatch: d.config.getInt('max.batch.size') ?? 2048,
           txnMaxRecords: d.config.getInt('max.batch.size') ?? 2048,
-          txnMaxMs: d.config.getLong('transaction.boundary.interval.ms') ?? 1000,
+          txnMaxMs: transactionMaxAgeMs(d.config),
           pollMs: d.config.getLong('poll.interval.ms') ?? 500,
         },
         onStarted: () => this.set('RUNNING', null),
@@ -123,6 +124,17 @@ export class ConnectorSupervisor {
     await this.loop;
     this.set('STOPPED', null);
   }
+}
+
+/**
+ * How long a streaming Kafka transaction may stay open. transaction.boundary=poll
+ * (Connect's default) commits at the end of each poll batch, which here means as
+ * soon as the source is momentarily idle or max.batch.size is reached, and at the
+ * latest after one second; =interval commits every transaction.boundary.interval.ms.
+ */
+function transactionMaxAgeMs(config: ParsedConfig): number {
+  if (config.getString('transaction.boundary') === 'interval') return config.getLong('transaction.boundary.interval.ms') ?? 60_000;
+  return 1000;
 }
 
 /** Errors from drivers that are not ours: network trouble is worth a retry, anything else too by default. */

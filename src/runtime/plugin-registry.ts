@@ -20,7 +20,8 @@ export class PluginRegistry {
 
   /** By class name or alias; with several versions, `version` picks one (default: newest). */
   find(name: string, where: string, version?: string): SourceConnectorPlugin {
-    const matches = this.plugins.filter((p) => p.className === name || p.aliases.includes(name) || p.className.endsWith(`.${name}`));
+    const n = name.toLowerCase();
+    const matches = this.plugins.filter((p) => p.className.toLowerCase() === n || p.aliases.some((a) => a.toLowerCase() === n) || p.className.toLowerCase().endsWith(`.${n}`));
     const chosen = version ? matches.find((p) => p.version === version) : matches.sort((a, b) => compareVersions(b.version, a.version))[0];
     if (chosen) return chosen;
     const known = this.plugins.map((p) => p.className);

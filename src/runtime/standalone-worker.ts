@@ -68,6 +68,7 @@ export class StandaloneWorker {
         name: c.name, plugin, config, kafka, topics: this.topics,
         clusterId: worker.getString('group.id') ?? 'cdc',
         offsetsTopic: worker.getString('offset.storage.topic') ?? 'connect-offsets',
+        offsetsTopicSpec: { partitions: worker.getInt('offset.storage.partitions') ?? 25, replicationFactor: worker.getInt('offset.storage.replication.factor') ?? -1 },
         transactionTimeoutMs: worker.getInt('transaction.timeout.ms') ?? 900000,
         converters: this.deps.converters(config, clog),
         log: clog, metrics: factory.forTask(c.name, 0),

@@ -30,6 +30,7 @@ export interface TaskRunnerDeps {
   readonly topics: TopicManager;
   readonly dataTopicSpec: (topic: string) => TopicSpec;
   readonly offsetsTopic: string;
+  readonly offsetsTopicSpec: TopicSpec;
   readonly keyConverter: Converter;
   readonly valueConverter: Converter;
   readonly log: Logger;
@@ -67,7 +68,7 @@ export class TaskRunner {
   async run(signal: AbortSignal): Promise<void> {
     const d = this.deps;
     await d.producer.start();
-    await d.topics.ensureCompacted(d.offsetsTopic, { partitions: 25, replicationFactor: -1 });
+    await d.topics.ensureCompacted(d.offsetsTopic, d.offsetsTopicSpec);
     const offsets = await readConnectorOffsets(d.kafka, d.offsetsTopic, d.connectorName);
     const ctx: SourceTaskContext = {
       connectorName: d.connectorName, taskId: d.taskId, config: d.config, offsets, log: d.log, metrics: d.metrics,

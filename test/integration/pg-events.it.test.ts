@@ -63,7 +63,9 @@ test('updates, deletes, identity, tombstones, key changes, TOAST, truncate, tran
 
       const topics = [`${name}.public.items`, `${name}.public.full_items`, `${name}.inv.stock`, `${name}.transaction`];
       await waitForTopics(env!, topics);
-      const all = await readUntil(env!, topics, (rs) => rs.filter((r) => r.topic === `${name}.inv.stock`).length >= 2 && rs.filter((r) => r.topic.endsWith('.transaction')).length >= 16, 60_000);
+      // Topics are consumed in parallel: wait for the full expected count on each.
+      const want: Record<string, number> = { [topics[0]!]: 8, [topics[1]!]: 4, [topics[2]!]: 2, [topics[3]!]: 16 };
+      const all = await readUntil(env!, topics, (rs) => Object.entries(want).every(([t, n]) => rs.filter((r) => r.topic === t).length >= n), 60_000);
       const items = all.filter((r) => r.topic === `${name}.public.items`);
       assert.deepEqual(items.map(op), ['c', 'c', 'u', 'd', 'tombstone', 'd', 'tombstone', 'c']);
 
