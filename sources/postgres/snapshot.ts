@@ -23,12 +23,15 @@ export interface SnapshotProgress {
   onTableDone(table: TableModel, rows: number, ms: number): void;
 }
 
-/** Debezium's marker rule: first/last of the whole snapshot win over per-table markers. */
+/**
+ * Debezium's marker rule (setSnapshotMarker): first/last of the whole snapshot win over
+ * per-table markers, and "last" wins over "first", so a one-row snapshot still ends with `last`.
+ */
 export function snapshotMarker(firstTable: boolean, lastTable: boolean, firstRow: boolean, lastRow: boolean): SnapshotMarker {
-  if (firstTable && firstRow) return 'first';
   if (lastTable && lastRow) return 'last';
-  if (firstRow) return 'first_in_data_collection';
+  if (firstTable && firstRow) return 'first';
   if (lastRow) return 'last_in_data_collection';
+  if (firstRow) return 'first_in_data_collection';
   return 'true';
 }
 
