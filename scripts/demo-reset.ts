@@ -10,7 +10,7 @@ const env = process.env;
 const kafka = new Kafka({ clientId: 'demo-reset', brokers: (env.KAFKA_BOOTSTRAP_SERVERS ?? '').split(','), logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
 await admin.connect();
-const doomed = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`) || t === `${prefix}-offsets` || t === `__debezium-heartbeat.${prefix}`);
+const doomed = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`) || t === `${prefix}-offsets` || t === `${prefix}-configs` || t === `${prefix}-status` || t === `__debezium-heartbeat.${prefix}`);
 if (doomed.length > 0) await admin.deleteTopics({ topics: doomed, timeout: 30_000 });
 await admin.disconnect();
 const registry = env.SCHEMA_REGISTRY_URL ?? '';

@@ -35,13 +35,19 @@ INSERT INTO products (sku, price, tags) VALUES ('KB-01', 49.90, '{keyboard,usb}'
 INSERT INTO orders (customer_id, product_id, qty) VALUES (1, 1, 1), (2, 2, 3);
 SQL
 
-METRICS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+METRICS_PORT=$(free_port)
+REST_PORT=$(free_port)
 cat > "$DEMO/cdc.yaml" <<YAML
 worker:
   bootstrap.servers: $KAFKA_BOOTSTRAP_SERVERS
   group.id: demo
   offset.storage.topic: demo-offsets
   offset.storage.partitions: 1
+  config.storage.topic: demo-configs
+  status.storage.topic: demo-status
+  status.storage.partitions: 1
+  rest.port: $REST_PORT
   schema.registry.url: $SCHEMA_REGISTRY_URL
   metrics.port: $METRICS_PORT
   rest.host.name: 127.0.0.1
@@ -82,6 +88,8 @@ CHANGES=$!
 npx tsx scripts/demo-consumer.ts --topics demo.public.customers,demo.public.products,demo.public.orders,demo.transaction \
   --metrics "http://127.0.0.1:$METRICS_PORT/metrics" --slot demo_inventory --seconds 30
 wait $CHANGES || true
+echo "== connector status through the Kafka Connect REST API (GET /connectors?expand=status)"
+curl -s "http://127.0.0.1:$REST_PORT/connectors?expand=status" | python3 -m json.tool || true
 echo "== daemon status lines"
 grep -E '"msg":"(connector started|initial snapshot read completely; committing it|replication stream started)"' "$DEMO/daemon.log" | cut -c1-200 || true
 echo "== done. Services still running; stop them with: bash test/stack/stack.sh down"

@@ -13,11 +13,18 @@ import { workerConfigDef, applyWorkerDefaults } from './config/worker-config.ts'
 import type { ParsedConfig } from './config/define.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { PluginRegistry } from './runtime/plugin-registry.ts';
-import { StandaloneWorker } from './runtime/standalone-worker.ts';
+import { Worker } from './runtime/worker.ts';
+import { StandaloneMembership } from './runtime/membership.ts';
+import { GroupMembership } from './cluster/group-membership.ts';
+import { LogLevels, levelledLogger, type Level } from './log/log-levels.ts';
+import { createRestServer } from './rest/rest-server.ts';
+import { restConfigFromWorker } from './rest/rest-config.ts';
 import { createConverters } from './serde/create-converter.ts';
 import { createPostgresPlugin, POSTGRES_CONNECTOR_CLASS } from '../sources/postgres/connector.ts';
 import { startPostgresExtras } from '../sources/postgres/extras.ts';
 import { migratePostgres } from '../sources/postgres/migrate.ts';
+
+const VERSION = '0.1.0';
 
 const USAGE = `usage:
   cdc run      --config <file>   run the connectors of a config file (standalone worker)
@@ -49,30 +56,45 @@ function report(err: unknown, log?: Logger): number {
 
 async function run(file: string): Promise<number> {
   const { daemon, worker } = load(file);
-  const log = createLogger({ level: worker.getString('log.level') ?? 'info' });
-  const w = new StandaloneWorker({
-    worker, connectors: daemon.connectors, plugins: plugins(), log,
+  const levels = new LogLevels((worker.getString('log.level') ?? 'info') as Level);
+  const log = levelledLogger(levels);
+  const w = new Worker({
+    worker, connectors: daemon.connectors, plugins: plugins(), log, levels, version: VERSION,
+    providers: { env: process.env, readFile: readTextFile },
     converters: (config, clog) => createConverters(config.raw(), clog),
-    extras: { start: (plugin, config, registry, clog) => (plugin.className === POSTGRES_CONNECTOR_CLASS ? startPostgresExtras(config, registry, clog) : null) },
+    membership: ({ workerId, kafka, configs }) => (worker.getString('cluster.mode') === 'distributed'
+      ? new GroupMembership({
+        kafka, configs, workerId, log, groupId: worker.getString('group.id') ?? 'cdc',
+        anchorTopic: worker.getString('status.storage.topic') ?? 'connect-status',
+        sessionTimeoutMs: worker.getInt('session.timeout.ms') ?? 10000,
+        heartbeatIntervalMs: worker.getInt('heartbeat.interval.ms') ?? 3000,
+        rebalanceTimeoutMs: worker.getInt('rebalance.timeout.ms') ?? 60000,
+      })
+      : new StandaloneMembership(workerId)),
+    extras: (plugin, config, registry, clog) => (plugin.className === POSTGRES_CONNECTOR_CLASS ? startPostgresExtras(config, registry, clog) : null),
+    rest: async (herder) => {
+      const server = createRestServer({ herder, log: log.child({ component: 'cdc.rest' }), config: { ...restConfigFromWorker(worker), port: w.port() } });
+      const { port } = await server.listen();
+      log.info({ port }, 'REST API listening');
+      return server;
+    },
   });
   let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping: committing or aborting in-flight transactions');
-    const force = setTimeout(() => { log.error({}, 'stop took longer than 30 s; exiting'); process.exit(1); }, 30_000);
-    force.unref();
-    void w.stop().then(() => process.exit(0));
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  const stopped = new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'stopping: committing or aborting in-flight transactions');
+      const force = setTimeout(() => { log.error({}, 'stop took longer than 30 s; exiting'); process.exit(1); }, 30_000);
+      force.unref();
+      void w.stop().then(resolve);
+    };
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+  });
   await w.start();
-  await w.done();
-  if (stopping) return 0;
-  const failed = [...w.status()].filter(([, s]) => s.state === 'FAILED');
-  for (const [name, s] of failed) process.stderr.write(`connector ${name} FAILED:\n${s.reason}\n`);
-  await w.stop();
-  return failed.length > 0 ? 1 : 0;
+  await stopped;
+  return 0;
 }
 
 async function validate(file: string): Promise<number> {

@@ -118,6 +118,10 @@ export class PostgresSourceTask implements SourceTask {
         },
       });
       this.phase = 'snapshot';
+    } else if (cfg.snapshotMode === 'initial_only' && stored) {
+      // Snapshot done before: nothing to stream, and no slot to keep WAL for.
+      this.phase = 'done';
+      return;
     } else {
       if (!slot.exists) {
         const creator = await SlotCreator.create(cfg.connection, cfg.slotName, false);
@@ -127,13 +131,13 @@ export class PostgresSourceTask implements SourceTask {
       } else {
         this.consistentPoint = slot.confirmedFlush;
       }
-      if (cfg.snapshotMode === 'initial_only' && stored) { this.phase = 'done'; return; }
       await this.startStream(stored, slot.exists ? slot.confirmedFlush : this.consistentPoint);
     }
   }
 
   private async startStream(stored: PgPosition | null, slotFlush: Lsn): Promise<void> {
     const { cfg } = this;
+    await this.takeOverSlot();
     const initialFlush = stored && stored.lsnProc > slotFlush ? stored.lsnProc : slotFlush;
     this.decoder = new ChangeDecoder({
       serverName: cfg.topicPrefix, db: cfg.connection.database, partition: pgPartition(cfg.topicPrefix),
@@ -146,6 +150,29 @@ export class PostgresSourceTask implements SourceTask {
     });
     await this.stream.start();
     this.phase = 'stream';
+  }
+
+  /**
+   * A previous incarnation of this connector (a crashed or hung worker whose
+   * connection PostgreSQL has not dropped yet) may still hold the slot. Our
+   * producer has already fenced it, so it can never commit or confirm anything
+   * again: ending its walsender is safe and saves waiting for wal_sender_timeout.
+   * Only sessions with our own application_name are touched.
+   */
+  private async takeOverSlot(): Promise<void> {
+    const r = await this.sql!.query(
+      `SELECT pg_terminate_backend(s.active_pid)::text AS ended FROM pg_replication_slots s
+         JOIN pg_stat_activity a ON a.pid = s.active_pid
+        WHERE s.slot_name = $1 AND s.active AND a.application_name = $2`,
+      [this.cfg.slotName, this.cfg.connection.applicationName]).catch(() => ({ rows: [] as unknown[] }));
+    if (r.rows.length > 0) {
+      this.log.warn({ slot: this.cfg.slotName }, 'ended the walsender of a fenced earlier instance that still held the slot');
+      for (let i = 0; i < 50; i++) {
+        const s = await slotState(this.sql!, this.cfg.slotName);
+        if (!s.active) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    }
   }
 
   async poll(maxWaitMs: number): Promise<SourceUnit[]> {
@@ -173,8 +200,11 @@ export class PostgresSourceTask implements SourceTask {
         this.log.info({ rows: this.snapshotCount }, 'initial snapshot read completely; committing it');
         const done: PgPosition = { lsnProc: this.consistentPoint, lsnCommit: null, lsn: this.consistentPoint, eventsProcessed: 0, txId: null, tsUsec: BigInt(Date.now()) * 1000n, snapshotCompleted: true };
         units.push({ records: [], partition, offset: encodePosition(done), commitAfter: true });
-        if (this.cfg.snapshotMode === 'initial_only') this.phase = 'done';
-        else await this.startStream(done, this.consistentPoint);
+        if (this.cfg.snapshotMode === 'initial_only') {
+          // The slot only served the exported snapshot; kept, it would pin WAL forever.
+          this.phase = 'done';
+          await dropSlot(this.sql!, this.cfg.slotName).catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'could not drop the snapshot slot'));
+        } else await this.startStream(done, this.consistentPoint);
         return units;
       }
       const { table, row, marker } = next.value;

@@ -6,6 +6,7 @@
  * Kafka layer hands them to the client as written, and redaction hides credentials.
  */
 import { ConfigDef, defineField, type ParsedConfig, type ParsedValues } from './define.ts';
+import { REST_CONFIG_FIELDS } from '../rest/rest-config.ts';
 
 const KAFKA = 'Kafka';
 const TOPICS = 'Internal topics';
@@ -66,7 +67,7 @@ export const statusStoragePartitions = defineField({ name: 'status.storage.parti
 export const statusStorageReplication = defineField({ name: 'status.storage.replication.factor', type: 'short', default: -1, group: TOPICS, importance: 'low', width: 'short', doc: 'Replication factor of the status topic when the daemon creates it; -1 means the broker default.', check: REPLICATION });
 
 export const restHostName = defineField({ name: 'rest.host.name', type: 'string', default: '0.0.0.0', group: REST, importance: 'medium', width: 'medium', doc: 'Address the Kafka Connect-compatible REST API listens on.' });
-export const restPort = defineField({ name: 'rest.port', type: 'int', default: 8083, group: REST, importance: 'medium', width: 'short', doc: 'Port of the REST API.', check: PORT });
+export const restPort = defineField({ name: 'rest.port', type: 'int', default: 8083, group: REST, importance: 'medium', width: 'short', doc: 'Port of the REST API; 0 picks a free port (logged at startup).', check: (v) => v === 0 || PORT(v) });
 export const restAdvertisedHostName = defineField({ name: 'rest.advertised.host.name', type: 'string', required: false, group: REST, importance: 'low', width: 'medium', doc: 'Host name other daemons use to forward requests to this one; unset means this machine\'s host name.' });
 export const restAdvertisedPort = defineField({ name: 'rest.advertised.port', type: 'int', required: false, group: REST, importance: 'low', width: 'short', doc: 'Port other daemons use to reach this one; unset means rest.port.', check: PORT });
 
@@ -78,6 +79,12 @@ export const schemaRegistryUrl = defineField({ name: 'schema.registry.url', type
 export const metricsPort = defineField({ name: 'metrics.port', type: 'int', default: 9404, group: OPERATIONS, importance: 'medium', width: 'short', doc: 'Port of the Prometheus /metrics endpoint; 0 turns it off.', check: (v) => (v >= 0 && v <= 65535) || 'use 0 (off) or a TCP port up to 65535' });
 export const logLevel = defineField({ name: 'log.level', type: 'string', enum: ['trace', 'debug', 'info', 'warn', 'error'], default: 'info', group: OPERATIONS, importance: 'medium', width: 'short', doc: 'Lowest level written to the log; change it at run time through PUT /admin/loggers.' });
 export const pluginPath = defineField({ name: 'plugin.path', type: 'list', required: false, group: OPERATIONS, importance: 'low', width: 'long', doc: 'Accepted so that Kafka Connect worker files load unchanged; ignored, because the connector plugins are built into the daemon.' });
+const CLUSTER = 'Cluster';
+export const clusterMode = defineField({ name: 'cluster.mode', type: 'string', enum: ['standalone', 'distributed'], default: 'standalone', group: CLUSTER, importance: 'high', width: 'short', doc: 'standalone: this daemon runs every connector of its group alone. distributed: daemons with the same group.id share the connectors through Kafka\'s group coordinator and take over from a worker that dies or hangs.' });
+export const sessionTimeout = defineField({ name: 'session.timeout.ms', type: 'int', default: 10000, group: CLUSTER, importance: 'medium', width: 'short', doc: 'Distributed mode: a worker that sends no heartbeat for this long is removed from the group and its connectors move to the others.', check: (v) => v >= 1000 || 'use at least 1000 ms' });
+export const heartbeatInterval = defineField({ name: 'heartbeat.interval.ms', type: 'int', default: 3000, group: CLUSTER, importance: 'low', width: 'short', doc: 'Distributed mode: how often a worker tells the group coordinator it is alive (well below session.timeout.ms).', check: (v, all) => v < (all.value('session.timeout.ms') as number) || 'make heartbeat.interval.ms smaller than session.timeout.ms' });
+export const rebalanceTimeout = defineField({ name: 'rebalance.timeout.ms', type: 'int', default: 60000, group: CLUSTER, importance: 'low', width: 'short', doc: 'Distributed mode: how long the coordinator waits for every worker to rejoin during a rebalance.' });
+
 export const exactlyOnceSourceSupport = defineField({
   name: 'exactly.once.source.support', type: 'string', enum: ['enabled', 'preparing', 'disabled'], default: 'enabled', group: OPERATIONS,
   importance: 'low', width: 'short',
@@ -103,6 +110,7 @@ export function workerConfigDef(): ConfigDef {
       restHostName, restPort, restAdvertisedHostName, restAdvertisedPort,
       keyConverter, valueConverter, headerConverter, schemaRegistryUrl,
       metricsPort, logLevel, pluginPath, exactlyOnceSourceSupport,
+      clusterMode, sessionTimeout, heartbeatInterval, rebalanceTimeout, ...REST_CONFIG_FIELDS,
     ],
     { allowedPrefixes: WORKER_PASSTHROUGH_PREFIXES },
   );

@@ -15,7 +15,7 @@ import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import { TaskRunner } from './task-runner.ts';
 import type { SourceConnectorPlugin } from './source-task.ts';
 
-export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'FAILED' | 'STOPPED' | 'FINISHED';
+export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'RESTARTING' | 'FAILED' | 'STOPPED' | 'FINISHED';
 
 export interface TaskStatus {
   readonly state: TaskState;
@@ -41,6 +41,8 @@ export interface SupervisorDeps {
   readonly log: Logger;
   readonly metrics: TaskMetrics;
   readonly backoff: { readonly initialMs: number; readonly maxMs: number };
+  /** a topic the task wrote to for the first time (Connect's active topics) */
+  readonly onTopic?: (topic: string) => void;
 }
 
 export class ConnectorSupervisor {
@@ -94,12 +96,17 @@ export class ConnectorSupervisor {
           pollMs: d.config.getLong('poll.interval.ms') ?? 500,
         },
         onStarted: () => this.set('RUNNING', null),
+        ...(d.onTopic ? { onTopic: d.onTopic } : {}),
         onCommit: () => { this.status = { ...this.status, lastCommitAt: Date.now() }; delay = d.backoff.initialMs; },
       });
       try {
         await runner.run(signal);
         await producer.stop();
-        if (task.finished()) { this.set('FINISHED', 'the task completed its work (snapshot.mode=initial_only)'); return; }
+        if (task.finished()) {
+          this.set('FINISHED', 'the task completed its work (snapshot.mode=initial_only); nothing more to stream');
+          d.log.info({ connector: d.name }, 'task finished: snapshot complete, nothing more to stream (snapshot.mode=initial_only)');
+          return;
+        }
       } catch (err) {
         await producer.stop();
         const retriable = err instanceof CdcError ? err.retriable : isTransient(err);
@@ -110,7 +117,7 @@ export class ConnectorSupervisor {
           return;
         }
         this.status = { ...this.status, restarts: this.status.restarts + 1 };
-        this.set('RUNNING', `retrying in ${delay} ms after: ${msg}`);
+        this.set('RESTARTING', `retrying in ${delay} ms after: ${msg}`);
         d.log.warn({ connector: d.name, err: msg, retryInMs: delay }, 'task interrupted; restarting from the committed offset');
         await sleep(delay, signal);
         delay = Math.min(delay * 2, d.backoff.maxMs);

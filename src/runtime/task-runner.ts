@@ -48,6 +48,8 @@ export interface TaskRunnerDeps {
   readonly onCommit?: (records: number) => void;
   /** Called once the task started streaming or snapshotting. */
   readonly onStarted?: () => void;
+  /** Called the first time a topic is written (after the commit that made it visible). */
+  readonly onTopic?: (topic: string) => void;
 }
 
 interface OpenTxn {
@@ -57,10 +59,12 @@ interface OpenTxn {
   buffer: OutRecord[];
   readonly offsets: Map<string, { partition: JsonMap; offset: JsonMap }>;
   commitTimes: number[];
+  readonly topics: Set<string>;
 }
 
 export class TaskRunner {
   private open: OpenTxn | null = null;
+  private readonly seenTopics = new Set<string>();
 
   constructor(private readonly deps: TaskRunnerDeps) {}
 
@@ -103,10 +107,10 @@ export class TaskRunner {
   private async add(unit: SourceUnit): Promise<void> {
     const d = this.deps;
     if (!this.open) {
-      this.open = { txn: await d.producer.begin(), openedAt: Date.now(), records: 0, buffer: [], offsets: new Map(), commitTimes: [] };
+      this.open = { txn: await d.producer.begin(), openedAt: Date.now(), records: 0, buffer: [], offsets: new Map(), commitTimes: [], topics: new Set() };
     }
     const o = this.open;
-    for (const r of unit.records) o.buffer.push(await this.convert(r));
+    for (const r of unit.records) { o.buffer.push(await this.convert(r)); o.topics.add(r.topic); }
     o.records += unit.records.length;
     o.offsets.set(partitionId(unit.partition), { partition: unit.partition, offset: unit.offset });
     if (unit.sourceCommitTimeMs !== undefined) o.commitTimes.push(unit.sourceCommitTimeMs);
@@ -151,6 +155,7 @@ export class TaskRunner {
     for (const t of o.commitTimes) d.metrics.commitToVisibleLatency(Math.max(0, now - t) / 1000);
     if (o.commitTimes.length > 0) d.metrics.sourceLag(Math.max(0, now - o.commitTimes[o.commitTimes.length - 1]!) / 1000);
     for (const { partition, offset } of o.offsets.values()) d.task.committed(partition, offset);
+    for (const t of o.topics) if (!this.seenTopics.has(t)) { this.seenTopics.add(t); d.onTopic?.(t); }
     d.onCommit?.(o.records);
   }
 

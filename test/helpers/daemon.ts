@@ -17,6 +17,7 @@ export interface DaemonOptions {
   readonly connector: Readonly<Record<string, string | number | boolean>>;
   readonly groupId?: string;
   readonly offsetsTopic?: string;
+  readonly restPort?: number;
 }
 
 export function writeConfig(o: DaemonOptions): string {
@@ -27,6 +28,11 @@ export function writeConfig(o: DaemonOptions): string {
       'bootstrap.servers': o.env.kafka,
       'group.id': o.groupId ?? `g-${o.name}`,
       'offset.storage.topic': o.offsetsTopic ?? `offsets-${o.name}`,
+      'config.storage.topic': `configs-${o.groupId ?? o.name}`,
+      'status.storage.topic': `status-${o.groupId ?? o.name}`,
+      'status.storage.partitions': 1,
+      'rest.port': o.restPort ?? 0,
+      'rest.host.name': '127.0.0.1',
       'offset.storage.partitions': 5,
       'schema.registry.url': o.env.registry,
       'metrics.port': 0,

@@ -84,9 +84,11 @@ for (const c of cases) {
       assert.match(r.out, /restarting from the committed offset/);
       assert.deepEqual(await topicsWithPrefix(env!, `${name}.`), [], 'nothing written');
     } else if (c.title !== 'missing table') {
-      // `cdc run` refuses too, and writes nothing.
-      const r = cdc('run', file, c.env);
-      assert.notEqual(r.code, 0, r.out);
+      // `cdc run` refuses too (config errors stop the start; a source refusal fails the connector), and writes nothing.
+      const r = cdc('run', file, c.env, 20_000);
+      if (/CDC_CONFIG/.test(c.expect[0]!.source)) assert.notEqual(r.code, 0, r.out);
+      else assert.match(r.out, /task failed; fix the cause/);
+      for (const re of c.expect.slice(0, 1)) assert.match(r.out, re);
       assert.ok(!r.out.includes(SECRET), 'no secret in the run output');
       assert.deepEqual(await topicsWithPrefix(env!, `${name}.`), [], 'nothing written');
     }

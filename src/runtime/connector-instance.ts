@@ -1,0 +1,85 @@
+/**
+ * One connector running on this worker: its supervisor (the task and its
+ * retries) plus the reporting of its state to the status topic whenever it
+ * changes. Built and torn down by the herder as target state and assignment
+ * change.
+ */
+import type { Kafka } from 'kafkajs';
+import type { ParsedConfig } from '../config/define.ts';
+import type { Logger } from '../log/logger.ts';
+import type { TopicManager, TopicSpec } from '../kafka/topics.ts';
+import type { TaskMetrics } from '../metrics/task-metrics.ts';
+import type { Converter } from '../serde/converter.ts';
+import type { StatusStore, StatusValue } from '../cluster/status-store.ts';
+import { ConnectorSupervisor, type TaskStatus } from './connector-supervisor.ts';
+import type { SourceConnectorPlugin } from './source-task.ts';
+
+export interface InstanceDeps {
+  readonly name: string;
+  readonly plugin: SourceConnectorPlugin;
+  readonly config: ParsedConfig;
+  readonly kafka: Kafka;
+  readonly topics: TopicManager;
+  readonly clusterId: string;
+  readonly offsetsTopic: string;
+  readonly offsetsTopicSpec: TopicSpec;
+  readonly transactionTimeoutMs: number;
+  readonly converters: { key: Converter; value: Converter };
+  readonly metrics: TaskMetrics;
+  readonly status: StatusStore;
+  readonly workerId: string;
+  readonly generation: () => number;
+  readonly log: Logger;
+}
+
+export class ConnectorInstance {
+  readonly supervisor: ConnectorSupervisor;
+  private last = '';
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: InstanceDeps) {
+    this.supervisor = new ConnectorSupervisor({
+      name: deps.name, plugin: deps.plugin, config: deps.config, kafka: deps.kafka, topics: deps.topics,
+      clusterId: deps.clusterId, offsetsTopic: deps.offsetsTopic, offsetsTopicSpec: deps.offsetsTopicSpec,
+      transactionTimeoutMs: deps.transactionTimeoutMs, converters: deps.converters, log: deps.log, metrics: deps.metrics,
+      backoff: { initialMs: 1000, maxMs: 60000 },
+      onTopic: (topic) => void deps.status.putTopic(deps.name, 0, topic).catch(() => undefined),
+    });
+  }
+
+  start(): void {
+    this.supervisor.start();
+    // State changes are published when they happen (checked often, written only on change).
+    this.timer = setInterval(() => void this.publish(), 500);
+    this.timer.unref();
+    void this.publish();
+  }
+
+  current(): TaskStatus {
+    return this.supervisor.current();
+  }
+
+  private statusValue(s: TaskStatus): StatusValue {
+    return {
+      state: s.state === 'FINISHED' ? 'RUNNING' : s.state, trace: s.trace, worker_id: this.deps.workerId, generation: this.deps.generation(),
+      reason: s.reason, since: s.since, version: this.deps.plugin.version,
+    };
+  }
+
+  async publish(): Promise<void> {
+    const s = this.supervisor.current();
+    const key = `${s.state}|${s.reason}|${s.since}`;
+    if (key === this.last) return;
+    this.last = key;
+    const v = this.statusValue(s);
+    const connectorState: StatusValue = { ...v, state: s.state === 'FAILED' ? 'RUNNING' : v.state, trace: null, reason: null };
+    await this.deps.status.putConnector(this.deps.name, connectorState).catch(() => undefined);
+    await this.deps.status.putTask(this.deps.name, 0, v).catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.supervisor.stop();
+  }
+}

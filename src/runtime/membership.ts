@@ -1,0 +1,23 @@
+/**
+ * Which connectors this worker runs. Standalone: all of them. Distributed:
+ * the share the group coordinator gave this worker (src/cluster/).
+ */
+export interface Membership {
+  readonly workerId: string;
+  start(): Promise<void>;
+  /** true when this worker should run the connector now */
+  owns(connector: string): boolean;
+  generation(): number;
+  /** called whenever the assignment changed */
+  onChange(cb: () => void): void;
+  stop(): Promise<void>;
+}
+
+export class StandaloneMembership implements Membership {
+  constructor(readonly workerId: string) {}
+  async start(): Promise<void> {}
+  owns(): boolean { return true; }
+  generation(): number { return 0; }
+  onChange(): void {}
+  async stop(): Promise<void> {}
+}

@@ -1,0 +1,413 @@
+/**
+ * The Herder over Kafka-backed state: connector configs and target states in
+ * the config topic, states in the status topic, offsets in the offsets topic.
+ * Standalone and distributed differ only in the Membership (who runs what),
+ * so a connector created through the API survives restarts of every worker.
+ */
+import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import type { ParsedConfig } from '../config/define.ts';
+import { applyWorkerDefaults } from '../config/worker-config.ts';
+import { HIDDEN_VALUE } from '../config/secret.ts';
+import { resolveProviders, type ProviderIo } from '../config/providers.ts';
+import { CdcError, CdcErrorList } from '../errors/cdc-error.ts';
+import type { Logger } from '../log/logger.ts';
+import type { TopicManager, TopicSpec } from '../kafka/topics.ts';
+import { KafkaTxnProducer } from '../kafka/txn-producer.ts';
+import { offsetKey, offsetValue } from '../offsets/offset-key.ts';
+import { readConnectorOffsets } from '../offsets/offset-reader.ts';
+import type { PromMetricsFactory } from '../metrics/task-metrics.ts';
+import type { ConfigStore, StoredConnector } from '../cluster/config-store.ts';
+import type { StatusStore } from '../cluster/status-store.ts';
+import { ConnectorInstance } from './connector-instance.ts';
+import type { Membership } from './membership.ts';
+import type { PluginRegistry } from './plugin-registry.ts';
+import type { Converter } from '../serde/converter.ts';
+import type { SourceConnectorPlugin } from './source-task.ts';
+import { HerderError, type ConnectorConfig, type ConnectorInfo, type ConnectorOffsets, type ConnectorStateInfo, type Herder,
+  type InitialState, type LoggerLevel, type PluginInfo, type RestartRequest, type TaskInfo, type TaskStateInfo } from './herder.ts';
+
+export interface WorkerHerderDeps {
+  readonly worker: ParsedConfig;
+  readonly kafka: Kafka;
+  readonly topics: TopicManager;
+  readonly configs: ConfigStore;
+  readonly status: StatusStore;
+  readonly membership: Membership;
+  readonly plugins: PluginRegistry;
+  readonly converters: (config: ParsedConfig, log: Logger) => { key: Converter; value: Converter };
+  readonly metrics: PromMetricsFactory;
+  readonly registry: Registry;
+  readonly log: Logger;
+  readonly loggers: { get(): Record<string, LoggerLevel>; set(name: string, level: string): string[] };
+  readonly extras?: (plugin: SourceConnectorPlugin, config: ParsedConfig, registry: Registry, log: Logger) => { stop(): Promise<void> } | null;
+  readonly version: string;
+  /** resolves ${env:...} / ${file:...} in stored configs (which keep the placeholders) */
+  readonly providers: ProviderIo;
+}
+
+interface Running {
+  readonly instance: ConnectorInstance;
+  readonly generation: number;
+  readonly configJson: string;
+  readonly extra: { stop(): Promise<void> } | null;
+}
+
+export class WorkerHerder implements Herder {
+  private readonly running = new Map<string, Running>();
+  private readonly reconciling = new Map<string, Promise<void>>();
+  private started = false;
+
+  constructor(private readonly d: WorkerHerderDeps) {}
+
+  private get clusterId(): string { return this.d.worker.getString('group.id') ?? 'cdc'; }
+  private get offsetsTopic(): string { return this.d.worker.getString('offset.storage.topic') ?? 'connect-offsets'; }
+  private get offsetsSpec(): TopicSpec {
+    return { partitions: this.d.worker.getInt('offset.storage.partitions') ?? 25, replicationFactor: this.d.worker.getInt('offset.storage.replication.factor') ?? -1 };
+  }
+
+  async start(fileConnectors: readonly { name: string; config: Record<string, unknown> }[]): Promise<void> {
+    this.d.configs.onChange((name) => this.schedule(name));
+    this.d.membership.onChange(() => { for (const n of new Set([...this.d.configs.names(), ...this.running.keys()])) this.schedule(n); });
+    await this.d.configs.start();
+    await this.d.status.start();
+    await this.d.membership.start();
+    // Connectors from the config file: written to the config topic when new or changed.
+    for (const c of fileConnectors) {
+      const config = stringify({ ...c.config, name: c.name });
+      const stored = this.d.configs.get(c.name);
+      if (!stored || JSON.stringify(stored.config) !== JSON.stringify(config)) {
+        // A bad file stops the start with every problem, in our what/where/fix form.
+        this.parse(c.name, config);
+        await this.d.configs.putConnector(c.name, config);
+      }
+    }
+    this.started = true;
+    for (const n of this.d.configs.names()) this.schedule(n);
+  }
+
+  /** Serialises reconciliation per connector: the latest desired state wins. */
+  private schedule(name: string): void {
+    const prev = this.reconciling.get(name) ?? Promise.resolve();
+    const next = prev.then(() => this.reconcile(name)).catch((err: unknown) => this.d.log.error({ connector: name, err: (err as Error).message }, 'reconcile failed'));
+    this.reconciling.set(name, next);
+  }
+
+  private async reconcile(name: string): Promise<void> {
+    const stored = this.d.configs.get(name);
+    const run = this.running.get(name);
+    const wantRun = stored !== undefined && stored.target === 'STARTED' && this.d.membership.owns(name);
+    const configJson = stored ? JSON.stringify(stored.config) : '';
+    // A task fenced by another worker may be ours again after a membership change: start it afresh.
+    const fencedBefore = run !== undefined && run.instance.current().state === 'FAILED'
+      && /CDC_KAFKA_FENCED/.test(run.instance.current().reason ?? '') && run.generation !== this.d.membership.generation();
+    if (run && (!wantRun || run.configJson !== configJson || fencedBefore)) {
+      this.running.delete(name);
+      await run.instance.stop();
+      await run.extra?.stop();
+    }
+    if (!stored) {
+      if (run) { await this.d.status.putConnector(name, null); await this.d.status.putTask(name, 0, null); }
+      return;
+    }
+    if (!this.d.membership.owns(name)) return;
+    const base = { worker_id: this.d.membership.workerId, generation: this.d.membership.generation(), trace: null, since: Date.now() };
+    if (stored.target === 'PAUSED') {
+      await this.d.status.putConnector(name, { ...base, state: 'PAUSED' });
+      await this.d.status.putTask(name, 0, { ...base, state: 'PAUSED' });
+      return;
+    }
+    if (stored.target === 'STOPPED') {
+      if (stored.taskConfigs.length > 0) await this.d.configs.putTaskConfigs(name, []);
+      await this.d.status.putConnector(name, { ...base, state: 'STOPPED' });
+      await this.d.status.putTask(name, 0, null);
+      return;
+    }
+    if (this.running.has(name)) return;
+    let plugin: SourceConnectorPlugin, config: ParsedConfig;
+    try {
+      ({ plugin, config } = this.parse(name, stored.config));
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      await this.d.status.putConnector(name, { ...base, state: 'FAILED', trace: msg });
+      return;
+    }
+    const tasks = plugin.taskConfigs(config, 1);
+    if (JSON.stringify(tasks) !== JSON.stringify(stored.taskConfigs)) await this.d.configs.putTaskConfigs(name, tasks.map((t) => this.redact(plugin, t)));
+    const log = this.d.log.child({ connector: name });
+    const instance = new ConnectorInstance({
+      name, plugin, config, kafka: this.d.kafka, topics: this.d.topics, clusterId: this.clusterId,
+      offsetsTopic: this.offsetsTopic, offsetsTopicSpec: this.offsetsSpec,
+      transactionTimeoutMs: this.d.worker.getInt('transaction.timeout.ms') ?? 900000,
+      converters: this.d.converters(config, log), metrics: this.d.metrics.forTask(name, 0),
+      status: this.d.status, workerId: this.d.membership.workerId, generation: () => this.d.membership.generation(), log,
+    });
+    const extra = this.d.extras?.(plugin, config, this.d.registry, log) ?? null;
+    this.running.set(name, { instance, configJson, extra, generation: this.d.membership.generation() });
+    instance.start();
+    log.info({ class: plugin.className, version: plugin.version }, 'connector started');
+  }
+
+  private parse(name: string, config: Record<string, string>): { plugin: SourceConnectorPlugin; config: ParsedConfig } {
+    const where = `connector "${name}"`;
+    const plugin = this.d.plugins.find(config['connector.class'] ?? '', where, config['connector.plugin.version']);
+    const resolved = resolveProviders(config, this.d.providers, where);
+    return { plugin, config: plugin.configDef.parse(applyWorkerDefaults(this.d.worker, resolved.values), where, { secretKeys: resolved.fromProvider }) };
+  }
+
+  /** Throws 400 listing every problem (Connect's message), as create/update must. */
+  private check(name: string, config: Record<string, string>): SourceConnectorPlugin {
+    const cls = config['connector.class'];
+    if (!cls) throw new HerderError(400, 'Connector config {...} contains no connector type: set connector.class');
+    let plugin: SourceConnectorPlugin;
+    try {
+      plugin = this.d.plugins.find(cls, `connector "${name}"`, config['connector.plugin.version']);
+    } catch (err) {
+      throw new HerderError(400, err instanceof CdcError ? err.message : String(err));
+    }
+    let resolved;
+    try {
+      resolved = resolveProviders(config, this.d.providers, `connector "${name}"`);
+    } catch (err) {
+      throw new HerderError(400, err instanceof CdcErrorList || err instanceof CdcError ? err.message : String(err));
+    }
+    const result = plugin.configDef.validate(applyWorkerDefaults(this.d.worker, resolved.values), { secretKeys: resolved.fromProvider });
+    if (result.error_count > 0) {
+      const lines = result.configs.flatMap((c) => c.value.errors.map((e) => `${c.value.name}: ${e}`));
+      throw new HerderError(400, `Connector configuration is invalid and contains the following ${result.error_count} error(s):\n${lines.join('\n')}\n` +
+        `You can also find the above list of errors at the endpoint \`/connector-plugins/${plugin.className}/config/validate\``);
+    }
+    return plugin;
+  }
+
+  private redact(plugin: SourceConnectorPlugin, config: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(config)) out[k] = plugin.configDef.isSecret(k) && !/^\$\{[^}]+\}$/.test(v) ? HIDDEN_VALUE : v;
+    return out;
+  }
+
+  private stored(name: string): StoredConnector {
+    const c = this.d.configs.get(name);
+    if (!c) throw new HerderError(404, `Connector ${name} not found`);
+    return c;
+  }
+
+  private pluginOf(c: StoredConnector): SourceConnectorPlugin | null {
+    try { return this.d.plugins.find(c.config['connector.class'] ?? '', c.name); } catch { return null; }
+  }
+
+  private info(c: StoredConnector): ConnectorInfo {
+    const plugin = this.pluginOf(c);
+    return {
+      name: c.name, config: plugin ? this.redact(plugin, c.config) : c.config,
+      tasks: c.taskConfigs.map((_, i) => ({ connector: c.name, task: i })), type: plugin ? 'source' : 'unknown',
+    };
+  }
+
+  // ---- Herder API ----
+
+  async serverInfo() {
+    const admin = this.d.kafka.admin();
+    await admin.connect();
+    try {
+      const cluster = await admin.describeCluster();
+      return { version: this.d.version, commit: 'cdcd', kafka_cluster_id: cluster.clusterId };
+    } finally { await admin.disconnect(); }
+  }
+
+  async health() {
+    if (!this.started) return { status: 'starting' as const, message: 'Worker is still starting up: reading its internal topics.' };
+    return { status: 'healthy' as const, message: 'Worker has completed startup and is ready to handle requests.' };
+  }
+
+  async connectors(): Promise<string[]> { await this.d.configs.sync(); return this.d.configs.names(); }
+  async connectorInfo(name: string): Promise<ConnectorInfo> { return this.info(this.stored(name)); }
+  async connectorConfig(name: string): Promise<ConnectorConfig> { return this.info(this.stored(name)).config; }
+
+  async putConnectorConfig(name: string, config: ConnectorConfig, opts: { allowReplace: boolean; initialState?: InitialState }) {
+    const existing = this.d.configs.get(name);
+    if (existing && !opts.allowReplace) throw new HerderError(409, `Connector ${name} already exists`);
+    // GET-modify-PUT: the redaction marker means "keep what is stored".
+    const merged: Record<string, string> = { ...config, name };
+    for (const [k, v] of Object.entries(merged)) {
+      if (v !== HIDDEN_VALUE) continue;
+      const keep = existing?.config[k];
+      if (keep === undefined) throw new HerderError(400, `${k} is "${HIDDEN_VALUE}" but there is no stored value to keep; send the real value`);
+      merged[k] = keep;
+    }
+    this.check(name, merged);
+    const initial = opts.initialState === 'PAUSED' ? 'PAUSED' : opts.initialState === 'STOPPED' ? 'STOPPED' : 'STARTED';
+    const { created } = await this.d.configs.putConnector(name, merged, initial);
+    if (!existing && !created && !opts.allowReplace) throw new HerderError(409, `Connector ${name} already exists`);
+    return { created: !existing && created, info: this.info(this.stored(name)) };
+  }
+
+  async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
+    const c = this.stored(name);
+    const next: Record<string, string> = { ...c.config };
+    for (const [k, v] of Object.entries(patch)) { if (v === null) delete next[k]; else if (v !== HIDDEN_VALUE) next[k] = v; }
+    return (await this.putConnectorConfig(name, next, { allowReplace: true })).info;
+  }
+
+  async deleteConnector(name: string): Promise<void> {
+    this.stored(name);
+    await this.d.configs.removeConnector(name);
+  }
+
+  async connectorStatus(name: string): Promise<ConnectorStateInfo> {
+    await this.d.status.sync();
+    const s = this.d.status.connector(name);
+    const c = this.d.configs.get(name);
+    if (!s && !c) throw new HerderError(404, `No status found for connector ${name}`);
+    const tasks = [...this.d.status.taskStates(name)].sort(([a], [b]) => a - b).map(([id, t]) => stateInfo({ id, ...t }) as TaskStateInfo);
+    return {
+      name,
+      connector: s ? stateInfo(s) : { state: 'UNASSIGNED', worker_id: this.d.membership.workerId },
+      tasks: c?.target === 'STOPPED' ? [] : tasks,
+      type: c && this.pluginOf(c) ? 'source' : 'unknown',
+    };
+  }
+
+  async taskStatus(name: string, task: number): Promise<TaskStateInfo> {
+    const st = (await this.connectorStatus(name).catch(() => null))?.tasks.find((t) => t.id === task);
+    if (!st) throw new HerderError(404, `No status found for task ${name}-${task}`);
+    return st;
+  }
+
+  async taskConfigs(name: string): Promise<TaskInfo[]> {
+    const c = this.stored(name);
+    return c.taskConfigs.map((config, task) => ({ id: { connector: name, task }, config }));
+  }
+
+  async restartConnector(name: string, req: RestartRequest): Promise<ConnectorStateInfo | null> {
+    this.stored(name);
+    const run = this.running.get(name);
+    const failedOnly = req.onlyFailed;
+    const restartTask = req.includeTasks && (!failedOnly || run?.instance.current().state === 'FAILED');
+    if (run && (restartTask || (!req.includeTasks && !failedOnly))) await this.bounce(name);
+    else if (!run) this.schedule(name);
+    if (!req.includeTasks && !req.onlyFailed) return null;
+    const st = await this.connectorStatus(name);
+    return { ...st, tasks: st.tasks.map((t) => (restartTask ? { ...t, state: 'RESTARTING' } : t)) };
+  }
+
+  private async bounce(name: string): Promise<void> {
+    const run = this.running.get(name);
+    if (run) { this.running.delete(name); await run.instance.stop(); await run.extra?.stop(); }
+    this.schedule(name);
+  }
+
+  async restartTask(name: string, task: number): Promise<void> {
+    const c = this.stored(name);
+    if (task < 0 || task >= Math.max(1, c.taskConfigs.length)) throw new HerderError(404, `Unknown task: ${name}-${task}`);
+    await this.bounce(name);
+  }
+
+  async pauseConnector(name: string): Promise<void> { this.stored(name); await this.d.configs.putTargetState(name, 'PAUSED'); }
+  async resumeConnector(name: string): Promise<void> { this.stored(name); await this.d.configs.putTargetState(name, 'STARTED'); }
+  async stopConnector(name: string): Promise<void> { this.stored(name); await this.d.configs.putTargetState(name, 'STOPPED'); }
+
+  async connectorOffsets(name: string): Promise<ConnectorOffsets> {
+    this.stored(name);
+    const offsets = await readConnectorOffsets(this.d.kafka, this.offsetsTopic, name);
+    return { offsets: [...offsets.entries.values()].map((e) => ({ partition: e.partition, offset: e.offset })) };
+  }
+
+  private async requireStopped(name: string): Promise<void> {
+    const c = this.stored(name);
+    if (c.target !== 'STOPPED' || this.running.has(name)) {
+      throw new HerderError(400, `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`);
+    }
+  }
+
+  /** Offsets are written with the task's transactional id, fencing any zombie instance first. */
+  private async writeOffsets(name: string, entries: { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[]): Promise<void> {
+    await this.d.topics.ensureCompacted(this.offsetsTopic, this.offsetsSpec);
+    const producer = new KafkaTxnProducer({ kafka: this.d.kafka, transactionalId: `${this.clusterId}-${name}-0`, transactionTimeoutMs: 60_000, log: this.d.log });
+    await producer.start();
+    try {
+      const txn = await producer.begin();
+      await txn.send(entries.map((e) => ({ topic: this.offsetsTopic, key: offsetKey(name, e.partition as never), value: offsetValue(e.offset as never) })));
+      await txn.commit();
+    } finally {
+      await producer.stop();
+    }
+  }
+
+  async alterConnectorOffsets(name: string, offsets: ConnectorOffsets): Promise<string> {
+    await this.requireStopped(name);
+    if (offsets.offsets.length === 0) throw new HerderError(400, 'Offsets to alter must be provided: the offsets list is empty');
+    await this.writeOffsets(name, offsets.offsets.map((o) => ({ partition: o.partition, offset: o.offset })));
+    return 'The offsets for this connector have been altered successfully';
+  }
+
+  async resetConnectorOffsets(name: string): Promise<string> {
+    await this.requireStopped(name);
+    const current = await this.connectorOffsets(name);
+    if (current.offsets.length > 0) await this.writeOffsets(name, current.offsets.map((o) => ({ partition: o.partition, offset: null })));
+    return 'The offsets for this connector have been reset successfully';
+  }
+
+  async connectorTopics(name: string): Promise<string[]> { this.stored(name); await this.d.status.sync(); return this.d.status.activeTopics(name); }
+  async resetConnectorTopics(name: string): Promise<void> { this.stored(name); await this.d.status.resetTopics(name); }
+
+  async plugins(_connectorsOnly: boolean): Promise<PluginInfo[]> {
+    return this.d.plugins.all().map((p) => ({ class: p.className, type: p.type, version: p.version }));
+  }
+
+  async pluginConfig(plugin: string, version?: string): Promise<unknown[]> {
+    return this.findPlugin(plugin, version).configDef.describe();
+  }
+
+  async validateConfig(plugin: string, config: ConnectorConfig): Promise<unknown> {
+    const p = this.findPlugin(plugin);
+    const cls = config['connector.class'];
+    if (cls && this.findPlugin(cls) !== p) throw new HerderError(400, `Included connector type ${cls} does not match request type ${plugin}`);
+    return p.configDef.validate(applyWorkerDefaults(this.d.worker, { ...config, 'connector.class': p.className }), { name: p.className });
+  }
+
+  private findPlugin(plugin: string, version?: string): SourceConnectorPlugin {
+    try { return this.d.plugins.find(plugin, 'request', version); } catch (err) {
+      throw new HerderError(404, err instanceof CdcErrorList || err instanceof CdcError ? `Unknown plugin ${plugin}.` : String(err));
+    }
+  }
+
+  async loggers(): Promise<Record<string, LoggerLevel>> { return this.d.loggers.get(); }
+  async logger(name: string): Promise<LoggerLevel> {
+    const l = this.d.loggers.get()[name];
+    if (!l) throw new HerderError(404, `Logger ${name} not found.`);
+    return l;
+  }
+  async setLogger(name: string, level: string, _scope: 'worker' | 'cluster'): Promise<string[]> { return this.d.loggers.set(name, level); }
+
+  async stop(): Promise<void> {
+    const runs = [...this.running.values()];
+    this.running.clear();
+    await Promise.all(runs.map(async (r) => { await r.instance.stop(); await r.extra?.stop(); }));
+    await this.d.membership.stop();
+    await this.d.configs.stop();
+    await this.d.status.stop();
+  }
+
+  /** Local connector states, for the CLI's exit code. */
+  localStates(): Map<string, string> {
+    return new Map([...this.running].map(([n, r]) => [n, r.instance.current().state]));
+  }
+}
+
+function stringify(config: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config)) if (v !== null && v !== undefined) out[k] = Array.isArray(v) ? v.join(',') : String(v);
+  return out;
+}
+
+function stateInfo(s: { state: string; worker_id: string; trace?: string | null; version?: string; reason?: string | null; since?: number; id?: number }) {
+  return {
+    ...(s.id !== undefined ? { id: s.id } : {}),
+    state: s.state, worker_id: s.worker_id,
+    ...(s.trace ? { trace: s.trace } : {}),
+    ...(s.version ? { version: s.version } : {}),
+    ...(s.reason ? { reason: s.reason } : {}),
+    ...(s.since ? { since: s.since } : {}),
+  };
+}
