@@ -27,7 +27,7 @@ import { TableRegistry } from './table-registry.ts';
 import { readPgTaskConfig, type PgTaskConfig } from './task-config.ts';
 import { checkServer } from './server-checks.ts';
 
-type Phase = 'idle' | 'snapshot' | 'stream' | 'done';
+type Phase = 'idle' | 'snapshot' | 'stream' | 'done' | 'stopped';
 
 export class PostgresSourceTask implements SourceTask {
   private phase: Phase = 'idle';
@@ -58,6 +58,11 @@ export class PostgresSourceTask implements SourceTask {
     const storedMap = ctx.offsets.get(partition);
     const stored = storedMap ? decodePosition(storedMap, `${where}, stored offset`) : null;
     this.tables = new TableRegistry({ sql: this.sql, cfg, log: this.log });
+    if (cfg.snapshotMode === 'initial_only' && stored?.snapshotCompleted) {
+      // Snapshot done before: nothing to stream, and no slot to keep WAL for.
+      this.phase = 'done';
+      return;
+    }
 
     const captured = await this.tables.capturedTables();
     const pub = await ensurePublication(this.sql, { name: cfg.publicationName, mode: cfg.publicationAutocreate, tables: captured.map((t) => [t.schema, t.name] as const) }, where);
@@ -118,10 +123,6 @@ export class PostgresSourceTask implements SourceTask {
         },
       });
       this.phase = 'snapshot';
-    } else if (cfg.snapshotMode === 'initial_only' && stored) {
-      // Snapshot done before: nothing to stream, and no slot to keep WAL for.
-      this.phase = 'done';
-      return;
     } else {
       if (!slot.exists) {
         const creator = await SlotCreator.create(cfg.connection, cfg.slotName, false);
@@ -274,7 +275,7 @@ export class PostgresSourceTask implements SourceTask {
   async stop(): Promise<void> {
     const stream = this.stream, sql = this.sql, snapSql = this.snapSql;
     this.stream = null; this.sql = null; this.snapSql = null;
-    this.phase = 'done';
+    if (this.phase !== 'done') this.phase = 'stopped';
     await stream?.stop();
     await snapSql?.end().catch(() => undefined);
     if (sql && this.cfg?.slotDropOnStop) await dropSlot(sql, this.cfg.slotName).catch(() => undefined);

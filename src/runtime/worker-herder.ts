@@ -88,6 +88,8 @@ export class WorkerHerder implements Herder {
 
   /** Serialises reconciliation per connector: the latest desired state wins. */
   private schedule(name: string): void {
+    // Nothing runs before the file's connectors are written: a stale stored config must not start first.
+    if (!this.started) return;
     const prev = this.reconciling.get(name) ?? Promise.resolve();
     const next = prev.then(() => this.reconcile(name)).catch((err: unknown) => this.d.log.error({ connector: name, err: (err as Error).message }, 'reconcile failed'));
     this.reconciling.set(name, next);

@@ -162,7 +162,8 @@ test('a dropped slot: when_needed takes a new snapshot, initial refuses with CDC
       const code = await exited(refused, 60_000);
       assert.equal(code, 1, refused.output.slice(-3000));
       assert.match(refused.output, /CDC_PG_SLOT_MISSING/);
-      assert.match(refused.output, new RegExp(`replication slot "${slot}" does not exist, but offsets at LSN [0-9A-F]+/[0-9A-F]+ do`));
+      // The log line is JSON, so quotes arrive escaped.
+      assert.match(refused.output, new RegExp(`replication slot \\\\?"${slot}\\\\?" does not exist, but offsets at LSN [0-9A-F]+/[0-9A-F]+ do`));
       assert.match(refused.output, /fix: set snapshot\.mode=when_needed/);
       assert.equal(await db.slot(slot), null, 'no slot created by the refused start');
     } finally {
