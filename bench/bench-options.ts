@@ -1,0 +1,66 @@
+/**
+ * Command line of `npm run bench` (bench/pg-throughput.ts). Flags win over the
+ * environment; BENCH_ROWS is the only variable read, so CI can pick the quick
+ * size without editing the command.
+ */
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  readonly rows: number;
+  readonly maxTxnRows: number;
+  readonly seed: number;
+  /** width of the note column when set (--note-chars), else short random text */
+  readonly noteChars: number | null;
+  /** longest wait for the last event to become visible after the load ended */
+  readonly drainTimeoutMs: number;
+  /** directory for the daemon's V8 CPU profile (bench/cpu-profile-preload.mjs), or null */
+  readonly cpuProfDir: string | null;
+  /** rewrite the figures table of docs/benchmarks.md with this run */
+  readonly updateDocs: boolean;
+  /** connector properties to add or override (--set key=value), for tuning experiments */
+  readonly connectorOverrides: Readonly<Record<string, string>>;
+}
+
+export const BENCH_USAGE = `usage: npm run bench -- [--rows N] [--max-txn-rows N] [--seed N] [--note-chars N] [--drain-timeout-s S]
+                        [--cpu-prof DIR] [--set KEY=VALUE ...] [--update-docs]
+  --rows N            rows to insert (default 500000; env BENCH_ROWS); --rows 50000 is the quick CI size
+  --max-txn-rows N    transactions hold a random 1..N rows (default 1000)
+  --seed N            seed of transaction sizes and values (default 1)
+  --note-chars N      make every row's note N characters long (wide rows; default: 2..9 short words)
+  --drain-timeout-s S give up when the last event is not visible S seconds after the load ended (default 900)
+  --cpu-prof DIR      profile the daemon (V8 sampling profiler, 1 ms), writing DIR/daemon-<pid>.cpuprofile
+  --update-docs       put this run's figures into docs/benchmarks.md
+  --set KEY=VALUE     override a connector property (repeatable), e.g. --set max.batch.size=512
+`;
+
+export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv], strict: true, allowPositionals: false,
+    options: {
+      rows: { type: 'string' }, 'max-txn-rows': { type: 'string' }, seed: { type: 'string' }, 'note-chars': { type: 'string' },
+      'drain-timeout-s': { type: 'string' }, 'cpu-prof': { type: 'string' }, 'update-docs': { type: 'boolean' },
+      set: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) { process.stdout.write(BENCH_USAGE); process.exit(0); }
+  const int = (name: string, raw: string | undefined, dflt: number, min: number): number => {
+    if (raw === undefined || raw === '') return dflt;
+    const n = Number(raw.replace(/_/g, ''));
+    if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"\n\n${BENCH_USAGE}`);
+    return n;
+  };
+  return {
+    rows: int('--rows (or BENCH_ROWS)', values.rows ?? env.BENCH_ROWS, 500_000, 1),
+    maxTxnRows: int('--max-txn-rows', values['max-txn-rows'], 1000, 1),
+    seed: int('--seed', values.seed, 1, 0),
+    noteChars: values['note-chars'] === undefined ? null : int('--note-chars', values['note-chars'], 0, 0),
+    drainTimeoutMs: int('--drain-timeout-s', values['drain-timeout-s'], 900, 1) * 1000,
+    cpuProfDir: values['cpu-prof'] ?? null,
+    updateDocs: values['update-docs'] === true,
+    connectorOverrides: Object.fromEntries((values.set ?? []).map((kv) => {
+      const i = kv.indexOf('=');
+      if (i <= 0) throw new Error(`--set needs KEY=VALUE, got "${kv}"\n\n${BENCH_USAGE}`);
+      return [kv.slice(0, i), kv.slice(i + 1)];
+    })),
+  };
+}

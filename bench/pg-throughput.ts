@@ -1,0 +1,285 @@
+/**
+ * `npm run bench`: end-to-end throughput and latency of the PostgreSQL source,
+ * Avro + exactly-once, against the real stack, and the ceiling PostgreSQL itself
+ * sets (pg_recvlogical decoding the same WAL). Method and latest figures:
+ * docs/benchmarks.md. Not part of `npm test`.
+ *
+ *   1. a fresh database with bench_events; the daemon as a child process
+ *      (test/helpers/daemon.ts), snapshot.mode=no_data; one warm-up row makes
+ *      it create the topic and register the schemas before anything is timed;
+ *   2. a second pgoutput slot for the ceiling, then the load: N rows in
+ *      transactions of random size 1..1000 from a separate process;
+ *   3. a read_committed consumer notes when each event becomes visible;
+ *      /proc gives the daemon's CPU and peak RSS; /metrics its histogram;
+ *   4. daemon stopped, pg_recvlogical decodes the slot's range to /dev/null;
+ *   5. figures printed as a block and a JSON line; cleanup (daemon, slots,
+ *      database, topics, subjects) runs on success, failure and Ctrl-C.
+ * Every wait is bounded.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { Daemon, writeConfig } from '../test/helpers/daemon.ts';
+import { PgFixture } from '../test/helpers/pg-fixture.ts';
+import { ensureStack } from './bench-stack.ts';
+import { Cleanup, deleteTopicsAndSubjects, dropBenchDatabase } from './bench-cleanup.ts';
+import { parseBenchOptions, type BenchOptions } from './bench-options.ts';
+import { BENCH_SCHEMA, BENCH_TABLE, BENCH_TABLE_DDL, BENCH_TABLE_NAME } from './bench-table.ts';
+import type { LoadPlan, LoadResult } from './row-loader.ts';
+import { VisibleReader } from './visible-reader.ts';
+import { findPidByArg, ProcessSampler, sampleProcess, type ProcessSample } from './process-stats.ts';
+import { createCeilingSlot, measureCeiling, measureFixedCost, type CeilingResult } from './recvlogical-ceiling.ts';
+import { histogramQuantile, parseHistogram, parseSample, percentiles } from './latency-stats.ts';
+import { formatBlock, formatJsonLine, updateDocsFigures, type BenchFigures } from './bench-report.ts';
+
+const ROOT = new URL('../', import.meta.url).pathname;
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+/** Runs bench/row-loader.ts in its own node process; resolves with its result line. */
+function runLoader(plan: LoadPlan, timeoutMs: number): Promise<LoadResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'bench/row-loader.ts'), JSON.stringify(plan)], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '', err = '';
+  child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+  child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+  return new Promise((res, rej) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); rej(new Error(`loader did not finish within ${timeoutMs / 1000} s`)); }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) { rej(new Error(`loader exited with ${code}: ${err.slice(-2000)}`)); return; }
+      try { res(JSON.parse(out.trim().split('\n').pop() ?? '') as LoadResult); } catch { rej(new Error(`loader printed no result: ${out.slice(-500)} ${err.slice(-500)}`)); }
+    });
+  });
+}
+
+async function scrapeMetrics(port: number): Promise<string> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) });
+    return res.ok ? await res.text() : '';
+  } catch {
+    return '';
+  }
+}
+
+function gitCommit(): string {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : 'unknown';
+}
+
+/** The daemon's log lines that say something went wrong (pino JSON: level >= 40), last few. */
+function daemonTrouble(output: string): string {
+  const lines = output.split('\n').filter((l) => /"level":(4|5|6)\d/.test(l) || /^(unexpected failure|connector .* FAILED|\s+at )/.test(l));
+  return lines.slice(-15).join('\n');
+}
+
+async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSignal): Promise<{ figures: BenchFigures; ok: boolean }> {
+  const stack = ensureStack(log);
+  const env = stack.env;
+  log(`services: ${stack.origin}`);
+
+  const fixture = await PgFixture.create(env, 'cdcbench');
+  const database = fixture.database;
+  cleanup.add(`drop database ${database} and its slots`, async () => { await fixture.client.end().catch(() => undefined); await dropBenchDatabase(env, database); });
+  const postgresVersion = (await fixture.query('SHOW server_version')).rows[0].server_version as string;
+  await fixture.query(BENCH_TABLE_DDL);
+
+  const name = database; // cdcbench_<hex>: valid as topic prefix, slot and publication suffix
+  const topic = `${name}.${BENCH_SCHEMA}.${BENCH_TABLE_NAME}`;
+  const offsetsTopic = `offsets-${name}`;
+  // Data, offsets and the worker's config/status topics all carry the run's unique name.
+  cleanup.add('delete bench topics and subjects', () => deleteTopicsAndSubjects(env, name, [topic]));
+
+  // 1. The daemon, Avro + exactly-once, streaming only.
+  const configFile = writeConfig({
+    env, name, database, offsetsTopic,
+    connector: {
+      'snapshot.mode': 'no_data',
+      'table.include.list': `${BENCH_SCHEMA}\\.${BENCH_TABLE_NAME}`,
+      'publication.autocreate.mode': 'filtered',
+      'key.converter': 'io.confluent.connect.avro.AvroConverter',
+      'value.converter': 'io.confluent.connect.avro.AvroConverter',
+      ...opts.connectorOverrides,
+    },
+  });
+  if (Object.keys(opts.connectorOverrides).length > 0) log(`connector overrides: ${JSON.stringify(opts.connectorOverrides)}`);
+  const metricsPort = await freePort();
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as { worker: Record<string, unknown> };
+  // Metrics on a port of our own (the helper turns them off), so benches and tests never collide.
+  Object.assign(config.worker, { 'metrics.port': metricsPort, 'exactly.once.source.support': 'enabled' });
+  writeFileSync(configFile, JSON.stringify(config, null, 2));
+
+  const daemon = new Daemon(configFile, env);
+  // Daemon spawns with a copy of process.env: set the profiler preload for that one spawn only.
+  const saved = { NODE_OPTIONS: process.env.NODE_OPTIONS, CDC_BENCH_CPU_PROF_DIR: process.env.CDC_BENCH_CPU_PROF_DIR };
+  if (opts.cpuProfDir) {
+    mkdirSync(opts.cpuProfDir, { recursive: true });
+    process.env.NODE_OPTIONS = `${saved.NODE_OPTIONS ?? ''} --import ${resolve(ROOT, 'bench/cpu-profile-preload.mjs')}`.trim();
+    process.env.CDC_BENCH_CPU_PROF_DIR = resolve(opts.cpuProfDir);
+  }
+  daemon.start();
+  for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+  cleanup.add('stop the daemon', () => daemon.stop());
+  await daemon.waitForLog(/replication stream started/, 120_000);
+  const pid = findPidByArg(configFile);
+  if (pid === null) throw new Error(`daemon process (argv naming ${configFile}) not found in /proc`);
+  log(`daemon pid ${pid} streams (slot ${name}); metrics on :${metricsPort}`);
+
+  // Warm-up: topic creation, schema registration, consumer assignment happen here, untimed.
+  const reader = new VisibleReader({ brokers: env.kafka, registryUrl: env.registry, topic, expected: opts.rows + 1 });
+  await fixture.query(`INSERT INTO ${BENCH_TABLE} (account_id, quantity, status, amount) VALUES (0, 0, 'warm-up', 0)`);
+  await daemon.waitForLog(new RegExp(`created topics.*${topic.replace(/[.]/g, '\\.')}|${topic.replace(/[.]/g, '\\.')}.*created topics`), 60_000);
+  cleanup.add('stop the consumer', () => reader.stop());
+  await reader.start();
+  if (!(await reader.waitFor(1, 60_000))) throw new Error(`warm-up event not visible within 60 s; daemon log:\n${daemon.output.slice(-3000)}`);
+  log('warm-up event visible; consumer assigned');
+
+  // 2. Ceiling slot first, so it holds exactly the load's WAL; then the load.
+  const ceilingSlot = `${name}_ceiling`;
+  await createCeilingSlot(fixture.client, ceilingSlot);
+  const sampler = new ProcessSampler(pid).start();
+  const cpuAtLoad = sampleProcess(pid);
+  const benchCpuAtLoad = process.cpuUsage();
+  log(`loading ${opts.rows} rows in transactions of 1..${opts.maxTxnRows} rows (separate process)`);
+  const load = await runLoader({ pg: env.pg, database, rows: opts.rows, maxTxnRows: opts.maxTxnRows, seed: opts.seed, noteChars: opts.noteChars }, 120_000 + opts.rows * 2);
+  const loadSeconds = (load.finishedAtMs - load.startedAtMs) / 1000;
+  log(`load done: ${load.transactions} transactions in ${loadSeconds.toFixed(1)} s; ${reader.count - 1} events visible so far`);
+
+  // 3. Wait for the last event, bounded; report progress and a dead daemon at once.
+  const expected = opts.rows + 1;
+  let lastReport = Date.now();
+  let incomplete: string | undefined;
+  let atEnd: ProcessSample | null = null;
+  try {
+    const reached = await reader.waitFor(expected, opts.drainTimeoutMs, () => {
+      interrupted.throwIfAborted();
+      if (!daemon.running) throw new Error(`daemon exited (code ${daemon.exitCode}) with ${reader.count - 1} of ${opts.rows} events visible:\n${daemonTrouble(daemon.output) || daemon.output.slice(-3000)}`);
+      if (Date.now() - lastReport >= 10_000) {
+        lastReport = Date.now();
+        const s = sampleProcess(pid);
+        log(`  ${reader.count - 1}/${opts.rows} visible; daemon RSS ${(s.rssBytes / 2 ** 20).toFixed(0)} MiB, CPU ${(s.cpuSeconds - cpuAtLoad.cpuSeconds).toFixed(1)} s`);
+      }
+    });
+    if (!reached) incomplete = `only ${reader.count - 1} of ${opts.rows} events visible ${opts.drainTimeoutMs / 1000} s after the load ended`;
+    atEnd = sampleProcess(pid);
+  } catch (err) {
+    if (interrupted.aborted) throw err;
+    incomplete = err instanceof Error ? err.message : String(err);
+  }
+  sampler.stop();
+  await reader.stop(); // the figures describe this moment, also when the wait gave up
+  const benchCpu = process.cpuUsage(benchCpuAtLoad);
+  log(`the bench's own consumer used ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} CPU s meanwhile (measurement overhead on the same 2 cores)`);
+  const end = atEnd ?? sampler.last ?? cpuAtLoad;
+  const metricsText = await scrapeMetrics(metricsPort);
+  if (incomplete) log(`INCOMPLETE: ${incomplete}\ndaemon warnings and errors (last 15):\n${daemonTrouble(daemon.output) || '(none)'}`);
+
+  // 4. The ceiling, with the daemon stopped (so it has the machine to itself).
+  interrupted.throwIfAborted();
+  await daemon.stop();
+  let ceiling: CeilingResult | null = null;
+  let fixedCost = 0;
+  try {
+    const target = { pg: env.pg, database, slot: ceilingSlot, publication: `pub_${name}` };
+    ceiling = await measureCeiling(fixture.client, target, 600_000);
+    fixedCost = await measureFixedCost(fixture.client, { ...target, slot: `${name}_fixed` }, 60_000);
+    log(`pg_recvlogical decoded the range up to ${ceiling.endLsn} in ${ceiling.seconds.toFixed(3)} s, of which ${fixedCost.toFixed(3)} s is the fixed cost of a run (empty range)`);
+  } catch (err) {
+    log(`ceiling not measured: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  // 5. Figures over the loaded rows only (the warm-up row has id 1).
+  const ev = reader.events();
+  const latency: number[] = [];
+  let firstCommit = Infinity, lastVisible = -Infinity;
+  for (let i = 0; i < ev.count; i++) {
+    if (ev.ids[i]! <= 1) continue;
+    firstCommit = Math.min(firstCommit, ev.commitMs[i]!);
+    lastVisible = Math.max(lastVisible, ev.visibleMs[i]!);
+    latency.push(ev.visibleMs[i]! - ev.commitMs[i]!);
+  }
+  const visibleEvents = latency.length;
+  const spanSeconds = (lastVisible - firstCommit) / 1000;
+  const [p50, p95, p99, max] = percentiles(latency, [50, 95, 99, 100]);
+  const hist = parseHistogram(metricsText, 'cdc_commit_to_visible_seconds');
+  const eventsPerSecond = visibleEvents / spanSeconds;
+  const ceilingSeconds = ceiling ? Math.max(ceiling.seconds - fixedCost, 1e-3) : NaN;
+  const ceilingRate = opts.rows / ceilingSeconds;
+  const figures: BenchFigures = {
+    bench: 'pg-throughput', at: new Date().toISOString(), commit: gitCommit(),
+    machine: { cpus: cpus().length, node: process.version, postgres: postgresVersion },
+    rows: opts.rows, transactions: load.transactions,
+    loadSeconds, loadRowsPerSecond: opts.rows / loadSeconds,
+    visibleEvents, duplicates: ev.duplicates, eventBytesAvg: ev.bytes / Math.max(1, ev.count), spanSeconds, eventsPerSecond,
+    latencyMs: { p50: p50!, p95: p95!, p99: p99!, max: max! },
+    daemonHistogramMs: hist ? { p50: histogramQuantile(hist, 0.5) * 1000, p95: histogramQuantile(hist, 0.95) * 1000, p99: histogramQuantile(hist, 0.99) * 1000 } : null,
+    kafkaTransactions: parseSample(metricsText, 'cdc_kafka_transactions_total'),
+    kafkaTransactionSecondsAvg: parseSample(metricsText, 'cdc_kafka_transaction_seconds_sum') / parseSample(metricsText, 'cdc_kafka_transaction_seconds_count'),
+    daemonPeakRssMiB: Math.max(end.peakRssBytes, sampler.maxRssBytes) / 2 ** 20,
+    daemonCpuSeconds: end.cpuSeconds - cpuAtLoad.cpuSeconds,
+    daemonCpuMicrosPerEvent: ((end.cpuSeconds - cpuAtLoad.cpuSeconds) * 1e6) / Math.max(1, visibleEvents),
+    daemonCpuSecondsTotal: end.cpuSeconds,
+    ceiling: ceiling ? { seconds: ceilingSeconds, fixedCostSeconds: fixedCost, eventsPerSecond: ceilingRate } : null,
+    ratio: ceiling && !incomplete ? eventsPerSecond / ceilingRate : null,
+    ...(Object.keys(opts.connectorOverrides).length > 0 ? { connectorOverrides: opts.connectorOverrides } : {}),
+    ...(opts.noteChars !== null ? { noteChars: opts.noteChars } : {}),
+    ...(incomplete ? { incomplete } : {}),
+  };
+  const written = parseSample(metricsText, 'cdc_events_written_total');
+  if (Number.isFinite(written)) log(`daemon counted ${written} events written (warm-up included)`);
+  if (opts.cpuProfDir) log(`CPU profile: ${resolve(opts.cpuProfDir)}/daemon-${pid}.cpuprofile (summarise: npx tsx bench/cpu-profile-summary.ts <file>)`);
+  return { figures, ok: !incomplete && ev.duplicates === 0 && ceiling !== null };
+}
+
+async function main(): Promise<number> {
+  let opts: BenchOptions;
+  try {
+    opts = parseBenchOptions(process.argv.slice(2), process.env);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+  const cleanup = new Cleanup(log);
+  // Ctrl-C reaches npm, tsx and this process, and tsx relays it once more: later signals must not
+  // cut the cleanup short (every step of it is bounded anyway).
+  const interrupted = new AbortController();
+  const onSignal = (sig: string) => {
+    if (interrupted.signal.aborted) { log(`${sig}: still cleaning up (each step at most 60 s)`); return; }
+    interrupted.abort(new Error(`interrupted by ${sig}`));
+    log(`${sig}: cleaning up`);
+    void cleanup.run().then(() => process.exit(130));
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  try {
+    const { figures, ok } = await bench(opts, cleanup, interrupted.signal);
+    await cleanup.run();
+    process.stdout.write(`${formatBlock(figures)}\n${formatJsonLine(figures)}\n`);
+    if (opts.updateDocs && (figures.connectorOverrides || figures.noteChars !== undefined)) {
+      log('docs/benchmarks.md not updated: the table holds default runs only (drop --set and --note-chars)');
+    } else if (opts.updateDocs) {
+      updateDocsFigures(resolve(ROOT, 'docs/benchmarks.md'), figures);
+      log('docs/benchmarks.md figures updated');
+    }
+    return ok ? 0 : 1;
+  } catch (err) {
+    log(`failed: ${interrupted.signal.aborted ? String(interrupted.signal.reason) : err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    await cleanup.run();
+    return 1;
+  }
+}
+
+main().then((code) => process.exit(code));
