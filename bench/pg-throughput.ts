@@ -18,9 +18,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Daemon, writeConfig } from '../test/helpers/daemon.ts';
 import { PgFixture } from '../test/helpers/pg-fixture.ts';
 import { ensureStack } from './bench-stack.ts';
@@ -115,6 +116,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
       ...opts.connectorOverrides,
     },
   });
+  cleanup.add('remove the config file', () => rm(dirname(configFile), { recursive: true, force: true }));
   if (Object.keys(opts.connectorOverrides).length > 0) log(`connector overrides: ${JSON.stringify(opts.connectorOverrides)}`);
   const metricsPort = await freePort();
   const config = JSON.parse(readFileSync(configFile, 'utf8')) as { worker: Record<string, unknown> };
