@@ -57,6 +57,7 @@ export class PostgresSourceTask implements SourceTask {
     const partition = pgPartition(cfg.topicPrefix);
     const storedMap = ctx.offsets.get(partition);
     const stored = storedMap ? decodePosition(storedMap, `${where}, stored offset`) : null;
+    this.log.info({ offset: storedMap }, stored ? 'resuming from the committed offset' : 'no committed offset');
     this.tables = new TableRegistry({ sql: this.sql, cfg, log: this.log });
     if (cfg.snapshotMode === 'initial_only' && stored?.snapshotCompleted) {
       // Snapshot done before: nothing to stream, and no slot to keep WAL for.

@@ -74,6 +74,7 @@ export class TaskRunner {
     await d.producer.start();
     await d.topics.ensureCompacted(d.offsetsTopic, d.offsetsTopicSpec);
     const offsets = await readConnectorOffsets(d.kafka, d.offsetsTopic, d.connectorName);
+    if (signal.aborted) return; // stopped while fencing: do not start the source at all
     const ctx: SourceTaskContext = {
       connectorName: d.connectorName, taskId: d.taskId, config: d.config, offsets, log: d.log, metrics: d.metrics,
     };

@@ -3,7 +3,7 @@
  * file, the way a user does; SIGKILL and SIGTERM reach the real process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StackEnv } from './stack-env.ts';
@@ -18,6 +18,10 @@ export interface DaemonOptions {
   readonly groupId?: string;
   readonly offsetsTopic?: string;
   readonly restPort?: number;
+  /** extra worker settings (e.g. cluster.mode) */
+  readonly worker?: Readonly<Record<string, string | number | boolean>>;
+  /** false: no connector in the file (created through the REST API instead) */
+  readonly withConnector?: boolean;
 }
 
 export function writeConfig(o: DaemonOptions): string {
@@ -37,8 +41,9 @@ export function writeConfig(o: DaemonOptions): string {
       'schema.registry.url': o.env.registry,
       'metrics.port': 0,
       'log.level': 'info',
+      ...o.worker,
     },
-    connectors: [{
+    connectors: o.withConnector === false ? [] : [{
       name: o.name,
       config: {
         'connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
@@ -56,6 +61,12 @@ export function writeConfig(o: DaemonOptions): string {
   };
   writeFileSync(file, JSON.stringify(config, null, 2));
   return file;
+}
+
+/** The connector config writeConfig would put in the file, for creating it through the REST API. */
+export function connectorConfig(o: DaemonOptions): Record<string, string> {
+  const c = JSON.parse(readFileSync(writeConfig({ ...o, withConnector: true }), 'utf8')) as { connectors: { config: Record<string, unknown> }[] };
+  return Object.fromEntries(Object.entries(c.connectors[0]!.config).map(([k, v]) => [k, String(v)]));
 }
 
 export class Daemon {

@@ -1,0 +1,161 @@
+/**
+ * The Kafka Connect REST API against a real worker, and lifecycle operations
+ * verified through Kafka and the replication slot, not only through the API's
+ * own answers: create/get/config/secrets, pause (nothing flows, slot still),
+ * resume, stop (tasks gone, slot released), offsets get/alter/reset (what the
+ * connector emits afterwards), restart, delete, persistence across restarts.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { stackEnv, SKIP_REASON } from '../helpers/stack-env.ts';
+import { PgFixture } from '../helpers/pg-fixture.ts';
+import { Daemon, writeConfig, connectorConfig } from '../helpers/daemon.ts';
+import { readUntil, waitForTopics, type ReadRecord } from '../helpers/kafka-reader.ts';
+import { Rest, freePort } from '../helpers/rest-client.ts';
+
+const env = stackEnv();
+let db: PgFixture;
+
+before(async () => {
+  if (!env) return;
+  db = await PgFixture.create(env, 'rest');
+  await db.query(`CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t VALUES (1, 'snap')`);
+});
+after(async () => { if (db) await db.drop(); });
+
+const ids = (rs: ReadRecord[]) => rs.map((r) => `${(r.value as { op: string }).op}${(r.key as { id: number }).id}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('REST contract and lifecycle on a live PostgreSQL connector', { skip: env ? false : SKIP_REASON, timeout: 400_000 }, async () => {
+  const name = `rest_${db.database.slice(-8)}`;
+  const port = await freePort();
+  const opts = { env: env!, name, database: db.database, restPort: port, withConnector: false, connector: { 'table.include.list': 'public\\.t' } };
+  const file = writeConfig(opts);
+  const config = { ...connectorConfig(opts), 'database.password': env!.pg.password };
+  const topic = `${name}.public.t`;
+  const api = new Rest(`http://127.0.0.1:${port}`);
+  let daemon = new Daemon(file, env!).start();
+  try {
+    await daemon.withLog(async () => {
+      await api.waitFor('/health', (b) => b.status === 'healthy');
+      // Worker and plugins.
+      const root = await api.get('/');
+      assert.equal(root.status, 200);
+      assert.ok(root.body.version && root.body.kafka_cluster_id);
+      const plugins = await api.get('/connector-plugins');
+      assert.ok(plugins.body.some((p: { class: string; type: string }) => p.class === 'io.debezium.connector.postgresql.PostgresConnector' && p.type === 'source'));
+      const defs = await api.get('/connector-plugins/PostgresConnector/config');
+      assert.ok(defs.body.some((d: { name: string }) => d.name === 'slot.name'));
+      const v = await api.put('/connector-plugins/io.debezium.connector.postgresql.PostgresConnector/config/validate', { 'connector.class': 'io.debezium.connector.postgresql.PostgresConnector', 'database.port': 'x' });
+      assert.equal(v.status, 200);
+      assert.ok(v.body.error_count >= 2, 'every problem counted');
+
+      // Create: invalid config is refused with every problem, a good one is created once.
+      const bad = await api.post('/connectors', { name, config: { ...config, 'slot.name': 'Bad-Name', 'database.port': 'x' } });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error_code, 400);
+      assert.match(bad.body.message, /contains the following 2 error\(s\)/);
+      assert.equal((await api.get(`/connectors/${name}`)).status, 404);
+      const created = await api.post('/connectors', { name, config });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.equal(created.headers.get('location'), `/connectors/${name}`);
+      assert.equal((await api.post('/connectors', { name, config })).status, 409);
+      await api.waitFor(`/connectors/${name}/status`, (b) => b.tasks[0]?.state === 'RUNNING');
+      const list = await api.get('/connectors?expand=status&expand=info');
+      assert.equal(list.body[name].status.connector.state, 'RUNNING');
+      assert.equal(list.body[name].info.type, 'source');
+
+      // Secrets: hidden in answers; GET-modify-PUT keeps the stored one.
+      const cfg = (await api.get(`/connectors/${name}/config`)).body;
+      assert.equal(cfg['database.password'], '[hidden]');
+      assert.ok(!JSON.stringify((await api.get(`/connectors/${name}`)).body).includes(`"${env!.pg.password}"`) || env!.pg.password === 'postgres');
+      const put = await api.put(`/connectors/${name}/config`, { ...cfg, 'tombstones.on.delete': 'false' });
+      assert.equal(put.status, 200);
+      await api.waitFor(`/connectors/${name}/status`, (b) => b.tasks[0]?.state === 'RUNNING');
+
+      // Data flows.
+      await db.query(`INSERT INTO t VALUES (2, 'a')`);
+      let rs = await readUntil(env!, await waitForTopics(env!, [topic]), (r) => r.length >= 2, 60_000);
+      assert.deepEqual(ids(rs), ['r1', 'c2']);
+
+      // Offsets cannot change while running.
+      const early = await api.patch(`/connectors/${name}/offsets`, { offsets: [{ partition: { server: name }, offset: { lsn_proc: 1 } }] });
+      assert.equal(early.status, 400);
+      assert.match(early.body.message, /STOPPED state/);
+
+      // Pause: nothing flows and the slot stays where it is; resume: it all arrives.
+      assert.equal((await api.put(`/connectors/${name}/pause`)).status, 202);
+      await api.waitFor(`/connectors/${name}/status`, (b) => b.connector.state === 'PAUSED' && b.tasks[0]?.state === 'PAUSED');
+      const slotBefore = await db.slot(name);
+      await db.query(`INSERT INTO t VALUES (3, 'while paused')`);
+      await sleep(3000);
+      rs = await readUntil(env!, [topic], (r) => r.length > 2, 2_000);
+      assert.deepEqual(ids(rs), ['r1', 'c2'], 'paused: nothing new in Kafka');
+      assert.equal((await db.slot(name))!.confirmedFlush, slotBefore!.confirmedFlush, 'paused: slot not advanced');
+      assert.equal((await api.put(`/connectors/${name}/resume`)).status, 202);
+      rs = await readUntil(env!, [topic], (r) => r.length >= 3, 60_000);
+      assert.deepEqual(ids(rs), ['r1', 'c2', 'c3']);
+
+      // Restart: 204 plain, 202 with the plan.
+      assert.equal((await api.post(`/connectors/${name}/restart`)).status, 204);
+      const plan = await api.post(`/connectors/${name}/restart?includeTasks=true`);
+      assert.equal(plan.status, 202);
+      assert.equal(plan.body.tasks[0].state, 'RESTARTING');
+      await api.waitFor(`/connectors/${name}/status`, (b) => b.tasks[0]?.state === 'RUNNING');
+      assert.equal((await api.post(`/connectors/${name}/tasks/0/restart`)).status, 204);
+      assert.equal((await api.post(`/connectors/${name}/tasks/7/restart`)).status, 404);
+
+      // Stop: tasks gone, slot released. Offsets are readable.
+      assert.equal((await api.put(`/connectors/${name}/stop`)).status, 204);
+      await api.waitFor(`/connectors/${name}/status`, (b) => b.connector.state === 'STOPPED' && b.tasks.length === 0);
+      assert.deepEqual((await api.get(`/connectors/${name}/tasks`)).body, []);
+      for (let i = 0; i < 50 && (await db.slot(name))?.active; i++) await sleep(200);
+      assert.equal((await db.slot(name))!.active, false, 'stopped: slot released');
+      const offsets = (await api.get(`/connectors/${name}/offsets`)).body;
+      assert.equal(offsets.offsets.length, 1);
+      assert.deepEqual(offsets.offsets[0].partition, { server: name });
+      assert.equal(typeof offsets.offsets[0].offset.lsn_proc, 'number');
+
+      // Alter: move the position past rows 4 and 5 (written while stopped); resume emits only row 6.
+      await db.query(`INSERT INTO t VALUES (4, 'skip'); INSERT INTO t VALUES (5, 'skip')`);
+      const lsn = (await db.query(`SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint::text AS n`)).rows[0].n as string;
+      await db.query(`INSERT INTO t VALUES (6, 'after')`);
+      const altered = await api.patch(`/connectors/${name}/offsets`, { offsets: [{ partition: { server: name }, offset: { ...offsets.offsets[0].offset, lsn_proc: Number(lsn), lsn_commit: null, lsn_events_processed: 0 } }] });
+      assert.equal(altered.status, 200, JSON.stringify(altered.body));
+      assert.match(altered.body.message, /altered successfully/);
+      assert.equal((await api.put(`/connectors/${name}/resume`)).status, 202);
+      rs = await readUntil(env!, [topic], (r) => r.length >= 4, 60_000);
+      await sleep(1500);
+      rs = await readUntil(env!, [topic], (r) => r.length > 4, 2_000);
+      assert.deepEqual(ids(rs), ['r1', 'c2', 'c3', 'c6'], 'altered offset: rows before it skipped, after it emitted');
+
+      // Reset: stop, DELETE offsets; the next start has no position and snapshots again.
+      assert.equal((await api.put(`/connectors/${name}/stop`)).status, 204);
+      await api.waitFor(`/connectors/${name}/status`, (b) => b.connector.state === 'STOPPED');
+      for (let i = 0; i < 50 && (await db.slot(name))?.active; i++) await sleep(200);
+      const reset = await api.delete(`/connectors/${name}/offsets`);
+      assert.equal(reset.status, 200, JSON.stringify(reset.body));
+      assert.deepEqual((await api.get(`/connectors/${name}/offsets`)).body, { offsets: [] });
+      assert.equal((await api.put(`/connectors/${name}/resume`)).status, 202);
+      rs = await readUntil(env!, [topic], (r) => r.filter((x) => (x.value as { op: string }).op === 'r').length >= 7, 60_000);
+      assert.equal(rs.filter((x) => (x.value as { op: string }).op === 'r').length, 7, 'a fresh snapshot of all six rows after the reset');
+    });
+
+    // Persistence: a connector created through the API survives a worker restart.
+    await daemon.stop();
+    daemon = new Daemon(file, env!).start();
+    await daemon.withLog(async () => {
+      await api.waitFor('/health', (b) => b.status === 'healthy');
+      assert.deepEqual((await api.get('/connectors')).body, [name]);
+      await api.waitFor(`/connectors/${name}/status`, (b) => b.tasks[0]?.state === 'RUNNING');
+      // Delete: 204, then 404; a second delete 404.
+      assert.equal((await api.delete(`/connectors/${name}`)).status, 204);
+      const gone = await api.get(`/connectors/${name}`);
+      assert.equal(gone.status, 404);
+      assert.equal(gone.body.message, `Connector ${name} not found`);
+      assert.equal((await api.delete(`/connectors/${name}`)).status, 404);
+    });
+  } finally {
+    await daemon.stop();
+  }
+});
