@@ -156,6 +156,15 @@ function describe(err: unknown): string {
 function wrap(err: unknown, doing: string): SinkError {
   if (err instanceof SinkError) return err;
   const msg = describe(err);
+  if (/MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE|larger than the max message size/i.test(msg)) {
+    return new SinkError({
+      code: 'CDC_KAFKA_RECORD_TOO_LARGE',
+      what: `Kafka refused a record as too large while ${doing}: ${msg}`,
+      fix: 'raise max.message.bytes on the topic (and message.max.bytes / replica.fetch.max.bytes on the brokers) above the largest row, or leave the large column out with column.exclude.list',
+      retriable: false,
+      cause: err,
+    });
+  }
   const fenced = /fenced|INVALID_PRODUCER_EPOCH|PRODUCER_FENCED/i.test(msg);
   return new SinkError({
     code: fenced ? 'CDC_KAFKA_FENCED' : 'CDC_KAFKA_TXN',
@@ -163,7 +172,7 @@ function wrap(err: unknown, doing: string): SinkError {
       ? `another instance with the same transactional.id took over while ${doing}: ${msg}`
       : `Kafka failed while ${doing}: ${msg}`,
     fix: fenced
-      ? 'this is expected when a newer worker runs the same connector task; this instance stops writing'
+      ? 'expected when a newer worker runs the same connector task: this instance stops writing. If no other worker runs it, the transaction outlived transaction.timeout.ms (e.g. a long snapshot): raise it (and the brokers\' transaction.max.timeout.ms)'
       : 'check that the brokers are reachable and transactions are enabled (transaction.state.log.* settings); the task retries from its committed offset',
     retriable: !fenced,
     cause: err,

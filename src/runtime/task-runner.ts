@@ -20,6 +20,9 @@ import type { SourceTask, SourceTaskContext } from './source-task.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import type { ParsedConfig } from '../config/define.ts';
 
+const SEND_MAX_RECORDS = 256;
+const SEND_MAX_BYTES = 512 * 1024;
+
 export interface TaskRunnerDeps {
   readonly connectorName: string;
   readonly taskId: number;
@@ -136,7 +139,18 @@ export class TaskRunner {
     const batch = o.buffer;
     o.buffer = [];
     await this.deps.topics.ensure(batch.map((r) => r.topic), this.deps.dataTopicSpec);
-    await o.txn.send(batch);
+    // Sends stay well under the broker's default message.max.bytes (1 MiB per record batch),
+    // and small enough that kafkajs's per-partition grouping (quadratic in the send size) stays cheap.
+    let start = 0, bytes = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i]!;
+      bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0) + 64;
+      if (i + 1 - start >= SEND_MAX_RECORDS || bytes >= SEND_MAX_BYTES || i === batch.length - 1) {
+        await o.txn.send(batch.slice(start, i + 1));
+        start = i + 1;
+        bytes = 0;
+      }
+    }
   }
 
   private async commit(): Promise<void> {
