@@ -109,6 +109,10 @@ export class GroupMembership implements Membership {
     return this.gen;
   }
 
+  members(): readonly string[] | null {
+    return this.view?.workers ?? null;
+  }
+
   onChange(cb: () => void): void {
     this.listeners.push(cb);
   }

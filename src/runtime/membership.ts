@@ -8,6 +8,8 @@ export interface Membership {
   /** true when this worker should run the connector now */
   owns(connector: string): boolean;
   generation(): number;
+  /** current members' worker ids; null when this is not a cluster (standalone) */
+  members(): readonly string[] | null;
   /** called whenever the assignment changed */
   onChange(cb: () => void): void;
   stop(): Promise<void>;
@@ -18,6 +20,7 @@ export class StandaloneMembership implements Membership {
   async start(): Promise<void> {}
   owns(): boolean { return true; }
   generation(): number { return 0; }
+  members(): null { return null; }
   onChange(): void {}
   async stop(): Promise<void> {}
 }

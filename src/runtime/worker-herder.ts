@@ -261,10 +261,16 @@ export class WorkerHerder implements Herder {
     const s = this.d.status.connector(name);
     const c = this.d.configs.get(name);
     if (!s && !c) throw new HerderError(404, `No status found for connector ${name}`);
-    const tasks = [...this.d.status.taskStates(name)].sort(([a], [b]) => a - b).map(([id, t]) => stateInfo({ id, ...t }) as TaskStateInfo);
+    // A state written by a worker that is no longer in the cluster is not the truth any more.
+    const members = this.d.membership.members();
+    const orphan = (w: string) => members !== null && !members.includes(w);
+    const unassigned = <T extends { worker_id: string }>(s: T) => (orphan(s.worker_id)
+      ? { ...s, state: 'UNASSIGNED', trace: null, reason: `worker ${s.worker_id} left the cluster; waiting for another worker to take over` }
+      : s);
+    const tasks = [...this.d.status.taskStates(name)].sort(([a], [b]) => a - b).map(([id, t]) => stateInfo({ id, ...unassigned(t) }) as TaskStateInfo);
     return {
       name,
-      connector: s ? stateInfo(s) : { state: 'UNASSIGNED', worker_id: this.d.membership.workerId },
+      connector: s ? stateInfo(unassigned(s)) : { state: 'UNASSIGNED', worker_id: this.d.membership.workerId },
       tasks: c?.target === 'STOPPED' ? [] : tasks,
       type: c && this.pluginOf(c) ? 'source' : 'unknown',
     };

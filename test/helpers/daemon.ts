@@ -97,6 +97,11 @@ export class Daemon {
     return this.child !== null;
   }
 
+  /** Sends a signal that does not end the process (SIGSTOP / SIGCONT). */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    this.child?.kill(signal);
+  }
+
   kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
     if (!this.child) return Promise.resolve(this.exitCode ?? null);
     const p = new Promise<number | null>((r) => this.exitWaiters.push(r));
