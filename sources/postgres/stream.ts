@@ -41,6 +41,7 @@ export class ReplicationStream {
   private statusTimer: NodeJS.Timeout | null = null;
   private started = false;
   private stopping = false;
+  private lastHeard = Date.now();
 
   constructor(private readonly deps: ReplicationStreamDeps) {
     this.queue = new BoundedQueue(deps.queueCapacity);
@@ -73,9 +74,11 @@ export class ReplicationStream {
       return msg;
     };
     service.on('data', async (lsn: string, msg: Pgoutput.Message) => {
+      this.lastHeard = Date.now();
       await this.queue.put({ kind: 'message', lsn: parseLsn(lsn), msg });
     });
     service.on('heartbeat', async (lsn: string, _ts: number, shouldRespond: boolean) => {
+      this.lastHeard = Date.now();
       // Only an idle stream can use a keepalive position; with data queued it is stale anyway.
       if (this.queue.size === 0) await this.queue.put({ kind: 'keepalive', walEnd: parseLsn(lsn) });
       if (shouldRespond) this.sendStatus();
@@ -87,7 +90,8 @@ export class ReplicationStream {
     service.subscribe(plugin, this.deps.slotName, '0/0')
       .then(() => { if (!this.stopping) this.queue.fail(new Error('replication stream ended unexpectedly')); })
       .catch((err: unknown) => { if (!this.stopping) this.queue.fail(slotError(this.deps.settings, this.deps.slotName, err)); });
-    this.statusTimer = setInterval(() => this.sendStatus(), this.deps.statusIntervalMs);
+    // Each periodic status asks for a reply, so silence from the server is noticed (stall detection).
+    this.statusTimer = setInterval(() => this.sendStatus(true), this.deps.statusIntervalMs);
     this.statusTimer.unref();
     this.deps.log.info({ slot: this.deps.slotName, flush: formatLsn(this.flushed) }, 'replication stream started');
   }
@@ -104,11 +108,16 @@ export class ReplicationStream {
     this.sendStatus();
   }
 
-  private sendStatus(): void {
+  private sendStatus(ping = false): void {
     const s = this.service;
     if (!s || this.flushed === 0n) return;
     // acknowledge() writes lsn+1 into write/flush/apply.
-    void s.acknowledge(formatLsn(this.flushed - 1n)).catch(() => undefined);
+    void s.acknowledge(formatLsn(this.flushed - 1n), ping).catch(() => undefined);
+  }
+
+  /** How long the server has been silent (no data, no keepalive) although we keep asking. */
+  silentForMs(): number {
+    return Date.now() - this.lastHeard;
   }
 
   async stop(): Promise<void> {

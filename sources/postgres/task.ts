@@ -45,6 +45,7 @@ export class PostgresSourceTask implements SourceTask {
   private lastIdleUnit = 0;
   private lastHeartbeat = 0;
   private snapshotCount = 0;
+  private lastCommitted = Date.now();
 
   async start(ctx: SourceTaskContext): Promise<void> {
     this.ctx = ctx;
@@ -262,11 +263,28 @@ export class PostgresSourceTask implements SourceTask {
   }
 
   committed(_partition: JsonMap, offset: JsonMap): void {
+    this.lastCommitted = Date.now();
     if (!this.stream) return;
     const p = decodePosition(offset, 'committed offset');
     // lsn_proc is the end of the last source transaction wholly in Kafka: exactly what may be flushed.
     this.stream.confirm(p.lsnProc);
     this.ctx.metrics.flushedLsn(this.stream.flushedLsn);
+  }
+
+  health(): { stalled: string | null } {
+    const s = this.stream;
+    if (this.phase !== 'stream' || !s) return { stalled: null };
+    const silent = s.silentForMs();
+    // The server answers every status request; three unanswered in a row means it is stuck or unreachable.
+    if (silent > 3 * this.cfg.statusIntervalMs) {
+      return { stalled: `PostgreSQL has not answered for ${Math.round(silent / 1000)} s (status requests every ${this.cfg.statusIntervalMs / 1000} s); ${s.queued} decoded messages waiting` };
+    }
+    const stallMs = this.ctx.config.getLong('stall.timeout.ms') ?? 60000;
+    const quiet = Date.now() - this.lastCommitted;
+    if (s.queued > 0 && quiet > stallMs) {
+      return { stalled: `${s.queued} decoded messages waiting, nothing committed to Kafka for ${Math.round(quiet / 1000)} s` };
+    }
+    return { stalled: null };
   }
 
   finished(): boolean {

@@ -178,6 +178,21 @@ export const offsetsStorageTopic = defineField({
   check: (v) => v !== '' || 'remove the property to use the worker\'s offsets topic, or name a topic',
 });
 
+/** cdcd's own: how hard a failing task is retried, and when a quiet one counts as stalled. */
+export const restartMaxAttempts = defineField({
+  name: 'restart.max.attempts', type: 'int', default: -1, group: ERRORS, importance: 'medium', width: 'short',
+  displayName: 'Restart attempts before FAILED',
+  doc: 'A task that fails with a retriable error (database or Kafka unreachable) is restarted with exponential backoff up to errors.retry.delay.max.ms; after this many consecutive attempts without a commit it stays FAILED with the last error as its trace. -1 retries forever.',
+  check: (v) => v >= -1 || 'use -1 (forever) or a number of attempts',
+});
+
+export const stallTimeout = defineField({
+  name: 'stall.timeout.ms', type: 'long', default: 60000, group: ERRORS, importance: 'low', width: 'short',
+  displayName: 'Stall timeout',
+  doc: 'A running task whose source has changes waiting but which has committed nothing to Kafka for this long is reported as STALLED (with the reason) instead of RUNNING.',
+  check: (v) => v >= 1000 || 'use at least 1000 ms',
+});
+
 /** Key prefixes Connect hands on to converters, transforms, predicates, topic creation and client overrides. */
 export const CONNECT_PASSTHROUGH_PREFIXES = [
   'key.converter.', 'value.converter.', 'header.converter.', 'transforms.', 'predicates.', 'topic.creation.',
@@ -192,6 +207,7 @@ export function connectFrameworkConfigDef(): ConfigDef {
       headerConverter, headerConverterPluginVersion, transforms, predicates, configActionReload,
       errorsRetryTimeout, errorsRetryDelayMax, errorsTolerance, errorsLogEnable, errorsLogIncludeMessages,
       topicCreationGroups, exactlyOnceSupport, transactionBoundary, transactionBoundaryInterval, offsetsStorageTopic,
+      restartMaxAttempts, stallTimeout,
     ],
     { allowedPrefixes: CONNECT_PASSTHROUGH_PREFIXES },
   );

@@ -42,7 +42,9 @@ export class ConnectorInstance {
       name: deps.name, plugin: deps.plugin, config: deps.config, kafka: deps.kafka, topics: deps.topics,
       clusterId: deps.clusterId, offsetsTopic: deps.offsetsTopic, offsetsTopicSpec: deps.offsetsTopicSpec,
       transactionTimeoutMs: deps.transactionTimeoutMs, converters: deps.converters, log: deps.log, metrics: deps.metrics,
-      backoff: { initialMs: 1000, maxMs: 60000 },
+      backoff: { initialMs: 1000, maxMs: deps.config.getLong('errors.retry.delay.max.ms') ?? 60000 },
+      maxRestarts: deps.config.getInt('restart.max.attempts') ?? -1,
+      stallTimeoutMs: deps.config.getLong('stall.timeout.ms') ?? 60000,
       onTopic: (topic) => void deps.status.putTopic(deps.name, 0, topic).catch(() => undefined),
     });
   }

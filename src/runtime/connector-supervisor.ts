@@ -15,7 +15,7 @@ import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import { TaskRunner } from './task-runner.ts';
 import type { SourceConnectorPlugin } from './source-task.ts';
 
-export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'RESTARTING' | 'FAILED' | 'STOPPED' | 'FINISHED';
+export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'STALLED' | 'RESTARTING' | 'FAILED' | 'STOPPED' | 'FINISHED';
 
 export interface TaskStatus {
   readonly state: TaskState;
@@ -41,6 +41,10 @@ export interface SupervisorDeps {
   readonly log: Logger;
   readonly metrics: TaskMetrics;
   readonly backoff: { readonly initialMs: number; readonly maxMs: number };
+  /** consecutive failed attempts (no commit in between) before the task stays FAILED; -1 = no limit */
+  readonly maxRestarts: number;
+  /** a running task that commits nothing for this long while its source has work is STALLED */
+  readonly stallTimeoutMs: number;
   /** a topic the task wrote to for the first time (Connect's active topics) */
   readonly onTopic?: (topic: string) => void;
 }
@@ -76,8 +80,20 @@ export class ConnectorSupervisor {
   private async run(signal: AbortSignal): Promise<void> {
     const d = this.deps;
     let delay = d.backoff.initialMs;
+    let failures = 0;
+    let current: { task: ReturnType<SourceConnectorPlugin['createTask']>; startedAt: number } | null = null;
+    // Status must not say RUNNING while nothing can flow: watch the task's own health.
+    const watch = setInterval(() => {
+      if (!current || (this.status.state !== 'RUNNING' && this.status.state !== 'STALLED')) return;
+      const h = current.task.health?.() ?? { stalled: null };
+      if (h.stalled) this.set('STALLED', h.stalled);
+      else if (this.status.state === 'STALLED') this.set('RUNNING', null);
+    }, 1000);
+    watch.unref();
+    signal.addEventListener('abort', () => clearInterval(watch), { once: true });
     while (!signal.aborted) {
       const task = d.plugin.createTask();
+      current = { task, startedAt: Date.now() };
       const producer = new KafkaTxnProducer({
         kafka: d.kafka, transactionalId: `${d.clusterId}-${d.name}-0`, transactionTimeoutMs: d.transactionTimeoutMs, log: d.log,
       });
@@ -97,7 +113,7 @@ export class ConnectorSupervisor {
         },
         onStarted: () => this.set('RUNNING', null),
         ...(d.onTopic ? { onTopic: d.onTopic } : {}),
-        onCommit: () => { this.status = { ...this.status, lastCommitAt: Date.now() }; delay = d.backoff.initialMs; },
+        onCommit: () => { this.status = { ...this.status, lastCommitAt: Date.now() }; delay = d.backoff.initialMs; failures = 0; },
       });
       try {
         await runner.run(signal);
@@ -112,8 +128,17 @@ export class ConnectorSupervisor {
         const retriable = err instanceof CdcError ? err.retriable : isTransient(err);
         const msg = describeError(err);
         if (!retriable) {
+          clearInterval(watch);
           this.set('FAILED', msg, err instanceof Error ? err.stack ?? msg : msg);
           d.log.error({ connector: d.name, err: msg }, 'task failed; fix the cause, then restart the connector');
+          return;
+        }
+        failures++;
+        if (d.maxRestarts >= 0 && failures > d.maxRestarts) {
+          const trace = err instanceof Error ? err.stack ?? msg : msg;
+          this.set('FAILED', `gave up after ${failures} attempts without progress (restart.max.attempts=${d.maxRestarts}); last error: ${msg}`, trace);
+          d.log.error({ connector: d.name, err: msg, attempts: failures }, 'task failed; fix the cause, then restart the connector');
+          clearInterval(watch);
           return;
         }
         this.status = { ...this.status, restarts: this.status.restarts + 1 };

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { stackEnv, SKIP_REASON } from '../helpers/stack-env.ts';
 import { PgFixture } from '../helpers/pg-fixture.ts';
-import { writeConfig } from '../helpers/daemon.ts';
+import { Daemon, writeConfig } from '../helpers/daemon.ts';
+import { Rest, freePort } from '../helpers/rest-client.ts';
 import { topicsWithPrefix } from '../helpers/kafka-reader.ts';
 import { startReplicaLevelPg } from '../helpers/replica-pg.ts';
 
@@ -113,4 +114,23 @@ test('a good config validates', { skip: env ? false : SKIP_REASON, timeout: 60_0
   const v = cdc('validate', configWith(`good_${db.database.slice(-6)}`, { 'table.include.list': 'public\\.present' }));
   assert.equal(v.code, 0, v.out);
   assert.match(v.out, /valid/);
+});
+
+test('retries are bounded by restart.max.attempts: then FAILED with the root cause as trace', { skip: env ? false : SKIP_REASON, timeout: 120_000 }, async () => {
+  const name = `bad_retry_${db.database.slice(-6)}`;
+  const port = await freePort();
+  const file = writeConfig({ env: env!, name, database: db.database, restPort: port, connector: { 'database.port': 1, 'restart.max.attempts': 2 } });
+  const daemon = new Daemon(file, env!).start();
+  const api = new Rest(`http://127.0.0.1:${port}`);
+  try {
+    await daemon.withLog(async () => {
+      const seen = new Set<string>();
+      const st = await api.waitFor(`/connectors/${name}/status`, (b) => { if (b.tasks[0]) seen.add(b.tasks[0].state); return b.tasks[0]?.state === 'FAILED'; }, 60_000);
+      assert.ok(seen.has('RESTARTING'), `retrying is visible as RESTARTING (saw ${[...seen].join(', ')})`);
+      assert.match(st.tasks[0].reason, /gave up after 3 attempts/);
+      assert.match(st.tasks[0].trace, /CDC_PG_UNREACHABLE/);
+    });
+  } finally {
+    await daemon.stop();
+  }
 });
