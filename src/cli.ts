@@ -13,6 +13,7 @@ import { workerConfigDef, applyWorkerDefaults } from './config/worker-config.ts'
 import type { ParsedConfig } from './config/define.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { PluginRegistry } from './runtime/plugin-registry.ts';
+import { loadPluginPath } from './runtime/plugin-loader.ts';
 import { Worker } from './runtime/worker.ts';
 import { StandaloneMembership } from './runtime/membership.ts';
 import { GroupMembership } from './cluster/group-membership.ts';
@@ -56,10 +57,12 @@ function report(err: unknown, log?: Logger): number {
 
 async function run(file: string): Promise<number> {
   const { daemon, worker } = load(file);
+  const registry = plugins();
   const levels = new LogLevels((worker.getString('log.level') ?? 'info') as Level);
   const log = levelledLogger(levels);
+  await loadPluginPath(registry, worker.getList('plugin.path') ?? [], log);
   const w = new Worker({
-    worker, connectors: daemon.connectors, plugins: plugins(), log, levels, version: VERSION,
+    worker, connectors: daemon.connectors, plugins: registry, log, levels, version: VERSION,
     providers: { env: process.env, readFile: readTextFile },
     converters: (config, clog) => createConverters(config.raw(), clog),
     membership: ({ workerId, kafka, configs }) => (worker.getString('cluster.mode') === 'distributed'
