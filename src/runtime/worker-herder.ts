@@ -105,6 +105,12 @@ export class WorkerHerder implements Herder {
       && /CDC_KAFKA_FENCED/.test(run.instance.current().reason ?? '') && run.generation !== this.d.membership.generation();
     if (run && (!wantRun || run.configJson !== configJson || fencedBefore)) {
       this.running.delete(name);
+      if (wantRun) {
+        // Restarting with a new config: say so now rather than leave the old RUNNING standing.
+        const st = { state: 'RESTARTING', worker_id: this.d.membership.workerId, generation: this.d.membership.generation(), trace: null, since: Date.now(), reason: 'restarting with a new configuration' };
+        await this.d.status.putConnector(name, st).catch(() => undefined);
+        await this.d.status.putTask(name, 0, st).catch(() => undefined);
+      }
       await run.instance.stop();
       await run.extra?.stop();
     }

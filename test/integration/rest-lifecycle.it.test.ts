@@ -69,14 +69,38 @@ test('REST contract and lifecycle on a live PostgreSQL connector', { skip: env ?
       const cfg = (await api.get(`/connectors/${name}/config`)).body;
       assert.equal(cfg['database.password'], '[hidden]');
       assert.ok(!JSON.stringify((await api.get(`/connectors/${name}`)).body).includes(`"${env!.pg.password}"`) || env!.pg.password === 'postgres');
+      const putAt = Date.now();
       const put = await api.put(`/connectors/${name}/config`, { ...cfg, 'tombstones.on.delete': 'false' });
       assert.equal(put.status, 200);
-      await api.waitFor(`/connectors/${name}/status`, (b) => b.tasks[0]?.state === 'RUNNING');
+      // The task restarts with the new config: wait for the new instance's RUNNING, not the old one's.
+      await api.waitFor(`/connectors/${name}/status`, (b) => b.tasks[0]?.state === 'RUNNING' && b.tasks[0].since >= putAt);
 
       // Data flows.
       await db.query(`INSERT INTO t VALUES (2, 'a')`);
       let rs = await readUntil(env!, await waitForTopics(env!, [topic]), (r) => r.length >= 2, 60_000);
       assert.deepEqual(ids(rs), ['r1', 'c2']);
+
+      // Topics the connector wrote to (KIP-558), task list and task status, PATCH config, loggers.
+      const topics = await api.waitFor(`/connectors/${name}/topics`, (b) => b[name]?.topics?.includes(topic));
+      assert.deepEqual(topics[name].topics, [topic]);
+      assert.equal((await api.put(`/connectors/${name}/topics/reset`)).status, 202);
+      assert.deepEqual((await api.get(`/connectors/${name}/topics`)).body[name].topics, []);
+      const tasks = (await api.get(`/connectors/${name}/tasks`)).body;
+      assert.deepEqual(tasks[0].id, { connector: name, task: 0 });
+      assert.equal(tasks[0].config['database.password'], '[hidden]', 'task configs redact secrets too');
+      const ts = (await api.get(`/connectors/${name}/tasks/0/status`)).body;
+      assert.equal(ts.state, 'RUNNING', JSON.stringify([ts, (await api.get(`/connectors/${name}/status`)).body]));
+      assert.equal((await api.get(`/connectors/${name}/tasks/3/status`)).status, 404);
+      const patchAt = Date.now();
+      const patched = await api.patch(`/connectors/${name}/config`, { 'tombstones.on.delete': null, 'max.batch.size': '1024' });
+      assert.equal(patched.status, 200);
+      assert.equal(patched.body.config['max.batch.size'], '1024');
+      assert.equal('tombstones.on.delete' in patched.body.config, false);
+      await api.waitFor(`/connectors/${name}/status`, (b) => b.tasks[0]?.state === 'RUNNING' && b.tasks[0].since >= patchAt);
+      assert.equal((await api.put('/admin/loggers/cdc.connector.' + name, { level: 'DEBUG' })).status, 200);
+      assert.equal((await api.get('/admin/loggers/cdc.connector.' + name)).body.level, 'DEBUG');
+      assert.equal((await api.put('/admin/loggers/cdc', {})).status, 400);
+      assert.equal((await api.get('/connectors/nope/status')).status, 404);
 
       // Offsets cannot change while running.
       const early = await api.patch(`/connectors/${name}/offsets`, { offsets: [{ partition: { server: name }, offset: { lsn_proc: 1 } }] });
