@@ -38,6 +38,7 @@ export class GroupMembership implements Membership {
   private view: MemberView | null = null;
   private joined = false;
   private gen = 0;
+  private lastHeartbeat = 0;
   private readonly listeners: (() => void)[] = [];
 
   constructor(private readonly d: GroupMembershipDeps) {
@@ -81,8 +82,10 @@ export class GroupMembership implements Membership {
         },
       })] as never,
     });
+    consumer.on(consumer.events.HEARTBEAT, () => { this.lastHeartbeat = Date.now(); });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
+      this.lastHeartbeat = Date.now();
       // The leader wrote the member list before SyncGroup answered anyone: read up to it.
       void this.d.configs.sync().catch(() => undefined);
     });
@@ -107,6 +110,11 @@ export class GroupMembership implements Membership {
 
   generation(): number {
     return this.gen;
+  }
+
+  current(): boolean {
+    // Beyond the session timeout without a heartbeat, the group may have moved on without us.
+    return this.joined && Date.now() - this.lastHeartbeat < this.d.sessionTimeoutMs;
   }
 
   members(): readonly string[] | null {

@@ -29,6 +29,7 @@ export interface InstanceDeps {
   readonly status: StatusStore;
   readonly workerId: string;
   readonly generation: () => number;
+  readonly mayRun?: () => boolean;
   readonly log: Logger;
 }
 
@@ -45,6 +46,7 @@ export class ConnectorInstance {
       backoff: { initialMs: 1000, maxMs: deps.config.getLong('errors.retry.delay.max.ms') ?? 60000 },
       maxRestarts: deps.config.getInt('restart.max.attempts') ?? -1,
       stallTimeoutMs: deps.config.getLong('stall.timeout.ms') ?? 60000,
+      ...(deps.mayRun ? { mayRun: deps.mayRun } : {}),
       onTopic: (topic) => void deps.status.putTopic(deps.name, 0, topic).catch(() => undefined),
     });
   }

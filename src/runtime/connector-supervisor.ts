@@ -45,6 +45,8 @@ export interface SupervisorDeps {
   readonly maxRestarts: number;
   /** a running task that commits nothing for this long while its source has work is STALLED */
   readonly stallTimeoutMs: number;
+  /** asked before every attempt: false = this worker may not run the task now (may have been replaced) */
+  readonly mayRun?: () => boolean;
   /** a topic the task wrote to for the first time (Connect's active topics) */
   readonly onTopic?: (topic: string) => void;
 }
@@ -92,6 +94,12 @@ export class ConnectorSupervisor {
     watch.unref();
     signal.addEventListener('abort', () => clearInterval(watch), { once: true });
     while (!signal.aborted) {
+      if (d.mayRun && !d.mayRun()) {
+        // Starting now would fence whoever replaced us: wait until the cluster view is current.
+        this.set('UNASSIGNED', 'waiting to confirm this worker still owns the connector');
+        await sleep(500, signal);
+        continue;
+      }
       const task = d.plugin.createTask();
       current = { task, startedAt: Date.now() };
       const producer = new KafkaTxnProducer({

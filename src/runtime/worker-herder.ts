@@ -149,6 +149,7 @@ export class WorkerHerder implements Herder {
       transactionTimeoutMs: this.d.worker.getInt('transaction.timeout.ms') ?? 900000,
       converters: this.d.converters(config, log), metrics: this.d.metrics.forTask(name, 0),
       status: this.d.status, workerId: this.d.membership.workerId, generation: () => this.d.membership.generation(), log,
+      mayRun: () => this.d.membership.current() && this.d.membership.owns(name),
     });
     const extra = this.d.extras?.(plugin, config, this.d.registry, log) ?? null;
     this.running.set(name, { instance, configJson, extra, generation: this.d.membership.generation() });

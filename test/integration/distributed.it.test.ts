@@ -97,15 +97,25 @@ test('three workers: failover on SIGKILL and SIGSTOP, rolling restart; exactly o
     events.push(`SIGCONT worker ${owner}`);
     await sleep(8000);
 
-    // 3. Rolling restart of all three.
+    // 3. Rolling restart of all three. A worker leaving and rejoining must not stop a
+    //    connector that another worker runs (no stop-the-world rebalance).
+    let untouched = 0;
     for (let i = 0; i < 3; i++) {
+      const before = (await anyApi([i]).get(`/connectors/${name}/status`)).body;
+      const ownedElsewhere = before.tasks[0]?.state === 'RUNNING' && !String(before.tasks[0].worker_id).endsWith(`:${ports[i]}`);
       await daemons[i]!.stop();
       daemons[i]!.start();
       await apis[i]!.waitFor('/health', (b) => b.status === 'healthy', 90_000);
       await ownerIndex(apis[i]!);
-      await sleep(1500);
+      await sleep(3000);
+      const afterRestart = (await apis[i]!.get(`/connectors/${name}/status`)).body;
+      if (ownedElsewhere && afterRestart.tasks[0].worker_id === before.tasks[0].worker_id) {
+        assert.equal(afterRestart.tasks[0].since, before.tasks[0].since, `worker ${i} restarting did not restart the connector on ${before.tasks[0].worker_id}`);
+        untouched++;
+      }
       events.push(`restarted worker ${i}`);
     }
+    events.push(`${untouched} restart(s) of other workers left the running connector untouched`);
 
     loading = false;
     await loader;

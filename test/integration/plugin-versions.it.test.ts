@@ -20,7 +20,7 @@ after(async () => { if (db) await db.drop(); });
 test('two plugin versions run side by side, chosen per connector', { skip: env ? false : SKIP_REASON, timeout: 180_000 }, async () => {
   const base = `pv_${db.database.slice(-8)}`;
   const port = await freePort();
-  const daemon = new Daemon(writeConfig({ env: env!, name: base, database: db.database, restPort: port, withConnector: false, worker: { 'plugin.path': PLUGINS } }), env!).start();
+  const daemon = new Daemon(writeConfig({ env: env!, name: base, database: db.database, restPort: port, withConnector: false, connector: {}, worker: { 'plugin.path': PLUGINS } }), env!).start();
   const api = new Rest(`http://127.0.0.1:${port}`);
   try {
     await daemon.withLog(async () => {
