@@ -4,34 +4,15 @@
  * changes. Built and torn down by the herder as target state and assignment
  * change.
  */
-import type { Kafka } from 'kafkajs';
-import type { ParsedConfig } from '../config/define.ts';
-import type { Logger } from '../log/logger.ts';
-import type { TopicManager, TopicSpec } from '../kafka/topics.ts';
-import type { TaskMetrics } from '../metrics/task-metrics.ts';
-import type { Converter } from '../serde/converter.ts';
 import type { StatusStore, StatusValue } from '../cluster/status-store.ts';
-import { ConnectorSupervisor, type TaskStatus } from './connector-supervisor.ts';
-import type { SourceConnectorPlugin } from './source-task.ts';
+import { ConnectorSupervisor, type SupervisorDeps, type TaskStatus } from './connector-supervisor.ts';
 
-export interface InstanceDeps {
-  readonly name: string;
-  readonly plugin: SourceConnectorPlugin;
-  readonly config: ParsedConfig;
-  readonly kafka: Kafka;
-  readonly topics: TopicManager;
-  readonly clusterId: string;
-  readonly offsetsTopic: string;
-  readonly offsetsTopicSpec: TopicSpec;
-  readonly transactionTimeoutMs: number;
-  readonly converters: { key: Converter; value: Converter };
-  readonly metrics: TaskMetrics;
+/** What the supervisor needs, minus what the instance derives from the config, plus status reporting. */
+export type InstanceDeps = Omit<SupervisorDeps, 'backoff' | 'maxRestarts' | 'stallTimeoutMs' | 'onTopic'> & {
   readonly status: StatusStore;
   readonly workerId: string;
   readonly generation: () => number;
-  readonly mayRun?: () => boolean;
-  readonly log: Logger;
-}
+};
 
 export class ConnectorInstance {
   readonly supervisor: ConnectorSupervisor;
@@ -39,14 +20,12 @@ export class ConnectorInstance {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: InstanceDeps) {
+    const { status: _status, workerId: _workerId, generation: _generation, ...supervisorDeps } = deps;
     this.supervisor = new ConnectorSupervisor({
-      name: deps.name, plugin: deps.plugin, config: deps.config, kafka: deps.kafka, topics: deps.topics,
-      clusterId: deps.clusterId, offsetsTopic: deps.offsetsTopic, offsetsTopicSpec: deps.offsetsTopicSpec,
-      transactionTimeoutMs: deps.transactionTimeoutMs, converters: deps.converters, log: deps.log, metrics: deps.metrics,
+      ...supervisorDeps,
       backoff: { initialMs: 1000, maxMs: deps.config.getLong('errors.retry.delay.max.ms') ?? 60000 },
       maxRestarts: deps.config.getInt('restart.max.attempts') ?? -1,
       stallTimeoutMs: deps.config.getLong('stall.timeout.ms') ?? 60000,
-      ...(deps.mayRun ? { mayRun: deps.mayRun } : {}),
       onTopic: (topic) => void deps.status.putTopic(deps.name, 0, topic).catch(() => undefined),
     });
   }
