@@ -37,6 +37,7 @@ export class ConfigStore {
   private readonly pendingTasks = new Map<string, Map<number, Record<string, string>>>();
   private readonly listeners: ConfigListener[] = [];
   private memberView: MemberView | null = null;
+  private readonly restartListeners: ((name: string, req: { includeTasks: boolean; onlyFailed: boolean }) => void)[] = [];
   private readonly memberListeners: ((v: MemberView) => void)[] = [];
   private readonly log: KafkaLog;
 
@@ -75,6 +76,16 @@ export class ConfigStore {
 
   members(): MemberView | null {
     return this.memberView;
+  }
+
+  onRestart(l: (name: string, req: { includeTasks: boolean; onlyFailed: boolean }) => void): void {
+    this.restartListeners.push(l);
+  }
+
+  /** Asks the worker that runs the connector to restart it (read by every worker; the owner acts). */
+  async putRestart(name: string, req: { includeTasks: boolean; onlyFailed: boolean }): Promise<void> {
+    await this.log.send(`restart-connector-${name}`, { 'include-tasks': req.includeTasks, 'only-failed': req.onlyFailed, 'cdc.request.id': randomUUID() });
+    await this.log.readToEnd();
   }
 
   onMembers(l: (v: MemberView) => void): void {
@@ -122,6 +133,11 @@ export class ConfigStore {
       let p = this.pendingTasks.get(mm[1]!);
       if (!p) this.pendingTasks.set(mm[1]!, (p = new Map()));
       p.set(Number(mm[2]), (v.properties ?? {}) as Record<string, string>);
+    } else if (kind === 'restart-connector') {
+      // A restart request for whichever worker runs the connector (KIP-745 record shape).
+      if (v === null) return;
+      const req = { includeTasks: v['include-tasks'] === true, onlyFailed: v['only-failed'] === true };
+      for (const l of this.restartListeners) l(rest!, req);
     } else if (kind === 'commit') {
       // Task configs become visible together, when their commit record arrives.
       const name = rest!;
@@ -145,10 +161,14 @@ export class ConfigStore {
     const existed = this.connectors.has(name);
     const writeId = randomUUID();
     await this.log.send(`connector-${name}`, { properties: config, ...(existed ? {} : { 'cdc.create': true, 'cdc.write.id': writeId }) });
-    const created = !existed;
-    if (created) await this.writeTarget(name, initial ?? 'STARTED');
     await this.log.readToEnd();
-    return { created: created && this.connectors.get(name)?.createdBy === writeId };
+    // Only the create that won (first in the log) sets the initial target state.
+    const created = !existed && this.connectors.get(name)?.createdBy === writeId;
+    if (created) {
+      await this.writeTarget(name, initial ?? 'STARTED');
+      await this.log.readToEnd();
+    }
+    return { created };
   }
 
   async putTaskConfigs(name: string, tasks: readonly Record<string, string>[]): Promise<void> {

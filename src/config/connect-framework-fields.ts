@@ -123,7 +123,7 @@ export const errorsRetryTimeout = defineField({
 export const errorsRetryDelayMax = defineField({
   name: 'errors.retry.delay.max.ms', type: 'long', default: 60000, group: ERRORS, importance: 'medium', width: 'medium',
   displayName: 'Maximum delay between retries for errors',
-  doc: 'Longest wait, in milliseconds, between two retries; random jitter is added once it is reached so that tasks do not retry in lockstep.',
+  doc: 'Longest wait, in milliseconds, between two retries (the delay doubles from 1 s up to this).',
   check: (v) => v >= 1 || 'use a positive number of milliseconds',
 });
 
@@ -182,7 +182,7 @@ export const offsetsStorageTopic = defineField({
 export const restartMaxAttempts = defineField({
   name: 'restart.max.attempts', type: 'int', default: -1, group: ERRORS, importance: 'medium', width: 'short',
   displayName: 'Restart attempts before FAILED',
-  doc: 'A task that fails with a retriable error (database or Kafka unreachable) is restarted with exponential backoff up to errors.retry.delay.max.ms; after this many consecutive attempts without a commit it stays FAILED with the last error as its trace. -1 retries forever.',
+  doc: 'A task that fails with a retriable error (database or Kafka unreachable) is restarted with exponential backoff up to errors.retry.delay.max.ms; after this many consecutive restarts without a commit in between it stays FAILED with the last error as its trace (2 gives up at the third failure). -1 retries forever.',
   check: (v) => v >= -1 || 'use -1 (forever) or a number of attempts',
 });
 

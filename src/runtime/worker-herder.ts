@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client';
 import type { ParsedConfig } from '../config/define.ts';
 import { applyWorkerDefaults } from '../config/worker-config.ts';
 import { HIDDEN_VALUE } from '../config/secret.ts';
+import { looksSecret, redactRecord } from '../config/redaction.ts';
 import { resolveProviders, type ProviderIo } from '../config/providers.ts';
 import { CdcError, CdcErrorList } from '../errors/cdc-error.ts';
 import type { Logger } from '../log/logger.ts';
@@ -39,7 +40,7 @@ export interface WorkerHerderDeps {
   readonly metrics: PromMetricsFactory;
   readonly registry: Registry;
   readonly log: Logger;
-  readonly loggers: { get(): Record<string, LoggerLevel>; set(name: string, level: string): string[] };
+  readonly loggers: { get(): Record<string, LoggerLevel>; set(name: string, level: string): string[]; effective(name: string): string };
   readonly extras?: (plugin: SourceConnectorPlugin, config: ParsedConfig, registry: Registry, log: Logger) => { stop(): Promise<void> } | null;
   readonly version: string;
   /** resolves ${env:...} / ${file:...} in stored configs (which keep the placeholders) */
@@ -68,6 +69,9 @@ export class WorkerHerder implements Herder {
 
   async start(fileConnectors: readonly { name: string; config: Record<string, unknown> }[]): Promise<void> {
     this.d.configs.onChange((name) => this.schedule(name));
+    // Restart requests are records in the config topic: only the worker running the connector acts.
+    // Records replayed at start (written before this worker began) are ignored.
+    this.d.configs.onRestart((name, req) => { if (this.started) void this.localRestart(name, req); });
     this.d.membership.onChange(() => { for (const n of new Set([...this.d.configs.names(), ...this.running.keys()])) this.schedule(n); });
     await this.d.configs.start();
     await this.d.status.start();
@@ -208,7 +212,7 @@ export class WorkerHerder implements Herder {
   private info(c: StoredConnector): ConnectorInfo {
     const plugin = this.pluginOf(c);
     return {
-      name: c.name, config: plugin ? this.redact(plugin, c.config) : c.config,
+      name: c.name, config: plugin ? this.redact(plugin, c.config) : redactRecord(c.config, looksSecret) as Record<string, string>,
       tasks: c.taskConfigs.map((_, i) => ({ connector: c.name, task: i })), type: plugin ? 'source' : 'unknown',
     };
   }
@@ -296,14 +300,21 @@ export class WorkerHerder implements Herder {
 
   async restartConnector(name: string, req: RestartRequest): Promise<ConnectorStateInfo | null> {
     this.stored(name);
-    const run = this.running.get(name);
-    const failedOnly = req.onlyFailed;
-    const restartTask = req.includeTasks && (!failedOnly || run?.instance.current().state === 'FAILED');
-    if (run && (restartTask || (!req.includeTasks && !failedOnly))) await this.bounce(name);
-    else if (!run) this.schedule(name);
+    const before = await this.connectorStatus(name);
+    const taskFailed = before.tasks[0]?.state === 'FAILED';
+    const restartTask = req.includeTasks && (!req.onlyFailed || taskFailed);
+    await this.d.configs.putRestart(name, req);
     if (!req.includeTasks && !req.onlyFailed) return null;
-    const st = await this.connectorStatus(name);
-    return { ...st, tasks: st.tasks.map((t) => (restartTask ? { ...t, state: 'RESTARTING' } : t)) };
+    return { ...before, tasks: before.tasks.map((t) => (restartTask ? { ...t, state: 'RESTARTING' } : t)) };
+  }
+
+  /** Acts on a restart request if this worker runs the connector. */
+  private async localRestart(name: string, req: RestartRequest): Promise<void> {
+    const run = this.running.get(name);
+    if (!run) { if (this.d.membership.owns(name)) this.schedule(name); return; }
+    const failed = run.instance.current().state === 'FAILED';
+    if (req.onlyFailed && !failed) return;
+    await this.bounce(name);
   }
 
   private async bounce(name: string): Promise<void> {
@@ -315,7 +326,7 @@ export class WorkerHerder implements Herder {
   async restartTask(name: string, task: number): Promise<void> {
     const c = this.stored(name);
     if (task < 0 || task >= Math.max(1, c.taskConfigs.length)) throw new HerderError(404, `Unknown task: ${name}-${task}`);
-    await this.bounce(name);
+    await this.d.configs.putRestart(name, { includeTasks: true, onlyFailed: false });
   }
 
   async pauseConnector(name: string): Promise<void> { this.stored(name); await this.d.configs.putTargetState(name, 'PAUSED'); }
@@ -390,10 +401,13 @@ export class WorkerHerder implements Herder {
   async loggers(): Promise<Record<string, LoggerLevel>> { return this.d.loggers.get(); }
   async logger(name: string): Promise<LoggerLevel> {
     const l = this.d.loggers.get()[name];
-    if (!l) throw new HerderError(404, `Logger ${name} not found.`);
-    return l;
+    if (l) return l;
+    // Loggers are hierarchical: any name has the level of its nearest configured ancestor.
+    return { level: this.d.loggers.effective(name).toUpperCase(), last_modified: null };
   }
-  async setLogger(name: string, level: string, _scope: 'worker' | 'cluster'): Promise<string[]> { return this.d.loggers.set(name, level); }
+  async setLogger(name: string, level: string, _scope: 'worker' | 'cluster'): Promise<string[]> {
+    try { return this.d.loggers.set(name, level); } catch { throw new HerderError(404, `Invalid log level ${level}: use one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL`); }
+  }
 
   async stop(): Promise<void> {
     const runs = [...this.running.values()];

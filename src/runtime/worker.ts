@@ -79,6 +79,7 @@ export class Worker {
       loggers: {
         get: () => this.d.levels.list() as never,
         set: (name, level) => this.d.levels.set(name, level),
+        effective: (name) => this.d.levels.effective(name),
       },
       ...(this.d.extras ? { extras: this.d.extras } : {}),
       version: this.d.version,

@@ -68,8 +68,16 @@ test('three workers: failover on SIGKILL and SIGSTOP, rolling restart; exactly o
     // Every worker answers for the connector.
     for (const a of apis) assert.equal((await a.get(`/connectors/${name}`)).status, 200);
 
-    // 1. SIGKILL the owner: another worker takes over.
+    // 0. A restart sent to a worker that does not run the connector reaches the one that does.
     let owner = await ownerIndex(apis[0]!);
+    const other = [0, 1, 2].find((i) => i !== owner)!;
+    const sinceBefore = (await apis[other]!.get(`/connectors/${name}/status`)).body.tasks[0].since;
+    assert.equal((await apis[other]!.post(`/connectors/${name}/restart?includeTasks=true`)).status, 202);
+    await apis[other]!.waitFor(`/connectors/${name}/status`, (b) => b.tasks[0]?.state === 'RUNNING' && b.tasks[0].since > sinceBefore, 60_000);
+    events.push(`restart via worker ${other} restarted the task on worker ${owner}`);
+
+    // 1. SIGKILL the owner: another worker takes over.
+    owner = await ownerIndex(apis[0]!);
     assert.ok(owner >= 0, 'owner is one of the three');
     await sleep(3000);
     await daemons[owner]!.kill('SIGKILL');
