@@ -90,9 +90,15 @@ test('three workers: failover on SIGKILL and SIGSTOP, rolling restart; exactly o
     daemons[owner]!.start();
     await apis[owner]!.waitFor('/health', (b) => b.status === 'healthy', 90_000);
 
-    // 2. SIGSTOP the owner past the session timeout, then SIGCONT.
-    owner = await ownerIndex(anyApi());
-    await sleep(2000);
+    // 2. SIGSTOP the owner past the session timeout, then SIGCONT. The rejoined worker may win the
+    //    connector back (rendezvous): wait until ownership is settled before choosing whom to stop.
+    for (let stable = 0, last = -1; stable < 3; ) {
+      await sleep(1500);
+      const o = await ownerIndex(anyApi());
+      stable = o === last ? stable + 1 : 0;
+      last = o;
+      owner = o;
+    }
     daemons[owner]!.signal('SIGSTOP');
     events.push(`SIGSTOP worker ${owner}`);
     const t0 = Date.now();
