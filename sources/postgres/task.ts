@@ -46,6 +46,7 @@ export class PostgresSourceTask implements SourceTask {
   private lastHeartbeat = 0;
   private snapshotCount = 0;
   private lastCommitted = Date.now();
+  private lastSourceLagMs = 0;
 
   async start(ctx: SourceTaskContext): Promise<void> {
     this.ctx = ctx;
@@ -264,6 +265,9 @@ export class PostgresSourceTask implements SourceTask {
 
   committed(_partition: JsonMap, offset: JsonMap): void {
     this.lastCommitted = Date.now();
+    const ts = offset.ts_usec;
+    // Only positions of source transactions carry a commit time; idle keepalives mean "caught up".
+    this.lastSourceLagMs = typeof ts === 'number' && offset.lsn_commit !== null ? Math.max(0, Date.now() - ts / 1000) : 0;
     if (!this.stream) return;
     const p = decodePosition(offset, 'committed offset');
     // lsn_proc is the end of the last source transaction wholly in Kafka: exactly what may be flushed.
@@ -271,18 +275,23 @@ export class PostgresSourceTask implements SourceTask {
     this.ctx.metrics.flushedLsn(this.stream.flushedLsn);
   }
 
-  health(): { stalled: string | null } {
+  health(): { stalled: string | null; catchingUp?: string | null } {
     const s = this.stream;
     if (this.phase !== 'stream' || !s) return { stalled: null };
     const silent = s.silentForMs();
     // The server answers every status request; three unanswered in a row means it is stuck or unreachable.
     if (silent > 3 * this.cfg.statusIntervalMs) {
-      return { stalled: `PostgreSQL has not answered for ${Math.round(silent / 1000)} s (status requests every ${this.cfg.statusIntervalMs / 1000} s); ${s.queued} decoded messages waiting` };
+      // Stable wording: `since` says how long; a changing number would rewrite the status every second.
+      return { stalled: `PostgreSQL has not answered ${3} status requests in a row (sent every ${this.cfg.statusIntervalMs / 1000} s); is the server stopped or the network down?` };
     }
     const stallMs = this.ctx.config.getLong('stall.timeout.ms') ?? 60000;
     const quiet = Date.now() - this.lastCommitted;
     if (s.queued > 0 && quiet > stallMs) {
-      return { stalled: `${s.queued} decoded messages waiting, nothing committed to Kafka for ${Math.round(quiet / 1000)} s` };
+      return { stalled: `changes are waiting but nothing was committed to Kafka for more than ${Math.round(stallMs / 1000)} s; is Kafka reachable?` };
+    }
+    // Behind but moving: the newest committed change is old (a backlog is being worked off).
+    if (this.lastSourceLagMs > 10_000) {
+      return { stalled: null, catchingUp: 'catching up: committed changes are more than 10 s behind the source (see cdc_source_lag_seconds)' };
     }
     return { stalled: null };
   }

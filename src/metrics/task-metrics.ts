@@ -5,6 +5,8 @@
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
+const TASK_STATES = ['UNASSIGNED', 'RUNNING', 'STALLED', 'RESTARTING', 'PAUSED', 'FAILED', 'STOPPED'] as const;
+
 export interface TaskMetrics {
   eventsWritten(n: number): void;
   transactionCommitted(records: number, seconds: number): void;
@@ -15,6 +17,8 @@ export interface TaskMetrics {
   receivedLsn(lsn: bigint): void;
   flushedLsn(lsn: bigint): void;
   queueDepth(n: number): void;
+  /** 1 for the task's current state (RUNNING, STALLED, RESTARTING, FAILED, ...), 0 for the others */
+  taskState(state: string): void;
 }
 
 export class PromMetricsFactory {
@@ -29,6 +33,7 @@ export class PromMetricsFactory {
   private readonly receivedLsn: Gauge<string>;
   private readonly flushedLsn: Gauge<string>;
   private readonly queue: Gauge<string>;
+  private readonly state: Gauge<string>;
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
@@ -42,6 +47,7 @@ export class PromMetricsFactory {
     this.snapRunning = new Gauge({ name: 'cdc_snapshot_running', help: '1 while an initial snapshot runs', labelNames: ['connector', 'task'], registers });
     this.receivedLsn = new Gauge({ name: 'cdc_postgres_received_lsn', help: 'Latest LSN received from the slot', labelNames: ['connector', 'task'], registers });
     this.flushedLsn = new Gauge({ name: 'cdc_postgres_flushed_lsn', help: 'LSN confirmed to the slot (committed in Kafka)', labelNames: ['connector', 'task'], registers });
+    this.state = new Gauge({ name: 'cdc_task_state', help: '1 for the task\'s current state', labelNames: ['connector', 'task', 'state'], registers });
     this.queue = new Gauge({ name: 'cdc_source_queue_depth', help: 'Decoded messages waiting between the source socket and Kafka', labelNames: ['connector', 'task'], registers });
   }
 
@@ -57,6 +63,7 @@ export class PromMetricsFactory {
       receivedLsn: (lsn) => this.receivedLsn.set(l, Number(lsn)),
       flushedLsn: (lsn) => this.flushedLsn.set(l, Number(lsn)),
       queueDepth: (n) => this.queue.set(l, n),
+      taskState: (s) => { for (const st of TASK_STATES) this.state.set({ ...l, state: st }, st === s ? 1 : 0); },
     };
   }
 }
@@ -64,6 +71,6 @@ export class PromMetricsFactory {
 export function noopTaskMetrics(): TaskMetrics {
   return {
     eventsWritten() {}, transactionCommitted() {}, commitToVisibleLatency() {}, sourceLag() {},
-    snapshotProgress() {}, snapshotRunning() {}, receivedLsn() {}, flushedLsn() {}, queueDepth() {},
+    snapshotProgress() {}, snapshotRunning() {}, receivedLsn() {}, flushedLsn() {}, queueDepth() {}, taskState() {},
   };
 }

@@ -55,6 +55,7 @@ export class ConnectorInstance {
     if (key === this.last) return;
     this.last = key;
     const v = this.statusValue(s);
+    this.deps.metrics.taskState(v.state);
     const connectorState: StatusValue = { ...v, state: s.state === 'FAILED' ? 'RUNNING' : v.state, trace: null, reason: null };
     await this.deps.status.putConnector(this.deps.name, connectorState).catch(() => undefined);
     await this.deps.status.putTask(this.deps.name, 0, v).catch(() => undefined);

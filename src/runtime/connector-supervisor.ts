@@ -89,7 +89,7 @@ export class ConnectorSupervisor {
       if (!current || (this.status.state !== 'RUNNING' && this.status.state !== 'STALLED')) return;
       const h = current.task.health?.() ?? { stalled: null };
       if (h.stalled) this.set('STALLED', h.stalled);
-      else if (this.status.state === 'STALLED') this.set('RUNNING', null);
+      else this.set('RUNNING', h.catchingUp ?? null);
     }, 1000);
     watch.unref();
     signal.addEventListener('abort', () => clearInterval(watch), { once: true });

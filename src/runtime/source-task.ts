@@ -34,7 +34,7 @@ export interface SourceTask {
   /** `offset` for `partition` is committed in Kafka: the source may now release it. */
   committed(partition: JsonMap, offset: JsonMap): void;
   /** Why the task cannot make progress right now (null = it can), for truthful status. */
-  health?(): { stalled: string | null };
+  health?(): { stalled: string | null; catchingUp?: string | null };
   /** True when the task has nothing more to do (e.g. snapshot.mode=initial_only finished). */
   finished(): boolean;
   /** Idempotent. */
