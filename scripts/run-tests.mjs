@@ -34,7 +34,7 @@ const env = { ...process.env };
 const stackEnv = join(process.env.CDC_STACK_DIR ?? join(root, '.stack'), 'env');
 // Integration tests need the real services: start them (idempotent) unless told not to.
 if (only !== 'unit' && !process.env.CDC_NO_STACK && !process.env.KAFKA_BOOTSTRAP_SERVERS) {
-  const up = spawnSync('bash', [join(root, 'test/stack/stack.sh'), 'up'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  const up = spawnSync('bash', [join(root, 'test/stack/stack.sh'), 'up', '--with', 'prometheus'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (up.status !== 0) { console.error('test stack failed to start (see above); set CDC_NO_STACK=1 to run without it'); process.exit(1); }
 }
 if (only !== 'unit' && existsSync(stackEnv)) {
