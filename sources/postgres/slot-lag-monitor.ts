@@ -101,6 +101,10 @@ export class SlotLagMonitor {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    // No frozen values: once nobody here watches the slot, its series disappear.
+    const l = this.labels();
+    for (const g of [this.retained, this.unconfirmed, this.safe, this.active, this.up]) g.remove(l);
+    for (const s of WAL_STATUSES) this.status.remove({ ...l, status: s });
     const c = this.client; this.client = null;
     await c?.end().catch(() => undefined);
   }

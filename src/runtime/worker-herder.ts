@@ -51,11 +51,12 @@ interface Running {
   readonly instance: ConnectorInstance;
   readonly generation: number;
   readonly configJson: string;
-  readonly extra: { stop(): Promise<void> } | null;
 }
 
 export class WorkerHerder implements Herder {
   private readonly running = new Map<string, Running>();
+  /** Per-connector companions (slot lag monitor) that run whatever the target state, while owned here. */
+  private readonly monitors = new Map<string, { configJson: string; extra: { stop(): Promise<void> } }>();
   private readonly reconciling = new Map<string, Promise<void>>();
   private started = false;
 
@@ -100,6 +101,32 @@ export class WorkerHerder implements Herder {
   }
 
   private async reconcile(name: string): Promise<void> {
+    await this.reconcileMonitor(name);
+    await this.reconcileTask(name);
+  }
+
+  /**
+   * WAL retention must stay visible while a connector is paused, stopped or failing
+   * (DESIGN.md invariant 5): its monitor follows ownership and config, not target state.
+   */
+  private async reconcileMonitor(name: string): Promise<void> {
+    const stored = this.d.configs.get(name);
+    const want = stored !== undefined && this.d.membership.owns(name) && this.d.extras !== undefined;
+    const configJson = stored ? JSON.stringify(stored.config) : '';
+    const cur = this.monitors.get(name);
+    if (cur && (!want || cur.configJson !== configJson)) {
+      this.monitors.delete(name);
+      await cur.extra.stop();
+    }
+    if (!want || this.monitors.has(name)) return;
+    try {
+      const { plugin, config } = this.parse(name, stored!.config);
+      const extra = this.d.extras!(plugin, config, this.d.registry, this.d.log.child({ connector: name }));
+      if (extra) this.monitors.set(name, { configJson, extra });
+    } catch { /* an unparsable config fails the task with the reason; nothing to monitor */ }
+  }
+
+  private async reconcileTask(name: string): Promise<void> {
     const stored = this.d.configs.get(name);
     const run = this.running.get(name);
     const wantRun = stored !== undefined && stored.target === 'STARTED' && this.d.membership.owns(name);
@@ -116,7 +143,6 @@ export class WorkerHerder implements Herder {
         await this.d.status.putTask(name, 0, st).catch(() => undefined);
       }
       await run.instance.stop();
-      await run.extra?.stop();
     }
     if (!stored) {
       if (run) { await this.d.status.putConnector(name, null); await this.d.status.putTask(name, 0, null); }
@@ -155,8 +181,7 @@ export class WorkerHerder implements Herder {
       status: this.d.status, workerId: this.d.membership.workerId, generation: () => this.d.membership.generation(), log,
       mayRun: () => this.d.membership.current() && this.d.membership.owns(name),
     });
-    const extra = this.d.extras?.(plugin, config, this.d.registry, log) ?? null;
-    this.running.set(name, { instance, configJson, extra, generation: this.d.membership.generation() });
+    this.running.set(name, { instance, configJson, generation: this.d.membership.generation() });
     instance.start();
     log.info({ class: plugin.className, version: plugin.version }, 'connector started');
   }
@@ -319,7 +344,7 @@ export class WorkerHerder implements Herder {
 
   private async bounce(name: string): Promise<void> {
     const run = this.running.get(name);
-    if (run) { this.running.delete(name); await run.instance.stop(); await run.extra?.stop(); }
+    if (run) { this.running.delete(name); await run.instance.stop(); }
     this.schedule(name);
   }
 
@@ -412,7 +437,10 @@ export class WorkerHerder implements Herder {
   async stop(): Promise<void> {
     const runs = [...this.running.values()];
     this.running.clear();
-    await Promise.all(runs.map(async (r) => { await r.instance.stop(); await r.extra?.stop(); }));
+    await Promise.all(runs.map(async (r) => { await r.instance.stop(); }));
+    const mons = [...this.monitors.values()];
+    this.monitors.clear();
+    await Promise.all(mons.map((m) => m.extra.stop()));
     await this.d.membership.stop();
     await this.d.configs.stop();
     await this.d.status.stop();

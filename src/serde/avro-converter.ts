@@ -16,6 +16,7 @@ import { connectToAvro, type AvroSchemaConversion } from './avro-schema.ts';
 import { compileDatumConverter, type DatumConverter } from './avro-datum.ts';
 import { ValueMismatchError } from './value-mismatch.ts';
 import { exactLongOptions } from './avro-long-type.ts';
+import { compileFramedWriter, encodeFramedDatum, type FramedWriter } from './avro-writer.ts';
 import { connectSchemaKey } from './connect-schema-key.ts';
 import { describeChanges, diffAvroSchemas } from './schema-diff.ts';
 import { SchemaRegistryError, type SchemaRegistryClient } from './schema-registry-client.ts';
@@ -36,6 +37,8 @@ interface Prepared {
   readonly conversion: AvroSchemaConversion;
   readonly toDatum: DatumConverter;
   readonly ownType: avro.Type;
+  /** Connect value -> wire bytes in one pass (avro-writer.ts), for encoders using ownType. */
+  readonly writer: FramedWriter | null;
   /** By subject: the settled encoder, or the request that will settle it. */
   readonly encoders: Map<string, Encoder | Promise<Encoder>>;
 }
@@ -71,10 +74,13 @@ export class AvroConverter implements Converter {
     if (!prepared) {
       const conversion = connectToAvro(schema);
       for (const w of conversion.warnings) this.deps.log.warn({ schema: schema.name }, `Avro schema: ${w}`);
+      const datumOptions = { ignoreDefaultForNullables: this.deps.config.ignoreDefaultForNullables };
+      const ownType = avro.Type.forSchema(JSON.parse(conversion.text), exactLongOptions());
       prepared = {
         conversion,
-        toDatum: compileDatumConverter(schema, { ignoreDefaultForNullables: this.deps.config.ignoreDefaultForNullables }),
-        ownType: avro.Type.forSchema(JSON.parse(conversion.text), exactLongOptions()),
+        toDatum: compileDatumConverter(schema, datumOptions),
+        ownType,
+        writer: compileFramedWriter(schema, ownType, datumOptions),
         encoders: new Map(),
       };
       this.byShape.set(key, prepared);
@@ -172,9 +178,15 @@ export class AvroConverter implements Converter {
   }
 
   private encode(encoder: Encoder, prepared: Prepared, value: unknown, topic: string, isKey: boolean): Buffer {
-    let body: Buffer;
+    if (prepared.writer !== null && encoder.type === prepared.ownType) {
+      try {
+        return prepared.writer.encode(value, encoder.id);
+      } catch {
+        // Not written: the datum path below writes it after all, or reports why it cannot.
+      }
+    }
     try {
-      body = encoder.type.toBuffer(prepared.toDatum(value));
+      return encodeFramedDatum(encoder.type, prepared.toDatum(value), encoder.id);
     } catch (err) {
       const path = err instanceof ValueMismatchError ? err.path : undefined;
       throw new SinkError({
@@ -184,10 +196,5 @@ export class AvroConverter implements Converter {
         fix: 'a source produced a value of the wrong type for its column; report it with the column type',
       });
     }
-    const out = Buffer.allocUnsafe(5 + body.length);
-    out[0] = 0; // magic byte
-    out.writeInt32BE(encoder.id, 1);
-    body.copy(out, 5);
-    return out;
   }
 }

@@ -117,7 +117,8 @@ function compileMap(schema: ConnectSchema, path: string, opts: DatumOptions): Da
   };
 }
 
-function dateToInt(logical: string | undefined, d: Date): number {
+/** A Date where Connect expects an int32: days (Date) or millis of the day (Time); NaN otherwise. */
+export function dateToInt(logical: string | undefined, d: Date): number {
   const ms = d.getTime();
   if (logical === 'org.apache.kafka.connect.data.Date') return Math.floor(ms / MS_PER_DAY);
   if (logical === 'org.apache.kafka.connect.data.Time') return ((ms % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
