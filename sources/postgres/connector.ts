@@ -29,6 +29,7 @@ export function createPostgresPlugin(): SourceConnectorPlugin {
     validateEnvironment,
     taskConfigs: (config) => [{ ...config.raw() }],
     createTask: () => new PostgresSourceTask(),
+    onDelete: dropSlotOnDelete,
     partitions: (config) => [pgPartition(config.get(F.topicPrefix))],
   };
 }
@@ -85,4 +86,29 @@ async function validateEnvironment(config: ParsedConfig, _log: Logger): Promise<
     await sql.end().catch(() => undefined);
   }
   return out;
+}
+
+/**
+ * slot.drop.on.stop: the slot goes with the connector. Only on delete: a pause,
+ * a retry or a move to another worker must keep it, or its position is lost.
+ */
+async function dropSlotOnDelete(config: ParsedConfig, log: Logger): Promise<void> {
+  if (!config.get(F.slotDropOnStop)) return;
+  const cfg = readPgTaskConfig(config);
+  const sql = await openSql(cfg.connection);
+  try {
+    for (let i = 0; i < 100; i++) {
+      const s = await slotState(sql, cfg.slotName);
+      if (!s.exists) return;
+      if (!s.active) {
+        await sql.query('SELECT pg_drop_replication_slot($1)', [cfg.slotName]);
+        log.info({ slot: cfg.slotName }, 'slot dropped with its connector (slot.drop.on.stop=true)');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    log.warn({ slot: cfg.slotName }, 'slot still in use 20 s after the connector was deleted; not dropped');
+  } finally {
+    await sql.end().catch(() => undefined);
+  }
 }

@@ -306,7 +306,6 @@ export class PostgresSourceTask implements SourceTask {
     if (this.phase !== 'done') this.phase = 'stopped';
     await stream?.stop();
     await snapSql?.end().catch(() => undefined);
-    if (sql && this.cfg?.slotDropOnStop) await dropSlot(sql, this.cfg.slotName).catch(() => undefined);
     await sql?.end().catch(() => undefined);
   }
 }

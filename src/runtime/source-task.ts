@@ -63,6 +63,8 @@ export interface SourceConnectorPlugin {
   /** Task configs; this connector always runs one task. */
   taskConfigs(config: ParsedConfig, maxTasks: number): Record<string, string>[];
   createTask(): SourceTask;
+  /** Called once when the connector is deleted (after its task stopped): release source resources it was told to. */
+  onDelete?(config: ParsedConfig, log: Logger): Promise<void>;
   /** Source partition(s) the connector's offsets live under (for the offsets REST API). */
   partitions(config: ParsedConfig): JsonMap[];
 }

@@ -288,8 +288,13 @@ export class WorkerHerder implements Herder {
   }
 
   async deleteConnector(name: string): Promise<void> {
-    this.stored(name);
+    const stored = this.stored(name);
     await this.d.configs.removeConnector(name);
+    // Source clean-up the connector asked for (e.g. slot.drop.on.stop), once its task has stopped.
+    try {
+      const { plugin, config } = this.parse(name, stored.config);
+      if (plugin.onDelete) void plugin.onDelete(config, this.d.log.child({ connector: name })).catch((err: unknown) => this.d.log.warn({ connector: name, err: (err as Error).message }, 'clean-up after delete failed'));
+    } catch { /* config no longer parses: nothing to clean */ }
   }
 
   async connectorStatus(name: string): Promise<ConnectorStateInfo> {

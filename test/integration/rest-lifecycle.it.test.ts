@@ -31,7 +31,8 @@ test('REST contract and lifecycle on a live PostgreSQL connector', { skip: env ?
   const port = await freePort();
   const opts = { env: env!, name, database: db.database, restPort: port, withConnector: false, connector: { 'table.include.list': 'public\\.t' } };
   const file = writeConfig(opts);
-  const config = { ...connectorConfig(opts), 'database.password': env!.pg.password };
+  // slot.drop.on.stop: the slot must survive pause/stop/restart and go only with the delete.
+  const config = { ...connectorConfig(opts), 'database.password': env!.pg.password, 'slot.drop.on.stop': 'true' };
   const topic = `${name}.public.t`;
   const api = new Rest(`http://127.0.0.1:${port}`);
   let daemon = new Daemon(file, env!).start();
@@ -178,6 +179,8 @@ test('REST contract and lifecycle on a live PostgreSQL connector', { skip: env ?
       assert.equal(gone.status, 404);
       assert.equal(gone.body.message, `Connector ${name} not found`);
       assert.equal((await api.delete(`/connectors/${name}`)).status, 404);
+      for (let i = 0; i < 100 && (await db.slot(name)); i++) await sleep(200);
+      assert.equal(await db.slot(name), null, 'slot.drop.on.stop: the slot went with the connector');
     });
   } finally {
     await daemon.stop();
