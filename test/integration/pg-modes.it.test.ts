@@ -207,7 +207,7 @@ test('heartbeats: records on __debezium-heartbeat.<prefix> and the slot keeps ad
           'heartbeat.action.query': 'INSERT INTO hb (id, ts) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET ts = EXCLUDED.ts',
         }), async (d) => {
           await d.waitForLog(/replication stream started/, 60_000);
-          const walNow = async () => BigInt((await db.query(`SELECT (pg_current_wal_lsn() - '0/0')::text AS n`)).rows[0].n);
+          const walNow = async () => BigInt((await db.query(`SELECT (pg_current_wal_insert_lsn() - '0/0')::text AS n`)).rows[0].n);
           /** Waits until the slot confirmed at least `lsn`; returns the confirmed position. */
           const confirmedPast = async (lsn: bigint) => {
             for (let i = 0; i < 200; i++) {
