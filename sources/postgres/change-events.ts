@@ -5,9 +5,9 @@
  * Pure: no I/O, so every shape is unit-tested without a database.
  */
 import type { SourceRecord } from '../../src/events/record.ts';
-import { processingTimestamps, type Clock, type EnvelopeValue, type Op, type TransactionBlock } from '../../src/events/envelope.ts';
+import type { Clock, EnvelopeValue, Op, TransactionBlock } from '../../src/events/envelope.ts';
 import { keyOnlyRowValue, keyValue, rowValue, type TableModel, type TextRow } from './table-model.ts';
-import { sourceValue, type SourceFacts } from './source-info.ts';
+import { DEBEZIUM_VERSION, type SourceFacts } from './source-info.ts';
 
 export interface EventOptions {
   readonly tombstonesOnDelete: boolean;
@@ -22,20 +22,80 @@ export type RowChange =
   | { kind: 'delete'; key: TextRow | null; old: TextRow | null }
   | { kind: 'truncate' };
 
-function envelope(model: TableModel, op: Op, before: Record<string, unknown> | null, after: Record<string, unknown> | null,
-  source: SourceFacts, tx: TransactionBlock | null, clock: Clock): EnvelopeValue {
-  return { before, after, source: sourceValue(source), transaction: tx, op, ...processingTimestamps(clock) };
+/**
+ * What the source block derives from the transaction: the same for every event of one
+ * transaction, so it is computed once per transaction (the last one is kept) instead of
+ * once per event.
+ */
+interface TxDerived {
+  readonly tsUs: bigint;
+  readonly txId: number | null;
+  readonly lastCommitLsn: bigint | null;
+  readonly tsMs: bigint;
+  readonly tsNs: bigint;
+  readonly txIdLong: bigint | null;
+  /** The sequence JSON up to the event's own LSN: `["<last commit lsn>","` or `[null,"`. */
+  readonly sequenceHead: string;
 }
 
-function record(model: TableModel, key: Record<string, unknown> | null, value: EnvelopeValue | null, headers?: Record<string, string>): SourceRecord {
-  return {
-    topic: model.topic,
-    keySchema: model.keySchema,
-    key,
-    valueSchema: value === null ? null : model.envelope,
-    value,
-    ...(headers ? { headers } : {}),
+let lastTx: TxDerived | null = null;
+
+function txDerived(f: SourceFacts): TxDerived {
+  const c = lastTx;
+  if (c !== null && c.tsUs === f.tsUs && c.txId === f.txId && c.lastCommitLsn === f.lastCommitLsn) return c;
+  const d: TxDerived = {
+    tsUs: f.tsUs, txId: f.txId, lastCommitLsn: f.lastCommitLsn,
+    tsMs: f.tsUs / 1000n,
+    tsNs: f.tsUs * 1000n,
+    txIdLong: f.txId === null ? null : BigInt(f.txId),
+    sequenceHead: f.lastCommitLsn === null ? '[null,"' : `["${f.lastCommitLsn.toString()}","`,
   };
+  lastTx = d;
+  return d;
+}
+
+/**
+ * source-info.ts's sourceValue(f), field for field and in the same order, with the
+ * per-transaction parts from txDerived.
+ */
+function sourceBlock(f: SourceFacts): Record<string, unknown> {
+  const d = txDerived(f);
+  const lsn = f.lsn;
+  return {
+    version: DEBEZIUM_VERSION,
+    connector: 'postgresql',
+    name: f.serverName,
+    ts_ms: d.tsMs,
+    snapshot: f.snapshot,
+    db: f.db,
+    // Debezium: JSON array of [lastCommitLsn, lsn] as decimal strings, either may be null.
+    sequence: lsn === null ? null : `${d.sequenceHead}${lsn.toString()}"]`,
+    ts_us: f.tsUs,
+    ts_ns: d.tsNs,
+    schema: f.schema,
+    table: f.table,
+    txId: d.txIdLong,
+    lsn,
+    xmin: null,
+    origin: f.origin ?? null,
+    origin_lsn: null,
+  };
+}
+
+/** The envelope, with envelope.ts's processingTimestamps (one clock reading per event) written out. */
+function envelope(op: Op, before: Record<string, unknown> | null, after: Record<string, unknown> | null,
+  source: SourceFacts, tx: TransactionBlock | null, clock: Clock): EnvelopeValue {
+  const sourceValue = sourceBlock(source);
+  const ns = clock.nowNs();
+  return { before, after, source: sourceValue, transaction: tx, op, ts_ms: ns / 1_000_000n, ts_us: ns / 1_000n, ts_ns: ns };
+}
+
+function record(model: TableModel, key: Record<string, unknown> | null, value: EnvelopeValue | null): SourceRecord {
+  return { topic: model.topic, keySchema: model.keySchema, key, valueSchema: value === null ? null : model.envelope, value };
+}
+
+function recordWithHeaders(model: TableModel, key: Record<string, unknown> | null, value: EnvelopeValue, headers: Record<string, string>): SourceRecord {
+  return { topic: model.topic, keySchema: model.keySchema, key, valueSchema: model.envelope, value, headers };
 }
 
 function sameKey(a: Record<string, unknown> | null, b: Record<string, unknown> | null): boolean {
@@ -66,7 +126,7 @@ export function changeRecords(model: TableModel, change: RowChange, source: Sour
       const op: Op = change.kind === 'read' ? 'r' : 'c';
       if (opts.skippedOperations.has(op)) return [];
       const after = rowValue(model, change.after);
-      return [record(model, keyValue(model, after), envelope(model, op, null, after, source, tx(), clock))];
+      return [record(model, keyValue(model, after), envelope(op, null, after, source, tx(), clock))];
     }
     case 'update': {
       const after = rowValue(model, change.after);
@@ -77,30 +137,30 @@ export function changeRecords(model: TableModel, change: RowChange, source: Sour
         // Primary key changed: Debezium emits delete(old key) [+ tombstone] + create(new key).
         const out: SourceRecord[] = [];
         if (!opts.skippedOperations.has('d')) {
-          out.push(record(model, oldKey, envelope(model, 'd', before, null, source, tx(), clock), { '__debezium.newkey': keyHeader(newKey) }));
+          out.push(recordWithHeaders(model, oldKey, envelope('d', before, null, source, tx(), clock), { '__debezium.newkey': keyHeader(newKey) }));
           if (opts.tombstonesOnDelete) out.push(record(model, oldKey, null));
         }
         if (!opts.skippedOperations.has('c')) {
-          out.push(record(model, newKey, envelope(model, 'c', null, after, source, tx(), clock), { '__debezium.oldkey': keyHeader(oldKey) }));
+          out.push(recordWithHeaders(model, newKey, envelope('c', null, after, source, tx(), clock), { '__debezium.oldkey': keyHeader(oldKey) }));
         }
         return out;
       }
       if (opts.skippedOperations.has('u')) return [];
       // REPLICA IDENTITY DEFAULT sends no old tuple unless the key changed: before stays null.
       const beforeImage = change.old ? before : null;
-      return [record(model, newKey, envelope(model, 'u', beforeImage, after, source, tx(), clock))];
+      return [record(model, newKey, envelope('u', beforeImage, after, source, tx(), clock))];
     }
     case 'delete': {
       if (opts.skippedOperations.has('d')) return [];
       const before = change.old ? rowValue(model, change.old) : change.key ? keyOnlyRowValue(model, change.key) : null;
       const key = before ? keyValue(model, before) : null;
-      const out = [record(model, key, envelope(model, 'd', before, null, source, tx(), clock))];
+      const out = [record(model, key, envelope('d', before, null, source, tx(), clock))];
       if (opts.tombstonesOnDelete && key !== null) out.push(record(model, key, null));
       return out;
     }
     case 'truncate': {
       if (opts.skippedOperations.has('t')) return [];
-      return [{ topic: model.topic, keySchema: null, key: null, valueSchema: model.envelope, value: envelope(model, 't', null, null, source, tx(), clock) }];
+      return [{ topic: model.topic, keySchema: null, key: null, valueSchema: model.envelope, value: envelope('t', null, null, source, tx(), clock) }];
     }
   }
 }

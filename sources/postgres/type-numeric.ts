@@ -12,7 +12,7 @@ import { S, type ConnectSchema } from '../../src/events/schema.ts';
 import { CdcError } from '../../src/errors/cdc-error.ts';
 import { PgTextFormatError } from './pg-text.ts';
 import {
-  bigDecFromDouble, bigDecToJavaString, javaDoubleToString, parseDecimal, setScale, stripTrailingZeros,
+  bigDecFromDouble, bigDecToJavaString, javaDoubleToString, parseDecimal, plainDecimalBytes, setScale, stripTrailingZeros,
   twosComplementBytes, type BigDec,
 } from './type-decimal.ts';
 import type { ScalarContext, ScalarMapping } from './type-options.ts';
@@ -138,9 +138,11 @@ export function numericMapping(ctx: ScalarContext): ScalarMapping {
       zero: vsdValue({ unscaled: 0n, scale: 0 }),
     };
   }
+  const scale = tm.scale;
   return {
     schema: decimalSchema(tm.scale, tm.precision),
-    parse: (text) => (special(text) ? specialRejected(ctx, text) : twosComplementBytes(rescale(parseDecimal(text)).unscaled)),
+    parse: (text) => plainDecimalBytes(text, scale)
+      ?? (special(text) ? specialRejected(ctx, text) : twosComplementBytes(rescale(parseDecimal(text)).unscaled)),
     zero: twosComplementBytes(0n),
   };
 }

@@ -14,7 +14,7 @@ import { S, type ConnectSchema } from '../../src/events/schema.ts';
 import { CdcError } from '../../src/errors/cdc-error.ts';
 import {
   daysFromCivil, floorDiv, formatIsoDate, formatIsoDateTime, formatIsoTime, parseDateText, parseTimeText,
-  parseTimestampText, parseTimetzText, type Infinite,
+  parseTimestampText, parseTimetzText, utcTimestamptzIso, type Infinite,
 } from './type-datetime-text.ts';
 import { INT64_MAX, INT64_MIN, type ScalarContext, type ScalarMapping } from './type-options.ts';
 
@@ -144,12 +144,15 @@ export function timestampMapping(ctx: ScalarContext): ScalarMapping {
  */
 export function timestamptzMapping(ctx: ScalarContext): ScalarMapping {
   const p = temporalPrecision(ctx.typeMod);
+  const style = p > 0 ? p : 'trim';
   return {
     schema: SCHEMAS.zonedTimestamp,
     parse: (t) => {
+      const iso = utcTimestamptzIso(t, style); // what the replication and snapshot sessions print
+      if (iso !== null) return iso;
       const v: bigint | Infinite = parseTimestampText(t, true);
       if (v === 'infinity' || v === '-infinity') return v;
-      return `${formatIsoDateTime(v, p > 0 ? p : 'trim')}Z`;
+      return `${formatIsoDateTime(v, style)}Z`;
     },
     zero: '1970-01-01T00:00:00Z',
   };

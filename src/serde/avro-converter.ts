@@ -41,6 +41,8 @@ interface Prepared {
   readonly writer: FramedWriter | null;
   /** By subject: the settled encoder, or the request that will settle it. */
   readonly encoders: Map<string, Encoder | Promise<Encoder>>;
+  /** The settled encoder of the last (topic, isKey) seen, so steady state builds no subject name. */
+  last: { readonly topic: string; readonly isKey: boolean; readonly encoder: Encoder } | null;
 }
 
 export class AvroConverter implements Converter {
@@ -58,11 +60,15 @@ export class AvroConverter implements Converter {
       });
     }
     const prepared = this.prepare(schema);
+    const last = prepared.last;
+    if (last !== null && last.topic === topic && last.isKey === isKey) return this.encode(last.encoder, prepared, value, topic, isKey);
     const strategy = isKey ? this.deps.config.keySubjectNameStrategy : this.deps.config.valueSubjectNameStrategy;
     const subject = subjectName(strategy, topic, isKey, prepared.conversion.fullName);
     let encoder = prepared.encoders.get(subject);
     if (encoder === undefined) encoder = this.resolveEncoder(prepared, subject, topic);
     if (encoder instanceof Promise) encoder = await encoder;
+    // Only a settled entry is remembered: a failed registration is retried by the next record.
+    if (prepared.encoders.get(subject) === encoder) prepared.last = { topic, isKey, encoder };
     return this.encode(encoder, prepared, value, topic, isKey);
   }
 
@@ -82,6 +88,7 @@ export class AvroConverter implements Converter {
         ownType,
         writer: compileFramedWriter(schema, ownType, datumOptions),
         encoders: new Map(),
+        last: null,
       };
       this.byShape.set(key, prepared);
     }

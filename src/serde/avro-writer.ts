@@ -335,18 +335,32 @@ function compileNonNull(schema: ConnectSchema, type: avro.Type, opts: DatumOptio
       const avroFields = (type as AvscRecord).fields;
       // The record must be this struct's (a reused record name could carry another shape).
       if (avroFields.length !== connectFields.length || avroFields.some((f, i) => f.name !== connectFields[i]!.name)) return null;
-      const names = connectFields.map((f) => f.name);
       const writers = connectFields.map((f, i) => compileField(f.schema, avroFields[i]!.type, opts));
-      const n = names.length;
-      return (v) => {
-        if (typeof v !== 'object' || v === null || Array.isArray(v) || Buffer.isBuffer(v)) throw new TypeError('not a struct');
-        const rec = v as Record<string, unknown>;
-        for (let i = 0; i < n; i++) writers[i]!(rec[names[i]!]);
-      };
+      return structWriter(connectFields.map((f) => f.name), writers);
     }
     default:
       return null;
   }
+}
+
+function notAStruct(v: unknown): boolean {
+  return typeof v !== 'object' || v === null || Array.isArray(v) || Buffer.isBuffer(v);
+}
+
+/**
+ * One function per struct with the field names as literals, as avsc's own record writers are
+ * built: each field read is then a monomorphic named load instead of a keyed load that sees
+ * every field name. Names are JSON string literals, so any name is safe in the source text.
+ */
+function structWriter(names: readonly string[], writers: readonly Write[]): Write {
+  const body = [
+    'return function writeStruct(v) {',
+    '  if (notAStruct(v)) throw new TypeError("not a struct");',
+    ...names.map((name, i) => `  w${i}(v[${JSON.stringify(name)}]);`),
+    '};',
+  ].join('\n');
+  const make = new Function('notAStruct', ...writers.map((_, i) => `w${i}`), body) as (...args: unknown[]) => Write;
+  return make(notAStruct, ...writers);
 }
 
 /** The datum of avro-datum.ts, written by avsc into our buffer: for the rare shapes (maps). */
@@ -375,6 +389,11 @@ function beginRecord(schemaId: number): void {
 
 function endRecord(): Buffer {
   const out = buf.subarray(start, pos);
+  if (buf.length > SLAB_BYTES) {
+    // An outsized slab made for one large record: leave it to that record alone.
+    buf = Buffer.allocUnsafe(SLAB_BYTES);
+    pos = 0;
+  }
   start = pos;
   return out;
 }
