@@ -14,6 +14,7 @@ import {
 } from '../runtime/herder.ts';
 import type { RestConfig } from './rest-config.ts';
 import { createRestServer } from './rest-server.ts';
+import { after, before, beforeEach } from 'node:test';
 
 interface FakeConnector {
   config: ConnectorConfig;
@@ -269,4 +270,21 @@ export function createBody(name = 'orders-cdc', extra: Record<string, unknown> =
 export async function seed(port: number, name = 'orders-cdc', initialState?: string): Promise<void> {
   const res = await call(port, 'POST', '/connectors', { body: { ...createBody(name), ...(initialState ? { initial_state: initialState } : {}) } });
   if (res.status !== 201) throw new Error(`seed failed: ${res.status} ${res.text}`);
+}
+
+/**
+ * Registers the hooks most route tests share: one server for the suite, and
+ * before each test a fake herder holding just the seeded connector, no calls.
+ * Call inside describe(); the returned function gives the running server.
+ */
+export function useSeededServer(): () => Started {
+  let s: Started;
+  before(async () => { s = await startServer(); });
+  after(async () => { await s.close(); });
+  beforeEach(async () => {
+    s.herder.connectorsByName.clear();
+    await seed(s.port);
+    s.herder.calls.length = 0;
+  });
+  return () => s;
 }

@@ -1,17 +1,12 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HerderError } from '../runtime/herder.ts';
-import { call, seed, startServer, type Started } from './rest-test-kit.ts';
+import { call, useSeededServer, type Started } from './rest-test-kit.ts';
 
 describe('restart, pause, resume, stop', () => {
+  const server = useSeededServer();
   let s: Started;
-  before(async () => { s = await startServer(); });
-  after(async () => { await s.close(); });
-  beforeEach(async () => {
-    s.herder.connectorsByName.clear();
-    await seed(s.port);
-    s.herder.calls.length = 0;
-  });
+  beforeEach(() => { s = server(); });
 
   test('POST restart without parameters: 204, no body', async () => {
     const res = await call(s.port, 'POST', '/connectors/orders-cdc/restart');

@@ -1,19 +1,14 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, seed, startServer, type Started } from './rest-test-kit.ts';
+import { call, useSeededServer, type Started } from './rest-test-kit.ts';
 
 const OFFSETS = { offsets: [{ partition: { server: 'shop' }, offset: { lsn: 37094192, txId: 765 } }] };
 const NOT_STOPPED = "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/orders-cdc/stop' endpoint";
 
 describe('offsets', () => {
+  const server = useSeededServer();
   let s: Started;
-  before(async () => { s = await startServer(); });
-  after(async () => { await s.close(); });
-  beforeEach(async () => {
-    s.herder.connectorsByName.clear();
-    await seed(s.port);
-    s.herder.calls.length = 0;
-  });
+  beforeEach(() => { s = server(); });
 
   test('GET offsets: 200 {"offsets": [...]}; unknown 404', async () => {
     const res = await call(s.port, 'GET', '/connectors/orders-cdc/offsets');

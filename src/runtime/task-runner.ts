@@ -68,6 +68,8 @@ interface OpenTxn {
 export class TaskRunner {
   private open: OpenTxn | null = null;
   private readonly seenTopics = new Set<string>();
+  /** Sources hand out the same partition object for every unit: serialise it once. */
+  private readonly partitionIds = new WeakMap<JsonMap, string>();
 
   constructor(private readonly deps: TaskRunnerDeps) {}
 
@@ -116,7 +118,9 @@ export class TaskRunner {
     const o = this.open;
     for (const r of unit.records) { o.buffer.push(await this.convert(r)); o.topics.add(r.topic); }
     o.records += unit.records.length;
-    o.offsets.set(partitionId(unit.partition), { partition: unit.partition, offset: unit.offset });
+    let pid = this.partitionIds.get(unit.partition);
+    if (pid === undefined) this.partitionIds.set(unit.partition, (pid = partitionId(unit.partition)));
+    o.offsets.set(pid, { partition: unit.partition, offset: unit.offset });
     if (unit.sourceCommitTimeMs !== undefined) o.commitTimes.push(unit.sourceCommitTimeMs);
     if (o.buffer.length >= d.limits.sendBatch) await this.flush();
   }

@@ -10,6 +10,7 @@
  */
 import type { ConnectSchema } from '../events/schema.ts';
 import { ValueMismatchError } from './value-mismatch.ts';
+import { mapEntries } from './map-entries.ts';
 
 export type DatumConverter = (value: unknown) => unknown;
 
@@ -103,10 +104,8 @@ function compileMap(schema: ConnectSchema, path: string, opts: DatumOptions): Da
   const key = compile(schema.keys!, `${path}{key}`, opts);
   const value = compile(schema.values!, `${path}{}`, opts);
   return (v) => {
-    let entries: Array<[unknown, unknown]>;
-    if (v instanceof Map) entries = [...v.entries()];
-    else if (typeof v === 'object' && v !== null && !Array.isArray(v)) entries = Object.entries(v);
-    else throw ValueMismatchError.of(path, schema, v);
+    const entries = mapEntries(v);
+    if (!entries) throw ValueMismatchError.of(path, schema, v);
     if (stringKeys) {
       const out: Record<string, unknown> = {};
       for (const [k, x] of entries) out[key(k) as string] = value(x);

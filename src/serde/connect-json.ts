@@ -14,6 +14,7 @@
 import type { ConnectSchema } from '../events/schema.ts';
 import { javaBigDecimalText, javaDoubleText, javaFloatText } from './java-number-text.ts';
 import { ValueMismatchError } from './value-mismatch.ts';
+import { mapEntries } from './map-entries.ts';
 
 export type DecimalFormat = 'BASE64' | 'NUMERIC';
 
@@ -121,10 +122,8 @@ function compileNonNull(schema: ConnectSchema, path: string, opts: ConnectJsonOp
       const key = compile(schema.keys!, `${path}{key}`, opts);
       const value = compile(schema.values!, `${path}{}`, opts);
       return (v) => {
-        let entries: Array<[unknown, unknown]>;
-        if (v instanceof Map) entries = [...v.entries()];
-        else if (typeof v === 'object' && v !== null && !Array.isArray(v)) entries = Object.entries(v);
-        else throw bad(v);
+        const entries = mapEntries(v);
+        if (!entries) throw bad(v);
         if (objectMode) return `{${entries.map(([k, x]) => `${JSON.stringify(String(k))}:${value(x)}`).join(',')}}`;
         return `[${entries.map(([k, x]) => `[${key(k)},${value(x)}]`).join(',')}]`;
       };
