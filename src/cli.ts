@@ -60,6 +60,7 @@ async function run(file: string): Promise<number> {
   const registry = plugins();
   const levels = new LogLevels((worker.getString('log.level') ?? 'info') as Level);
   const log = levelledLogger(levels);
+  for (const w of worker.warnings) log.warn({ property: w.property }, `worker config: ${w.message}`);
   await loadPluginPath(registry, worker.getList('plugin.path') ?? [], log);
   const w = new Worker({
     worker, connectors: daemon.connectors, plugins: registry, log, levels, version: VERSION,
@@ -105,6 +106,7 @@ async function validate(file: string): Promise<number> {
   const registry = plugins();
   const log = createLogger({ level: 'warn' });
   const problems: string[] = [];
+  const warnings = worker.warnings.map((w) => `worker config (${daemon.worker.where}): ${w.message}`);
   for (const c of daemon.connectors) {
     let config: ParsedConfig;
     let plugin;
@@ -116,8 +118,10 @@ async function validate(file: string): Promise<number> {
       if (err instanceof CdcError) { problems.push(err.message); continue; }
       throw err;
     }
+    warnings.push(...config.warnings.map((w) => `${c.where}: ${w.message}`));
     for (const p of await plugin.validateEnvironment(config, log)) problems.push(CdcError.format(p));
   }
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   if (problems.length > 0) {
     process.stderr.write(`${problems.length} problem${problems.length === 1 ? '' : 's'} found:\n\n${problems.join('\n\n')}\n`);
     return 1;

@@ -43,9 +43,16 @@ function renderSection({ title, intro, def }: ConfigReferenceSection): string[] 
 function row(f: FieldDef): string {
   const secret = f.type === 'password' || f.secret === true;
   const type = secret ? `${f.type} (secret)` : f.type;
-  const description = [f.doc];
+  const description: string[] = [];
+  if (f.unsupported) description.push(`**Refused:** ${f.unsupported.why}; ${f.unsupported.fix}.`);
+  if (f.noEffect) description.push(`**Accepted, no effect${f.noEffect.when ? ' (see why)' : ''}:** ${f.noEffect.why}.`);
+  description.push(f.doc);
   if (f.enum) description.push(`Allowed values: ${f.enum.map(code).join(', ')} (any letter case).`);
   if (f.aliases?.length) description.push(`Deprecated names: ${f.aliases.map(code).join(', ')}.`);
+  if (f.valueAliases) {
+    const renames = Object.entries(f.valueAliases).map(([from, to]) => `${code(from)} (read as ${code(to)})`);
+    description.push(`Deprecated values: ${renames.join(', ')}.`);
+  }
   if (secret) description.push('Hidden in logs, errors and REST answers.');
   const cells = [code(f.name), type, defaultCell(f, secret), f.importance ?? 'medium', description.join(' ')];
   return `| ${cells.map(cell).join(' | ')} |`;

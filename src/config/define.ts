@@ -62,7 +62,24 @@ export interface FieldDef<T = unknown> {
   check?(value: NonNullable<T>, all: ParsedValues): true | string;
   /** Deprecated names still accepted; each use adds a warning. */
   readonly aliases?: readonly string[];
+  /**
+   * Deprecated values still accepted (Debezium's renames, e.g. snapshot.mode schema_only ->
+   * no_data): old spelling -> new spelling. Each use adds a warning naming the new value.
+   */
+  readonly valueAliases?: Readonly<Record<string, string>>;
   readonly dependents?: readonly string[];
+  /**
+   * "Accepted, no effect": the property is kept for compatibility with Kafka Connect or
+   * Debezium but does nothing here; `why` says so in the warning and the reference. With
+   * `when`, only the values it returns true for have no effect (e.g. tasks.max above 1).
+   * Setting it (to such a value) adds one warning.
+   */
+  readonly noEffect?: { readonly why: string; when?(value: NonNullable<T>): boolean };
+  /**
+   * Refused: a property Debezium or Connect knows that this daemon does not implement.
+   * Setting it at all is a CDC_CONFIG_UNSUPPORTED problem with this reason and fix.
+   */
+  readonly unsupported?: { readonly why: string; readonly fix: string };
 }
 
 type FieldInit<K extends FieldType, T> = Omit<FieldDef<T>, 'type'> & { readonly type: K };
@@ -81,7 +98,9 @@ export function defineField(def: FieldDef<any>): FieldDef<any> {
 
 export interface ConfigWarning {
   readonly property: string;
-  readonly replacement: string;
+  /** The property (or value) to write instead, for deprecated names and values. */
+  readonly replacement?: string;
+  readonly kind: 'deprecated' | 'no-effect';
   readonly message: string;
 }
 
@@ -95,7 +114,7 @@ export interface ParsedConfig extends ParsedValues {
   getPassword(name: string): Secret | undefined;
   /** Raw properties under `prefix` (e.g. 'producer.override.'), the prefix removed unless strip=false. */
   originalsWithPrefix(prefix: string, strip?: boolean): Record<string, string>;
-  /** Deprecated aliases that were used; log them once at startup. */
+  /** Deprecated names and values used, and no-effect properties set; log them once at startup. */
   readonly warnings: readonly ConfigWarning[];
 }
 

@@ -15,7 +15,8 @@ export type ConfigProblemCode =
   | 'CDC_CONFIG_TYPE'
   | 'CDC_CONFIG_REQUIRED'
   | 'CDC_CONFIG_ENUM'
-  | 'CDC_CONFIG_INVALID';
+  | 'CDC_CONFIG_INVALID'
+  | 'CDC_CONFIG_UNSUPPORTED';
 
 export interface Problem {
   /** Canonical property name (or the unknown key as written). */
@@ -32,6 +33,8 @@ export interface Evaluation {
   readonly unknown: readonly string[];
   /** Canonical name -> value as written, for properties the user set. */
   readonly input: ReadonlyMap<string, unknown>;
+  /** Deprecated names and values used, and no-effect properties set. */
+  readonly warnings: readonly ConfigWarning[];
 }
 
 const REFERENCE = 'docs/config-reference.md lists every property';
@@ -72,6 +75,7 @@ export function evaluate(def: ConfigDef, raw: Readonly<Record<string, unknown>>,
       warnings.push({
         property: key,
         replacement: canonical,
+        kind: 'deprecated',
         message: `property ${key} is deprecated and was read as ${canonical}; rename it to ${canonical}`,
       });
     }
@@ -79,6 +83,15 @@ export function evaluate(def: ConfigDef, raw: Readonly<Record<string, unknown>>,
 
   const values = new Map<string, unknown>();
   for (const f of def.fields()) {
+    if (input.has(f.name) && f.unsupported) {
+      problems.push({
+        property: f.name,
+        code: 'CDC_CONFIG_UNSUPPORTED',
+        what: `${f.name} is not supported by this daemon: ${f.unsupported.why}`,
+        fix: f.unsupported.fix,
+      });
+      continue;
+    }
     if (input.has(f.name)) {
       const value = input.get(f.name);
       const coerced = coerce(f.type, value);
@@ -91,7 +104,7 @@ export function evaluate(def: ConfigDef, raw: Readonly<Record<string, unknown>>,
         });
         continue;
       }
-      const normalised = applyEnum(f, coerced.value);
+      const normalised = applyEnum(f, renameValues(f, coerced.value, warnings));
       if (normalised.bad.length > 0) {
         const bad = normalised.bad.map((b) => show(f.name, b)).join(', ');
         problems.push({
@@ -113,6 +126,13 @@ export function evaluate(def: ConfigDef, raw: Readonly<Record<string, unknown>>,
         fix: `add ${f.name} (${describeType(f.type).expected}): ${firstSentence(f.doc)}`,
       });
     }
+  }
+
+  for (const f of def.fields()) {
+    const value = values.get(f.name);
+    if (!input.has(f.name) || value === undefined || value === null || !f.noEffect) continue;
+    if (f.noEffect.when && !f.noEffect.when(value)) continue;
+    warnings.push({ property: f.name, kind: 'no-effect', message: `property ${f.name} is accepted but has no effect: ${f.noEffect.why}` });
   }
 
   const fields = new Map(def.fields().map((f) => [f.name, f as FieldDef]));
@@ -138,7 +158,26 @@ export function evaluate(def: ConfigDef, raw: Readonly<Record<string, unknown>>,
       fix: typeof verdict === 'string' && verdict !== '' ? verdict : `see ${f.name} in docs/config-reference.md`,
     });
   }
-  return { parsed, problems, unknown, input };
+  return { parsed, problems, unknown, input, warnings };
+}
+
+/** Deprecated enum spellings -> current ones, with one warning per property. */
+function renameValues(f: FieldDef, value: unknown, warnings: ConfigWarning[]): unknown {
+  if (!f.valueAliases) return value;
+  const aliases = new Map(Object.entries(f.valueAliases).map(([k, v]) => [k.toLowerCase(), v]));
+  const items = Array.isArray(value) ? (value as unknown[]) : [value];
+  const renamed = items.map((i) => {
+    const to = aliases.get(String(i).toLowerCase());
+    if (to === undefined) return i;
+    warnings.push({
+      property: f.name,
+      replacement: to,
+      kind: 'deprecated',
+      message: `value ${String(i)} of ${f.name} is deprecated and was read as ${to}; write ${f.name}: ${to}`,
+    });
+    return to;
+  });
+  return Array.isArray(value) ? renamed : renamed[0];
 }
 
 function isPresent(v: unknown): boolean {

@@ -173,6 +173,7 @@ export class WorkerHerder implements Herder {
     const tasks = plugin.taskConfigs(config, 1);
     if (JSON.stringify(tasks) !== JSON.stringify(stored.taskConfigs)) await this.d.configs.putTaskConfigs(name, tasks.map((t) => this.redact(plugin, t)));
     const log = this.d.log.child({ connector: name });
+    for (const w of config.warnings) log.warn({ property: w.property }, w.message);
     const instance = new ConnectorInstance({
       name, plugin, config, kafka: this.d.kafka, topics: this.d.topics, clusterId: this.clusterId,
       offsetsTopic: this.offsetsTopic, offsetsTopicSpec: this.offsetsSpec,
