@@ -1,7 +1,9 @@
 /**
  * Kafka Connect's JSON shapes for plugin config definitions and validation results
- * (reference/connect-rest-api.md section 9): field names, UPPERCASE enums, `order`
- * counted within each group, values in string form with passwords as "[hidden]".
+ * (reference/connect-rest-api.md section 9): field names, UPPERCASE enums,
+ * `order_in_group` counted within each group (the name Connect 4.x writes), values in
+ * string form with passwords as "[hidden]", and null as the value of a property the
+ * request did not carry (Connect reports what was sent, not the default).
  * Existing UIs and scripts read these shapes, so they are built in exactly one place.
  */
 import { textOf } from './coerce.ts';
@@ -20,7 +22,7 @@ export interface ConfigKeyInfo {
   width: string;
   display_name: string;
   dependents: string[];
-  order: number;
+  order_in_group: number;
 }
 
 export interface ConfigValueInfo {
@@ -60,7 +62,7 @@ export function keyInfo(f: FieldDef, order: number): ConfigKeyInfo {
     width: (f.width ?? 'none').toUpperCase(),
     display_name: f.displayName ?? f.name,
     dependents: [...(f.dependents ?? [])],
-    order,
+    order_in_group: order,
   };
 }
 
@@ -90,7 +92,9 @@ export function buildValidationResult(
 
   const configs: ConfigInfo[] = keyInfos(def).map((definition) => {
     const key = definition.name;
-    const value = evaluation.parsed.value(key) ?? evaluation.input.get(key);
+    // Only what the request carried: parsed (normalised) when it parsed, else as written.
+    const sent = evaluation.input.has(key);
+    const value = sent ? evaluation.parsed.value(key) ?? evaluation.input.get(key) : undefined;
     const f = def.field(key);
     return {
       definition,
@@ -118,7 +122,7 @@ export function buildValidationResult(
         width: 'NONE',
         display_name: key,
         dependents: [],
-        order: -1,
+        order_in_group: -1,
       },
       value: { name: key, value: null, recommended_values: [], errors: errors.get(key) ?? [], visible: true },
     });

@@ -118,7 +118,7 @@ test('validate answers in Kafka Connect shape', () => {
     definition: {
       name: 'database.hostname', type: 'STRING', required: true, default_value: null, importance: 'HIGH',
       documentation: 'Host of the database. More text.', group: 'Connection', width: 'NONE', display_name: 'database.hostname',
-      dependents: [], order: 1,
+      dependents: [], order_in_group: 1,
     },
     value: {
       name: 'database.hostname', value: null, recommended_values: [],
@@ -130,8 +130,11 @@ test('validate answers in Kafka Connect shape', () => {
   assert.equal(byName.get('database.port')!.definition.default_value, '5432');
   assert.equal(byName.get('database.password')!.value.value, '[hidden]');
   assert.deepEqual(byName.get('snapshot.mode')!.value.recommended_values, ['initial', 'never']);
-  assert.equal(byName.get('snapshot.mode')!.value.value, 'initial');
-  assert.equal(byName.get('incremental.snapshot')!.definition.order, 2);
+  // Connect reports what the request carried: an unsent property is null, not its default.
+  assert.equal(byName.get('snapshot.mode')!.value.value, null);
+  assert.equal(def().validate({ 'snapshot.mode': 'NEVER' }).configs.find((c) => c.definition.name === 'snapshot.mode')!.value.value, 'never');
+  assert.equal('order' in byName.get('database.port')!.definition, false);
+  assert.equal(byName.get('incremental.snapshot')!.definition.order_in_group, 2);
   assert.equal(byName.get('typo')!.definition.group, null);
   assert.equal(byName.get('typo')!.value.errors.length, 1);
   assert.equal(result.error_count, 4); // hostname required, port type, connector.class unknown here, typo unknown
@@ -155,7 +158,7 @@ test('declaring a name twice or an enum default outside the enum fails fast', ()
 
 test('describe lists ConfigKeyInfo with order within group', () => {
   const keys = def().describe();
-  assert.deepEqual(keys.map((k) => [k.name, k.group, k.order]).slice(0, 4), [
+  assert.deepEqual(keys.map((k) => [k.name, k.group, k.order_in_group]).slice(0, 4), [
     ['database.hostname', 'Connection', 1], ['database.port', 'Connection', 2], ['database.password', 'Connection', 3], ['snapshot.mode', 'Snapshot', 1],
   ]);
   assert.equal(keys.find((k) => k.name === 'table.include.list')!.required, false);
