@@ -107,9 +107,12 @@ export function buildValidationResult(
       },
     };
   });
-  // Connect ignores unknown keys; we reject them at create time, so validate must say so
-  // too. They get a definition like Connect's for keys declared without a group.
-  for (const key of evaluation.unknown) {
+  // Connect ignores unknown keys; we reject them (and refused pattern families such as
+  // column.mask.with.<n>.chars) at create time, so validate must say so too. They get a
+  // definition like Connect's for keys declared without a group.
+  const listed = new Set(configs.map((c) => c.definition.name));
+  const undeclared = [...new Set([...evaluation.unknown, ...evaluation.problems.map((p) => p.property)])].filter((k) => !listed.has(k));
+  for (const key of undeclared) {
     configs.push({
       definition: {
         name: key,
@@ -117,7 +120,7 @@ export function buildValidationResult(
         required: false,
         default_value: null,
         importance: 'LOW',
-        documentation: 'Not a property of this connector.',
+        documentation: evaluation.unknown.includes(key) ? 'Not a property of this connector.' : 'A Debezium property this daemon refuses (see errors).',
         group: null,
         width: 'NONE',
         display_name: key,
