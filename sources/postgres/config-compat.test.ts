@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CdcErrorList, type ConfigError } from '../../src/errors/cdc-error.ts';
+import { connectFrameworkConfigDef } from '../../src/config/connect-framework-fields.ts';
+import { connectorKeyInfos } from '../../src/config/connect-validation.ts';
 import { clientConfig } from './connection.ts';
 import { createPostgresPlugin } from './connector.ts';
 import { DEBEZIUM_PG_KEY_INFO } from './debezium-key-info.ts';
@@ -124,6 +126,18 @@ test('definitions carry Debezium\'s Connect layout: group, order_in_group, width
     { group: 'Postgres', order_in_group: 3, width: 'SHORT', importance: 'HIGH', display_name: 'Port', required: false, default_value: '5432' },
   );
   assert.equal(keys.get('topic.prefix')!.order_in_group, 1);
+  // Debezium gives every property a null default, so Connect lists none as required...
+  assert.equal(keys.get('topic.prefix')!.required, false);
+  assert.equal(keys.get('topic.prefix')!.default_value, null);
+  // ...while the framework's own name is, and parsing still requires topic.prefix.
+  assert.equal(keys.get('name')!.required, true);
+  assert.match(problems({ ...PRODUCTION_GUIDE, 'database.server.name': undefined }).map((e) => e.message).join(), /required property topic\.prefix is not set/);
+  assert.deepEqual(keys.get('schema.include.list')!.dependents, ['table.include.list']);
+  // GET .../config lists the plugin's keys first, then the framework's, as Connect does.
+  const listed = connectorKeyInfos(def, connectFrameworkConfigDef()).map((k) => k.name);
+  assert.equal(listed[0], 'topic.prefix');
+  assert.ok(listed.indexOf('slot.name') < listed.indexOf('name') && listed.indexOf('name') < listed.indexOf('errors.tolerance'));
+  assert.equal(listed.length, def.fields().length);
   assert.equal(keys.get('snapshot.locking.mode')!.display_name, 'Snapshot locking mode');
   assert.equal(keys.get('heartbeat.interval.ms')!.group, 'Events');
   // Within each Debezium group, Debezium's order (only names the daemon has, so counts may have gaps).

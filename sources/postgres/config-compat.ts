@@ -11,7 +11,7 @@ import { defineField, type FieldDef, type PropertyFamily } from '../../src/confi
 import {
   DEBEZIUM_COMMON_FAMILIES, DEBEZIUM_COMMON_FIELDS, DEBEZIUM_REMOVED_FIELDS, withDebeziumRenames,
 } from '../../src/config/debezium-common-fields.ts';
-import { DEBEZIUM_PG_KEY_INFO } from './debezium-key-info.ts';
+import { DEBEZIUM_PG_DEPENDENTS, DEBEZIUM_PG_KEY_INFO } from './debezium-key-info.ts';
 
 const PG = 'Postgres';
 const CONNECTOR = 'Connector';
@@ -108,7 +108,9 @@ function withKeyInfo(f: FieldDef): FieldDef {
   const info = DEBEZIUM_PG_KEY_INFO[f.name];
   if (!info) return f;
   const [group, , width, importance, displayName] = info;
-  return Object.freeze({ ...f, group, width, importance, displayName });
+  const dependents = DEBEZIUM_PG_DEPENDENTS[f.name];
+  // Connect lists Debezium's properties as not required: Debezium gives each a null default.
+  return Object.freeze({ ...f, group, width, importance, displayName, connectRequired: false, ...(dependents ? { dependents } : {}) });
 }
 
 export const POSTGRES_COMPAT_FAMILIES: readonly PropertyFamily[] = DEBEZIUM_COMMON_FAMILIES;

@@ -54,7 +54,7 @@ export function keyInfo(f: FieldDef, order: number): ConfigKeyInfo {
   return {
     name: f.name,
     type: f.type.toUpperCase(),
-    required: isRequired(f),
+    required: f.connectRequired ?? isRequired(f),
     default_value: f.default === undefined ? null : secret ? HIDDEN_VALUE : textOf(f.default),
     importance: (f.importance ?? 'medium').toUpperCase(),
     documentation: f.doc,
@@ -73,6 +73,17 @@ export function keyInfos(def: ConfigDef): ConfigKeyInfo[] {
     seen.set(f.group, order);
     return keyInfo(f, order);
   });
+}
+
+/**
+ * GET /connector-plugins/{plugin}/config for a connector: Connect lists the plugin's own
+ * keys first, then the framework's (a plugin's redefinition of a framework key, such as
+ * tasks.max, counts as the plugin's).
+ */
+export function connectorKeyInfos(def: ConfigDef, framework: ConfigDef): ConfigKeyInfo[] {
+  const frameworkOnly = new Set(framework.fields().filter((f) => def.field(f.name) === f).map((f) => f.name));
+  const all = keyInfos(def);
+  return [...all.filter((k) => !frameworkOnly.has(k.name)), ...all.filter((k) => frameworkOnly.has(k.name))];
 }
 
 export function buildValidationResult(

@@ -69,6 +69,13 @@ export interface FieldDef<T = unknown> {
   readonly valueAliases?: Readonly<Record<string, string>>;
   readonly dependents?: readonly string[];
   /**
+   * What Connect's REST answers say in `required`, when it differs from whether parsing
+   * requires the property: Debezium declares every property with a null default, so
+   * Connect lists all of them as not required (the connector's own check reports a
+   * missing one).
+   */
+  readonly connectRequired?: boolean;
+  /**
    * "Accepted, no effect": the property is kept for compatibility with Kafka Connect or
    * Debezium but does nothing here; `why` says so in the warning and the reference. With
    * `when`, only the values it returns true for have no effect (e.g. tasks.max above 1).
