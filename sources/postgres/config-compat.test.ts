@@ -171,3 +171,11 @@ test('database.tcpKeepAlive reaches every connection, on by default as in Debezi
   const off = readPgTaskConfig(def.parse({ ...PRODUCTION_GUIDE, 'database.tcpKeepAlive': 'false' }, 'x')).connection;
   assert.equal(clientConfig(off).keepAlive, false);
 });
+
+test('custom.sanitize.pattern: every name Debezium\'s default pattern masks is hidden here too, so its default has no effect', () => {
+  for (const name of ['a.secret', 'database.password', 'sasl.jaas.config', 'x.basic.auth.user.info', 'x.registry.auth.client-secret',
+    'gcp.credentials.json', 'mongodb.connectionstring', 'x.connection.string']) {
+    assert.equal(def.isSecret(name), true, name);
+  }
+  assert.deepEqual(problems({ ...PRODUCTION_GUIDE, 'custom.sanitize.pattern': '.*secret$' }).map((e) => e.code), ['CDC_CONFIG_UNSUPPORTED']);
+});
