@@ -179,3 +179,13 @@ test('custom.sanitize.pattern: every name Debezium\'s default pattern masks is h
   }
   assert.deepEqual(problems({ ...PRODUCTION_GUIDE, 'custom.sanitize.pattern': '.*secret$' }).map((e) => e.code), ['CDC_CONFIG_UNSUPPORTED']);
 });
+
+test('properties of other Debezium connectors: MySQL\'s database lists refused (also under their 1.x names), schema change events no effect', () => {
+  for (const key of ['database.include.list', 'database.whitelist']) {
+    const errs = problems({ ...PRODUCTION_GUIDE, [key]: 'inventory' });
+    assert.deepEqual(errs.map((e) => e.code), ['CDC_CONFIG_UNSUPPORTED'], key);
+    assert.match(errs[0]!.fix!, /database\.dbname/);
+  }
+  const c = def.parse({ ...PRODUCTION_GUIDE, 'include.schema.changes': 'false' }, 'x');
+  assert.deepEqual(c.warnings.filter((w) => w.kind === 'no-effect').map((w) => w.property), ['include.schema.changes']);
+});

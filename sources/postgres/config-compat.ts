@@ -61,6 +61,17 @@ export const POSTGRES_COMPAT_FIELDS: readonly FieldDef[] = [
     unsupported: onlyValue(false, 'only false is accepted: the slot is never advanced before the data it covers is in Kafka', 'remove internal.slot.seek.to.known.offset.on.start') }),
   defineField({ name: 'internal.create.slot.command.timeout', type: 'long', default: 90, group: PG, doc: 'Debezium-internal: seconds allowed for CREATE_REPLICATION_SLOT.',
     noEffect: { why: 'slot creation waits as long as PostgreSQL needs (it waits for running transactions to end)' } }),
+  defineField({ name: 'database.connection.timeout.ms', type: 'int', default: 600000, group: PG, doc: 'Debezium\'s JDBC connection timeout.',
+    noEffect: { why: 'the time allowed to connect to the database is connect.timeout.ms' } }),
+  defineField({ name: 'database.connection.factory.class', type: 'class', required: false, group: PG, doc: 'Java class that opens JDBC connections (e.g. for AWS IAM authentication).',
+    unsupported: { why: 'it names a Java class; connections here are opened with database.user and database.password', fix: 'remove database.connection.factory.class and give the password (or a token) in database.password, for example through ${env:NAME}' } }),
+  // Debezium's relational properties that its PostgreSQL connector leaves out of its definition.
+  defineField({ name: 'include.schema.changes', type: 'boolean', default: true, group: 'Events', doc: 'Write schema change events (a MySQL and SQL Server feature).',
+    noEffect: { why: 'a PostgreSQL connector writes no schema change events: pgoutput carries no DDL, and table changes show in the next event\'s schema, as in Debezium' } }),
+  defineField({ name: 'database.include.list', type: 'list', required: false, group: 'Events', doc: 'Databases to capture (MySQL).',
+    unsupported: { why: 'a PostgreSQL connector captures the one database named by database.dbname', fix: 'remove database.include.list and set database.dbname; run one connector per database' } }),
+  defineField({ name: 'database.exclude.list', type: 'list', required: false, group: 'Events', doc: 'Databases not to capture (MySQL).',
+    unsupported: { why: 'a PostgreSQL connector captures the one database named by database.dbname', fix: 'remove database.exclude.list' } }),
   defineField({ name: 'sourceinfo.struct.maker', type: 'class', default: 'io.debezium.connector.postgresql.PostgresSourceInfoStructMaker', group: 'Events', doc: 'Class that shapes the source block of events.',
     unsupported: onlyValue('io.debezium.connector.postgresql.PostgresSourceInfoStructMaker', 'only Debezium\'s default is accepted: the source block here has its shape', 'remove sourceinfo.struct.maker') }),
 ];
