@@ -90,7 +90,7 @@ export function buildValidationResult(
   name: string,
   def: ConfigDef,
   evaluation: Evaluation,
-  opts: SecretOptions,
+  opts: SecretOptions & { readonly sent?: ReadonlySet<string> },
 ): ValidationResult {
   const errors = new Map<string, string[]>();
   for (const p of evaluation.problems) {
@@ -104,7 +104,7 @@ export function buildValidationResult(
   const configs: ConfigInfo[] = keyInfos(def).map((definition) => {
     const key = definition.name;
     // Only what the request carried: parsed (normalised) when it parsed, else as written.
-    const sent = evaluation.input.has(key);
+    const sent = evaluation.input.has(key) && (opts.sent === undefined || opts.sent.has(key));
     const value = sent ? evaluation.parsed.value(key) ?? evaluation.input.get(key) : undefined;
     const f = def.field(key);
     return {

@@ -163,3 +163,11 @@ test('describe lists ConfigKeyInfo with order within group', () => {
   ]);
   assert.equal(keys.find((k) => k.name === 'table.include.list')!.required, false);
 });
+
+test('validate with `sent`: values filled in from elsewhere take part in checks but report null', () => {
+  const v = def().validate({ 'database.hostname': 'h', 'database.port': '6543', 'snapshot.kind': 'never' }, { sent: ['database.hostname', 'snapshot.kind'] });
+  const value = (n: string) => v.configs.find((c) => c.definition.name === n)!.value.value;
+  assert.equal(value('database.hostname'), 'h');
+  assert.equal(value('snapshot.mode'), 'never'); // sent under its deprecated name
+  assert.equal(value('database.port'), null); // filled in, not sent
+});

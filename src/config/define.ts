@@ -234,10 +234,16 @@ export class ConfigDef {
     return result.parsed;
   }
 
-  /** Kafka Connect's PUT /connector-plugins/{plugin}/config/validate body; never throws on bad input. */
-  validate(raw: Readonly<Record<string, unknown>>, opts: SecretOptions & { name?: string } = {}): ValidationResult {
+  /**
+   * Kafka Connect's PUT /connector-plugins/{plugin}/config/validate body; never throws on bad input.
+   * `sent`: the keys the request carried, when `raw` also holds values filled in from
+   * elsewhere (the worker's converters); only sent properties report a value.
+   */
+  validate(raw: Readonly<Record<string, unknown>>, opts: SecretOptions & { name?: string; sent?: Iterable<string> } = {}): ValidationResult {
     const name = opts.name ?? (typeof raw['connector.class'] === 'string' ? raw['connector.class'] : '');
-    return buildValidationResult(name, this, evaluate(this, raw, opts), opts);
+    const sent = opts.sent ? new Set([...opts.sent].map((k) => this.#lookup.get(k)?.name ?? k)) : undefined;
+    const { sent: _keys, ...rest } = opts;
+    return buildValidationResult(name, this, evaluate(this, raw, rest), { ...rest, ...(sent ? { sent } : {}) });
   }
 
   /** Kafka Connect's GET /connector-plugins/{plugin}/config body. */

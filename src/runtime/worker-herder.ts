@@ -422,7 +422,8 @@ export class WorkerHerder implements Herder {
     const p = this.findPlugin(plugin);
     const cls = config['connector.class'];
     if (cls && this.findPlugin(cls) !== p) throw new HerderError(400, `Included connector type ${cls} does not match request type ${plugin}`);
-    return p.configDef.validate(applyWorkerDefaults(this.d.worker, { ...config, 'connector.class': p.className }), { name: p.className });
+    // The worker's converter defaults take part in the checks, but only what was sent has a value.
+    return p.configDef.validate(applyWorkerDefaults(this.d.worker, { ...config, 'connector.class': p.className }), { name: p.className, sent: Object.keys(config) });
   }
 
   private findPlugin(plugin: string, version?: string): SourceConnectorPlugin {
