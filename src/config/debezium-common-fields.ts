@@ -26,8 +26,9 @@ export const DEBEZIUM_COMMON_FIELDS: readonly FieldDef[] = [
   // --- event processing and delivery ---
   defineField({ name: 'event.processing.failure.handling.mode', type: 'string', default: 'fail', enum: ['fail', 'warn', 'skip', 'ignore'], group: CONNECTOR, doc: 'What to do with a change that cannot be processed.',
     unsupported: onlyValue('fail', 'only fail is accepted, which is what this daemon does: a change it cannot process fails the task, so no row is skipped silently', 'remove event.processing.failure.handling.mode or set it to fail') }),
-  defineField({ name: 'event.converting.failure.handling.mode', type: 'string', default: 'warn', enum: ['warn', 'fail', 'skip'], group: CONNECTOR, doc: 'What to do with a column value that cannot be converted to its schema type.',
-    unsupported: onlyValue('fail', 'only fail is accepted, which is what this daemon does: a value that cannot be converted fails the task (CDC_PG_VALUE_PARSE) instead of being replaced by null', 'remove event.converting.failure.handling.mode or set it to fail') }),
+  // Default fail, not Debezium's warn: it says what the daemon does when the property is left out.
+  defineField({ name: 'event.converting.failure.handling.mode', type: 'string', default: 'fail', enum: ['warn', 'fail', 'skip'], group: CONNECTOR, doc: 'What to do with a column value that cannot be converted to its schema type.',
+    unsupported: onlyValue('fail', 'only fail is accepted, which is what this daemon does: a value that cannot be converted fails the task (CDC_PG_VALUE_PARSE) instead of being written as null, as Debezium\'s default warn does', 'remove event.converting.failure.handling.mode or set it to fail') }),
   defineField({ name: 'max.queue.size.in.bytes', type: 'long', default: 0, group: CONNECTOR, doc: 'Bound of the change event queue in bytes (0 = no byte bound).',
     unsupported: onlyValue(0, 'only 0 is accepted: the queue here is bounded by a number of messages, not bytes', 'remove max.queue.size.in.bytes and bound memory with max.queue.size') }),
   defineField({ name: 'queue.provider.type', type: 'string', default: 'memory', group: CONNECTOR, doc: 'Where change events wait between the reader and Kafka.',
@@ -38,8 +39,9 @@ export const DEBEZIUM_COMMON_FIELDS: readonly FieldDef[] = [
     unsupported: onlyValue(0, 'only 0 is accepted: streaming starts as soon as the snapshot is done', 'remove streaming.delay.ms') }),
   defineField({ name: 'skip.messages.without.change', type: 'boolean', default: false, group: CONNECTOR, doc: 'Drop update events whose captured columns did not change.',
     unsupported: onlyValue(false, 'only false is accepted: every update is emitted, changed columns or not', 'remove skip.messages.without.change') }),
-  defineField({ name: 'extended.headers.enabled', type: 'boolean', default: true, group: CONNECTOR, doc: 'Add __debezium.context.* headers (connector name, task id) to every record.',
-    unsupported: onlyValue(false, 'only false is accepted: records written here carry no __debezium.context.* headers', 'remove extended.headers.enabled, or set it to false') }),
+  // Default false, not Debezium's true: it says what the daemon does when the property is left out.
+  defineField({ name: 'extended.headers.enabled', type: 'boolean', default: false, group: CONNECTOR, doc: 'Add __debezium.context.* headers (connector name, task id) to every record.',
+    unsupported: onlyValue(false, 'only false is accepted: records written here carry no __debezium.context.* headers, which Debezium adds by default', 'remove extended.headers.enabled, or set it to false') }),
   defineField({ name: 'converters', type: 'string', required: false, group: EVENTS, doc: 'Custom column value converters (Java classes).',
     unsupported: { why: 'custom value converters are Java plugins and change event values; this daemon has no plugin interface for them', fix: 'remove converters and its <name>.* settings; transform values downstream instead' } }),
   defineField({ name: 'post.processors', type: 'string', required: false, group: EVENTS, doc: 'Post processors applied to change events (Java classes, e.g. column reselection).',
