@@ -4,6 +4,7 @@
  * redaction all read these declarations.
  */
 import { ConfigDef, defineField } from '../../src/config/define.ts';
+import { POSTGRES_COMPAT_FAMILIES, withPostgresCompat } from './config-compat.ts';
 
 const IDENT = /^[a-z0-9_]{1,63}$/;
 const regexList = (v: readonly string[]): true | string => {
@@ -63,7 +64,10 @@ export const F = {
   topicReplication: defineField({ name: 'topic.creation.default.replication.factor', type: 'int', default: -1, group: 'Topic Creation', importance: 'low', doc: 'Replication factor of topics created for this connector (-1 = broker default).' }),
 } as const;
 
-export const POSTGRES_CONFIG_DEF = new ConfigDef(Object.values(F), {
+// The implemented fields, plus every other Debezium property declared refused or
+// "accepted, no effect", Debezium's renames and its Connect layout (config-compat.ts).
+export const POSTGRES_CONFIG_DEF = new ConfigDef(withPostgresCompat(Object.values(F)), {
+  families: POSTGRES_COMPAT_FAMILIES,
   // Passthrough families: SMTs, converters, producer overrides, topic creation groups.
   allowedPrefixes: ['transforms.', 'predicates.', 'key.converter.', 'value.converter.', 'header.converter.', 'producer.override.', 'topic.creation.', 'errors.', 'driver.', 'database.initial.statements', 'snapshot.select.statement.overrides'],
 });

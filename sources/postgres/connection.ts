@@ -20,6 +20,8 @@ export interface PgConnectionSettings {
   readonly sslmode: 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
   readonly connectTimeoutMs: number;
   readonly applicationName: string;
+  /** database.tcpKeepAlive; Debezium's default is on, so a vanished peer is noticed. */
+  readonly tcpKeepAlive?: boolean;
 }
 
 /** Session settings that fix the text form of values (UTC, ISO dates, hex bytea, round-trip floats). */
@@ -39,6 +41,7 @@ export function clientConfig(s: PgConnectionSettings, extra: Partial<pg.ClientCo
     database: s.database,
     connectionTimeoutMillis: s.connectTimeoutMs,
     application_name: s.applicationName,
+    keepAlive: s.tcpKeepAlive ?? true,
     options: SESSION_OPTIONS,
     ssl: s.sslmode === 'disable' || s.sslmode === 'prefer' ? false : { rejectUnauthorized: s.sslmode !== 'require' },
     types: rawText as never,

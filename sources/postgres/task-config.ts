@@ -47,6 +47,7 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
       sslmode: c.get(F.sslmode),
       connectTimeoutMs: c.get(F.connectTimeout),
       applicationName: `cdc-${c.get(F.topicPrefix)}`,
+      tcpKeepAlive: c.getBoolean('database.tcpKeepAlive') ?? true,
     },
     topicPrefix: c.get(F.topicPrefix),
     topicDelimiter: c.get(F.topicDelimiter),

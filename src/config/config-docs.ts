@@ -32,6 +32,15 @@ function renderSection({ title, intro, def }: ConfigReferenceSection): string[] 
   if (prefixes.length > 0) {
     out.push(`Also accepted and passed on as written: any property starting with ${prefixes.map((p) => `\`${p}\``).join(', ')}.`, '');
   }
+  const families = def.families();
+  if (families.length > 0) {
+    out.push('Property families named by a pattern:', '');
+    for (const f of families) {
+      const status = f.unsupported ? `**Refused:** ${f.unsupported.why}; ${f.unsupported.fix}.` : `**Accepted, no effect:** ${f.noEffect}.`;
+      out.push(`- ${code(f.label)}: ${cell(status)}`);
+    }
+    out.push('');
+  }
   for (const group of def.groups()) {
     out.push(`### ${title}: ${group}`, '', '| Property | Type | Default | Importance | Description |', '|---|---|---|---|---|');
     for (const f of def.fields().filter((x) => x.group === group)) out.push(row(f));
@@ -44,7 +53,9 @@ function row(f: FieldDef): string {
   const secret = f.type === 'password' || f.secret === true;
   const type = secret ? `${f.type} (secret)` : f.type;
   const description: string[] = [];
-  if (f.unsupported) description.push(`**Refused:** ${f.unsupported.why}; ${f.unsupported.fix}.`);
+  if (f.unsupported) {
+    description.push(`**Refused${f.unsupported.when ? ' for some values' : ''}:** ${f.unsupported.why}; ${f.unsupported.fix}.`);
+  }
   if (f.noEffect) description.push(`**Accepted, no effect${f.noEffect.when ? ' (see why)' : ''}:** ${f.noEffect.why}.`);
   description.push(f.doc);
   if (f.enum) description.push(`Allowed values: ${f.enum.map(code).join(', ')} (any letter case).`);

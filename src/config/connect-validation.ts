@@ -1,7 +1,9 @@
 /**
  * Kafka Connect's JSON shapes for plugin config definitions and validation results
- * (reference/connect-rest-api.md section 9): field names, UPPERCASE enums, `order`
- * counted within each group, values in string form with passwords as "[hidden]".
+ * (reference/connect-rest-api.md section 9): field names, UPPERCASE enums,
+ * `order_in_group` counted within each group (the name Connect 4.x writes), values in
+ * string form with passwords as "[hidden]", and null as the value of a property the
+ * request did not carry (Connect reports what was sent, not the default).
  * Existing UIs and scripts read these shapes, so they are built in exactly one place.
  */
 import { textOf } from './coerce.ts';
@@ -20,7 +22,7 @@ export interface ConfigKeyInfo {
   width: string;
   display_name: string;
   dependents: string[];
-  order: number;
+  order_in_group: number;
 }
 
 export interface ConfigValueInfo {
@@ -52,7 +54,7 @@ export function keyInfo(f: FieldDef, order: number): ConfigKeyInfo {
   return {
     name: f.name,
     type: f.type.toUpperCase(),
-    required: isRequired(f),
+    required: f.connectRequired ?? isRequired(f),
     default_value: f.default === undefined ? null : secret ? HIDDEN_VALUE : textOf(f.default),
     importance: (f.importance ?? 'medium').toUpperCase(),
     documentation: f.doc,
@@ -60,7 +62,7 @@ export function keyInfo(f: FieldDef, order: number): ConfigKeyInfo {
     width: (f.width ?? 'none').toUpperCase(),
     display_name: f.displayName ?? f.name,
     dependents: [...(f.dependents ?? [])],
-    order,
+    order_in_group: order,
   };
 }
 
@@ -73,11 +75,22 @@ export function keyInfos(def: ConfigDef): ConfigKeyInfo[] {
   });
 }
 
+/**
+ * GET /connector-plugins/{plugin}/config for a connector: Connect lists the plugin's own
+ * keys first, then the framework's (a plugin's redefinition of a framework key, such as
+ * tasks.max, counts as the plugin's).
+ */
+export function connectorKeyInfos(def: ConfigDef, framework: ConfigDef): ConfigKeyInfo[] {
+  const frameworkOnly = new Set(framework.fields().filter((f) => def.field(f.name) === f).map((f) => f.name));
+  const all = keyInfos(def);
+  return [...all.filter((k) => !frameworkOnly.has(k.name)), ...all.filter((k) => frameworkOnly.has(k.name))];
+}
+
 export function buildValidationResult(
   name: string,
   def: ConfigDef,
   evaluation: Evaluation,
-  opts: SecretOptions,
+  opts: SecretOptions & { readonly sent?: ReadonlySet<string> },
 ): ValidationResult {
   const errors = new Map<string, string[]>();
   for (const p of evaluation.problems) {
@@ -90,7 +103,9 @@ export function buildValidationResult(
 
   const configs: ConfigInfo[] = keyInfos(def).map((definition) => {
     const key = definition.name;
-    const value = evaluation.parsed.value(key) ?? evaluation.input.get(key);
+    // Only what the request carried: parsed (normalised) when it parsed, else as written.
+    const sent = evaluation.input.has(key) && (opts.sent === undefined || opts.sent.has(key));
+    const value = sent ? evaluation.parsed.value(key) ?? evaluation.input.get(key) : undefined;
     const f = def.field(key);
     return {
       definition,
@@ -103,9 +118,12 @@ export function buildValidationResult(
       },
     };
   });
-  // Connect ignores unknown keys; we reject them at create time, so validate must say so
-  // too. They get a definition like Connect's for keys declared without a group.
-  for (const key of evaluation.unknown) {
+  // Connect ignores unknown keys; we reject them (and refused pattern families such as
+  // column.mask.with.<n>.chars) at create time, so validate must say so too. They get a
+  // definition like Connect's for keys declared without a group.
+  const listed = new Set(configs.map((c) => c.definition.name));
+  const undeclared = [...new Set([...evaluation.unknown, ...evaluation.problems.map((p) => p.property)])].filter((k) => !listed.has(k));
+  for (const key of undeclared) {
     configs.push({
       definition: {
         name: key,
@@ -113,12 +131,12 @@ export function buildValidationResult(
         required: false,
         default_value: null,
         importance: 'LOW',
-        documentation: 'Not a property of this connector.',
+        documentation: evaluation.unknown.includes(key) ? 'Not a property of this connector.' : 'A Debezium property this daemon refuses (see errors).',
         group: null,
         width: 'NONE',
         display_name: key,
         dependents: [],
-        order: -1,
+        order_in_group: -1,
       },
       value: { name: key, value: null, recommended_values: [], errors: errors.get(key) ?? [], visible: true },
     });

@@ -118,7 +118,7 @@ test('validate answers in Kafka Connect shape', () => {
     definition: {
       name: 'database.hostname', type: 'STRING', required: true, default_value: null, importance: 'HIGH',
       documentation: 'Host of the database. More text.', group: 'Connection', width: 'NONE', display_name: 'database.hostname',
-      dependents: [], order: 1,
+      dependents: [], order_in_group: 1,
     },
     value: {
       name: 'database.hostname', value: null, recommended_values: [],
@@ -130,8 +130,11 @@ test('validate answers in Kafka Connect shape', () => {
   assert.equal(byName.get('database.port')!.definition.default_value, '5432');
   assert.equal(byName.get('database.password')!.value.value, '[hidden]');
   assert.deepEqual(byName.get('snapshot.mode')!.value.recommended_values, ['initial', 'never']);
-  assert.equal(byName.get('snapshot.mode')!.value.value, 'initial');
-  assert.equal(byName.get('incremental.snapshot')!.definition.order, 2);
+  // Connect reports what the request carried: an unsent property is null, not its default.
+  assert.equal(byName.get('snapshot.mode')!.value.value, null);
+  assert.equal(def().validate({ 'snapshot.mode': 'NEVER' }).configs.find((c) => c.definition.name === 'snapshot.mode')!.value.value, 'never');
+  assert.equal('order' in byName.get('database.port')!.definition, false);
+  assert.equal(byName.get('incremental.snapshot')!.definition.order_in_group, 2);
   assert.equal(byName.get('typo')!.definition.group, null);
   assert.equal(byName.get('typo')!.value.errors.length, 1);
   assert.equal(result.error_count, 4); // hostname required, port type, connector.class unknown here, typo unknown
@@ -155,8 +158,16 @@ test('declaring a name twice or an enum default outside the enum fails fast', ()
 
 test('describe lists ConfigKeyInfo with order within group', () => {
   const keys = def().describe();
-  assert.deepEqual(keys.map((k) => [k.name, k.group, k.order]).slice(0, 4), [
+  assert.deepEqual(keys.map((k) => [k.name, k.group, k.order_in_group]).slice(0, 4), [
     ['database.hostname', 'Connection', 1], ['database.port', 'Connection', 2], ['database.password', 'Connection', 3], ['snapshot.mode', 'Snapshot', 1],
   ]);
   assert.equal(keys.find((k) => k.name === 'table.include.list')!.required, false);
+});
+
+test('validate with `sent`: values filled in from elsewhere take part in checks but report null', () => {
+  const v = def().validate({ 'database.hostname': 'h', 'database.port': '6543', 'snapshot.kind': 'never' }, { sent: ['database.hostname', 'snapshot.kind'] });
+  const value = (n: string) => v.configs.find((c) => c.definition.name === n)!.value.value;
+  assert.equal(value('database.hostname'), 'h');
+  assert.equal(value('snapshot.mode'), 'never'); // sent under its deprecated name
+  assert.equal(value('database.port'), null); // filled in, not sent
 });

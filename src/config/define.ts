@@ -69,6 +69,13 @@ export interface FieldDef<T = unknown> {
   readonly valueAliases?: Readonly<Record<string, string>>;
   readonly dependents?: readonly string[];
   /**
+   * What Connect's REST answers say in `required`, when it differs from whether parsing
+   * requires the property: Debezium declares every property with a null default, so
+   * Connect lists all of them as not required (the connector's own check reports a
+   * missing one).
+   */
+  readonly connectRequired?: boolean;
+  /**
    * "Accepted, no effect": the property is kept for compatibility with Kafka Connect or
    * Debezium but does nothing here; `why` says so in the warning and the reference. With
    * `when`, only the values it returns true for have no effect (e.g. tasks.max above 1).
@@ -77,8 +84,24 @@ export interface FieldDef<T = unknown> {
   readonly noEffect?: { readonly why: string; when?(value: NonNullable<T>): boolean };
   /**
    * Refused: a property Debezium or Connect knows that this daemon does not implement.
-   * Setting it at all is a CDC_CONFIG_UNSUPPORTED problem with this reason and fix.
+   * Setting it is a CDC_CONFIG_UNSUPPORTED problem with this reason and fix. With `when`,
+   * only the values it returns true for are refused: the others are what this daemon
+   * does anyway (e.g. snapshot.locking.mode none), and `why` must say which ones those are.
    */
+  readonly unsupported?: { readonly why: string; readonly fix: string; when?(value: NonNullable<T>): boolean };
+}
+
+/**
+ * A family of property names Debezium derives from a pattern (column.mask.with.<n>.chars)
+ * or a prefix (signal.consumer.*), which no single FieldDef can name. A key matching
+ * one is refused (`unsupported`) or accepted with a warning (`noEffect`) instead of
+ * being reported as unknown.
+ */
+export interface PropertyFamily {
+  readonly pattern: RegExp;
+  /** How the reference shows the family, e.g. `column.mask.with.<n>.chars`. */
+  readonly label: string;
+  readonly noEffect?: string;
   readonly unsupported?: { readonly why: string; readonly fix: string };
 }
 
@@ -121,6 +144,8 @@ export interface ParsedConfig extends ParsedValues {
 export interface ConfigDefOptions {
   /** Keys under these prefixes are passthrough (transforms.x.type, producer.override.acks, ...). */
   readonly allowedPrefixes?: readonly string[];
+  /** Pattern-named property families, checked before a key counts as unknown. */
+  readonly families?: readonly PropertyFamily[];
 }
 
 /** Property names whose values must be hidden although their field is not secret (e.g. from ${env:}). */
@@ -134,10 +159,12 @@ export class ConfigDef {
   readonly #fields: readonly AnyField[];
   readonly #lookup = new Map<string, AnyField>();
   readonly #prefixes: readonly string[];
+  readonly #families: readonly PropertyFamily[];
 
   constructor(fields: readonly AnyField[], opts: ConfigDefOptions = {}) {
     this.#fields = [...fields];
     this.#prefixes = [...new Set(opts.allowedPrefixes ?? [])];
+    this.#families = [...(opts.families ?? [])];
     for (const f of this.#fields) {
       for (const key of [f.name, ...(f.aliases ?? [])]) {
         if (this.#lookup.has(key)) throw new Error(`ConfigDef: property name "${key}" is declared twice`);
@@ -154,7 +181,10 @@ export class ConfigDef {
     const theirs = new Map(other.fields().map((f) => [f.name, f]));
     const mine = this.#fields.map((f) => theirs.get(f.name) ?? f);
     const added = other.fields().filter((f) => !this.#fields.some((m) => m.name === f.name));
-    return new ConfigDef([...mine, ...added], { allowedPrefixes: [...this.#prefixes, ...other.allowedPrefixes()] });
+    return new ConfigDef([...mine, ...added], {
+      allowedPrefixes: [...this.#prefixes, ...other.allowedPrefixes()],
+      families: [...this.#families, ...other.families()],
+    });
   }
 
   fields(): readonly FieldDef[] {
@@ -163,6 +193,15 @@ export class ConfigDef {
 
   allowedPrefixes(): readonly string[] {
     return this.#prefixes;
+  }
+
+  families(): readonly PropertyFamily[] {
+    return this.#families;
+  }
+
+  /** The family a key that no field declares belongs to, if any. */
+  family(key: string): PropertyFamily | undefined {
+    return this.#families.find((f) => f.pattern.test(key));
   }
 
   /** The field declared under `name` or under one of its deprecated aliases. */
@@ -195,10 +234,16 @@ export class ConfigDef {
     return result.parsed;
   }
 
-  /** Kafka Connect's PUT /connector-plugins/{plugin}/config/validate body; never throws on bad input. */
-  validate(raw: Readonly<Record<string, unknown>>, opts: SecretOptions & { name?: string } = {}): ValidationResult {
+  /**
+   * Kafka Connect's PUT /connector-plugins/{plugin}/config/validate body; never throws on bad input.
+   * `sent`: the keys the request carried, when `raw` also holds values filled in from
+   * elsewhere (the worker's converters); only sent properties report a value.
+   */
+  validate(raw: Readonly<Record<string, unknown>>, opts: SecretOptions & { name?: string; sent?: Iterable<string> } = {}): ValidationResult {
     const name = opts.name ?? (typeof raw['connector.class'] === 'string' ? raw['connector.class'] : '');
-    return buildValidationResult(name, this, evaluate(this, raw, opts), opts);
+    const sent = opts.sent ? new Set([...opts.sent].map((k) => this.#lookup.get(k)?.name ?? k)) : undefined;
+    const { sent: _keys, ...rest } = opts;
+    return buildValidationResult(name, this, evaluate(this, raw, rest), { ...rest, ...(sent ? { sent } : {}) });
   }
 
   /** Kafka Connect's GET /connector-plugins/{plugin}/config body. */

@@ -55,6 +55,20 @@ export function evaluate(def: ConfigDef, raw: Readonly<Record<string, unknown>>,
     const field = def.field(key);
     if (!field) {
       if (def.allowedPrefixes().some((p) => key.startsWith(p))) continue;
+      const family = def.family(key);
+      if (family?.unsupported) {
+        problems.push({
+          property: key,
+          code: 'CDC_CONFIG_UNSUPPORTED',
+          what: `${key} (${family.label}) is not supported by this daemon: ${family.unsupported.why}`,
+          fix: family.unsupported.fix,
+        });
+        continue;
+      }
+      if (family?.noEffect) {
+        warnings.push({ property: key, kind: 'no-effect', message: `property ${key} is accepted but has no effect: ${family.noEffect}` });
+        continue;
+      }
       unknown.push(key);
       problems.push(unknownProblem(def, key));
     } else if (field.name === key) {
@@ -82,14 +96,19 @@ export function evaluate(def: ConfigDef, raw: Readonly<Record<string, unknown>>,
   }
 
   const values = new Map<string, unknown>();
+  const refuse = (f: FieldDef, value?: unknown): void => {
+    problems.push({
+      property: f.name,
+      code: 'CDC_CONFIG_UNSUPPORTED',
+      what: value === undefined
+        ? `${f.name} is not supported by this daemon: ${f.unsupported!.why}`
+        : `${f.name} = ${show(f.name, value)} is not supported by this daemon: ${f.unsupported!.why}`,
+      fix: f.unsupported!.fix,
+    });
+  };
   for (const f of def.fields()) {
-    if (input.has(f.name) && f.unsupported) {
-      problems.push({
-        property: f.name,
-        code: 'CDC_CONFIG_UNSUPPORTED',
-        what: `${f.name} is not supported by this daemon: ${f.unsupported.why}`,
-        fix: f.unsupported.fix,
-      });
+    if (input.has(f.name) && f.unsupported && !f.unsupported.when) {
+      refuse(f);
       continue;
     }
     if (input.has(f.name)) {
@@ -113,6 +132,10 @@ export function evaluate(def: ConfigDef, raw: Readonly<Record<string, unknown>>,
           what: `${f.name} has ${bad}, which is not an allowed value`,
           fix: `use ${f.type === 'list' ? 'values from' : 'one of'}: ${(f.enum ?? []).join(', ')} (any letter case)`,
         });
+        continue;
+      }
+      if (f.unsupported?.when?.(normalised.value as never)) {
+        refuse(f, normalised.value);
         continue;
       }
       values.set(f.name, normalised.value);

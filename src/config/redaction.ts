@@ -7,7 +7,8 @@
  */
 import { HIDDEN_VALUE } from './secret.ts';
 
-const SECRET_WORDS = /password|passwd|secret|jaas|token|credential|user\.info|api\.?key|keystore\.key|private/i;
+// connection.?string: Debezium's default masking pattern hides connection strings too.
+const SECRET_WORDS = /password|passwd|secret|jaas|token|credential|user\.info|api\.?key|keystore\.key|private|connection\.?string/i;
 
 export function looksSecret(propertyName: string): boolean {
   return SECRET_WORDS.test(propertyName);

@@ -74,8 +74,18 @@ connectors:                   # a list of {name, config} ...
   \`key.converter.schema.registry.url\` and \`value.converter.schema.registry.url\` where a connector leaves them unset.
 - Kafka Connect standalone files work too: a worker \`.properties\` file instead of \`cdc.yaml\`, and one
   \`.properties\` file (with \`name=\`) or REST-style JSON file (\`{"name": ..., "config": {...}}\`) per connector.
-- Unknown properties are errors, with a suggestion when the name looks like a typo; every problem in a file is
-  reported at once, each with its file, line or property and a fix.
+- Every property Kafka Connect 4.1 or Debezium 3.6 defines for a connector is declared below, with one of three
+  answers: it works as documented; it is **refused** with the reason and a fix (error CDC_CONFIG_UNSUPPORTED), when
+  ignoring it would change events, their delivery or data safety; or it is **accepted, no effect**, with the reason,
+  and \`cdc validate\` and the start-up log print one warning for it. Some are refused only for values other than
+  the one that describes what the daemon does anyway; the description says which. Debezium 1.x names renamed in
+  2.0 (\`database.server.name\`, \`heartbeat.topics.prefix\`, \`table.whitelist\`, ...) and renamed values
+  (\`snapshot.mode: never\`) are read as their new names with one deprecation warning each; the old and the new name
+  with different values is an error.
+- A name that neither Kafka Connect nor Debezium knows is an error (CDC_CONFIG_UNKNOWN), with a suggestion when it
+  looks like a typo. This is a deliberate difference from Kafka Connect, which ignores unknown names: a misspelt
+  property would otherwise do nothing, silently. Every problem in a file is reported at once, each with its file,
+  line or property and a fix.
 
 ## Secrets and placeholders
 

@@ -173,7 +173,7 @@ export class FakeHerder implements Herder {
   async pluginConfig(plugin: string, version?: string) {
     await this.enter('pluginConfig', plugin, version);
     if (!/postgres/i.test(plugin)) throw new HerderError(404, `Unknown plugin ${plugin}.`);
-    return [{ name: 'topic.prefix', type: 'STRING', required: true, default_value: null, importance: 'HIGH', documentation: 'Topic prefix.', group: 'Connector', width: 'MEDIUM', display_name: 'Topic prefix', dependents: [], order: 1 }];
+    return [{ name: 'topic.prefix', type: 'STRING', required: true, default_value: null, importance: 'HIGH', documentation: 'Topic prefix.', group: 'Connector', width: 'MEDIUM', display_name: 'Topic prefix', dependents: [], order_in_group: 1 }];
   }
 
   async validateConfig(plugin: string, config: ConnectorConfig) {

@@ -8,6 +8,8 @@ import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { ParsedConfig } from '../config/define.ts';
 import { applyWorkerDefaults } from '../config/worker-config.ts';
+import { connectFrameworkConfigDef } from '../config/connect-framework-fields.ts';
+import { connectorKeyInfos } from '../config/connect-validation.ts';
 import { HIDDEN_VALUE } from '../config/secret.ts';
 import { looksSecret, redactRecord } from '../config/redaction.ts';
 import { resolveProviders, type ProviderIo } from '../config/providers.ts';
@@ -413,14 +415,15 @@ export class WorkerHerder implements Herder {
   }
 
   async pluginConfig(plugin: string, version?: string): Promise<unknown[]> {
-    return this.findPlugin(plugin, version).configDef.describe();
+    return connectorKeyInfos(this.findPlugin(plugin, version).configDef, connectFrameworkConfigDef());
   }
 
   async validateConfig(plugin: string, config: ConnectorConfig): Promise<unknown> {
     const p = this.findPlugin(plugin);
     const cls = config['connector.class'];
     if (cls && this.findPlugin(cls) !== p) throw new HerderError(400, `Included connector type ${cls} does not match request type ${plugin}`);
-    return p.configDef.validate(applyWorkerDefaults(this.d.worker, { ...config, 'connector.class': p.className }), { name: p.className });
+    // The worker's converter defaults take part in the checks, but only what was sent has a value.
+    return p.configDef.validate(applyWorkerDefaults(this.d.worker, { ...config, 'connector.class': p.className }), { name: p.className, sent: Object.keys(config) });
   }
 
   private findPlugin(plugin: string, version?: string): SourceConnectorPlugin {
