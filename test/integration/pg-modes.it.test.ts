@@ -210,19 +210,22 @@ test('heartbeats: records on __debezium-heartbeat.<prefix> and the slot keeps ad
           const walNow = async () => BigInt((await db.query(`SELECT (pg_current_wal_insert_lsn() - '0/0')::text AS n`)).rows[0].n);
           /** Waits until the slot confirmed at least `lsn`; returns the confirmed position. */
           const confirmedPast = async (lsn: bigint) => {
-            for (let i = 0; i < 200; i++) {
-              const s = await db.slot(name);
-              if (s && s.confirmedFlush >= lsn) return s.confirmedFlush;
-              await sleep(100);
-            }
-            throw new Error(`slot never confirmed ${lsn}; at ${(await db.slot(name))?.confirmedFlush}`);
+            const s = await db.waitForSlot(name, (x) => x !== null && x.confirmedFlush >= lsn);
+            if (!s || s.confirmedFlush < lsn) throw new Error(`slot never confirmed ${lsn}; at ${s?.confirmedFlush}`);
+            return s.confirmedFlush;
           };
+          /** The WAL head once it is past `lsn`: the noisy table writes, but not necessarily between two queries. */
+          const walPast = async (lsn: bigint) => {
+            for (const t0 = Date.now(); Date.now() - t0 < 60_000; await sleep(50)) {
+              const w = await walNow();
+              if (w > lsn) return w;
+            }
+            throw new Error(`the noisy table wrote no WAL past ${lsn} in 60 s`);
+          };
+          // Each step waits for WAL beyond the last confirmed position, so every advance is strict.
           const start = (await db.slot(name))!.confirmedFlush;
-          const w1 = await walNow();
-          const c1 = await confirmedPast(w1);
-          const w2 = await walNow();
-          assert.ok(w2 > w1, 'the noisy table keeps writing WAL');
-          const c2 = await confirmedPast(w2);
+          const c1 = await confirmedPast(await walPast(start));
+          const c2 = await confirmedPast(await walPast(c1));
           assert.ok(start < c1 && c1 < c2, `confirmed_flush_lsn advanced: ${start} -> ${c1} -> ${c2}`);
 
           const topic = `__debezium-heartbeat.${name}`;
