@@ -13,7 +13,7 @@ import type { Clock, Op } from '../src/events/envelope.ts';
 import type { SourceRecord } from '../src/events/record.ts';
 import { AvroConverter } from '../src/serde/avro-converter.ts';
 import { parseAvroConverterConfig } from '../src/serde/avro-converter-config.ts';
-import { FakeSchemaRegistry } from '../src/serde/fake-schema-registry.ts';
+import { FakeSchemaRegistry } from '../test/doubles/fake-schema-registry.ts';
 import { SchemaRegistryClient } from '../src/serde/schema-registry-client.ts';
 import type { PgColumn, PgTable } from '../sources/postgres/catalog.ts';
 import { ChangeDecoder } from '../sources/postgres/change-decoder.ts';

@@ -4,11 +4,22 @@
 //                                         KAFKA_BOOTSTRAP_SERVERS is set or CDC_NO_STACK=1)
 //   node scripts/run-tests.mjs --unit     unit tests only (*.test.ts that are not *.it.test.ts)
 //   node scripts/run-tests.mjs --it       integration tests only
+//   node scripts/run-tests.mjs ... <substring or file>   only matching files (a path to a file
+//                                         is taken as it is, even outside the usual folders)
 // Integration tests read .stack/env (written by test/stack/stack.sh up) when
 // the variables are not already set.
-import { readdirSync, statSync, existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+//
+// A run that includes integration tests requires their services: it sets
+// CDC_REQUIRE_STACK=1, so an integration test that finds no stack fails instead
+// of skipping (test/helpers/stack-env.ts), and after the run it checks that
+// every integration file executed at least one test and skipped none
+// (scripts/test-census.mjs). Only --unit runs without services.
+import { readdirSync, statSync, existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { checkCensus, readCensus } from './test-census.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -17,7 +28,8 @@ const filters = args.filter((a) => !a.startsWith('--'));
 
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
+    // fixtures are data for tests (some are test files on purpose), not tests of this project
+    if (name === 'node_modules' || name === 'fixtures' || name.startsWith('.')) continue;
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p, out);
     else if (name.endsWith('.test.ts')) out.push(relative(root, p));
@@ -27,15 +39,23 @@ function walk(dir, out) {
 
 let files = ['src', 'sources', 'test', 'bench'].filter((d) => existsSync(join(root, d))).flatMap((d) => walk(join(root, d), []));
 files = files.filter((f) => (only === 'unit' ? !f.endsWith('.it.test.ts') : only === 'it' ? f.endsWith('.it.test.ts') : true));
-if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
+if (filters.length) {
+  const given = filters.filter((x) => x.endsWith('.test.ts') && existsSync(resolve(root, x)) && statSync(resolve(root, x)).isFile()).map((x) => relative(root, resolve(root, x)));
+  files = [...new Set([...files.filter((f) => filters.some((x) => f.includes(x))), ...given])];
+  files = files.filter((f) => (only === 'unit' ? !f.endsWith('.it.test.ts') : only === 'it' ? f.endsWith('.it.test.ts') : true));
+}
 files.sort((a, b) => Number(a.endsWith('.it.test.ts')) - Number(b.endsWith('.it.test.ts')) || a.localeCompare(b));
 
 const env = { ...process.env };
+// Set by a surrounding node --test run; a nested runner would otherwise report to its parent instead of running.
+delete env.NODE_TEST_CONTEXT;
+const integrationFiles = files.filter((f) => f.endsWith('.it.test.ts'));
+if (only !== 'unit') env.CDC_REQUIRE_STACK = '1';
 const stackEnv = join(process.env.CDC_STACK_DIR ?? join(root, '.stack'), 'env');
 // Integration tests need the real services: start them (idempotent) unless told not to.
 if (only !== 'unit' && !process.env.CDC_NO_STACK && !process.env.KAFKA_BOOTSTRAP_SERVERS) {
   const up = spawnSync('bash', [join(root, 'test/stack/stack.sh'), 'up', '--with', 'prometheus'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (up.status !== 0) { console.error('test stack failed to start (see above); set CDC_NO_STACK=1 to run without it'); process.exit(1); }
+  if (up.status !== 0) { console.error('test stack failed to start (see above); integration tests need it. Services started elsewhere: set CDC_NO_STACK=1 and their variables (see test/stack/README.md); unit tests alone: npm run test:unit'); process.exit(1); }
 }
 if (only !== 'unit' && existsSync(stackEnv)) {
   for (const m of readFileSync(stackEnv, 'utf8').matchAll(/([A-Z_][A-Z0-9_]*)=("[^"]*"|'[^']*'|\S+)/g)) {
@@ -44,5 +64,22 @@ if (only !== 'unit' && existsSync(stackEnv)) {
 }
 if (files.length === 0) { console.error('no test files matched'); process.exit(1); }
 // Integration tests share one database and one broker: run files one at a time.
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], { cwd: root, env, stdio: 'inherit' });
+const censusDir = mkdtempSync(join(tmpdir(), 'cdc-test-census-'));
+const censusFile = join(censusDir, 'census.jsonl');
+const r = spawnSync(process.execPath, [
+  '--import', 'tsx', '--test', '--test-concurrency=1',
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  `--test-reporter=${pathToFileURL(join(root, 'scripts/test-census.mjs')).href}`, `--test-reporter-destination=${censusFile}`,
+  ...files,
+], { cwd: root, env, stdio: 'inherit' });
+const census = readCensus(censusFile);
+rmSync(censusDir, { recursive: true, force: true });
+const problems = checkCensus(census, integrationFiles.map((f) => resolve(root, f)));
+if (problems.length > 0) {
+  console.error(`\nnot green: integration tests that did not run (their services are part of this run):\n  ${problems.join('\n  ')}`);
+  console.error('start the services with `bash test/stack/stack.sh up` (npm test does), or run `npm run test:unit` for unit tests only');
+  process.exit(r.status || 1);
+}
+const ran = census.filter((e) => e.state !== 'skipped').length;
+if (r.status === 0 && ran === 0) { console.error('not green: no test ran'); process.exit(1); }
 process.exit(r.status ?? 1);

@@ -1,6 +1,7 @@
 /**
  * Catalog reading and type mapping against a real PostgreSQL 15 (bash test/stack/stack.sh up;
- * source .stack/env). Skipped when PGHOST is unset. Works in its own schema, dropped afterwards,
+ * source .stack/env). Skipped when PGHOST is unset (failed instead when the run requires the stack:
+ * test/helpers/stack-env.ts). Works in its own schema, dropped afterwards,
  * so it can share the stack's database with other tests.
  *
  * The second half reads a row the way the snapshot does (a client whose type parsers return
@@ -10,9 +11,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { loadTable, loadTables, type PgColumn, type PgTable } from './catalog.ts';
+import { requireServices } from '../../test/helpers/stack-env.ts';
 import { DEFAULT_PG_TYPE_OPTIONS, mapColumn, type PgTypeOptions } from './types.ts';
 
-const SKIP = process.env['PGHOST'] ? false : 'PGHOST is unset (bash test/stack/stack.sh up; source .stack/env)';
+const SKIP = requireServices(['PGHOST'], 'PostgreSQL', 'bash test/stack/stack.sh up; . $CDC_STACK_DIR/env') ? false : 'PGHOST is unset (bash test/stack/stack.sh up; source .stack/env)';
 const SCHEMA = `cdc_types_it_${process.pid}_${Date.now() % 100000}`;
 const hex = (h: string) => Buffer.from(h, 'hex');
 

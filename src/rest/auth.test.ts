@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, startServer, type Started } from './rest-test-kit.ts';
+import { call, startServer, type Started } from '../../test/doubles/rest-test-kit.ts';
 import { createAuthenticator } from './auth.ts';
 
 const basic = (user: string, password: string): Record<string, string> => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });

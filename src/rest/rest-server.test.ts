@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import type { Logger } from '../log/logger.ts';
-import { call, createBody, FakeHerder, seed, startServer, type Started } from './rest-test-kit.ts';
+import { call, createBody, FakeHerder, seed, startServer, type Started } from '../../test/doubles/rest-test-kit.ts';
 import { createRestServer } from './rest-server.ts';
 import { silentLogger } from '../log/logger.ts';
 

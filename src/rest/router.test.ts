@@ -50,7 +50,7 @@ test('connector name rule', () => {
 
 test('the server routes exactly the endpoint index of Kafka Connect 4.1 (reference section 2)', async () => {
   const { allRoutes } = await import('./rest-server.ts');
-  const { FakeHerder } = await import('./rest-test-kit.ts');
+  const { FakeHerder } = await import('../../test/doubles/rest-test-kit.ts');
   const { silentLogger } = await import('../log/logger.ts');
   const index = [
     'GET /', 'GET /health', 'GET /connectors', 'POST /connectors', 'GET /connectors/:name', 'GET /connectors/:name/config',

@@ -1,7 +1,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HIDDEN_VALUE } from '../config/secret.ts';
-import { call, createBody, FakeHerder, seed, startServer, type Started } from './rest-test-kit.ts';
+import { call, createBody, FakeHerder, seed, startServer, type Started } from '../../test/doubles/rest-test-kit.ts';
 
 const JSON_TYPE = 'application/json';
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HerderError } from '../runtime/herder.ts';
-import { call, useSeededServer, type Started } from './rest-test-kit.ts';
+import { call, useSeededServer, type Started } from '../../test/doubles/rest-test-kit.ts';
 
 describe('restart, pause, resume, stop', () => {
   const server = useSeededServer();

@@ -1,6 +1,6 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, startServer, type Started } from './rest-test-kit.ts';
+import { call, startServer, type Started } from '../../test/doubles/rest-test-kit.ts';
 
 describe('admin loggers', () => {
   let s: Started;

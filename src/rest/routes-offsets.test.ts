@@ -1,6 +1,6 @@
 import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, useSeededServer, type Started } from './rest-test-kit.ts';
+import { call, useSeededServer, type Started } from '../../test/doubles/rest-test-kit.ts';
 
 const OFFSETS = { offsets: [{ partition: { server: 'shop' }, offset: { lsn: 37094192, txId: 765 } }] };
 const NOT_STOPPED = "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/orders-cdc/stop' endpoint";

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HerderError } from '../runtime/herder.ts';
-import { call, FakeHerder, startServer, type Started } from './rest-test-kit.ts';
+import { call, FakeHerder, startServer, type Started } from '../../test/doubles/rest-test-kit.ts';
 
 describe('worker endpoints', () => {
   let s: Started;

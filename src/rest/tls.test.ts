@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, startServer } from './rest-test-kit.ts';
+import { call, startServer } from '../../test/doubles/rest-test-kit.ts';
 import { createRestServer } from './rest-server.ts';
-import { FakeHerder } from './rest-test-kit.ts';
+import { FakeHerder } from '../../test/doubles/rest-test-kit.ts';
 import { silentLogger } from '../log/logger.ts';
 
 const openssl = spawnSync('openssl', ['version'], { encoding: 'utf8' });

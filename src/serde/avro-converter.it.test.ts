@@ -1,7 +1,8 @@
 /**
  * AvroConverter against a real Confluent-compatible Schema Registry started by
  * test/stack (bash test/stack/stack.sh up; source .stack/env). Skipped when
- * SCHEMA_REGISTRY_URL is unset. Subjects are unique per run, so reruns against
+ * SCHEMA_REGISTRY_URL is unset, failed instead when the run requires the stack
+ * (test/helpers/stack-env.ts). Subjects are unique per run, so reruns against
  * a registry that keeps its data do not collide.
  */
 import { test } from 'node:test';
@@ -12,9 +13,10 @@ import { AvroConverter } from './avro-converter.ts';
 import { parseAvroConverterConfig } from './avro-converter-config.ts';
 import { AvroDecoder } from './avro-decoder.ts';
 import { SchemaRegistryClient } from './schema-registry-client.ts';
+import { requireServices } from '../../test/helpers/stack-env.ts';
 
 const REGISTRY_URL = process.env['SCHEMA_REGISTRY_URL'];
-const SKIP = REGISTRY_URL ? false : 'SCHEMA_REGISTRY_URL is unset (bash test/stack/stack.sh up; source .stack/env)';
+const SKIP = requireServices(['SCHEMA_REGISTRY_URL'], 'Schema Registry', 'bash test/stack/stack.sh up; . $CDC_STACK_DIR/env') ? false : 'SCHEMA_REGISTRY_URL is unset (bash test/stack/stack.sh up; source .stack/env)';
 
 const optLong = S.optional(S.int64());
 const decimal = S.bytes({ name: 'org.apache.kafka.connect.data.Decimal', version: 1, parameters: { scale: '2', 'connect.decimal.precision': '10' } });

@@ -6,7 +6,7 @@ import { AvroConverter } from './avro-converter.ts';
 import { parseAvroConverterConfig } from './avro-converter-config.ts';
 import { AvroDecoder } from './avro-decoder.ts';
 import { avroSchemaText } from './avro-schema.ts';
-import { FakeSchemaRegistry } from './fake-schema-registry.ts';
+import { FakeSchemaRegistry } from '../../test/doubles/fake-schema-registry.ts';
 import { SchemaRegistryClient } from './schema-registry-client.ts';
 
 const URL = 'http://registry:8081';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AvroDecoder } from './avro-decoder.ts';
-import { FakeSchemaRegistry } from './fake-schema-registry.ts';
+import { FakeSchemaRegistry } from '../../test/doubles/fake-schema-registry.ts';
 
 // Bytes written by hand from the Avro spec, not by our encoder.
 const SCHEMA = '{"type":"record","name":"R","namespace":"t","fields":[{"name":"n","type":"long"},{"name":"s","type":["null","string"],"default":null},{"name":"b","type":"bytes"}]}';

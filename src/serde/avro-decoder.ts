@@ -1,6 +1,7 @@
 /**
- * Reads Confluent-framed Avro back into plain JS values, for tests that check
- * what reached Kafka. Deliberately independent of our encoder: the writer
+ * Reads Confluent-framed Avro back into plain JS values, for the demo's consumer
+ * and the converter's unit tests (integration tests read Kafka through
+ * @kafkajs/confluent-schema-registry, see docs/serde.md). Independent of our encoder: the writer
  * schema comes from the registry (GET /schemas/ids/{id}) and avsc decodes with
  * it directly, so a wrong schema or body would show up here.
  * Longs decode as bigint, bytes as Buffer, records as plain objects, Avro maps

@@ -4,7 +4,7 @@ import { S } from '../events/schema.ts';
 import { ConfigError } from '../errors/cdc-error.ts';
 import { AvroConverter } from './avro-converter.ts';
 import { createConverter, createConverters } from './create-converter.ts';
-import { FakeSchemaRegistry } from './fake-schema-registry.ts';
+import { FakeSchemaRegistry } from '../../test/doubles/fake-schema-registry.ts';
 import { JsonConverter } from './json-converter.ts';
 
 const log = { info() {}, warn() {}, error() {} };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SinkError } from '../errors/cdc-error.ts';
-import { FakeSchemaRegistry } from './fake-schema-registry.ts';
+import { FakeSchemaRegistry } from '../../test/doubles/fake-schema-registry.ts';
 import { SchemaRegistryClient, SchemaRegistryError } from './schema-registry-client.ts';
 
 const SCHEMA = '{"type":"record","name":"K","namespace":"t","fields":[{"name":"id","type":"int"}]}';

@@ -35,6 +35,22 @@ export class PgFixture {
     return { confirmedFlush: (BigInt(`0x${hi}`) << 32n) | BigInt(`0x${lo}`), active: row.active === 'true' };
   }
 
+  /**
+   * Polls the slot until `ok(state)` holds (state null: no such slot) and returns
+   * the last state seen, also when `timeoutMs` passed first: the caller asserts on
+   * it, so a timeout fails with the caller's message. The limit is generous, as
+   * the walsender lets go of a slot a moment after the client left, later on a
+   * loaded machine.
+   */
+  async waitForSlot(name: string, ok: (state: { confirmedFlush: bigint; active: boolean } | null) => boolean, timeoutMs = 60_000): Promise<{ confirmedFlush: bigint; active: boolean } | null> {
+    const t0 = Date.now();
+    for (;;) {
+      const s = await this.slot(name);
+      if (ok(s) || Date.now() - t0 > timeoutMs) return s;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   async drop(): Promise<void> {
     await this.client.end().catch(() => undefined);
     const admin = new pg.Client({ ...this.env.pg, database: 'postgres' });

@@ -4,6 +4,7 @@
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { requireServices } from './stack-env.ts';
 
 export interface PromSample {
   readonly metric: Record<string, string>;
@@ -15,10 +16,13 @@ export const PROMETHEUS_SKIP_REASON = 'Prometheus not running: run `bash test/st
 export class Prometheus {
   constructor(readonly url: string, readonly targetsDir: string) {}
 
-  /** From PROMETHEUS_URL and PROMETHEUS_TARGETS_DIR (the stack's env), or null. */
+  /**
+   * From PROMETHEUS_URL and PROMETHEUS_TARGETS_DIR (the stack's env); null (skip)
+   * when unset, or an error when the run requires its services (stack-env.ts).
+   */
   static fromEnv(): Prometheus | null {
-    const { PROMETHEUS_URL: url, PROMETHEUS_TARGETS_DIR: dir } = process.env;
-    return url && dir ? new Prometheus(url.replace(/\/$/, ''), dir) : null;
+    if (!requireServices(['PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR'], 'Prometheus', 'run `bash test/stack/stack.sh up --with prometheus` (npm test does)')) return null;
+    return new Prometheus(process.env['PROMETHEUS_URL']!.replace(/\/$/, ''), process.env['PROMETHEUS_TARGETS_DIR']!);
   }
 
   /**

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { stackEnv, SKIP_REASON } from '../helpers/stack-env.ts';
 import { PgFixture } from '../helpers/pg-fixture.ts';
 import { Daemon, writeConfig, connectorConfig } from '../helpers/daemon.ts';
-import { readUntil, waitForTopics, type ReadRecord } from '../helpers/kafka-reader.ts';
+import { readToEnd, readUntil, waitForTopics, type ReadRecord } from '../helpers/kafka-reader.ts';
 import { Rest, freePort } from '../helpers/rest-client.ts';
 
 const env = stackEnv();
@@ -139,9 +139,14 @@ test('three workers: failover on SIGKILL and SIGSTOP, rolling restart; exactly o
     const lastV = (rs: ReadRecord[]) => { const m = new Map<number, bigint>(); for (const r of rs) { const a = (r.value as { after?: { k: number; v: bigint } } | null)?.after; if (r.topic.endsWith('.acct') && a) m.set(a.k, a.v); } return m; };
     const finalStatus = JSON.stringify((await anyApi().get(`/connectors/${name}/status`)).body);
     events.push(`final status ${finalStatus}`);
-    let rs = await readUntil(env!, topics, (x) => x.filter((r) => r.topic.endsWith('.ledger')).length >= expectedRows && [...finalV].every(([k, v]) => lastV(x).get(k) === v), 180_000);
-    await sleep(2000);
-    rs = await readUntil(env!, topics, (x) => x.length > rs.length, 3_000);
+    const withEvents = (err: unknown) => { if (err instanceof Error) err.message += ` (${events.join('; ')})`; throw err; };
+    // Wait until every row and every final value is in Kafka, then stop all three workers: nothing can be
+    // written after that, so one read up to the end offsets sees the final content, late duplicates included.
+    // No read here is cut off by a clock; a slow machine only makes them take longer.
+    await readUntil(env!, topics, (x) => x.filter((r) => r.topic.endsWith('.ledger')).length >= expectedRows && [...finalV].every(([k, v]) => lastV(x).get(k) === v), 300_000).catch(withEvents);
+    for (const d of daemons) d.signal('SIGCONT');
+    await Promise.all(daemons.map((d) => d.stop()));
+    const rs = await readToEnd(env!, topics, { timeoutMs: 300_000 }).catch(withEvents);
     const ledgerIds = rs.filter((r) => r.topic.endsWith('.ledger')).map((r) => String((r.key as { id: bigint }).id));
     assert.equal(new Set(ledgerIds).size, ledgerIds.length, `duplicates: ${ledgerIds.length - new Set(ledgerIds).size} (${events.join('; ')})`);
     if (ledgerIds.length !== expectedRows) {

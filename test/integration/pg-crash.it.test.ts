@@ -14,7 +14,7 @@ import pg from 'pg';
 import { stackEnv, SKIP_REASON } from '../helpers/stack-env.ts';
 import { PgFixture } from '../helpers/pg-fixture.ts';
 import { Daemon, writeConfig } from '../helpers/daemon.ts';
-import { kafkaFor, readUntil, waitForTopics, type ReadRecord } from '../helpers/kafka-reader.ts';
+import { kafkaFor, readToEnd, readUntil, waitForTopics, type ReadRecord } from '../helpers/kafka-reader.ts';
 import { readConnectorOffsets } from '../../src/offsets/offset-reader.ts';
 
 const env = stackEnv();
@@ -144,12 +144,12 @@ test('SIGKILL at six moments loses and duplicates nothing; the slot never passes
       const expectedIds = Number((await db.query('SELECT count(*)::int AS n FROM ledger')).rows[0].n);
       const finalV = new Map<number, bigint>((await db.query('SELECT k, v::text AS v FROM acct')).rows.map((r: { k: number; v: string }) => [r.k, BigInt(r.v)]));
       const topics = await waitForTopics(env!, [`${name}.public.ledger`, `${name}.public.acct`], 120_000);
-      const seen = await readUntil(env!, topics, (rs) => {
+      await readUntil(env!, topics, (rs) => {
         const ledger = rs.filter((r) => r.topic.endsWith('.ledger')).length;
         return ledger >= expectedIds && [...lastV(rs)].length === KEYS && [...finalV].every(([k, v]) => lastV(rs).get(k) === v);
       }, 240_000);
       await sleep(1500); // anything duplicated late would show up now
-      const more = await readUntil(env!, topics, (rs) => rs.length >= seen.length, 60_000);
+      const more = await readToEnd(env!, topics, { timeoutMs: 120_000 });
 
       // Ledger: each row exactly once.
       const ledger = more.filter((r) => r.topic.endsWith('.ledger'));

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { stackEnv, SKIP_REASON, type StackEnv } from '../helpers/stack-env.ts';
 import { PgFixture } from '../helpers/pg-fixture.ts';
 import { Daemon, writeConfig } from '../helpers/daemon.ts';
-import { readUntil, topicsWithPrefix, waitForTopics, type ReadRecord } from '../helpers/kafka-reader.ts';
+import { readToEnd, readUntil, topicsWithPrefix, waitForTopics, type ReadRecord } from '../helpers/kafka-reader.ts';
 
 const env = stackEnv();
 const skip = env ? false : SKIP_REASON;
@@ -99,7 +99,7 @@ test('snapshot.mode=initial_only: snapshot rows arrive, the connector finishes, 
         await second.withLog(async () => {
           assert.equal(await exited(second, 60_000), 0);
           assert.doesNotMatch(second.output, /snapshotting table|replication stream started/);
-          const rs = await readUntil(env!, [topic], (r) => r.length > 3, 5_000);
+          const rs = await readToEnd(env!, [topic]); // the daemon has exited: this is all it wrote
           assert.deepEqual(rs.map(op), ['r', 'r', 'r'], 'nothing streamed after the snapshot');
         });
       } finally {
@@ -123,9 +123,9 @@ test('snapshot.mode=never and no_data: no read events; later inserts stream', { 
       await db.query(`UPDATE items SET name = 'upd' WHERE id = 2`);
       await Promise.all(runs.map(async ({ mode, name, daemon }) => daemon.withLog(async () => {
         const topic = `${name}.public.items`;
-        const rs = await readUntil(env!, await waitForTopics(env!, [topic]), (r) => r.length >= 3, 30_000);
-        await sleep(500);
-        const all = await readUntil(env!, [topic], (r) => r.length > rs.length, 1_500);
+        await readUntil(env!, await waitForTopics(env!, [topic]), (r) => r.length >= 3, 30_000);
+        await sleep(500); // anything emitted beyond the three would show up now
+        const all = await readToEnd(env!, [topic]);
         assert.deepEqual(all.map(op), ['c', 'c', 'u'], `${mode}: only streamed changes`);
         assert.deepEqual(all.map((r) => (r.key as { id: number }).id), [4, 5, 2]);
         assert.ok(all.every((r) => source(r).snapshot === 'false'));
@@ -144,7 +144,7 @@ test('a dropped slot: when_needed takes a new snapshot, initial refuses with CDC
     const slot = name; // writeConfig: slot.name = the connector name (already lowercase)
     const config = (mode: string) => ({ 'table.include.list': 'public\\.items', 'snapshot.mode': mode });
     const dropSlot = async () => {
-      for (let i = 0; i < 50 && (await db.slot(slot))?.active; i++) await sleep(100);
+      await db.waitForSlot(slot, (s) => !s?.active);
       await db.query('SELECT pg_drop_replication_slot($1)', [slot]);
     };
 
@@ -210,19 +210,22 @@ test('heartbeats: records on __debezium-heartbeat.<prefix> and the slot keeps ad
           const walNow = async () => BigInt((await db.query(`SELECT (pg_current_wal_insert_lsn() - '0/0')::text AS n`)).rows[0].n);
           /** Waits until the slot confirmed at least `lsn`; returns the confirmed position. */
           const confirmedPast = async (lsn: bigint) => {
-            for (let i = 0; i < 200; i++) {
-              const s = await db.slot(name);
-              if (s && s.confirmedFlush >= lsn) return s.confirmedFlush;
-              await sleep(100);
-            }
-            throw new Error(`slot never confirmed ${lsn}; at ${(await db.slot(name))?.confirmedFlush}`);
+            const s = await db.waitForSlot(name, (x) => x !== null && x.confirmedFlush >= lsn);
+            if (!s || s.confirmedFlush < lsn) throw new Error(`slot never confirmed ${lsn}; at ${s?.confirmedFlush}`);
+            return s.confirmedFlush;
           };
+          /** The WAL head once it is past `lsn`: the noisy table writes, but not necessarily between two queries. */
+          const walPast = async (lsn: bigint) => {
+            for (const t0 = Date.now(); Date.now() - t0 < 60_000; await sleep(50)) {
+              const w = await walNow();
+              if (w > lsn) return w;
+            }
+            throw new Error(`the noisy table wrote no WAL past ${lsn} in 60 s`);
+          };
+          // Each step waits for WAL beyond the last confirmed position, so every advance is strict.
           const start = (await db.slot(name))!.confirmedFlush;
-          const w1 = await walNow();
-          const c1 = await confirmedPast(w1);
-          const w2 = await walNow();
-          assert.ok(w2 > w1, 'the noisy table keeps writing WAL');
-          const c2 = await confirmedPast(w2);
+          const c1 = await confirmedPast(await walPast(start));
+          const c2 = await confirmedPast(await walPast(c1));
           assert.ok(start < c1 && c1 < c2, `confirmed_flush_lsn advanced: ${start} -> ${c1} -> ${c2}`);
 
           const topic = `__debezium-heartbeat.${name}`;
@@ -349,9 +352,10 @@ test('graceful stop: SIGTERM under load exits 0 within 30 s; a restart continues
       await withDaemon(daemonFor(env!, db, name, connector), async (d) => {
         await d.waitForLog(/replication stream started/, 60_000);
         assert.doesNotMatch(d.output, /snapshotting table/, 'the restart streams on from the stored offset');
-        const rs = await readUntil(env!, [topic], (r) => r.length >= rows, 60_000);
-        await sleep(1500); // anything duplicated late would show up now
-        const all = await readUntil(env!, [topic], (r) => r.length > rs.length, 3_000);
+        await readUntil(env!, [topic], (r) => r.length >= rows, 120_000);
+        // Stopped, it writes nothing more: one read to the end offsets holds every event, late duplicates included.
+        await d.stop();
+        const all = await readToEnd(env!, [topic], { timeoutMs: 120_000 });
         const ids = all.map((r) => Number((r.key as { id: bigint | number }).id));
         assert.equal(new Set(ids).size, ids.length, `duplicates: ${ids.length - new Set(ids).size}`);
         assert.equal(ids.length, rows, `${rows} rows, ${ids.length} events`);

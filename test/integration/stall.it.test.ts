@@ -28,7 +28,7 @@ function postgresPids(): number[] {
   return [main, ...children];
 }
 
-test('a database paused with SIGSTOP shows as STALLED, and RUNNING again after SIGCONT', { skip: env ? false : SKIP_REASON, timeout: 240_000 }, async () => {
+test('a database paused with SIGSTOP shows as STALLED, and RUNNING again after SIGCONT', { skip: env ? false : SKIP_REASON, timeout: 420_000 }, async () => {
   const name = `stall_${db.database.slice(-8)}`;
   const port = await freePort();
   const daemon = new Daemon(writeConfig({ env: env!, name, database: db.database, restPort: port, connector: { 'table.include.list': 'public\\.t', 'status.update.interval.ms': 1000, 'snapshot.mode': 'no_data' } }), env!).start();
@@ -50,7 +50,7 @@ test('a database paused with SIGSTOP shows as STALLED, and RUNNING again after S
       paused = [];
       await api.waitFor(`/connectors/${name}/status`, (b) => b.tasks[0]?.state === 'RUNNING', 60_000);
       const topic = `${name}.public.t`;
-      const rs = await readUntil(env!, await waitForTopics(env!, [topic]), (r) => r.length >= 200_000, 120_000);
+      const rs = await readUntil(env!, await waitForTopics(env!, [topic]), (r) => r.length >= 200_000, 240_000);
       assert.equal(new Set(rs.map((r) => String((r.key as { id: number }).id))).size, 200_000, 'every pending change arrives once');
       process.stdout.write(`# stall: reported STALLED ${took} ms after SIGSTOP: ${stalled.tasks[0].reason}\n`);
     });

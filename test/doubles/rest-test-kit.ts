@@ -6,14 +6,14 @@
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { HIDDEN_VALUE } from '../config/secret.ts';
-import { silentLogger, type Logger } from '../log/logger.ts';
+import { HIDDEN_VALUE } from '../../src/config/secret.ts';
+import { silentLogger, type Logger } from '../../src/log/logger.ts';
 import {
   HerderError, type ConnectorConfig, type ConnectorInfo, type ConnectorOffsets, type ConnectorStateInfo, type Herder,
   type InitialState, type LoggerLevel, type PluginInfo, type RestartRequest, type TaskInfo, type TaskStateInfo,
-} from '../runtime/herder.ts';
-import type { RestConfig } from './rest-config.ts';
-import { createRestServer } from './rest-server.ts';
+} from '../../src/runtime/herder.ts';
+import type { RestConfig } from '../../src/rest/rest-config.ts';
+import { createRestServer } from '../../src/rest/rest-server.ts';
 import { after, before, beforeEach } from 'node:test';
 
 interface FakeConnector {
