@@ -37,6 +37,12 @@ function renderSection({ title, intro, def }: ConfigReferenceSection): string[] 
     for (const f of def.fields().filter((x) => x.group === group)) out.push(row(f));
     out.push('');
   }
+  for (const family of def.prefixFamilies()) {
+    out.push(`### ${title}: \`${family.prefix}*\``, '', family.doc.trim(), '', 'Any other key under this prefix is refused as unknown.', '',
+      '| Property | Type | Default | Importance | Description |', '|---|---|---|---|---|');
+    for (const f of family.fields) out.push(row({ ...f, name: `${family.prefix}${f.name}` }));
+    out.push('');
+  }
   return out;
 }
 

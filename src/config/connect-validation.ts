@@ -105,7 +105,12 @@ export function buildValidationResult(
   });
   // Connect ignores unknown keys; we reject them at create time, so validate must say so
   // too. They get a definition like Connect's for keys declared without a group.
-  for (const key of evaluation.unknown) {
+  // Keys of validated prefix families (producer.override.*, ...) are not listed unless they
+  // carry an error, which must reach the caller as a create would refuse it.
+  const listed = new Set(configs.map((c) => c.definition.name));
+  const familyErrors = [...errors.keys()].filter((k) => !listed.has(k) && !evaluation.unknown.includes(k));
+  for (const key of [...evaluation.unknown, ...familyErrors]) {
+    const family = def.familyField(key);
     configs.push({
       definition: {
         name: key,
@@ -113,7 +118,7 @@ export function buildValidationResult(
         required: false,
         default_value: null,
         importance: 'LOW',
-        documentation: 'Not a property of this connector.',
+        documentation: family?.field ? family.field.doc : 'Not a property of this connector.',
         group: null,
         width: 'NONE',
         display_name: key,

@@ -2,11 +2,13 @@
  * Worker-level settings: the `worker:` section of cdc.yaml, or a Kafka Connect
  * worker .properties file. Names follow Connect's worker properties where Connect
  * has one, so an existing connect-distributed.properties mostly carries over.
- * Kafka client settings (security, producer tuning) are passthrough prefixes: the
- * Kafka layer hands them to the client as written, and redaction hides credentials.
+ * Kafka client security is declared in kafka-security-fields.ts, the client prefix families
+ * (producer.*, consumer.*, admin.*) in kafka-client-fields.ts.
  */
 import { ConfigDef, defineField, type ParsedConfig, type ParsedValues } from './define.ts';
 import { REST_CONFIG_FIELDS } from '../rest/rest-config.ts';
+import { KAFKA_SECURITY_FIELDS } from './kafka-security-fields.ts';
+import { workerClientFamilies } from './kafka-client-fields.ts';
 
 const KAFKA = 'Kafka';
 const TOPICS = 'Internal topics';
@@ -31,12 +33,6 @@ export const bootstrapServers = defineField({
     const bad = v.filter((s) => !/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(s));
     return (v.length > 0 && bad.length === 0) || `write host:port pairs, e.g. kafka:9092${bad.length ? ` (not: ${bad.join(', ')})` : ''}`;
   },
-});
-
-export const securityProtocol = defineField({
-  name: 'security.protocol', type: 'string', enum: ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'], default: 'PLAINTEXT',
-  group: KAFKA, importance: 'medium', width: 'short',
-  doc: 'How to talk to the brokers. With SSL or SASL, set the ssl.* and sasl.* client properties as well; they are passed to the Kafka client unchanged.',
 });
 
 export const groupId = defineField({
@@ -93,26 +89,25 @@ export const exactlyOnceSourceSupport = defineField({
 });
 
 /**
- * Kafka client settings (producer.*, consumer.*, admin.*, ssl.*, sasl.*), converter
- * settings, registry credentials, and Connect's config.providers* (providers are built in here).
+ * Converter settings, registry credentials, and Connect's config.providers* (providers are
+ * built in here). Kafka client keys (producer.*, consumer.*, admin.*) are validated families.
  */
 export const WORKER_PASSTHROUGH_PREFIXES = [
-  'producer.', 'consumer.', 'admin.', 'ssl.', 'sasl.', 'key.converter.', 'value.converter.', 'header.converter.',
-  'schema.registry.', 'config.providers',
+  'key.converter.', 'value.converter.', 'header.converter.', 'schema.registry.', 'config.providers',
 ] as const;
 
 export function workerConfigDef(): ConfigDef {
   return new ConfigDef(
     [
-      bootstrapServers, securityProtocol, groupId, transactionTimeout, offsetFlushInterval,
+      bootstrapServers, groupId, transactionTimeout, offsetFlushInterval,
       offsetStorageTopic, offsetStoragePartitions, offsetStorageReplication, configStorageTopic, configStorageReplication,
       statusStorageTopic, statusStoragePartitions, statusStorageReplication,
       restHostName, restPort, restAdvertisedHostName, restAdvertisedPort,
       keyConverter, valueConverter, headerConverter, schemaRegistryUrl,
       metricsPort, logLevel, pluginPath, exactlyOnceSourceSupport,
-      clusterMode, sessionTimeout, heartbeatInterval, rebalanceTimeout, ...REST_CONFIG_FIELDS,
+      clusterMode, sessionTimeout, heartbeatInterval, rebalanceTimeout, ...REST_CONFIG_FIELDS, ...KAFKA_SECURITY_FIELDS,
     ],
-    { allowedPrefixes: WORKER_PASSTHROUGH_PREFIXES },
+    { allowedPrefixes: WORKER_PASSTHROUGH_PREFIXES, prefixFamilies: workerClientFamilies() },
   );
 }
 

@@ -13,6 +13,7 @@ import type { ConnectorSource } from '../config/load.ts';
 import type { Logger } from '../log/logger.ts';
 import type { LogLevels } from '../log/log-levels.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
+import { explainKafkaAccessError } from '../kafka/kafka-access-errors.ts';
 import { TopicManager } from '../kafka/topics.ts';
 import { PromMetricsFactory } from '../metrics/task-metrics.ts';
 import { startMetricsServer } from '../metrics/metrics-server.ts';
@@ -92,7 +93,12 @@ export class Worker {
       log.info({ port: metricsPort }, 'Prometheus metrics at /metrics');
     }
     if (this.d.rest) this.rest = await this.d.rest(herder);
-    await herder.start(this.d.connectors.map((c) => ({ name: c.name, config: c.written })));
+    try {
+      await herder.start(this.d.connectors.map((c) => ({ name: c.name, config: c.written })));
+    } catch (err) {
+      // Wrong credentials or an untrusted certificate: say which setting, not "Connection error".
+      throw explainKafkaAccessError(err) ?? err;
+    }
     return herder;
   }
 
