@@ -6,8 +6,8 @@
  *
  * Each Kafka client property is implemented (src/kafka/producer-settings.ts reads it), held
  * to the value exactly-once needs, declared "accepted, no effect" with the reason, or refused;
- * any other key under these prefixes is unknown. test/kafka-client-families.test.ts checks
- * that every member is one of these.
+ * any other key under these prefixes is unknown. test/config-truth.test.ts checks that every
+ * member is one of these.
  */
 import { defineField, type FieldDef, type PrefixFamily } from './define.ts';
 import { securityFamilyFields } from './kafka-security-fields.ts';
@@ -18,6 +18,8 @@ const GROUP = 'Kafka clients';
 export const IMPLEMENTED_PRODUCER_PROPERTIES = ['compression.type', 'max.request.size', 'transaction.timeout.ms'] as const;
 /** Held to the one value exactly-once delivery needs; the producer always runs with it. */
 export const EXACTLY_ONCE_PRODUCER_PROPERTIES = ['acks', 'enable.idempotence', 'max.in.flight.requests.per.connection'] as const;
+/** Held to read_committed, which every consumer of the daemon uses. */
+export const EXACTLY_ONCE_CONSUMER_PROPERTIES = ['isolation.level'] as const;
 
 const WHY = {
   connection: 'the Kafka client (kafkajs) manages connections, timeouts, reconnects and metadata refresh with its own settings',
