@@ -138,6 +138,8 @@ export interface PrefixFamily {
   /** One sentence for the reference: what these keys configure. */
   readonly doc: string;
   readonly fields: readonly FieldDef[];
+  /** Members the reference describes in one sentence instead of a row each (e.g. the security settings). */
+  readonly summarised?: { readonly names: readonly string[]; readonly doc: string };
 }
 
 /** Property names whose values must be hidden although their field is not secret (e.g. from ${env:}). */

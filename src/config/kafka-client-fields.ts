@@ -145,7 +145,16 @@ function adminFields(): FieldDef[] {
 }
 
 function family(prefix: string, scope: 'worker' | 'connector', doc: string, fields: FieldDef[]): PrefixFamily {
-  return { prefix, doc, fields: [...fields, bootstrapField(prefix, scope), ...securityFamilyFields(prefix, scope)] };
+  const shared = [bootstrapField(prefix, scope), ...securityFamilyFields(prefix, scope)];
+  return {
+    prefix, doc, fields: [...fields, ...shared],
+    summarised: {
+      names: shared.map((f) => f.name),
+      doc: scope === 'worker'
+        ? `\`${prefix}bootstrap.servers\` and the Kafka security properties (\`${prefix}security.protocol\`, \`${prefix}sasl.*\`, \`${prefix}ssl.*\`, as in "Kafka security" above) are accepted when equal to the top-level value, and refused otherwise: every Kafka client of the daemon shares one connection setup.`
+        : `\`${prefix}bootstrap.servers\` and the Kafka security properties (\`${prefix}security.protocol\`, \`${prefix}sasl.*\`, \`${prefix}ssl.*\`) are refused: every Kafka client of the daemon shares the worker's connection settings.`,
+    },
+  };
 }
 
 /** The worker's producer.*, consumer.*, admin.* (Connect's worker-level client settings). */
