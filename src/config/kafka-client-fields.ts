@@ -28,7 +28,7 @@ const WHY = {
   level: 'the compression codec runs at its default level',
   metrics: 'Kafka client metrics are not collected; the daemon\'s own metrics are served on metrics.port',
   serializer: 'records are bytes made by the converters (Connect overrides these too)',
-  clientId: 'every Kafka client of the daemon uses the client id cdc-<group.id>',
+  clientId: 'every Kafka client of the daemon uses the worker\'s client.id (default cdc-<group.id>)',
   partitionerKeyless: 'it only changes where records without a key go; records of tables with a primary key or replica identity always have one',
   consumer: 'the daemon runs no sink connectors: its consumers only read its own internal topics (offsets, configs, status) and join the worker group, with fixed settings',
   admin: 'the daemon\'s admin client uses fixed settings for topic creation and cluster lookups',

@@ -41,6 +41,11 @@ export const groupId = defineField({
   check: (v) => /^[A-Za-z0-9._-]{1,200}$/.test(v) || 'use letters, digits, dots, underscores or dashes',
 });
 
+export const clientId = defineField({
+  name: 'client.id', type: 'string', required: false, group: KAFKA, importance: 'low', width: 'medium',
+  doc: 'Client id every Kafka client of the daemon sends to the brokers (seen in broker logs, quotas and metrics); unset means cdc-<group.id>.',
+});
+
 export const transactionTimeout = defineField({
   name: 'transaction.timeout.ms', type: 'int', default: 900000, group: KAFKA, importance: 'low', width: 'medium',
   doc: 'How long the brokers let a Kafka transaction stay open before aborting it. Must not exceed the brokers\' transaction.max.timeout.ms (900000 by default).',
@@ -99,7 +104,7 @@ export const WORKER_PASSTHROUGH_PREFIXES = [
 export function workerConfigDef(): ConfigDef {
   return new ConfigDef(
     [
-      bootstrapServers, groupId, transactionTimeout, offsetFlushInterval,
+      bootstrapServers, groupId, clientId, transactionTimeout, offsetFlushInterval,
       offsetStorageTopic, offsetStoragePartitions, offsetStorageReplication, configStorageTopic, configStorageReplication,
       statusStorageTopic, statusStoragePartitions, statusStorageReplication,
       restHostName, restPort, restAdvertisedHostName, restAdvertisedPort,

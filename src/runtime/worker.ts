@@ -68,7 +68,7 @@ export class Worker {
     this.restPort = worker.getInt('rest.port') ?? 8083;
     if (this.restPort === 0) this.restPort = await freePort(worker.getString('rest.host.name') ?? '0.0.0.0');
     collectDefaultMetrics({ register: this.registry, prefix: 'cdc_process_' });
-    const kafka = createKafka(worker, log, `cdc-${worker.getString('group.id')}`);
+    const kafka = createKafka(worker, log, worker.getString('client.id') ?? `cdc-${worker.getString('group.id')}`);
     this.topics = new TopicManager({ kafka, log });
     const rf = (name: string) => worker.getInt(name) ?? -1;
     const configs = new ConfigStore({ kafka, topics: this.topics, topic: worker.getString('config.storage.topic') ?? 'connect-configs', replicationFactor: rf('config.storage.replication.factor'), log });
