@@ -64,3 +64,8 @@ test('config/validate reports a refused override on its key, hides secret overri
   assert.equal(r.error_count, 2);
   assert.deepEqual(def.redact({ 'producer.override.sasl.jaas.config': 'x', 'producer.override.acks': 'all' }), { 'producer.override.sasl.jaas.config': '[hidden]', 'producer.override.acks': 'all' });
 });
+
+test('a repeated security setting equal to the top-level default is accepted', () => {
+  workerConfigDef().parse({ ...workerBase, 'producer.security.protocol': 'PLAINTEXT', 'consumer.ssl.endpoint.identification.algorithm': 'https' }, 'w');
+  assert.match(problems(() => workerConfigDef().parse({ ...workerBase, 'admin.security.protocol': 'SSL' }, 'w')), /admin\.security\.protocol/);
+});

@@ -10,6 +10,7 @@
  * reason, so a secured cluster is never reached without the security the user asked for.
  * The checks here are pure; files are read when the client is built.
  */
+import { textOf } from './coerce.ts';
 import { defineField, type FieldDef, type ParsedValues } from './define.ts';
 import { jaasCredentials } from './jaas-config.ts';
 
@@ -271,7 +272,8 @@ export function securityFamilyFields(prefix: string, scope: 'worker' | 'connecto
     return {
       ...base,
       doc: `Must equal the top-level ${f.name} (Connect configs repeat it per client).`,
-      check: (_v: unknown, all: ParsedValues) => all.raw()[`${prefix}${f.name}`] === all.raw()[f.name] ||
+      // Unset at top level means its default: producer.security.protocol=PLAINTEXT alone is fine.
+      check: (_v: unknown, all: ParsedValues) => all.raw()[`${prefix}${f.name}`] === (all.raw()[f.name] ?? (f.default === undefined ? undefined : textOf(f.default, true))) ||
         `all Kafka clients of the daemon share one connection setup: set ${f.name} at top level to the same value and remove ${prefix}${f.name} (or make them equal)`,
     };
   });
