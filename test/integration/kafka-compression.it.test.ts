@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { stackEnv, SKIP_REASON } from '../helpers/stack-env.ts';
 import { kafkaFor, readUntil } from '../helpers/kafka-reader.ts';
+import { storedCodecs } from '../helpers/kafka-segments.ts';
 import { registerCompressionCodecs, type CompressionName } from '../../src/kafka/compression-codecs.ts';
 import { KafkaTxnProducer } from '../../src/kafka/txn-producer.ts';
 import { createLogger } from '../../src/log/logger.ts';
@@ -41,6 +42,8 @@ for (const codec of ['gzip', 'snappy', 'lz4', 'zstd'] as const satisfies readonl
     }
     const records = await readUntil(env!, [topic], (rs) => rs.length >= values.length, 60_000, false);
     assert.equal(records.length, values.length);
+    const codecs = storedCodecs(process.env.CDC_STACK_DIR!, topic);
+    assert.ok(codecs.length > 0 && codecs.every((c) => c === codec), `stored batches: ${codecs.join(', ')}`);
     for (const r of records) assert.ok(r.rawValue?.equals(values[Number(r.rawKey!.toString())]!), `record ${r.rawKey} intact`);
   });
 }

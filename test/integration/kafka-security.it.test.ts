@@ -15,6 +15,7 @@ import { stackEnv, SKIP_REASON, type StackEnv } from '../helpers/stack-env.ts';
 import { PgFixture } from '../helpers/pg-fixture.ts';
 import { Daemon, writeConfig } from '../helpers/daemon.ts';
 import { readUntil, waitForTopics } from '../helpers/kafka-reader.ts';
+import { storedCodecs } from '../helpers/kafka-segments.ts';
 import { registerCompressionCodecs } from '../../src/kafka/compression-codecs.ts';
 import { createKafka } from '../../src/kafka/kafka-client.ts';
 import { workerConfigDef } from '../../src/config/worker-config.ts';
@@ -91,6 +92,8 @@ test('the daemon streams through SASL_SSL (SCRAM-SHA-512, PEM CA) exactly once, 
       const ids = records.map((r) => (r.key as { id: number }).id);
       assert.equal(records.length, 120, 'each row exactly once');
       assert.equal(new Set(ids).size, 120);
+      const codecs = storedCodecs(process.env.CDC_STACK_DIR!, topic);
+      assert.ok(codecs.length > 0 && codecs.every((c) => c === 'zstd'), `the connector's producer.override wins over the worker's gzip: ${codecs.join(', ')}`);
       assert.ok(!daemon.output.includes(sasl.password), 'the SASL password never reaches the log');
     });
   } finally {
