@@ -46,6 +46,14 @@ export const clientId = defineField({
   doc: 'Client id every Kafka client of the daemon sends to the brokers (seen in broker logs, quotas and metrics); unset means cdc-<group.id>.',
 });
 
+export const clientOverridePolicy = defineField({
+  name: 'connector.client.config.override.policy', type: 'string', enum: ['All', 'None', 'Principal', 'Allowlist'], default: 'All',
+  group: KAFKA, importance: 'low', width: 'medium',
+  doc: 'Which Kafka client settings connectors may override with producer.override.*, consumer.override.*, admin.override.* (Connect 4.x default: All).',
+  noEffect: { why: 'connectors may always override the client settings this daemon honours (Connect\'s All); the security settings cannot be overridden per connector at all' },
+  check: (v) => v === 'All' || `${v} is not enforced by this daemon, so it is refused rather than ignored; remove it (connectors may override what docs/kafka.md lists, never the security settings)`,
+});
+
 export const transactionTimeout = defineField({
   name: 'transaction.timeout.ms', type: 'int', default: 900000, group: KAFKA, importance: 'low', width: 'medium',
   doc: 'How long the brokers let a Kafka transaction stay open before aborting it. Must not exceed the brokers\' transaction.max.timeout.ms (900000 by default).',
@@ -104,7 +112,7 @@ export const WORKER_PASSTHROUGH_PREFIXES = [
 export function workerConfigDef(): ConfigDef {
   return new ConfigDef(
     [
-      bootstrapServers, groupId, clientId, transactionTimeout, offsetFlushInterval,
+      bootstrapServers, groupId, clientId, clientOverridePolicy, transactionTimeout, offsetFlushInterval,
       offsetStorageTopic, offsetStoragePartitions, offsetStorageReplication, configStorageTopic, configStorageReplication,
       statusStorageTopic, statusStoragePartitions, statusStorageReplication,
       restHostName, restPort, restAdvertisedHostName, restAdvertisedPort,
