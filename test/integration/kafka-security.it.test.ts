@@ -3,12 +3,13 @@
  * SCRAM-SHA-512 and PLAIN user; test/stack/kafka-sasl-ssl.sh): the daemon streams rows
  * through it exactly once with zstd-compressed batches, and each way it can be misconfigured
  * fails with one clear message and no secret: a wrong password, a JKS or PKCS12 store, a
- * broker certificate signed by a CA the daemon does not trust.
+ * broker certificate signed by a CA the daemon does not trust. PLAIN and mutual TLS (the SSL
+ * listener requires a client certificate) are shown with a client built as the daemon builds it.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stackEnv, SKIP_REASON, type StackEnv } from '../helpers/stack-env.ts';
@@ -31,6 +32,13 @@ const sasl = {
   pkcs12: e.KAFKA_SSL_PKCS12_STORE ?? '',
   user: e.KAFKA_SASL_USERNAME ?? '',
   password: e.KAFKA_SASL_PASSWORD ?? '',
+};
+const mtls = {
+  servers: e.KAFKA_SSL_BOOTSTRAP_SERVERS ?? '',
+  clientPem: e.KAFKA_SSL_CLIENT_PEM ?? '',
+  clientCert: e.KAFKA_SSL_CLIENT_CERT ?? '',
+  encryptedKey: e.KAFKA_SSL_CLIENT_KEY_ENCRYPTED ?? '',
+  keyPassword: e.KAFKA_SSL_CLIENT_KEY_PASSWORD ?? '',
 };
 const WRONG_PASSWORD = 'Wr0ng-pass-never-printed';
 let db: PgFixture;
@@ -64,7 +72,7 @@ const skip = env ? false : SKIP_REASON;
 before(async () => {
   if (!env) return;
   // stack.sh always starts the SASL_SSL listener; a stack without it is out of date, not absent.
-  assert.ok(sasl.servers && sasl.ca && sasl.user, 'the stack env has no SASL_SSL listener: restart it with bash test/stack/stack.sh up');
+  assert.ok(sasl.servers && sasl.ca && sasl.user && mtls.servers, 'the stack env has no SASL_SSL or SSL listener: restart it with bash test/stack/stack.sh up');
   db = await PgFixture.create(env, 'ksec');
   await db.query(`CREATE TABLE orders (id int PRIMARY KEY, note text)`);
 });
@@ -110,21 +118,34 @@ test('a wrong SASL password stops the daemon with CDC_KAFKA_AUTH and no secret',
   assert.ok(!r.out.includes(WRONG_PASSWORD), r.out);
 });
 
+/** Lists topics through a client built from worker settings, as the daemon builds its own. */
+async function reach(worker: Record<string, string>): Promise<void> {
+  const parsed = workerConfigDef().parse({ ...worker, 'schema.registry.url': env!.registry }, 'test worker');
+  const admin = createKafka(parsed, createLogger({ level: 'error' }), 'ksec-test').admin({ retry: { retries: 1 } });
+  await admin.connect();
+  try {
+    assert.ok(Array.isArray(await admin.listTopics()));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 test('PLAIN (librdkafka-style sasl.username / sasl.password) and the host name check off reach the broker', { skip, timeout: 120_000 }, async () => {
   const settings = [
     secured({ 'sasl.mechanism': 'PLAIN', 'sasl.jaas.config': undefined, 'sasl.username': sasl.user, 'sasl.password': sasl.password }),
     secured({ 'sasl.mechanism': 'PLAIN', 'sasl.jaas.config': jaas('plain', sasl.password), 'ssl.endpoint.identification.algorithm': '' }),
   ];
-  for (const worker of settings) {
-    const parsed = workerConfigDef().parse({ ...worker, 'schema.registry.url': env!.registry }, 'test worker');
-    const admin = createKafka(parsed, createLogger({ level: 'error' }), 'ksec-test').admin();
-    await admin.connect();
-    try {
-      assert.ok(Array.isArray(await admin.listTopics()));
-    } finally {
-      await admin.disconnect();
-    }
-  }
+  for (const worker of settings) await reach(worker);
+});
+
+test('mutual TLS: a PEM client key store (one file, or an encrypted key with its chain) is presented; without it the broker refuses', { skip, timeout: 120_000 }, async () => {
+  const base = { 'bootstrap.servers': mtls.servers, 'security.protocol': 'SSL', 'ssl.truststore.location': sasl.ca };
+  await reach({ ...base, 'ssl.keystore.type': 'PEM', 'ssl.keystore.location': mtls.clientPem });
+  await reach({
+    ...base, 'ssl.keystore.key': readFileSync(mtls.encryptedKey, 'utf8'),
+    'ssl.keystore.certificate.chain': readFileSync(mtls.clientCert, 'utf8'), 'ssl.key.password': mtls.keyPassword,
+  });
+  await assert.rejects(reach(base), 'the listener requires a client certificate');
 });
 
 test('a JKS or PKCS12 trust store is refused with how to convert it to PEM', { skip, timeout: 120_000 }, () => {
