@@ -197,8 +197,7 @@ export const sslEnabledProtocols = defineField({
 
 export const sslProtocol = defineField({
   name: 'ssl.protocol', type: 'string', default: 'TLSv1.3', group: GROUP, importance: 'low', width: 'short',
-  doc: 'The Java SSLContext protocol.',
-  noEffect: { why: 'Node negotiates the highest version that ssl.enabled.protocols and the broker allow, which is what Java does with TLSv1.3 here; restrict versions with ssl.enabled.protocols' },
+  doc: 'Highest TLS version, as Java\'s SSLContext protocol: TLSv1.2 keeps the handshake at TLS 1.2; TLSv1.3 and TLS allow what ssl.enabled.protocols lists.',
   check: (v) => ['TLS', 'TLSv1.2', 'TLSv1.3'].includes(v) || 'use TLSv1.3, TLSv1.2 or TLS',
 });
 

@@ -100,8 +100,11 @@ test('SASL needs credentials and a mechanism this client has; unsupported settin
   assert.match(problems(() => parse({ 'ssl.cipher.suites': 'TLS_AES_128_GCM_SHA256' })), /CDC_CONFIG_UNSUPPORTED: ssl\.cipher\.suites/);
   assert.match(problems(() => parse({ 'ssl.endpoint.identification.algorithm': 'ldap' })), /use https/);
   assert.match(problems(() => parse({ 'ssl.enabled.protocols': 'TLSv1.1,TLSv1.2' })), /TLSv1\.2, TLSv1\.3/);
-  const w = parse({ 'ssl.keymanager.algorithm': 'SunX509', 'ssl.protocol': 'TLSv1.2' });
-  assert.deepEqual(w.warnings.map((x) => x.property).sort(), ['ssl.keymanager.algorithm', 'ssl.protocol']);
+  const w = parse({ 'ssl.keymanager.algorithm': 'SunX509' });
+  assert.deepEqual(w.warnings.map((x) => x.property), ['ssl.keymanager.algorithm']);
+  const tls12 = kafkaSecurity(parse({ 'security.protocol': 'SSL', 'ssl.protocol': 'TLSv1.2' }), readFileSync);
+  assert.deepEqual([tls12.ssl?.minVersion, tls12.ssl?.maxVersion], ['TLSv1.2', 'TLSv1.2']);
+  assert.match(problems(() => kafkaSecurity(parse({ 'security.protocol': 'SSL', 'ssl.protocol': 'TLSv1.2', 'ssl.enabled.protocols': 'TLSv1.3' }), readFileSync)), /leaves no version/);
 });
 
 test('secrets of the security settings are hidden in validate answers and redaction', () => {

@@ -113,7 +113,11 @@ export function kafkaSecurity(config: ParsedConfig, readFile: ReadBytes, where =
     }
     const versions = [...(config.getList('ssl.enabled.protocols') ?? ['TLSv1.2', 'TLSv1.3'])].sort() as SecureVersion[];
     opts.minVersion = versions[0]!;
-    opts.maxVersion = versions[versions.length - 1]!;
+    // Java's SSLContext for TLSv1.2 cannot speak 1.3, whatever ssl.enabled.protocols says.
+    opts.maxVersion = config.getString('ssl.protocol') === 'TLSv1.2' ? 'TLSv1.2' : versions[versions.length - 1]!;
+    if (opts.minVersion > opts.maxVersion) {
+      fail('CDC_CONFIG_INVALID', 'ssl.protocol', 'ssl.protocol=TLSv1.2 leaves no version of ssl.enabled.protocols', 'add TLSv1.2 to ssl.enabled.protocols, or set ssl.protocol=TLSv1.3');
+    }
     opts.rejectUnauthorized = true;
     ssl = opts;
   }
