@@ -6,6 +6,7 @@
  *   cdc migrate  --config cdc.yaml   apply migrations/<source> to each connector's database
  * The only place (with src/config) that reads process.env.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CdcError, CdcErrorList, describeError } from './errors/cdc-error.ts';
 import { loadDaemonConfig, readTextFile, type DaemonConfig } from './config/load.ts';
@@ -15,6 +16,7 @@ import { createLogger, type Logger } from './log/logger.ts';
 import { PluginRegistry } from './runtime/plugin-registry.ts';
 import { loadPluginPath } from './runtime/plugin-loader.ts';
 import { Worker } from './runtime/worker.ts';
+import { kafkaSecurity } from './kafka/kafka-security.ts';
 import { StandaloneMembership } from './runtime/membership.ts';
 import { GroupMembership } from './cluster/group-membership.ts';
 import { LogLevels, levelledLogger, type Level } from './log/log-levels.ts';
@@ -107,6 +109,12 @@ async function validate(file: string): Promise<number> {
   const log = createLogger({ level: 'warn' });
   const problems: string[] = [];
   const warnings = worker.warnings.map((w) => `worker config (${daemon.worker.where}): ${w.message}`);
+  try {
+    kafkaSecurity(worker, readFileSync, daemon.worker.where); // TLS files exist, are PEM, keys open
+  } catch (err) {
+    if (err instanceof CdcErrorList) problems.push(...err.errors.map((e) => e.message));
+    else throw err;
+  }
   for (const c of daemon.connectors) {
     let config: ParsedConfig;
     let plugin;

@@ -12,6 +12,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { referenceSections } from '../src/config/reference-sections.ts';
 import type { FieldDef } from '../src/config/define.ts';
+import { workerConfigDef } from '../src/config/worker-config.ts';
+import { connectFrameworkConfigDef } from '../src/config/connect-framework-fields.ts';
+import {
+  EXACTLY_ONCE_CONSUMER_PROPERTIES, EXACTLY_ONCE_PRODUCER_PROPERTIES, IMPLEMENTED_PRODUCER_PROPERTIES,
+} from '../src/config/kafka-client-fields.ts';
+import { isKafkaSecurityProperty } from '../src/config/kafka-security-fields.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -110,4 +116,31 @@ for (const section of referenceSections()) {
 test('the usage scan finds reads and ignores definitions', () => {
   assert.ok(withoutDefinitions("a defineField({ name: 'x', check: (v) => all.value('y') }) b").trim() === 'a  b');
   assert.equal(declaredIdentifiers("  slotName: defineField({ name: 'slot.name',").get('slot.name'), 'F.slotName');
+});
+
+/**
+ * Client prefix families (producer.*, producer.override.*, consumer.*, ...) are not declared
+ * fields, so the walk above does not see them: each member must be implemented (read in
+ * src/kafka/producer-settings.ts), held to the exactly-once value by its check, refused, or
+ * no-effect; security members and bootstrap.servers must carry a check (equal to the top
+ * level) or be refused.
+ */
+test('every Kafka client prefix family member is implemented, held for exactly-once, refused or no-effect', () => {
+  const settings = readFileSync(join(ROOT, 'src/kafka/producer-settings.ts'), 'utf8');
+  for (const name of IMPLEMENTED_PRODUCER_PROPERTIES) assert.match(settings, new RegExp(`pick\\('${esc(name)}'\\)`), `${name} is read`);
+  const fixed = new Set<string>([...EXACTLY_ONCE_PRODUCER_PROPERTIES, ...EXACTLY_ONCE_CONSUMER_PROPERTIES]);
+  const bad: string[] = [];
+  for (const def of [workerConfigDef(), connectFrameworkConfigDef()]) {
+    for (const family of def.prefixFamilies()) {
+      for (const f of family.fields) {
+        const implemented = family.prefix.startsWith('producer.') && (IMPLEMENTED_PRODUCER_PROPERTIES as readonly string[]).includes(f.name);
+        const held = fixed.has(f.name) && f.check !== undefined;
+        const shared = (isKafkaSecurityProperty(f.name) || f.name === 'bootstrap.servers') && f.check !== undefined;
+        const declared = f.unsupported !== undefined || (f.noEffect !== undefined && !f.noEffect.when);
+        if (!(implemented || held || shared || declared)) bad.push(`${family.prefix}${f.name}`);
+      }
+      assert.ok(family.fields.length > 0, family.prefix);
+    }
+  }
+  assert.deepEqual(bad, []);
 });

@@ -167,6 +167,10 @@ const prefixes = defs.flatMap((d) => d.allowedPrefixes());
 export function isKnownProperty(token: string): boolean {
   if (names.has(token) || DECLARED_BY_OTHER_WORK.has(token)) return true;
   if (defs.some((d) => d.families().some((f) => f.label === token))) return true;
+  // Kafka client settings: producer.override.x (a key of a validated prefix family), or the
+  // member name x itself where a message speaks of the setting under whichever prefix applies.
+  if (defs.some((d) => d.familyField(token)?.field !== undefined)) return true;
+  if (defs.some((d) => d.prefixFamilies().some((f) => f.fields.some((m) => m.name === token)))) return true;
   if (token.endsWith('.*')) {
     const stem = token.slice(0, -1);
     return [...names].some((n) => n.startsWith(stem)) || prefixes.some((p) => p.startsWith(stem) || stem.startsWith(p));

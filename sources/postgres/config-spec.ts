@@ -68,6 +68,6 @@ export const F = {
 // "accepted, no effect", Debezium's renames and its Connect layout (config-compat.ts).
 export const POSTGRES_CONFIG_DEF = new ConfigDef(withPostgresCompat(Object.values(F)), {
   families: POSTGRES_COMPAT_FAMILIES,
-  // Passthrough families: SMTs, converters, producer overrides, topic creation groups.
-  allowedPrefixes: ['transforms.', 'predicates.', 'key.converter.', 'value.converter.', 'header.converter.', 'producer.override.', 'topic.creation.', 'errors.', 'driver.', 'database.initial.statements', 'snapshot.select.statement.overrides'],
+  // Passthrough families: SMTs, converters, topic creation groups (client overrides are validated by the framework def).
+  allowedPrefixes: ['transforms.', 'predicates.', 'key.converter.', 'value.converter.', 'header.converter.', 'topic.creation.', 'errors.', 'driver.', 'database.initial.statements', 'snapshot.select.statement.overrides'],
 });

@@ -6,7 +6,7 @@
  */
 import { textOf } from './coerce.ts';
 import { isRequired } from './connect-validation.ts';
-import type { ConfigDef, FieldDef } from './define.ts';
+import type { ConfigDef, FieldDef, PrefixFamily } from './define.ts';
 
 export interface ConfigReferenceSection {
   readonly title: string;
@@ -46,6 +46,31 @@ function renderSection({ title, intro, def }: ConfigReferenceSection): string[] 
     for (const f of def.fields().filter((x) => x.group === group)) out.push(row(f));
     out.push('');
   }
+  for (const family of def.prefixFamilies()) out.push(...renderFamily(title, family));
+  return out;
+}
+
+/**
+ * A family: its rows, except members described together: the summarised ones in one
+ * sentence, and the no-effect ones in one line per reason.
+ */
+function renderFamily(title: string, family: PrefixFamily): string[] {
+  const out = [`### ${title}: \`${family.prefix}*\``, '', family.doc.trim(), ''];
+  const summarised = new Set(family.summarised?.names ?? []);
+  if (family.summarised) out.push(family.summarised.doc.trim(), '');
+  const byWhy = new Map<string, string[]>();
+  for (const f of family.fields) {
+    if (!f.noEffect || f.noEffect.when || summarised.has(f.name)) continue;
+    byWhy.set(f.noEffect.why, [...(byWhy.get(f.noEffect.why) ?? []), f.name]);
+  }
+  for (const [why, names] of byWhy) out.push(`- **Accepted, no effect:** ${names.map((n) => code(`${family.prefix}${n}`)).join(', ')}: ${why}.`);
+  if (byWhy.size > 0) out.push('');
+  out.push('Any other key under this prefix is refused as unknown.', '', '| Property | Type | Default | Importance | Description |', '|---|---|---|---|---|');
+  for (const f of family.fields) {
+    if (summarised.has(f.name) || (f.noEffect && !f.noEffect.when)) continue;
+    out.push(row({ ...f, name: `${family.prefix}${f.name}` }));
+  }
+  out.push('');
   return out;
 }
 

@@ -8,6 +8,7 @@
  * Docs are our own wording of Connect's behaviour.
  */
 import { ConfigDef, defineField, type ParsedValues } from './define.ts';
+import { connectorClientFamilies } from './kafka-client-fields.ts';
 
 const COMMON = 'Common';
 const ERRORS = 'Error Handling';
@@ -193,10 +194,12 @@ export const stallTimeout = defineField({
   check: (v) => v >= 1000 || 'use at least 1000 ms',
 });
 
-/** Key prefixes Connect hands on to converters, transforms, predicates, topic creation and client overrides. */
+/**
+ * Key prefixes Connect hands on to converters, transforms, predicates and topic creation.
+ * Client overrides (producer.override.*, ...) are validated families (kafka-client-fields.ts).
+ */
 export const CONNECT_PASSTHROUGH_PREFIXES = [
   'key.converter.', 'value.converter.', 'header.converter.', 'transforms.', 'predicates.', 'topic.creation.',
-  'producer.override.', 'consumer.override.', 'admin.override.',
 ] as const;
 
 export function connectFrameworkConfigDef(): ConfigDef {
@@ -209,6 +212,6 @@ export function connectFrameworkConfigDef(): ConfigDef {
       topicCreationGroups, exactlyOnceSupport, transactionBoundary, transactionBoundaryInterval, offsetsStorageTopic,
       restartMaxAttempts, stallTimeout,
     ],
-    { allowedPrefixes: CONNECT_PASSTHROUGH_PREFIXES },
+    { allowedPrefixes: CONNECT_PASSTHROUGH_PREFIXES, prefixFamilies: connectorClientFamilies() },
   );
 }

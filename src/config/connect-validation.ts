@@ -120,10 +120,12 @@ export function buildValidationResult(
   });
   // Connect ignores unknown keys; we reject them (and refused pattern families such as
   // column.mask.with.<n>.chars) at create time, so validate must say so too. They get a
-  // definition like Connect's for keys declared without a group.
+  // definition like Connect's for keys declared without a group. Keys of validated prefix
+  // families (producer.override.*, ...) are listed only when they carry an error.
   const listed = new Set(configs.map((c) => c.definition.name));
   const undeclared = [...new Set([...evaluation.unknown, ...evaluation.problems.map((p) => p.property)])].filter((k) => !listed.has(k));
   for (const key of undeclared) {
+    const family = def.familyField(key);
     configs.push({
       definition: {
         name: key,
@@ -131,7 +133,9 @@ export function buildValidationResult(
         required: false,
         default_value: null,
         importance: 'LOW',
-        documentation: evaluation.unknown.includes(key) ? 'Not a property of this connector.' : 'A Debezium property this daemon refuses (see errors).',
+        documentation: family?.field
+          ? family.field.doc
+          : evaluation.unknown.includes(key) ? 'Not a property of this connector.' : 'A Debezium property this daemon refuses (see errors).',
         group: null,
         width: 'NONE',
         display_name: key,

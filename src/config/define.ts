@@ -142,10 +142,29 @@ export interface ParsedConfig extends ParsedValues {
 }
 
 export interface ConfigDefOptions {
-  /** Keys under these prefixes are passthrough (transforms.x.type, producer.override.acks, ...). */
+  /** Keys under these prefixes are passthrough (transforms.x.type, predicates.x.*, ...). */
   readonly allowedPrefixes?: readonly string[];
   /** Pattern-named property families, checked before a key counts as unknown. */
   readonly families?: readonly PropertyFamily[];
+  /** Validated prefix families (producer.override.*, consumer.*, ...): see PrefixFamily. */
+  readonly prefixFamilies?: readonly PrefixFamily[];
+}
+
+/**
+ * Keys under `prefix` whose rest is one of `fields` (declared with the name after the
+ * prefix, e.g. 'compression.type' for producer.override.compression.type). A present key is
+ * parsed and checked like a declared field named prefix + name (types, enums, checks,
+ * noEffect warnings, unsupported refusals); an unlisted rest is an unknown property. They are
+ * not listed by describe() (Connect lists no client overrides either); the reference lists
+ * them per family.
+ */
+export interface PrefixFamily {
+  readonly prefix: string;
+  /** One sentence for the reference: what these keys configure. */
+  readonly doc: string;
+  readonly fields: readonly FieldDef[];
+  /** Members the reference describes in one sentence instead of a row each (e.g. the security settings). */
+  readonly summarised?: { readonly names: readonly string[]; readonly doc: string };
 }
 
 /** Property names whose values must be hidden although their field is not secret (e.g. from ${env:}). */
@@ -160,11 +179,13 @@ export class ConfigDef {
   readonly #lookup = new Map<string, AnyField>();
   readonly #prefixes: readonly string[];
   readonly #families: readonly PropertyFamily[];
+  readonly #prefixFamilies: readonly PrefixFamily[];
 
   constructor(fields: readonly AnyField[], opts: ConfigDefOptions = {}) {
     this.#fields = [...fields];
     this.#prefixes = [...new Set(opts.allowedPrefixes ?? [])];
     this.#families = [...(opts.families ?? [])];
+    this.#prefixFamilies = [...(opts.prefixFamilies ?? [])];
     for (const f of this.#fields) {
       for (const key of [f.name, ...(f.aliases ?? [])]) {
         if (this.#lookup.has(key)) throw new Error(`ConfigDef: property name "${key}" is declared twice`);
@@ -181,10 +202,28 @@ export class ConfigDef {
     const theirs = new Map(other.fields().map((f) => [f.name, f]));
     const mine = this.#fields.map((f) => theirs.get(f.name) ?? f);
     const added = other.fields().filter((f) => !this.#fields.some((m) => m.name === f.name));
+    const prefixFamilies = [
+      ...this.#prefixFamilies.filter((f) => !other.prefixFamilies().some((o) => o.prefix === f.prefix)),
+      ...other.prefixFamilies(),
+    ];
     return new ConfigDef([...mine, ...added], {
       allowedPrefixes: [...this.#prefixes, ...other.allowedPrefixes()],
       families: [...this.#families, ...other.families()],
+      prefixFamilies,
     });
+  }
+
+  prefixFamilies(): readonly PrefixFamily[] {
+    return this.#prefixFamilies;
+  }
+
+  /** The family field a key under a family prefix names, renamed to the full key; undefined otherwise. */
+  familyField(key: string): { family: PrefixFamily; field: FieldDef | undefined } | undefined {
+    const family = this.#prefixFamilies.filter((f) => key.startsWith(f.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    if (!family) return undefined;
+    const rest = key.slice(family.prefix.length);
+    const f = family.fields.find((x) => x.name === rest);
+    return { family, field: f ? { ...f, name: key } : undefined };
   }
 
   fields(): readonly FieldDef[] {
@@ -216,7 +255,7 @@ export class ConfigDef {
 
   isSecret(name: string, opts: SecretOptions = {}): boolean {
     if (opts.secretKeys?.has(name)) return true;
-    const f = this.#lookup.get(name);
+    const f = this.#lookup.get(name) ?? this.familyField(name)?.field;
     if (f) return f.type === 'password' || f.secret === true;
     return looksSecret(name);
   }

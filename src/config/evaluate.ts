@@ -6,7 +6,7 @@
  */
 import { describeError } from '../errors/cdc-error.ts';
 import { coerce, describeType, textOf } from './coerce.ts';
-import type { ConfigDef, ConfigWarning, FieldDef, SecretOptions } from './define.ts';
+import type { ConfigDef, ConfigWarning, FieldDef, PrefixFamily, SecretOptions } from './define.ts';
 import { closestName } from './did-you-mean.ts';
 import { ParsedConfigView } from './parsed-config.ts';
 
@@ -48,12 +48,21 @@ export function evaluate(def: ConfigDef, raw: Readonly<Record<string, unknown>>,
   const show = (name: string, value: unknown): string =>
     def.isSecret(name, opts) ? 'a hidden value' : `"${truncate(textOf(value))}"`;
 
+  // Keys of validated prefix families become fields of this evaluation (define.ts, PrefixFamily).
+  const familyFields: FieldDef[] = [];
   for (const [key, value] of Object.entries(raw)) {
     // YAML `key:` with nothing after it means "not set", as an absent key does.
     if (value === undefined || value === null) continue;
     rawText[key] = textOf(value, true);
     const field = def.field(key);
-    if (!field) {
+    const member = field ? undefined : def.familyField(key);
+    if (member?.field) {
+      familyFields.push(member.field);
+      input.set(key, value);
+    } else if (member) {
+      unknown.push(key);
+      problems.push(unknownFamilyProblem(member.family, key));
+    } else if (!field) {
       if (def.allowedPrefixes().some((p) => key.startsWith(p))) continue;
       const family = def.family(key);
       if (family?.unsupported) {
@@ -95,6 +104,7 @@ export function evaluate(def: ConfigDef, raw: Readonly<Record<string, unknown>>,
     }
   }
 
+  const allFields: readonly FieldDef[] = [...def.fields(), ...familyFields];
   const values = new Map<string, unknown>();
   const refuse = (f: FieldDef, value?: unknown): void => {
     problems.push({
@@ -106,7 +116,7 @@ export function evaluate(def: ConfigDef, raw: Readonly<Record<string, unknown>>,
       fix: f.unsupported!.fix,
     });
   };
-  for (const f of def.fields()) {
+  for (const f of allFields) {
     if (input.has(f.name) && f.unsupported && !f.unsupported.when) {
       refuse(f);
       continue;
@@ -151,17 +161,17 @@ export function evaluate(def: ConfigDef, raw: Readonly<Record<string, unknown>>,
     }
   }
 
-  for (const f of def.fields()) {
+  for (const f of allFields) {
     const value = values.get(f.name);
     if (!input.has(f.name) || value === undefined || value === null || !f.noEffect) continue;
     if (f.noEffect.when && !f.noEffect.when(value)) continue;
     warnings.push({ property: f.name, kind: 'no-effect', message: `property ${f.name} is accepted but has no effect: ${f.noEffect.why}` });
   }
 
-  const fields = new Map(def.fields().map((f) => [f.name, f as FieldDef]));
+  const fields = new Map(allFields.map((f) => [f.name, f]));
   const parsed = new ParsedConfigView({ fields, values, explicit: new Set(input.keys()), raw: rawText, warnings });
   const earlierProblems = problems.length;
-  for (const f of def.fields()) {
+  for (const f of allFields) {
     const value = values.get(f.name);
     if (value === undefined || value === null || !f.check) continue;
     let verdict: unknown;
@@ -219,6 +229,19 @@ function unknownProblem(def: ConfigDef, key: string): Problem {
     fix: suggestion
       ? `did you mean ${suggestion}? Otherwise remove ${key} (${REFERENCE})`
       : `remove ${key} or correct its name (${REFERENCE}${freeForm})`,
+  };
+}
+
+function unknownFamilyProblem(family: PrefixFamily, key: string): Problem {
+  const rest = key.slice(family.prefix.length);
+  const suggestion = closestName(rest, family.fields.map((f) => f.name));
+  return {
+    property: key,
+    code: 'CDC_CONFIG_UNKNOWN',
+    what: `unknown property ${key}: ${rest} is not a setting this daemon knows under ${family.prefix}`,
+    fix: suggestion
+      ? `did you mean ${family.prefix}${suggestion}? Otherwise remove ${key} (${REFERENCE})`
+      : `remove ${key} (${REFERENCE}, "${family.prefix}*")`,
   };
 }
 

@@ -55,7 +55,7 @@ worker:                       # daemon settings, see "Worker" below
   schema.registry.url: http://127.0.0.1:8081
   rest.port: 8083
   metrics.port: 9404
-  producer.compression.type: zstd   # Kafka client settings pass through
+  producer.compression.type: zstd   # Kafka client settings (docs/kafka.md)
 connectors:                   # a list of {name, config} ...
   - name: inventory
     config:

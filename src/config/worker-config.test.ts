@@ -18,10 +18,14 @@ test('a minimal worker section gets the documented defaults', () => {
   assert.equal(w.getString('log.level'), 'info');
 });
 
-test('Kafka client settings pass through; bad values are all reported', () => {
-  const w = workerConfigDef().parse({ ...minimal, 'security.protocol': 'sasl_ssl', 'sasl.mechanism': 'PLAIN', 'producer.linger.ms': 5 }, 'w');
+test('Kafka client settings are validated; bad values are all reported', () => {
+  const w = workerConfigDef().parse({
+    ...minimal, 'security.protocol': 'sasl_ssl', 'sasl.mechanism': 'PLAIN', 'producer.linger.ms': 5,
+    'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";',
+  }, 'w');
   assert.equal(w.getString('security.protocol'), 'SASL_SSL');
   assert.deepEqual(w.originalsWithPrefix('producer.'), { 'linger.ms': '5' });
+  assert.match(w.warnings.map((x) => x.message).join('\n'), /producer\.linger\.ms is accepted but has no effect/);
   assert.throws(
     () => workerConfigDef().parse({ 'bootstrap.servers': 'kafka', 'rest.port': 70000, 'offset.storage.replication.factor': 0 }, 'cdc.yaml, worker'),
     (err: unknown) => {

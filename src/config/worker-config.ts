@@ -2,11 +2,13 @@
  * Worker-level settings: the `worker:` section of cdc.yaml, or a Kafka Connect
  * worker .properties file. Names follow Connect's worker properties where Connect
  * has one, so an existing connect-distributed.properties mostly carries over.
- * Kafka client settings (security, producer tuning) are passthrough prefixes: the
- * Kafka layer hands them to the client as written, and redaction hides credentials.
+ * Kafka client security is declared in kafka-security-fields.ts, the client prefix families
+ * (producer.*, consumer.*, admin.*) in kafka-client-fields.ts.
  */
 import { ConfigDef, defineField, type ParsedConfig, type ParsedValues } from './define.ts';
 import { REST_CONFIG_FIELDS } from '../rest/rest-config.ts';
+import { KAFKA_SECURITY_FIELDS } from './kafka-security-fields.ts';
+import { workerClientFamilies } from './kafka-client-fields.ts';
 
 const KAFKA = 'Kafka';
 const TOPICS = 'Internal topics';
@@ -33,16 +35,23 @@ export const bootstrapServers = defineField({
   },
 });
 
-export const securityProtocol = defineField({
-  name: 'security.protocol', type: 'string', enum: ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'], default: 'PLAINTEXT',
-  group: KAFKA, importance: 'medium', width: 'short',
-  doc: 'How to talk to the brokers. With SSL or SASL, set the ssl.* and sasl.* client properties as well; they are passed to the Kafka client unchanged.',
-});
-
 export const groupId = defineField({
   name: 'group.id', type: 'string', default: 'cdc', group: KAFKA, importance: 'high', width: 'medium',
   doc: 'Cluster id. Daemons with the same group.id share connectors and fail over for each other; it is also part of every transactional id, so two clusters on one Kafka must use different ids.',
   check: (v) => /^[A-Za-z0-9._-]{1,200}$/.test(v) || 'use letters, digits, dots, underscores or dashes',
+});
+
+export const clientId = defineField({
+  name: 'client.id', type: 'string', required: false, group: KAFKA, importance: 'low', width: 'medium',
+  doc: 'Client id every Kafka client of the daemon sends to the brokers (seen in broker logs, quotas and metrics); unset means cdc-<group.id>.',
+});
+
+export const clientOverridePolicy = defineField({
+  name: 'connector.client.config.override.policy', type: 'string', enum: ['All', 'None', 'Principal', 'Allowlist'], default: 'All',
+  group: KAFKA, importance: 'low', width: 'medium',
+  doc: 'Which Kafka client settings connectors may override with producer.override.*, consumer.override.*, admin.override.* (Connect 4.x default: All).',
+  noEffect: { why: 'connectors may always override the client settings this daemon honours (Connect\'s All); the security settings cannot be overridden per connector at all' },
+  check: (v) => v === 'All' || `${v} is not enforced by this daemon, so it is refused rather than ignored; remove it (connectors may override what docs/kafka.md lists, never the security settings)`,
 });
 
 export const transactionTimeout = defineField({
@@ -93,26 +102,25 @@ export const exactlyOnceSourceSupport = defineField({
 });
 
 /**
- * Kafka client settings (producer.*, consumer.*, admin.*, ssl.*, sasl.*), converter
- * settings, registry credentials, and Connect's config.providers* (providers are built in here).
+ * Converter settings, registry credentials, and Connect's config.providers* (providers are
+ * built in here). Kafka client keys (producer.*, consumer.*, admin.*) are validated families.
  */
 export const WORKER_PASSTHROUGH_PREFIXES = [
-  'producer.', 'consumer.', 'admin.', 'ssl.', 'sasl.', 'key.converter.', 'value.converter.', 'header.converter.',
-  'schema.registry.', 'config.providers',
+  'key.converter.', 'value.converter.', 'header.converter.', 'schema.registry.', 'config.providers',
 ] as const;
 
 export function workerConfigDef(): ConfigDef {
   return new ConfigDef(
     [
-      bootstrapServers, securityProtocol, groupId, transactionTimeout, offsetFlushInterval,
+      bootstrapServers, groupId, clientId, clientOverridePolicy, transactionTimeout, offsetFlushInterval,
       offsetStorageTopic, offsetStoragePartitions, offsetStorageReplication, configStorageTopic, configStorageReplication,
       statusStorageTopic, statusStoragePartitions, statusStorageReplication,
       restHostName, restPort, restAdvertisedHostName, restAdvertisedPort,
       keyConverter, valueConverter, headerConverter, schemaRegistryUrl,
       metricsPort, logLevel, pluginPath, exactlyOnceSourceSupport,
-      clusterMode, sessionTimeout, heartbeatInterval, rebalanceTimeout, ...REST_CONFIG_FIELDS,
+      clusterMode, sessionTimeout, heartbeatInterval, rebalanceTimeout, ...REST_CONFIG_FIELDS, ...KAFKA_SECURITY_FIELDS,
     ],
-    { allowedPrefixes: WORKER_PASSTHROUGH_PREFIXES },
+    { allowedPrefixes: WORKER_PASSTHROUGH_PREFIXES, prefixFamilies: workerClientFamilies() },
   );
 }
 

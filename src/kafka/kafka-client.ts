@@ -1,22 +1,24 @@
 /**
- * Builds the kafkajs client from worker settings and routes its logs into ours.
+ * Builds the one kafkajs client every Kafka user of the daemon shares (transactional
+ * producers, internal-topic producers and consumers, offset readers, admin, group
+ * membership), so the security settings apply to all of them; routes its logs into ours.
  */
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { ParsedConfig } from '../config/define.ts';
 import type { Logger } from '../log/logger.ts';
+import { registerCompressionCodecs } from './compression-codecs.ts';
+import { kafkaSecurity, type ReadBytes } from './kafka-security.ts';
 
-export function createKafka(worker: ParsedConfig, log: Logger, clientId: string): Kafka {
-  const brokers = (worker.getList('bootstrap.servers') ?? [worker.getString('bootstrap.servers') ?? '']).flatMap((b) => b.split(',')).map((b) => b.trim()).filter(Boolean);
-  const protocol = (worker.getString('security.protocol') ?? 'PLAINTEXT').toUpperCase();
-  const sasl = worker.originalsWithPrefix('sasl.');
+export function createKafka(worker: ParsedConfig, log: Logger, clientId: string, readFile: ReadBytes = readFileSync): Kafka {
+  const brokers = (worker.getList('bootstrap.servers') ?? []).flatMap((b) => b.split(',')).map((b) => b.trim()).filter(Boolean);
+  const security = kafkaSecurity(worker, readFile);
+  registerCompressionCodecs();
   const klog = log.child({ component: 'kafkajs' });
   return new Kafka({
     clientId,
     brokers,
-    ssl: protocol === 'SSL' || protocol === 'SASL_SSL',
-    ...(protocol.startsWith('SASL') && sasl['username'] ? {
-      sasl: { mechanism: (sasl['mechanism'] ?? 'plain').toLowerCase() as 'plain', username: sasl['username'], password: sasl['password'] ?? '' },
-    } : {}),
+    ...security,
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       const { message, ...rest } = entry.log;

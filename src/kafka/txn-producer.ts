@@ -7,7 +7,10 @@
  * (whose InitProducerId aborts whatever the old one left open), and the caller
  * resumes from the committed offset (DESIGN.md invariants 1 and 3).
  */
-import { Kafka, CompressionTypes, type Producer, type Transaction, type Message } from 'kafkajs';
+import type { Kafka, Producer, Transaction, Message } from 'kafkajs';
+import { COMPRESSION_TYPES } from './compression-codecs.ts';
+import { explainKafkaAccessError } from './kafka-access-errors.ts';
+import type { ProducerSettings } from './producer-settings.ts';
 import { SinkError } from '../errors/cdc-error.ts';
 import type { Logger } from '../log/logger.ts';
 
@@ -40,9 +43,8 @@ export interface TxnProducer {
 export interface KafkaTxnProducerDeps {
   readonly kafka: Kafka;
   readonly transactionalId: string;
-  readonly transactionTimeoutMs: number;
+  readonly settings: ProducerSettings;
   readonly log: Logger;
-  readonly compression?: 'none' | 'gzip';
 }
 
 export class KafkaTxnProducer implements TxnProducer {
@@ -62,7 +64,7 @@ export class KafkaTxnProducer implements TxnProducer {
   private async build(): Promise<void> {
     const producer = this.deps.kafka.producer({
       transactionalId: this.deps.transactionalId,
-      transactionTimeout: this.deps.transactionTimeoutMs,
+      transactionTimeout: this.deps.settings.transactionTimeoutMs,
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
@@ -91,30 +93,32 @@ export class KafkaTxnProducer implements TxnProducer {
     } catch (err) {
       throw wrap(err, 'beginning a Kafka transaction');
     }
-    const compression = this.deps.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+    const compression = COMPRESSION_TYPES[this.deps.settings.compression];
     return {
       send: async (records) => {
-        if (records.length === 0) return;
-        const byTopic = new Map<string, Message[]>();
-        for (const r of records) {
-          let list = byTopic.get(r.topic);
-          if (!list) byTopic.set(r.topic, (list = []));
-          list.push({
-            key: r.key,
-            value: r.value,
-            ...(r.partition !== undefined ? { partition: r.partition } : {}),
-            ...(r.headers ? { headers: { ...r.headers } } : {}),
-            ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
-          });
-        }
-        try {
-          await txn.sendBatch({
-            acks: -1,
-            compression,
-            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-          });
-        } catch (err) {
-          throw wrap(err, 'sending records inside a Kafka transaction');
+        for (const chunk of requestChunks(records, this.deps.settings.maxRequestBytes)) {
+          const byTopic = new Map<string, Message[]>();
+          for (const r of chunk) {
+            let list = byTopic.get(r.topic);
+            if (!list) byTopic.set(r.topic, (list = []));
+            list.push({
+              key: r.key,
+              value: r.value,
+              ...(r.partition !== undefined ? { partition: r.partition } : {}),
+              ...(r.headers ? { headers: { ...r.headers } } : {}),
+              ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
+            });
+          }
+          try {
+            // acks=-1 (all): exactly-once needs every in-sync replica (kafka-client-fields.ts refuses others).
+            await txn.sendBatch({
+              acks: -1,
+              compression,
+              topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+            });
+          } catch (err) {
+            throw wrap(err, 'sending records inside a Kafka transaction');
+          }
         }
       },
       commit: async () => {
@@ -153,8 +157,50 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Kafka's per-record overhead in a v2 batch is at most ~21 bytes plus varints; 64 covers it with headers' framing. */
+const RECORD_OVERHEAD = 64;
+
+export function recordSize(r: OutRecord): number {
+  let n = RECORD_OVERHEAD + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  for (const [k, v] of Object.entries(r.headers ?? {})) n += Buffer.byteLength(k) + Buffer.byteLength(v) + 10;
+  return n;
+}
+
+/**
+ * Splits one send into requests of at most max.request.size bytes (uncompressed estimate, as
+ * the Java producer checks). A record larger than the limit alone is refused here, the way
+ * the Java producer refuses it before sending.
+ */
+export function requestChunks(records: readonly OutRecord[], maxBytes: number): OutRecord[][] {
+  const chunks: OutRecord[][] = [];
+  let current: OutRecord[] = [];
+  let size = 0;
+  for (const r of records) {
+    const n = recordSize(r);
+    if (n > maxBytes) {
+      throw new SinkError({
+        code: 'CDC_KAFKA_RECORD_TOO_LARGE',
+        what: `a record for topic ${r.topic} is about ${n} bytes, more than max.request.size (${maxBytes})`,
+        fix: 'raise producer.override.max.request.size (or the worker\'s producer.max.request.size) and the topic\'s max.message.bytes above the largest row, or leave the large column out with column.exclude.list',
+        retriable: false,
+      });
+    }
+    if (size + n > maxBytes && current.length > 0) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(r);
+    size += n;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 function wrap(err: unknown, doing: string): SinkError {
   if (err instanceof SinkError) return err;
+  const access = explainKafkaAccessError(err);
+  if (access) return access;
   const msg = describe(err);
   if (/MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE|larger than the max message size/i.test(msg)) {
     return new SinkError({

@@ -9,6 +9,7 @@ import type { ParsedConfig } from '../config/define.ts';
 import { CdcError, describeError } from '../errors/cdc-error.ts';
 import type { Logger } from '../log/logger.ts';
 import { KafkaTxnProducer } from '../kafka/txn-producer.ts';
+import type { ProducerSettings } from '../kafka/producer-settings.ts';
 import type { TopicManager, TopicSpec } from '../kafka/topics.ts';
 import type { Converter } from '../serde/converter.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
@@ -36,7 +37,8 @@ export interface SupervisorDeps {
   readonly clusterId: string;
   readonly offsetsTopic: string;
   readonly offsetsTopicSpec: TopicSpec;
-  readonly transactionTimeoutMs: number;
+  /** compression, request size and transaction timeout of the task's producer */
+  readonly producer: ProducerSettings;
   readonly converters: { key: Converter; value: Converter };
   readonly log: Logger;
   readonly metrics: TaskMetrics;
@@ -103,7 +105,7 @@ export class ConnectorSupervisor {
       const task = d.plugin.createTask();
       current = { task, startedAt: Date.now() };
       const producer = new KafkaTxnProducer({
-        kafka: d.kafka, transactionalId: `${d.clusterId}-${d.name}-0`, transactionTimeoutMs: d.transactionTimeoutMs, log: d.log,
+        kafka: d.kafka, transactionalId: `${d.clusterId}-${d.name}-0`, settings: d.producer, log: d.log,
       });
       const runner = new TaskRunner({
         connectorName: d.name, taskId: 0, config: d.config, task, kafka: d.kafka, producer, topics: d.topics,

@@ -16,6 +16,7 @@ import { resolveProviders, type ProviderIo } from '../config/providers.ts';
 import { CdcError, CdcErrorList } from '../errors/cdc-error.ts';
 import type { Logger } from '../log/logger.ts';
 import type { TopicManager, TopicSpec } from '../kafka/topics.ts';
+import { producerSettings } from '../kafka/producer-settings.ts';
 import { KafkaTxnProducer } from '../kafka/txn-producer.ts';
 import { offsetKey, offsetValue } from '../offsets/offset-key.ts';
 import { readConnectorOffsets } from '../offsets/offset-reader.ts';
@@ -179,7 +180,7 @@ export class WorkerHerder implements Herder {
     const instance = new ConnectorInstance({
       name, plugin, config, kafka: this.d.kafka, topics: this.d.topics, clusterId: this.clusterId,
       offsetsTopic: this.offsetsTopic, offsetsTopicSpec: this.offsetsSpec,
-      transactionTimeoutMs: this.d.worker.getInt('transaction.timeout.ms') ?? 900000,
+      producer: producerSettings(this.d.worker, config),
       converters: this.d.converters(config, log), metrics: this.d.metrics.forTask(name, 0),
       status: this.d.status, workerId: this.d.membership.workerId, generation: () => this.d.membership.generation(), log,
       mayRun: () => this.d.membership.current() && this.d.membership.owns(name),
@@ -382,7 +383,7 @@ export class WorkerHerder implements Herder {
   /** Offsets are written with the task's transactional id, fencing any zombie instance first. */
   private async writeOffsets(name: string, entries: { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[]): Promise<void> {
     await this.d.topics.ensureCompacted(this.offsetsTopic, this.offsetsSpec);
-    const producer = new KafkaTxnProducer({ kafka: this.d.kafka, transactionalId: `${this.clusterId}-${name}-0`, transactionTimeoutMs: 60_000, log: this.d.log });
+    const producer = new KafkaTxnProducer({ kafka: this.d.kafka, transactionalId: `${this.clusterId}-${name}-0`, settings: { ...producerSettings(this.d.worker), transactionTimeoutMs: 60_000 }, log: this.d.log });
     await producer.start();
     try {
       const txn = await producer.begin();

@@ -13,6 +13,7 @@ import type { ConnectorSource } from '../config/load.ts';
 import type { Logger } from '../log/logger.ts';
 import type { LogLevels } from '../log/log-levels.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
+import { explainKafkaAccessError } from '../kafka/kafka-access-errors.ts';
 import { TopicManager } from '../kafka/topics.ts';
 import { PromMetricsFactory } from '../metrics/task-metrics.ts';
 import { startMetricsServer } from '../metrics/metrics-server.ts';
@@ -67,7 +68,7 @@ export class Worker {
     this.restPort = worker.getInt('rest.port') ?? 8083;
     if (this.restPort === 0) this.restPort = await freePort(worker.getString('rest.host.name') ?? '0.0.0.0');
     collectDefaultMetrics({ register: this.registry, prefix: 'cdc_process_' });
-    const kafka = createKafka(worker, log, `cdc-${worker.getString('group.id')}`);
+    const kafka = createKafka(worker, log, worker.getString('client.id') ?? `cdc-${worker.getString('group.id')}`);
     this.topics = new TopicManager({ kafka, log });
     const rf = (name: string) => worker.getInt(name) ?? -1;
     const configs = new ConfigStore({ kafka, topics: this.topics, topic: worker.getString('config.storage.topic') ?? 'connect-configs', replicationFactor: rf('config.storage.replication.factor'), log });
@@ -92,7 +93,12 @@ export class Worker {
       log.info({ port: metricsPort }, 'Prometheus metrics at /metrics');
     }
     if (this.d.rest) this.rest = await this.d.rest(herder);
-    await herder.start(this.d.connectors.map((c) => ({ name: c.name, config: c.written })));
+    try {
+      await herder.start(this.d.connectors.map((c) => ({ name: c.name, config: c.written })));
+    } catch (err) {
+      // Wrong credentials or an untrusted certificate: say which setting, not "Connection error".
+      throw explainKafkaAccessError(err) ?? err;
+    }
     return herder;
   }
 

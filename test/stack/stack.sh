@@ -161,7 +161,7 @@ wait_ready() {
 # Free ports are chosen once and kept in $PORTS_FILE: the Kafka controller's address is
 # written into its metadata log at format time, and tests may cache the env.
 ensure_ports() {
-  local names=(PG_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT SR_PORT SR_MANAGEMENT_PORT MARIADB_PORT PROMETHEUS_PORT)
+  local names=(PG_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_SASL_SSL_PORT KAFKA_SSL_PORT SR_PORT SR_MANAGEMENT_PORT MARIADB_PORT PROMETHEUS_PORT)
   local missing=() n
   # shellcheck source=/dev/null
   [[ -f "$PORTS_FILE" ]] && . "$PORTS_FILE"
@@ -400,11 +400,12 @@ kafka_configure() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT,SASL_SSL://127.0.0.1:$KAFKA_SASL_SSL_PORT,SSL://127.0.0.1:$KAFKA_SSL_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_SSL://127.0.0.1:$KAFKA_SASL_SSL_PORT,SSL://127.0.0.1:$KAFKA_SSL_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL
+$(kafka_sasl_ssl_properties)
 log.dirs=$KROOT/data
 num.partitions=1
 default.replication.factor=1
@@ -451,6 +452,10 @@ kafka_log_says_started() { grep -q 'Kafka Server started' "$LOGS/kafka.log" 2>/d
 
 kafka_spawn() {
   ensure_kafka_installed
+  if kafka_pid >/dev/null && ! kafka_has_sasl_ssl; then
+    log "kafka runs without the SASL_SSL and SSL listeners (started by an older stack.sh); restarting it"
+    kafka_stop
+  fi
   if kafka_pid >/dev/null; then
     log "kafka already running (pid $(kafka_pid), port $KAFKA_PORT)"
     KAFKA_STARTED=""
@@ -458,6 +463,9 @@ kafka_spawn() {
   fi
   require_free_port "$KAFKA_PORT" "kafka"
   require_free_port "$KAFKA_CONTROLLER_PORT" "kafka controller"
+  require_free_port "$KAFKA_SASL_SSL_PORT" "kafka SASL_SSL listener"
+  require_free_port "$KAFKA_SSL_PORT" "kafka SSL listener"
+  kafka_tls_material
   kafka_configure
   kafka_format
   log "starting kafka $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT"
@@ -541,6 +549,8 @@ registry_stop() {
 
 # shellcheck source=optional-services.sh
 . "$HERE/optional-services.sh"
+# shellcheck source=kafka-sasl-ssl.sh
+. "$HERE/kafka-sasl-ssl.sh"
 
 # ---------------------------------------------------------------------------------------------
 # Commands
@@ -551,6 +561,7 @@ write_env() {
     echo "export PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=postgres PGPASSWORD=$PG_PASSWORD PGDATABASE=postgres"
     echo "export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT"
     echo "export SCHEMA_REGISTRY_URL=http://127.0.0.1:$SR_PORT$SR_PATH"
+    kafka_sasl_ssl_env
     if mariadb_pid >/dev/null; then
       echo "export MYSQL_HOST=127.0.0.1 MYSQL_PORT=$MARIADB_PORT MYSQL_USER=root MYSQL_PASSWORD=$MARIADB_PASSWORD"
     fi
@@ -610,12 +621,13 @@ cmd_up() {
   )
   # Check every port first, so that a conflict does not leave half a stack running.
   pg_pid >/dev/null || require_free_port "$PG_PORT" postgres
-  kafka_pid >/dev/null || { require_free_port "$KAFKA_PORT" kafka; require_free_port "$KAFKA_CONTROLLER_PORT" "kafka controller"; }
+  kafka_pid >/dev/null || { require_free_port "$KAFKA_PORT" kafka; require_free_port "$KAFKA_CONTROLLER_PORT" "kafka controller"; require_free_port "$KAFKA_SASL_SSL_PORT" "kafka SASL_SSL listener"; require_free_port "$KAFKA_SSL_PORT" "kafka SSL listener"; }
   registry_pid >/dev/null || { require_free_port "$SR_PORT" "schema registry"; require_free_port "$SR_MANAGEMENT_PORT" "schema registry management"; }
   kafka_spawn
   registry_spawn
   pg_start
   kafka_wait
+  kafka_scram_users
   registry_wait
   for arg in "${with[@]}"; do
     "${arg}_start"
