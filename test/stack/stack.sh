@@ -402,6 +402,12 @@ pg_start() {
   ensure_postgres_installed
   if pg_pid >/dev/null; then
     log "postgres already running (pid $(pg_pid), port $PG_PORT)"
+    # Started by an older version of this script: TLS settings and pg_hba reload without a restart.
+    if ! grep -q "^ssl = on" "$PGDATA/stack.conf" 2>/dev/null; then
+      log "turning TLS on in the running postgres (configuration rewritten and reloaded)"
+      pg_configure
+      as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" reload >/dev/null 2>>"$LOGS/postgres.log" || die_with_log "pg_ctl reload failed" "$LOGS/postgres.log"
+    fi
     wait_ready postgres "$LOGS/postgres.log" "$(pg_pid)" pg_ready
     return
   fi
