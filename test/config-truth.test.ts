@@ -98,7 +98,6 @@ const KNOWN_IGNORED: Record<string, readonly string[]> = {
     'errors.tolerance', 'errors.log.enable', 'errors.log.include.messages', 'topic.creation.groups', 'exactly.once.support',
     'offsets.storage.topic',
   ],
-  'PostgreSQL connector': ['plugin.name', 'slot.max.retries', 'slot.retry.delay.ms', 'lsn.flush.timeout.ms'],
 };
 
 for (const section of referenceSections()) {

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { SourceError } from '../../src/errors/cdc-error.ts';
 import type { Lsn } from './lsn.ts';
 import { parseLsn } from './lsn.ts';
+import { isTlsFailure, shouldTryNext, sslAttempts, tlsError, type PgTlsSettings, type SslAttempt } from './tls.ts';
 
 export interface PgConnectionSettings {
   readonly host: string;
@@ -17,11 +18,13 @@ export interface PgConnectionSettings {
   readonly user: string;
   readonly password?: string;
   readonly database: string;
-  readonly sslmode: 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+  readonly tls: PgTlsSettings;
   readonly connectTimeoutMs: number;
   readonly applicationName: string;
   /** database.tcpKeepAlive; Debezium's default is on, so a vanished peer is noticed. */
   readonly tcpKeepAlive?: boolean;
+  /** database.initial.statements, already split: run on every SQL session, never on replication ones */
+  readonly initialStatements: readonly string[];
 }
 
 /** Session settings that fix the text form of values (UTC, ISO dates, hex bytea, round-trip floats). */
@@ -32,7 +35,7 @@ const rawText = {
   getTypeParser: (_oid: number, format?: string) => (format === 'binary' ? (v: Buffer) => v : (v: string) => v),
 };
 
-export function clientConfig(s: PgConnectionSettings, extra: Partial<pg.ClientConfig> = {}): pg.ClientConfig {
+export function clientConfig(s: PgConnectionSettings, ssl: SslAttempt, extra: Partial<pg.ClientConfig> = {}): pg.ClientConfig {
   return {
     host: s.host,
     port: s.port,
@@ -43,7 +46,7 @@ export function clientConfig(s: PgConnectionSettings, extra: Partial<pg.ClientCo
     application_name: s.applicationName,
     keepAlive: s.tcpKeepAlive ?? true,
     options: SESSION_OPTIONS,
-    ssl: s.sslmode === 'disable' || s.sslmode === 'prefer' ? false : { rejectUnauthorized: s.sslmode !== 'require' },
+    ssl,
     types: rawText as never,
     ...extra,
   };
@@ -53,29 +56,75 @@ export function where(s: PgConnectionSettings): string {
   return `PostgreSQL at ${s.host}:${s.port}, database ${s.database}`;
 }
 
-/** Opens a SQL session, translating connection failures into one actionable error. */
+/**
+ * Connects a client, trying database.sslmode's attempts in libpq's order (tls.ts); returns
+ * the connected client and the attempt that worked. Errors become one actionable error.
+ */
+async function connectClient(s: PgConnectionSettings, extra: Partial<pg.ClientConfig>): Promise<{ client: pg.Client; ssl: SslAttempt }> {
+  const attempts = sslAttempts(s.tls, s.host);
+  for (let i = 0; ; i++) {
+    const ssl = attempts[i]!;
+    const client = new pg.Client(clientConfig(s, ssl, extra));
+    client.on('error', () => undefined); // surfaced through the next query instead
+    try {
+      await client.connect();
+      return { client, ssl };
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      if (i + 1 < attempts.length && shouldTryNext(err)) continue;
+      throw connectionError(s, err);
+    }
+  }
+}
+
+/**
+ * The TLS choice for a connection we cannot retry ourselves (the replication stream, opened
+ * inside pg-logical-replication): with one possible attempt it is that one; for allow and
+ * prefer a short probe connection finds which one the server takes.
+ */
+export async function negotiatedSsl(s: PgConnectionSettings): Promise<SslAttempt> {
+  const attempts = sslAttempts(s.tls, s.host);
+  if (attempts.length === 1) return attempts[0]!;
+  const { client, ssl } = await connectClient(s, { replication: 'database' } as Partial<pg.ClientConfig>);
+  await client.end().catch(() => undefined);
+  return ssl;
+}
+
+/**
+ * Opens a SQL session (Debezium's "JDBC connection"): catalog, snapshot, checks, heartbeat,
+ * slot monitor, migrate. database.initial.statements run on it before anything else.
+ */
 export async function openSql(s: PgConnectionSettings, extra: Partial<pg.ClientConfig> = {}): Promise<pg.Client> {
-  const client = new pg.Client(clientConfig(s, extra));
-  client.on('error', () => undefined); // surfaced through the next query instead
-  try {
-    await client.connect();
-  } catch (err) {
-    await client.end().catch(() => undefined);
-    throw connectionError(s, err);
+  const { client } = await connectClient(s, extra);
+  for (const statement of s.initialStatements) {
+    try {
+      await client.query(statement);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw new SourceError({
+        code: 'CDC_PG_INITIAL_STATEMENT',
+        what: `database.initial.statements: "${statement}" failed on ${where(s)}: ${(err as Error).message}`,
+        where: 'property database.initial.statements',
+        fix: 'correct or remove that statement (statements are separated by ";", a literal ";" is written ";;")',
+        cause: err,
+      });
+    }
   }
   return client;
 }
 
 export function connectionError(s: PgConnectionSettings, err: unknown): SourceError {
+  if (err instanceof SourceError) return err;
   const e = err as { code?: string; message?: string };
   const msg = e?.message ?? String(err);
   if (e?.code === '28P01' || e?.code === '28000') {
     return new SourceError({
-      code: 'CDC_PG_AUTH', what: `${where(s)} refused user "${s.user}": ${msg}`,
-      where: 'properties database.user / database.password',
-      fix: 'check the user and password (and pg_hba.conf: logical replication connections match by database name, not the "replication" keyword)',
+      code: 'CDC_PG_AUTH', what: `${where(s)} refused user "${s.user}" (database.sslmode=${s.tls.mode}): ${msg}`,
+      where: 'properties database.user / database.password / database.sslmode',
+      fix: 'check the user and password, the client certificate (database.sslcert / database.sslkey) if pg_hba.conf asks for one, and whether pg_hba.conf wants TLS (hostssl) or plain (hostnossl) for this user (logical replication connections match by database name, not the "replication" keyword)',
     });
   }
+  if (s.tls.mode !== 'disable' && isTlsFailure(err)) return tlsError(s.tls, `PostgreSQL at ${s.host}:${s.port}`, err);
   if (e?.code === '3D000') {
     return new SourceError({ code: 'CDC_PG_NO_DATABASE', what: `${where(s)}: ${msg}`, where: 'property database.dbname', fix: 'name an existing database' });
   }
@@ -103,18 +152,12 @@ export interface CreatedSlot {
 export class SlotCreator {
   private constructor(private readonly client: pg.Client, readonly slot: CreatedSlot) {}
 
-  static async create(s: PgConnectionSettings, slotName: string, exportSnapshot: boolean): Promise<SlotCreator> {
-    const client = new pg.Client(clientConfig(s, { replication: 'database' } as Partial<pg.ClientConfig>));
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-    } catch (err) {
-      await client.end().catch(() => undefined);
-      throw connectionError(s, err);
-    }
+  static async create(s: PgConnectionSettings, slotName: string, plugin: string, exportSnapshot: boolean): Promise<SlotCreator> {
+    // A replication session: database.initial.statements do not run here (as in Debezium).
+    const { client } = await connectClient(s, { replication: 'database' } as Partial<pg.ClientConfig>);
     try {
       const snap = exportSnapshot ? "(SNAPSHOT 'export')" : "(SNAPSHOT 'nothing')";
-      const res = await client.query(`CREATE_REPLICATION_SLOT ${quoteIdent(slotName)} LOGICAL pgoutput ${snap}`);
+      const res = await client.query(`CREATE_REPLICATION_SLOT ${quoteIdent(slotName)} LOGICAL ${quoteIdent(plugin)} ${snap}`);
       const row = res.rows[0] as { slot_name: string; consistent_point: string; snapshot_name: string | null };
       return new SlotCreator(client, { slotName: row.slot_name, consistentPoint: parseLsn(row.consistent_point), snapshotName: row.snapshot_name });
     } catch (err) {

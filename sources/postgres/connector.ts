@@ -13,8 +13,17 @@ import { PostgresSourceTask } from './task.ts';
 import { pgPartition } from './offsets.ts';
 import { openSql, slotState } from './connection.ts';
 import { serverProblems } from './server-checks.ts';
+import { overrideError } from './snapshot.ts';
 import { readPgTaskConfig } from './task-config.ts';
-import { listCapturedTables, missingIncludes } from './table-registry.ts';
+import { listCapturedTables } from './table-registry.ts';
+import { describeUnmatched, nothingCapturedError, unmatchedIncludes } from './capture-check.ts';
+import { checkKeyColumns } from './key-columns.ts';
+
+/** The property a connection-time error belongs to, for config/validate. */
+const CONNECT_PROPERTY: Record<string, string> = {
+  CDC_PG_AUTH: 'database.password', CDC_PG_NO_DATABASE: 'database.dbname', CDC_PG_TLS: 'database.sslmode',
+  CDC_PG_TLS_FILE: 'database.sslrootcert', CDC_PG_INITIAL_STATEMENT: 'database.initial.statements',
+};
 
 export const POSTGRES_CONNECTOR_CLASS = 'io.debezium.connector.postgresql.PostgresConnector';
 export const POSTGRES_PLUGIN_VERSION = '0.1.0';
@@ -43,19 +52,34 @@ async function validateEnvironment(config: ParsedConfig, _log: Logger): Promise<
   try {
     sql = await openSql(cfg.connection);
   } catch (err) {
-    if (err instanceof CdcError) { push(err, err.code === 'CDC_PG_AUTH' ? 'database.password' : 'database.hostname'); return out; }
+    if (err instanceof CdcError) { push(err, CONNECT_PROPERTY[err.code] ?? 'database.hostname'); return out; }
     throw err;
   }
   try {
     for (const p of await serverProblems(sql, cfg, where)) push(p, p.code === 'CDC_PG_NO_REPLICATION_PRIVILEGE' ? 'database.user' : 'database.hostname');
     const tables = await listCapturedTables(sql, cfg.filters);
-    for (const pattern of missingIncludes(config.get(F.tableInclude), tables)) {
+    if (tables.length === 0 && cfg.filtered) {
+      const e = nothingCapturedError(cfg.connection.database, where);
+      push(e, config.get(F.tableInclude).length > 0 ? 'table.include.list' : 'schema.include.list');
+    }
+    for (const u of unmatchedIncludes(cfg.includeLists, tables)) {
       out.push({
-        code: 'CDC_PG_TABLE_MISSING', property: 'table.include.list',
-        what: `table.include.list entry "${pattern}" matches no table in database ${cfg.connection.database}`,
-        where: `${where}, property table.include.list`,
-        fix: 'check the schema and table name (schema.table, case-sensitive), or create the table first',
+        code: 'CDC_PG_TABLE_MISSING', property: u.property,
+        what: describeUnmatched(u, cfg.connection.database),
+        where: `${where}, property ${u.property}`,
+        fix: u.property === 'table.include.list'
+          ? 'check the schema and table name (schema.table, case-sensitive), or create the table first'
+          : 'check the schema name (case-sensitive) and that it holds a table, or create it first',
       });
+    }
+    for (const p of await checkKeyColumns(sql, tables, cfg.keyColumns, cfg.skippedOperations.has('d'))) {
+      out.push({ code: 'CDC_PG_KEY_COLUMNS', property: 'message.key.columns', what: p.what, where: `${where}, property message.key.columns`, fix: p.fix });
+    }
+    for (const t of tables) {
+      const select = cfg.snapshotSelects.get(`${t.schema}.${t.name}`);
+      if (select === undefined) continue;
+      // EXPLAIN plans the statement without running it: syntax, names and privileges are checked.
+      await sql.query(`EXPLAIN ${select}`).catch((err: unknown) => push(overrideError(`${t.schema}.${t.name}`, err), 'snapshot.select.statement.overrides'));
     }
     const unreadable = tables.filter((t) => !t.selectable);
     for (const t of unreadable) {
@@ -76,8 +100,8 @@ async function validateEnvironment(config: ParsedConfig, _log: Logger): Promise<
       });
     }
     const slot = await slotState(sql, cfg.slotName);
-    if (slot.exists && slot.plugin !== 'pgoutput') {
-      out.push({ code: 'CDC_PG_SLOT_PLUGIN', property: 'slot.name', what: `slot "${cfg.slotName}" uses plugin ${slot.plugin}, not pgoutput`, where: `${where}, property slot.name`, fix: 'drop that slot or choose another slot.name' });
+    if (slot.exists && slot.plugin !== cfg.pluginName) {
+      out.push({ code: 'CDC_PG_SLOT_PLUGIN', property: 'slot.name', what: `slot "${cfg.slotName}" uses plugin ${slot.plugin}, not ${cfg.pluginName} (plugin.name)`, where: `${where}, property slot.name`, fix: 'drop that slot or choose another slot.name' });
     }
     if (slot.exists && slot.walStatus === 'lost') {
       out.push({ code: 'CDC_PG_SLOT_LOST', property: 'slot.name', what: `slot "${cfg.slotName}" is lost: PostgreSQL removed WAL it still needed`, where: `${where}, property slot.name`, fix: 'drop the slot and take a new snapshot (snapshot.mode=when_needed), and raise max_slot_wal_keep_size' });

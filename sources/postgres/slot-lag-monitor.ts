@@ -4,10 +4,10 @@
  * wal_status and safe_wal_size. Runs on its own connection and timer, so lag is
  * reported even while the connector is paused, failed or stuck (invariant 5).
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../../src/log/logger.ts';
-import { clientConfig, type PgConnectionSettings } from './connection.ts';
+import { openSql, type PgConnectionSettings } from './connection.ts';
 
 export interface SlotLag {
   readonly slot: string;
@@ -79,10 +79,8 @@ export class SlotLagMonitor {
 
   async sample(): Promise<SlotLag | null> {
     if (!this.client) {
-      const c = new pg.Client(clientConfig(this.deps.settings));
-      c.on('error', () => undefined);
-      await c.connect();
-      this.client = c;
+      // A SQL session like any other: same TLS attempts and database.initial.statements.
+      this.client = await openSql(this.deps.settings);
     }
     const lag = await readSlotLag(this.client, this.deps.slot);
     this.last = lag;

@@ -7,6 +7,7 @@
  */
 import type pg from 'pg';
 import type { Logger } from '../../src/log/logger.ts';
+import { SourceError } from '../../src/errors/cdc-error.ts';
 import { quoteIdent, quoteLiteral } from './connection.ts';
 import type { TableModel, TextRow } from './table-model.ts';
 import type { SnapshotMarker } from './source-info.ts';
@@ -53,6 +54,17 @@ export async function beginSnapshot(sql: pg.Client, snapshotName: string | null)
   if (snapshotName) await sql.query(`SET TRANSACTION SNAPSHOT ${quoteLiteral(snapshotName)}`);
 }
 
+/** An override that PostgreSQL rejects: named with its property, so the user knows which SELECT to fix. */
+export function overrideError(tableId: string, err: unknown): SourceError {
+  return new SourceError({
+    code: 'CDC_PG_SNAPSHOT_OVERRIDE',
+    what: `the snapshot SELECT for ${tableId} failed: ${(err as Error).message}`,
+    where: `property snapshot.select.statement.overrides.${tableId}`,
+    fix: `correct that SELECT (it runs as written, inside the snapshot transaction), or remove ${tableId} from snapshot.select.statement.overrides`,
+    cause: err,
+  });
+}
+
 /** Yields every row of every table, with its snapshot marker, one chunk in memory at a time. */
 export async function* readSnapshot(deps: SnapshotReaderDeps): AsyncGenerator<SnapshotRow> {
   const { sql, tables, fetchSize } = deps;
@@ -61,7 +73,11 @@ export async function* readSnapshot(deps: SnapshotReaderDeps): AsyncGenerator<Sn
   for (const t of tables) {
     const est = await sql.query('SELECT GREATEST(reltuples, 0)::bigint::text AS n FROM pg_class WHERE oid = $1', [t.oid]);
     estimates.set(t.id, Number((est.rows[0] as { n: string } | undefined)?.n ?? 0));
-    const any = await sql.query(`SELECT 1 FROM ${quoteIdent(t.schemaName)}.${quoteIdent(t.tableName)} LIMIT 1`);
+    // With an override, "empty" means the override returns nothing (markers follow the rows emitted).
+    const override = deps.selectOverride?.(t.id);
+    const any = override === undefined
+      ? await sql.query(`SELECT 1 FROM ${quoteIdent(t.schemaName)}.${quoteIdent(t.tableName)} LIMIT 1`)
+      : await sql.query(`SELECT 1 FROM (${override}) AS cdc_override LIMIT 1`).catch((err: unknown) => { throw overrideError(t.id, err); });
     if (any.rows.length > 0) nonEmpty.push(t);
   }
   for (let ti = 0; ti < nonEmpty.length; ti++) {

@@ -15,7 +15,7 @@
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
 import { BoundedQueue } from '../../src/runtime/bounded-queue.ts';
 import type { Logger } from '../../src/log/logger.ts';
-import { clientConfig, slotError, type PgConnectionSettings } from './connection.ts';
+import { clientConfig, negotiatedSsl, slotError, type PgConnectionSettings } from './connection.ts';
 import { formatLsn, parseLsn, type Lsn } from './lsn.ts';
 
 export type StreamItem =
@@ -59,7 +59,9 @@ export class ReplicationStream {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    const service = new LogicalReplicationService(clientConfig(this.deps.settings) as never, {
+    // The library opens its own client, so the TLS attempt (database.sslmode) is settled first.
+    const ssl = await negotiatedSsl(this.deps.settings);
+    const service = new LogicalReplicationService(clientConfig(this.deps.settings, ssl) as never, {
       acknowledge: { auto: false, timeoutSeconds: 0 },
       flowControl: { enabled: true },
     });

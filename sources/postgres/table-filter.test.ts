@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFilters, parseKeyColumns } from './table-filter.ts';
+import { buildFilters } from './table-filter.ts';
+import { parseKeyColumns } from './key-columns.ts';
 
 const none = { schemaInclude: [], schemaExclude: [], tableInclude: [], tableExclude: [], columnInclude: [], columnExclude: [] };
 

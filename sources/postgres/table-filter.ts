@@ -41,13 +41,3 @@ export function buildFilters(l: FilterLists): Filters {
     },
   };
 }
-
-/** message.key.columns: "schema.table:c1,c2;schema.t2:c" (table part may be a regex). */
-export function parseKeyColumns(spec: string | undefined): (tableId: string) => readonly string[] | undefined {
-  if (!spec) return () => undefined;
-  const rules = spec.split(';').map((s) => s.trim()).filter(Boolean).map((entry) => {
-    const i = entry.lastIndexOf(':');
-    return { re: new RegExp(`^(?:${entry.slice(0, i)})$`), cols: entry.slice(i + 1).split(',').map((c) => c.trim()).filter(Boolean) };
-  });
-  return (id) => rules.find((r) => r.re.test(id))?.cols;
-}

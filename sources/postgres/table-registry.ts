@@ -32,14 +32,6 @@ export async function listCapturedTables(sql: pg.Client, filters: Filters): Prom
     .map((t) => ({ schema: t.schema, name: t.name, selectable: t.selectable === 'true' }));
 }
 
-/** include-list patterns that match none of the tables. */
-export function missingIncludes(patterns: readonly string[], tables: readonly CapturedTable[]): string[] {
-  return patterns.filter((p) => {
-    const re = new RegExp(`^(?:${p})$`);
-    return !tables.some((t) => re.test(`${t.schema}.${t.name}`));
-  });
-}
-
 export class TableRegistry implements TableResolver {
   private readonly byRelOid = new Map<number, TableModel | null>();
   private readonly warnedSkips = new Set<string>();

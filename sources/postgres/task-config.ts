@@ -7,7 +7,10 @@ import type { Op } from '../../src/events/envelope.ts';
 import { F } from './config-spec.ts';
 import type { PgConnectionSettings } from './connection.ts';
 import type { AutocreateMode } from './publication.ts';
-import { buildFilters, parseKeyColumns, type Filters } from './table-filter.ts';
+import { buildFilters, type Filters } from './table-filter.ts';
+import { parseKeyColumns } from './key-columns.ts';
+import { selectOverrides } from './snapshot-overrides.ts';
+import { splitStatements } from './sql-statements.ts';
 import type { TypeOptions } from './types.ts';
 
 export interface PgTaskConfig {
@@ -17,10 +20,18 @@ export interface PgTaskConfig {
   readonly topicTransaction: string;
   readonly slotName: string;
   readonly slotDropOnStop: boolean;
+  /** plugin.name: the decoding plugin the slot is created with and must use */
+  readonly pluginName: string;
+  /** slot.max.retries / slot.retry.delay.ms: waiting for a slot another connection holds */
+  readonly slotRetries: { readonly max: number; readonly delayMs: number };
   readonly publicationName: string;
   readonly publicationAutocreate: AutocreateMode;
   readonly statusIntervalMs: number;
   readonly filters: Filters;
+  /** include lists as written, to name the patterns that match no table */
+  readonly includeLists: { readonly schema: readonly string[]; readonly table: readonly string[] };
+  /** true when any include or exclude filter is set (an empty capture set is then a mistake) */
+  readonly filtered: boolean;
   readonly keyColumns: (tableId: string) => readonly string[] | undefined;
   readonly skippedOperations: ReadonlySet<Op>;
   readonly tombstonesOnDelete: boolean;
@@ -28,6 +39,8 @@ export interface PgTaskConfig {
   readonly types: TypeOptions;
   readonly snapshotMode: 'initial' | 'never' | 'initial_only' | 'no_data' | 'when_needed';
   readonly snapshotFetchSize: number;
+  /** snapshot.select.statement.overrides: SELECT per table id */
+  readonly snapshotSelects: ReadonlyMap<string, string>;
   readonly maxBatchSize: number;
   readonly maxQueueSize: number;
   readonly heartbeatIntervalMs: number;
@@ -44,16 +57,25 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
       user: c.get(F.user),
       password: c.get(F.password)?.reveal(),
       database: c.get(F.dbname),
-      sslmode: c.get(F.sslmode),
+      tls: {
+        mode: c.get(F.sslmode),
+        ...optional('rootCert', c.get(F.sslrootcert)),
+        ...optional('cert', c.get(F.sslcert)),
+        ...optional('key', c.get(F.sslkey)),
+        ...optional('password', c.get(F.sslpassword)?.reveal()),
+      },
       connectTimeoutMs: c.get(F.connectTimeout),
       applicationName: `cdc-${c.get(F.topicPrefix)}`,
       tcpKeepAlive: c.getBoolean('database.tcpKeepAlive') ?? true,
+      initialStatements: splitStatements(c.get(F.initialStatements)),
     },
     topicPrefix: c.get(F.topicPrefix),
     topicDelimiter: c.get(F.topicDelimiter),
     topicTransaction: c.get(F.topicTransaction),
     slotName: c.get(F.slotName),
     slotDropOnStop: c.get(F.slotDropOnStop),
+    pluginName: c.get(F.pluginName),
+    slotRetries: { max: c.get(F.slotMaxRetries), delayMs: c.get(F.slotRetryDelay) },
     publicationName: c.get(F.publicationName),
     publicationAutocreate: c.get(F.publicationAutocreate),
     statusIntervalMs: c.get(F.statusInterval),
@@ -62,6 +84,8 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
       tableInclude: c.get(F.tableInclude), tableExclude: c.get(F.tableExclude),
       columnInclude: c.get(F.columnInclude), columnExclude: c.get(F.columnExclude),
     }),
+    includeLists: { schema: c.get(F.schemaInclude), table: c.get(F.tableInclude) },
+    filtered: [F.schemaInclude, F.schemaExclude, F.tableInclude, F.tableExclude].some((f) => c.get(f).length > 0),
     keyColumns: parseKeyColumns(c.get(F.messageKeyColumns)),
     skippedOperations: new Set(skipped),
     tombstonesOnDelete: c.get(F.tombstones),
@@ -75,13 +99,20 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
       moneyFractionDigits: c.get(F.moneyDigits),
       unavailableValuePlaceholder: c.get(F.placeholder),
       includeUnknownDatatypes: c.get(F.includeUnknown),
+      includeSchemaComments: c.get(F.includeSchemaComments),
     },
     snapshotMode: c.get(F.snapshotMode),
     snapshotFetchSize: c.get(F.snapshotFetchSize),
+    snapshotSelects: selectOverrides(c.get(F.snapshotOverrides), c.raw()),
     maxBatchSize: c.get(F.maxBatchSize),
     maxQueueSize: c.get(F.maxQueueSize),
     heartbeatIntervalMs: c.get(F.heartbeatInterval),
     heartbeatQuery: c.get(F.heartbeatQuery),
     heartbeatPrefix: c.get(F.heartbeatPrefix),
   };
+}
+
+/** `{ key: value }` when value is set, else `{}` (keeps absent optionals absent). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
 }

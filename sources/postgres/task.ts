@@ -26,6 +26,9 @@ import { formatLsn, type Lsn } from './lsn.ts';
 import { TableRegistry } from './table-registry.ts';
 import { readPgTaskConfig, type PgTaskConfig } from './task-config.ts';
 import { checkServer } from './server-checks.ts';
+import { waitForFreeSlot } from './slot-claim.ts';
+import { describeUnmatched, nothingCapturedError, unmatchedIncludes } from './capture-check.ts';
+import { checkKeyColumns } from './key-columns.ts';
 
 type Phase = 'idle' | 'snapshot' | 'stream' | 'done' | 'stopped';
 
@@ -47,6 +50,8 @@ export class PostgresSourceTask implements SourceTask {
   private snapshotCount = 0;
   private lastCommitted = Date.now();
   private lastSourceLagMs = 0;
+  /** Shown in the task status while RUNNING: include patterns that match nothing. */
+  private notice: string | null = null;
 
   async start(ctx: SourceTaskContext): Promise<void> {
     this.ctx = ctx;
@@ -68,6 +73,7 @@ export class PostgresSourceTask implements SourceTask {
     }
 
     const captured = await this.tables.capturedTables();
+    await this.checkCapture(captured, where);
     const pub = await ensurePublication(this.sql, { name: cfg.publicationName, mode: cfg.publicationAutocreate, tables: captured.map((t) => [t.schema, t.name] as const) }, where);
     if (pub !== 'exists') this.log.info({ publication: cfg.publicationName, action: pub }, 'publication prepared');
 
@@ -94,18 +100,18 @@ export class PostgresSourceTask implements SourceTask {
         fix: 'set snapshot.mode=when_needed to take a new snapshot, or reset the connector offsets (DELETE /connectors/<name>/offsets while stopped)',
       });
     }
-    if (slot.exists && slot.plugin !== 'pgoutput') {
-      throw new SourceError({ code: 'CDC_PG_SLOT_PLUGIN', what: `slot "${cfg.slotName}" uses plugin ${slot.plugin}, not pgoutput`, where: `${where}, property slot.name`, fix: 'drop that slot or choose another slot.name' });
+    if (slot.exists && slot.plugin !== cfg.pluginName) {
+      throw new SourceError({ code: 'CDC_PG_SLOT_PLUGIN', what: `slot "${cfg.slotName}" uses plugin ${slot.plugin}, not ${cfg.pluginName} (plugin.name)`, where: `${where}, property slot.name`, fix: 'drop that slot or choose another slot.name' });
     }
 
     if (needSnapshot) {
       if (slot.exists) {
         // A consistent snapshot needs the slot's own exported snapshot; an old slot has none.
-        if (slot.active) throw new SourceError({ code: 'CDC_PG_SLOT_IN_USE', what: `slot "${cfg.slotName}" is active in another session`, where: `${where}, property slot.name`, fix: 'stop the other consumer of this slot', retriable: true });
+        if (slot.active) await waitForFreeSlot(this.sql, cfg.slotName, cfg.slotRetries, this.log, where);
         this.log.warn({ slot: cfg.slotName }, 'dropping existing slot: a snapshot is needed and must start from the slot\'s own exported snapshot');
         await dropSlot(this.sql, cfg.slotName);
       }
-      const creator = await SlotCreator.create(cfg.connection, cfg.slotName, cfg.snapshotMode !== 'no_data' && cfg.snapshotMode !== 'never');
+      const creator = await SlotCreator.create(cfg.connection, cfg.slotName, cfg.pluginName, cfg.snapshotMode !== 'no_data' && cfg.snapshotMode !== 'never');
       try {
         this.consistentPoint = creator.slot.consistentPoint;
         this.snapSql = await openSql(cfg.connection);
@@ -119,6 +125,7 @@ export class PostgresSourceTask implements SourceTask {
       ctx.metrics.snapshotRunning(true);
       this.snapshotRows = readSnapshot({
         sql: this.snapSql, snapshotName: creator.slot.snapshotName, tables: models, fetchSize: cfg.snapshotFetchSize, log: this.log,
+        selectOverride: (id) => cfg.snapshotSelects.get(id),
         progress: {
           onTableStart: (t, est) => this.log.info({ table: t.id, estimatedRows: est }, 'snapshotting table'),
           onRows: (t, n, est) => { ctx.metrics.snapshotProgress(t.id, n, est); this.log.info({ table: t.id, rows: n, estimatedRows: est }, 'snapshot progress'); },
@@ -128,7 +135,7 @@ export class PostgresSourceTask implements SourceTask {
       this.phase = 'snapshot';
     } else {
       if (!slot.exists) {
-        const creator = await SlotCreator.create(cfg.connection, cfg.slotName, false);
+        const creator = await SlotCreator.create(cfg.connection, cfg.slotName, cfg.pluginName, false);
         this.consistentPoint = creator.slot.consistentPoint;
         await creator.close();
         this.log.info({ slot: cfg.slotName, consistentPoint: formatLsn(this.consistentPoint) }, 'slot created (no snapshot)');
@@ -142,6 +149,7 @@ export class PostgresSourceTask implements SourceTask {
   private async startStream(stored: PgPosition | null, slotFlush: Lsn): Promise<void> {
     const { cfg } = this;
     await this.takeOverSlot();
+    await waitForFreeSlot(this.sql!, cfg.slotName, cfg.slotRetries, this.log, `connector "${this.ctx.connectorName}"`);
     const initialFlush = stored && stored.lsnProc > slotFlush ? stored.lsnProc : slotFlush;
     this.decoder = new ChangeDecoder({
       serverName: cfg.topicPrefix, db: cfg.connection.database, partition: pgPartition(cfg.topicPrefix),
@@ -154,6 +162,27 @@ export class PostgresSourceTask implements SourceTask {
     });
     await this.stream.start();
     this.phase = 'stream';
+  }
+
+  /**
+   * Filters that capture nothing stop the task (it would look RUNNING and never emit);
+   * include patterns that match nothing are logged and shown in the task status.
+   * message.key.columns outside a replica identity would fail at the first delete: refused now.
+   */
+  private async checkCapture(captured: readonly { schema: string; name: string; selectable: boolean }[], where: string): Promise<void> {
+    const { cfg } = this;
+    const db = cfg.connection.database;
+    if (captured.length === 0 && cfg.filtered) throw nothingCapturedError(db, where);
+    if (captured.length === 0) this.log.warn({ database: db }, 'no table to capture in this database yet; tables created later are captured from their first change');
+    const unmatched = unmatchedIncludes(cfg.includeLists, captured);
+    for (const u of unmatched) this.log.warn({ property: u.property, pattern: u.pattern }, `${describeUnmatched(u, db)}; check the name (regular expression, whole-name, case-sensitive)`);
+    this.notice = unmatched.length === 0 ? null
+      : `RUNNING with a warning: ${unmatched.map((u) => describeUnmatched(u, db)).join('; ')}`;
+    const keyProblems = await checkKeyColumns(this.sql!, captured, cfg.keyColumns, cfg.skippedOperations.has('d'));
+    if (keyProblems.length > 0) {
+      const p = keyProblems[0]!;
+      throw new SourceError({ code: 'CDC_PG_KEY_COLUMNS', what: p.what, where: `${where}, property message.key.columns`, fix: p.fix });
+    }
   }
 
   /**
@@ -277,7 +306,7 @@ export class PostgresSourceTask implements SourceTask {
 
   health(): { stalled: string | null; catchingUp?: string | null } {
     const s = this.stream;
-    if (this.phase !== 'stream' || !s) return { stalled: null };
+    if (this.phase !== 'stream' || !s) return { stalled: null, catchingUp: this.notice };
     const silent = s.silentForMs();
     // The server answers every status request; three unanswered in a row means it is stuck or unreachable.
     if (silent > 3 * this.cfg.statusIntervalMs) {
@@ -293,7 +322,7 @@ export class PostgresSourceTask implements SourceTask {
     if (this.lastSourceLagMs > 10_000) {
       return { stalled: null, catchingUp: 'catching up: committed changes are more than 10 s behind the source (see cdc_source_lag_seconds)' };
     }
-    return { stalled: null };
+    return { stalled: null, catchingUp: this.notice };
   }
 
   finished(): boolean {

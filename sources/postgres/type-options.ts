@@ -25,11 +25,8 @@ export interface PgTypeOptions {
   readonly unavailableValuePlaceholder: string;
   /** include.unknown.datatypes: unknown types become BYTES (binary mode) instead of being left out. */
   readonly includeUnknownDatatypes: boolean;
-  /**
-   * Copy column comments into the field schema `doc`. Debezium gates this behind
-   * include.schema.comments (default false there); our default is true. Omitted = true.
-   */
-  readonly includeSchemaComments?: boolean;
+  /** include.schema.comments: copy column comments into the field schema `doc` (Debezium's default: false). */
+  readonly includeSchemaComments: boolean;
 }
 
 /** Debezium 3.6 defaults for the PostgreSQL connector. */
@@ -42,7 +39,7 @@ export const DEFAULT_PG_TYPE_OPTIONS: PgTypeOptions = Object.freeze({
   moneyFractionDigits: 2,
   unavailableValuePlaceholder: '__debezium_unavailable_value',
   includeUnknownDatatypes: false,
-  includeSchemaComments: true,
+  includeSchemaComments: false,
 });
 
 /** What a family needs to know about the (element) type besides its name. */

@@ -81,7 +81,9 @@ export function keyInfos(def: ConfigDef): ConfigKeyInfo[] {
  * tasks.max, counts as the plugin's).
  */
 export function connectorKeyInfos(def: ConfigDef, framework: ConfigDef): ConfigKeyInfo[] {
-  const frameworkOnly = new Set(framework.fields().filter((f) => def.field(f.name) === f).map((f) => f.name));
+  // A framework key a plugin redefines (the PostgreSQL connector's tasks.max) stays in the
+  // framework's place, as Connect lists its own keys from its own definition.
+  const frameworkOnly = new Set(framework.fields().map((f) => f.name));
   const all = keyInfos(def);
   return [...all.filter((k) => !frameworkOnly.has(k.name)), ...all.filter((k) => frameworkOnly.has(k.name))];
 }

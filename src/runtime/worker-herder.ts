@@ -197,8 +197,12 @@ export class WorkerHerder implements Herder {
     return { plugin, config: plugin.configDef.parse(applyWorkerDefaults(this.d.worker, resolved.values), where, { secretKeys: resolved.fromProvider }) };
   }
 
-  /** Throws 400 listing every problem (Connect's message), as create/update must. */
-  private check(name: string, config: Record<string, string>): SourceConnectorPlugin {
+  /**
+   * Throws 400 listing every problem (Connect's message), as create/update must: the config
+   * first, then, as Connect asks the connector to validate, the source itself (database
+   * reachable, privileges, tables), which is what `cdc validate` checks.
+   */
+  private async check(name: string, config: Record<string, string>): Promise<SourceConnectorPlugin> {
     const cls = config['connector.class'];
     if (!cls) throw new HerderError(400, 'Connector config {...} contains no connector type: set connector.class');
     let plugin: SourceConnectorPlugin;
@@ -218,6 +222,14 @@ export class WorkerHerder implements Herder {
       const lines = result.configs.flatMap((c) => c.value.errors.map((e) => `${c.value.name}: ${e}`));
       throw new HerderError(400, `Connector configuration is invalid and contains the following ${result.error_count} error(s):\n${lines.join('\n')}\n` +
         `You can also find the above list of errors at the endpoint \`/connector-plugins/${plugin.className}/config/validate\``);
+    }
+    const where = `connector "${name}"`;
+    const parsed = plugin.configDef.parse(applyWorkerDefaults(this.d.worker, resolved.values), where, { secretKeys: resolved.fromProvider });
+    const problems = await plugin.validateEnvironment(parsed, this.d.log.child({ connector: name }));
+    if (problems.length > 0) {
+      const lines = problems.map((p) => `${p.property ?? 'connector'}: ${CdcError.format(p)}`);
+      throw new HerderError(400, `Connector configuration is invalid and contains the following ${problems.length} error(s):\n${lines.join('\n')}\n` +
+        'You can also find the above list of errors with `cdc validate --config <file>`');
     }
     return plugin;
   }
@@ -277,7 +289,7 @@ export class WorkerHerder implements Herder {
       if (keep === undefined) throw new HerderError(400, `${k} is "${HIDDEN_VALUE}" but there is no stored value to keep; send the real value`);
       merged[k] = keep;
     }
-    this.check(name, merged);
+    await this.check(name, merged);
     const initial = opts.initialState === 'PAUSED' ? 'PAUSED' : opts.initialState === 'STOPPED' ? 'STOPPED' : 'STARTED';
     const { created } = await this.d.configs.putConnector(name, merged, initial);
     if (!existing && !created && !opts.allowReplace) throw new HerderError(409, `Connector ${name} already exists`);

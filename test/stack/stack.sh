@@ -43,6 +43,10 @@ LOGS="$STATE/logs"
 PGROOT="$STATE/postgres"
 PGDATA="$PGROOT/data"
 PGSOCK="$PGROOT/run"
+PGTLS="$PGROOT/tls"
+# A role that logs in with a client certificate only (pg_hba "cert"), for the TLS tests.
+PG_CERT_USER=cdc_cert_user
+PG_CLIENT_KEY_PASSWORD=client-key-pass
 KROOT="$STATE/kafka"
 SRROOT="$STATE/schema-registry"
 MDBROOT="$STATE/mariadb"
@@ -322,7 +326,42 @@ pg_init() {
   echo "include = 'stack.conf'" >>"$PGDATA/postgresql.conf"
 }
 
+# Certificates for TLS tests, made once with openssl and kept (idempotent): a CA, a server
+# certificate for 127.0.0.1 / localhost signed by it, a client certificate for $PG_CERT_USER
+# (plain and passphrase-protected key), and a second CA that signed nothing here, so tests can
+# see verification fail. Nothing leaves the state dir.
+pg_tls_certs() {
+  [[ -f "$PGTLS/.complete" ]] && return
+  command -v openssl >/dev/null || die "openssl is needed to make the PostgreSQL test certificates"
+  rm -rf "$PGTLS" && mkdir -p "$PGTLS"
+  local t="$PGTLS" o="$LOGS/openssl.log"
+  {
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=cdcd test CA" \
+      -keyout "$t/ca.key" -out "$t/ca.crt"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=cdcd untrusted CA" \
+      -keyout "$t/untrusted-ca.key" -out "$t/untrusted-ca.crt"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$t/server.key" -out "$t/server.csr"
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$t/server.ext"
+    openssl x509 -req -in "$t/server.csr" -CA "$t/ca.crt" -CAkey "$t/ca.key" -CAcreateserial -days 3650 \
+      -extfile "$t/server.ext" -out "$t/server.crt"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=$PG_CERT_USER" -keyout "$t/client.key" -out "$t/client.csr"
+    printf 'extendedKeyUsage=clientAuth\n' >"$t/client.ext"
+    openssl x509 -req -in "$t/client.csr" -CA "$t/ca.crt" -CAkey "$t/ca.key" -CAcreateserial -days 3650 \
+      -extfile "$t/client.ext" -out "$t/client.crt"
+    openssl pkey -in "$t/client.key" -aes256 -passout "pass:$PG_CLIENT_KEY_PASSWORD" -out "$t/client-encrypted.key"
+  } >>"$o" 2>&1 || die_with_log "making TLS certificates failed" "$o"
+  rm -f "$t"/*.csr "$t"/*.ext
+  # The server reads its key as the postgres user and refuses a key others can read.
+  cp "$t/server.key" "$t/server-pg.key"
+  chmod 600 "$t/server-pg.key" "$t"/*.key
+  if is_root; then chown postgres:postgres "$t/server-pg.key"; fi
+  chmod 755 "$t"
+  chmod 644 "$t"/*.crt
+  touch "$t/.complete"
+}
+
 pg_configure() {
+  pg_tls_certs
   # Rewritten at every start so that it always matches this script.
   as_pg tee "$PGDATA/stack.conf" >/dev/null <<EOF
 # Written by test/stack/stack.sh; rewritten at every start.
@@ -339,14 +378,23 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 log_line_prefix = '%m [%p] %q%u@%d '
+# TLS for the database.sslmode tests; plain TCP stays allowed (host lines in pg_hba).
+ssl = on
+ssl_cert_file = '$PGTLS/server.crt'
+ssl_key_file = '$PGTLS/server-pg.key'
+ssl_ca_file = '$PGTLS/ca.crt'
 EOF
-  as_pg tee "$PGDATA/pg_hba.conf" >/dev/null <<'EOF'
+  as_pg tee "$PGDATA/pg_hba.conf" >/dev/null <<EOF
 # Written by test/stack/stack.sh; rewritten at every start.
-# TYPE  DATABASE     USER  ADDRESS        METHOD
-local   all          all                  trust
-local   replication  all                  trust
-host    all          all   127.0.0.1/32   scram-sha-256
-host    replication  all   127.0.0.1/32   scram-sha-256
+# TYPE    DATABASE     USER            ADDRESS        METHOD
+local     all          all                            trust
+local     replication  all                            trust
+hostssl   all          $PG_CERT_USER   127.0.0.1/32   cert
+hostssl   replication  $PG_CERT_USER   127.0.0.1/32   cert
+hostnossl all          $PG_CERT_USER   127.0.0.1/32   reject
+hostnossl replication  $PG_CERT_USER   127.0.0.1/32   reject
+host      all          all             127.0.0.1/32   scram-sha-256
+host      replication  all             127.0.0.1/32   scram-sha-256
 EOF
 }
 
@@ -354,6 +402,12 @@ pg_start() {
   ensure_postgres_installed
   if pg_pid >/dev/null; then
     log "postgres already running (pid $(pg_pid), port $PG_PORT)"
+    # Started by an older version of this script: TLS settings and pg_hba reload without a restart.
+    if ! grep -q "^ssl = on" "$PGDATA/stack.conf" 2>/dev/null; then
+      log "turning TLS on in the running postgres (configuration rewritten and reloaded)"
+      pg_configure
+      as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" reload >/dev/null 2>>"$LOGS/postgres.log" || die_with_log "pg_ctl reload failed" "$LOGS/postgres.log"
+    fi
     wait_ready postgres "$LOGS/postgres.log" "$(pg_pid)" pg_ready
     return
   fi
@@ -559,6 +613,9 @@ write_env() {
   {
     echo "# Written by test/stack/stack.sh up; source it: . $ENV_FILE"
     echo "export PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=postgres PGPASSWORD=$PG_PASSWORD PGDATABASE=postgres"
+    echo "export PG_SSL_ROOT_CERT=$PGTLS/ca.crt PG_SSL_UNTRUSTED_CA=$PGTLS/untrusted-ca.crt"
+    echo "export PG_SSL_CLIENT_CERT=$PGTLS/client.crt PG_SSL_CLIENT_KEY=$PGTLS/client.key PG_SSL_CLIENT_KEY_ENCRYPTED=$PGTLS/client-encrypted.key"
+    echo "export PG_SSL_CLIENT_KEY_PASSWORD=$PG_CLIENT_KEY_PASSWORD PG_SSL_CERT_USER=$PG_CERT_USER"
     echo "export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT"
     echo "export SCHEMA_REGISTRY_URL=http://127.0.0.1:$SR_PORT$SR_PATH"
     kafka_sasl_ssl_env
