@@ -128,7 +128,7 @@ export class ConnectorSupervisor {
         await producer.stop();
         if (task.finished()) {
           this.set('FINISHED', 'the task completed its work (snapshot.mode=initial_only); nothing more to stream');
-          d.log.info({ connector: d.name }, 'task finished: snapshot complete, nothing more to stream (snapshot.mode=initial_only)');
+          d.log.info({}, 'task finished: snapshot complete, nothing more to stream (snapshot.mode=initial_only)');
           return;
         }
       } catch (err) {
@@ -138,20 +138,20 @@ export class ConnectorSupervisor {
         if (!retriable) {
           clearInterval(watch);
           this.set('FAILED', msg, err instanceof Error ? err.stack ?? msg : msg);
-          d.log.error({ connector: d.name, err: msg }, 'task failed; fix the cause, then restart the connector');
+          d.log.error({ err: msg }, 'task failed; fix the cause, then restart the connector');
           return;
         }
         failures++;
         if (d.maxRestarts >= 0 && failures > d.maxRestarts) {
           const trace = err instanceof Error ? err.stack ?? msg : msg;
           this.set('FAILED', `gave up after ${failures} attempts without progress (restart.max.attempts=${d.maxRestarts}); last error: ${msg}`, trace);
-          d.log.error({ connector: d.name, err: msg, attempts: failures }, 'task failed; fix the cause, then restart the connector');
+          d.log.error({ err: msg, attempts: failures }, 'task failed; fix the cause, then restart the connector');
           clearInterval(watch);
           return;
         }
         this.status = { ...this.status, restarts: this.status.restarts + 1 };
         this.set('RESTARTING', `retrying in ${delay} ms after: ${msg}`);
-        d.log.warn({ connector: d.name, err: msg, retryInMs: delay }, 'task interrupted; restarting from the committed offset');
+        d.log.warn({ err: msg, retryInMs: delay }, 'task interrupted; restarting from the committed offset');
         await sleep(delay, signal);
         delay = Math.min(delay * 2, d.backoff.maxMs);
       }
