@@ -21,10 +21,12 @@ import type { PromMetricsFactory } from '../metrics/task-metrics.ts';
 import type { ConfigStore, StoredConnector } from '../cluster/config-store.ts';
 import type { StatusStore } from '../cluster/status-store.ts';
 import { ConnectorInstance } from './connector-instance.ts';
+import { connectTaskConfigs, offsetsChangedMessage, restartPlan } from './herder-answers.ts';
 import type { Membership } from './membership.ts';
 import type { PluginRegistry } from './plugin-registry.ts';
 import type { Converter } from '../serde/converter.ts';
 import type { SourceConnectorPlugin } from './source-task.ts';
+import type { JsonMap } from '../events/record.ts';
 import { HerderError, type ConnectorConfig, type ConnectorInfo, type ConnectorOffsets, type ConnectorStateInfo, type Herder,
   type InitialState, type LoggerLevel, type PluginInfo, type RestartRequest, type TaskInfo, type TaskStateInfo } from './herder.ts';
 
@@ -149,7 +151,9 @@ export class WorkerHerder implements Herder {
       return;
     }
     if (!this.d.membership.owns(name)) return;
-    const base = { worker_id: this.d.membership.workerId, generation: this.d.membership.generation(), trace: null, since: Date.now() };
+    // Connect 4.1 (KIP-891) reports the plugin version in every state, PAUSED and STOPPED included.
+    const version = this.pluginOf(stored)?.version;
+    const base = { worker_id: this.d.membership.workerId, generation: this.d.membership.generation(), trace: null, since: Date.now(), ...(version ? { version } : {}) };
     if (stored.target === 'PAUSED') {
       await this.d.status.putConnector(name, { ...base, state: 'PAUSED' });
       await this.d.status.putTask(name, 0, { ...base, state: 'PAUSED' });
@@ -170,8 +174,9 @@ export class WorkerHerder implements Herder {
       await this.d.status.putConnector(name, { ...base, state: 'FAILED', trace: msg });
       return;
     }
-    const tasks = plugin.taskConfigs(config, 1);
-    if (JSON.stringify(tasks) !== JSON.stringify(stored.taskConfigs)) await this.d.configs.putTaskConfigs(name, tasks.map((t) => this.redact(plugin, t)));
+    const tasks = connectTaskConfigs({ stored: stored.config, effective: config.raw(), fromPlugin: plugin.taskConfigs(config, 1), taskClass: plugin.taskClass ?? `${plugin.className}Task` })
+      .map((t) => this.redact(plugin, t));
+    if (JSON.stringify(tasks) !== JSON.stringify(stored.taskConfigs)) await this.d.configs.putTaskConfigs(name, tasks);
     const log = this.d.log.child({ connector: name });
     for (const w of config.warnings) log.warn({ property: w.property }, w.message);
     const instance = new ConnectorInstance({
@@ -278,7 +283,9 @@ export class WorkerHerder implements Herder {
     const initial = opts.initialState === 'PAUSED' ? 'PAUSED' : opts.initialState === 'STOPPED' ? 'STOPPED' : 'STARTED';
     const { created } = await this.d.configs.putConnector(name, merged, initial);
     if (!existing && !created && !opts.allowReplace) throw new HerderError(409, `Connector ${name} already exists`);
-    return { created: !existing && created, info: this.info(this.stored(name)) };
+    const info = this.info(this.stored(name));
+    // Connect answers a create before any task config exists: tasks [] whatever the initial state.
+    return !existing && created ? { created: true, info: { ...info, tasks: [] } } : { created: false, info };
   }
 
   async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
@@ -332,11 +339,9 @@ export class WorkerHerder implements Herder {
   async restartConnector(name: string, req: RestartRequest): Promise<ConnectorStateInfo | null> {
     this.stored(name);
     const before = await this.connectorStatus(name);
-    const taskFailed = before.tasks[0]?.state === 'FAILED';
-    const restartTask = req.includeTasks && (!req.onlyFailed || taskFailed);
     await this.d.configs.putRestart(name, req);
     if (!req.includeTasks && !req.onlyFailed) return null;
-    return { ...before, tasks: before.tasks.map((t) => (restartTask ? { ...t, state: 'RESTARTING' } : t)) };
+    return restartPlan(before, req);
   }
 
   /** Acts on a restart request if this worker runs the connector. */
@@ -394,15 +399,29 @@ export class WorkerHerder implements Herder {
   async alterConnectorOffsets(name: string, offsets: ConnectorOffsets): Promise<string> {
     await this.requireStopped(name);
     if (offsets.offsets.length === 0) throw new HerderError(400, 'Offsets to alter must be provided: the offsets list is empty');
-    await this.writeOffsets(name, offsets.offsets.map((o) => ({ partition: o.partition, offset: o.offset })));
-    return 'The offsets for this connector have been altered successfully';
+    const entries = offsets.offsets.map((o) => ({ partition: o.partition as JsonMap, offset: o.offset as JsonMap | null }));
+    const confirmed = this.offsetsHook(name, entries);
+    await this.writeOffsets(name, entries);
+    return offsetsChangedMessage('altered', confirmed);
   }
 
   async resetConnectorOffsets(name: string): Promise<string> {
     await this.requireStopped(name);
     const current = await this.connectorOffsets(name);
-    if (current.offsets.length > 0) await this.writeOffsets(name, current.offsets.map((o) => ({ partition: o.partition, offset: null })));
-    return 'The offsets for this connector have been reset successfully';
+    const entries = current.offsets.map((o) => ({ partition: o.partition as JsonMap, offset: null }));
+    const confirmed = this.offsetsHook(name, entries);
+    if (entries.length > 0) await this.writeOffsets(name, entries);
+    return offsetsChangedMessage('reset', confirmed);
+  }
+
+  /** The connector's alterOffsets hook, as Connect calls it before writing; false when it has none. */
+  private offsetsHook(name: string, entries: readonly { partition: JsonMap; offset: JsonMap | null }[]): boolean {
+    try {
+      const { plugin, config } = this.parse(name, this.stored(name).config);
+      return plugin.alterOffsets?.(config, entries) === true;
+    } catch {
+      return false; // a config that no longer parses cannot confirm anything: framework-managed only
+    }
   }
 
   async connectorTopics(name: string): Promise<string[]> { this.stored(name); await this.d.status.sync(); return this.d.status.activeTopics(name); }
