@@ -147,7 +147,8 @@ export class WorkerHerder implements Herder {
       await run.instance.stop();
     }
     if (!stored) {
-      if (run) { await this.d.status.putConnector(name, null); await this.d.status.putTask(name, 0, null); }
+      // Deleted: its states go too (Connect tombstones them), also when it was paused or stopped.
+      if (run || (this.d.membership.owns(name) && this.d.status.connector(name))) { await this.d.status.putConnector(name, null); await this.d.status.putTask(name, 0, null); }
       return;
     }
     if (!this.d.membership.owns(name)) return;
