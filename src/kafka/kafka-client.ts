@@ -5,8 +5,14 @@ import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { ParsedConfig } from '../config/define.ts';
 import type { Logger } from '../log/logger.ts';
 
-export function createKafka(worker: ParsedConfig, log: Logger, clientId: string): Kafka {
-  const brokers = (worker.getList('bootstrap.servers') ?? [worker.getString('bootstrap.servers') ?? '']).flatMap((b) => b.split(',')).map((b) => b.trim()).filter(Boolean);
+/** bootstrap.servers as host:port entries. */
+export function bootstrapBrokers(worker: ParsedConfig): string[] {
+  return (worker.getList('bootstrap.servers') ?? [worker.getString('bootstrap.servers') ?? '']).flatMap((b) => b.split(',')).map((b) => b.trim()).filter(Boolean);
+}
+
+/** `logs` receives the client's log entries (KafkaReachability.route folds retries into state changes). */
+export function createKafka(worker: ParsedConfig, log: Logger, clientId: string, logs?: (entry: LogEntry) => void): Kafka {
+  const brokers = bootstrapBrokers(worker);
   const protocol = (worker.getString('security.protocol') ?? 'PLAINTEXT').toUpperCase();
   const sasl = worker.originalsWithPrefix('sasl.');
   const klog = log.child({ component: 'kafkajs' });
@@ -18,11 +24,11 @@ export function createKafka(worker: ParsedConfig, log: Logger, clientId: string)
       sasl: { mechanism: (sasl['mechanism'] ?? 'plain').toLowerCase() as 'plain', username: sasl['username'], password: sasl['password'] ?? '' },
     } : {}),
     logLevel: logLevel.WARN,
-    logCreator: () => (entry: LogEntry) => {
+    logCreator: () => logs ?? ((entry: LogEntry) => {
       const { message, ...rest } = entry.log;
       const obj = { ns: entry.namespace, ...rest };
       if (entry.level <= logLevel.ERROR) klog.warn(obj, message); // kafkajs logs retries as errors
       else klog.debug(obj, message);
-    },
+    }),
   });
 }

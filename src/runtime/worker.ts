@@ -6,13 +6,14 @@
  */
 import { hostname } from 'node:os';
 import { createServer } from 'node:net';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Server } from 'node:http';
 import type { ParsedConfig } from '../config/define.ts';
 import type { ConnectorSource } from '../config/load.ts';
 import type { Logger } from '../log/logger.ts';
 import type { LogLevels } from '../log/log-levels.ts';
-import { createKafka } from '../kafka/kafka-client.ts';
+import { bootstrapBrokers, createKafka } from '../kafka/kafka-client.ts';
+import { KafkaReachability } from '../kafka/kafka-reachability.ts';
 import { TopicManager } from '../kafka/topics.ts';
 import { PromMetricsFactory } from '../metrics/task-metrics.ts';
 import { startMetricsServer } from '../metrics/metrics-server.ts';
@@ -46,6 +47,7 @@ export class Worker {
   private metricsServer: Server | null = null;
   private rest: { close(): Promise<void> } | null = null;
   private topics: TopicManager | null = null;
+  private reachability: KafkaReachability | null = null;
 
   constructor(private readonly d: WorkerDeps) {}
 
@@ -67,7 +69,17 @@ export class Worker {
     this.restPort = worker.getInt('rest.port') ?? 8083;
     if (this.restPort === 0) this.restPort = await freePort(worker.getString('rest.host.name') ?? '0.0.0.0');
     collectDefaultMetrics({ register: this.registry, prefix: 'cdc_process_' });
-    const kafka = createKafka(worker, log, `cdc-${worker.getString('group.id')}`);
+    const reachability = new KafkaReachability({ brokers: bootstrapBrokers(worker), log: log.child({ component: 'kafkajs' }) });
+    this.reachability = reachability;
+    const kafka = createKafka(worker, log, `cdc-${worker.getString('group.id')}`, (entry) => reachability.route(entry));
+    new Gauge({
+      name: 'cdc_kafka_reachable', help: '0 while this worker cannot reach a Kafka broker it needs (since: cdc_kafka_unreachable_seconds), else 1',
+      registers: [this.registry], collect() { this.set(reachability.outage() ? 0 : 1); },
+    });
+    new Gauge({
+      name: 'cdc_kafka_unreachable_seconds', help: 'How long the current Kafka outage has lasted (0 while reachable)',
+      registers: [this.registry], collect() { const o = reachability.outage(); this.set(o ? (Date.now() - o.since) / 1000 : 0); },
+    });
     this.topics = new TopicManager({ kafka, log });
     const rf = (name: string) => worker.getInt(name) ?? -1;
     const configs = new ConfigStore({ kafka, topics: this.topics, topic: worker.getString('config.storage.topic') ?? 'connect-configs', replicationFactor: rf('config.storage.replication.factor'), log });
@@ -84,6 +96,7 @@ export class Worker {
       ...(this.d.extras ? { extras: this.d.extras } : {}),
       version: this.d.version,
       providers: this.d.providers,
+      kafkaOutage: () => reachability.outage(),
     });
     this.herder = herder;
     const metricsPort = worker.getInt('metrics.port') ?? 0;
@@ -100,6 +113,7 @@ export class Worker {
     await this.rest?.close().catch(() => undefined);
     await this.herder?.stop();
     await this.topics?.close();
+    this.reachability?.stop();
     await new Promise<void>((r) => (this.metricsServer ? this.metricsServer.close(() => r()) : r()));
   }
 }
