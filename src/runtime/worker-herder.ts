@@ -71,6 +71,7 @@ export class WorkerHerder implements Herder {
   /** States this worker decided for connectors it owns but does not run (paused, stopped, restarting, bad config). */
   private readonly decided = new Map<string, { connector: StatusValue; task?: StatusValue | null }>();
   private started = false;
+  private kafkaClusterId: string | null = null;
 
   constructor(private readonly d: WorkerHerderDeps) {}
 
@@ -288,12 +289,15 @@ export class WorkerHerder implements Herder {
   // ---- Herder API ----
 
   async serverInfo() {
-    const admin = this.d.kafka.admin();
-    await admin.connect();
-    try {
-      const cluster = await admin.describeCluster();
-      return { version: this.d.version, commit: 'cdcd', kafka_cluster_id: cluster.clusterId };
-    } finally { await admin.disconnect(); }
+    // A Kafka cluster keeps its id: asked once, it is answered from memory (also during an outage).
+    if (this.kafkaClusterId === null) {
+      const admin = this.d.kafka.admin();
+      await admin.connect();
+      try {
+        this.kafkaClusterId = (await admin.describeCluster()).clusterId;
+      } finally { await admin.disconnect(); }
+    }
+    return { version: this.d.version, commit: 'cdcd', kafka_cluster_id: this.kafkaClusterId };
   }
 
   async health() {

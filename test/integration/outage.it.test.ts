@@ -131,6 +131,8 @@ test('during Kafka and PostgreSQL outages status, health and metrics answer and 
     await daemon.withLog(async () => {
       status.start(); health.start(); metrics.start();
       await until('RUNNING', () => lastState() === 'RUNNING', 120_000);
+      const api = (path: string) => fetch(`http://127.0.0.1:${restPort}${path}`, { signal: AbortSignal.timeout(1000) }).then(async (r) => ({ status: r.status, body: await r.json() }));
+      const root = (await api('/')).body;
       load.start();
       await sleep(3000);
 
@@ -140,6 +142,10 @@ test('during Kafka and PostgreSQL outages status, health and metrics answer and 
       kafkaDown = true;
       await stack('stop', 'kafka');
       await sleep(20_000);
+      // Other read answers need nothing from Kafka either.
+      assert.deepEqual(await api('/'), { status: 200, body: root });
+      assert.deepEqual(await api('/connectors'), { status: 200, body: [name] });
+      assert.equal((await api('/connectors?expand=status')).body[name].status.name, name);
       await stack('start', 'kafka');
       kafkaDown = false;
       const kafkaBack = Date.now();
