@@ -395,16 +395,14 @@ export class WorkerHerder implements Herder {
     if (!run) { if (this.d.membership.owns(name)) this.schedule(name); return; }
     const failed = run.instance.current().state === 'FAILED';
     if (req.onlyFailed && !failed) return;
-    // Say RESTARTING (connector and task) until the new instance reports, as Connect's restart plan does.
-    const st = { state: 'RESTARTING', worker_id: this.d.membership.workerId, generation: this.d.membership.generation(), trace: null, since: Date.now(), reason: 'restart requested through the REST API', ...(run.instance.statusNow().task.version ? { version: run.instance.statusNow().task.version } : {}) };
+    // Say RESTARTING (connector and task) from now until the new instance reports, as Connect's
+    // restart plan does: the old instance leaves the running set before anything is awaited.
+    const version = run.instance.statusNow().task.version;
+    const st = { state: 'RESTARTING', worker_id: this.d.membership.workerId, generation: this.d.membership.generation(), trace: null, since: Date.now(), reason: 'restart requested through the REST API', ...(version ? { version } : {}) };
+    this.running.delete(name);
     this.decided.set(name, { connector: st, task: st });
     await this.d.status.putConnector(name, st).then(() => this.d.status.putTask(name, 0, st)).catch(() => undefined);
-    await this.bounce(name);
-  }
-
-  private async bounce(name: string): Promise<void> {
-    const run = this.running.get(name);
-    if (run) { this.running.delete(name); await run.instance.stop(); }
+    await run.instance.stop();
     this.schedule(name);
   }
 

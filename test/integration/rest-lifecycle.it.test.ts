@@ -141,8 +141,12 @@ test('REST contract and lifecycle on a live PostgreSQL connector', { skip: env ?
 
       // Restart: 204 plain, 202 with the plan.
       assert.equal((await api.post(`/connectors/${name}/restart`)).status, 204);
+      const planAt = Date.now();
       const plan = await api.post(`/connectors/${name}/restart?includeTasks=true`);
       assert.equal(plan.status, 202);
+      // Status, right after: RESTARTING until the new instance reports (never the old instance's RUNNING).
+      const afterPlan = (await api.get(`/connectors/${name}/status`)).body;
+      assert.ok(afterPlan.connector.state === 'RESTARTING' || afterPlan.connector.since >= planAt, JSON.stringify(afterPlan));
       assert.equal(plan.body.tasks[0].state, 'RESTARTING');
       assert.equal(plan.body.connector.state, 'RESTARTING', 'the connector itself restarts too');
       await api.waitFor(`/connectors/${name}/status`, (b) => b.tasks[0]?.state === 'RUNNING');
