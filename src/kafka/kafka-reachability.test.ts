@@ -75,4 +75,6 @@ test('connection failures are recognised with their broker; protocol errors are 
   assert.deepEqual(connectionFailure('Crash: KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED 127.0.0.1:1', {}, []), { broker: '127.0.0.1:1', error: 'connect ECONNREFUSED 127.0.0.1:1' });
   assert.equal(connectionFailure('Response GroupCoordinator(key: 10, version: 2)', { error: 'The group coordinator is not available', broker: 'b:9092' }, []), null);
   assert.equal(connectionFailure('Connection timeout', { broker: 'kafka-1:9092' }, [])!.broker, 'kafka-1:9092');
+  // A broker that answers but fails the TLS or SASL handshake is reachable: a setup problem, not an outage.
+  assert.equal(connectionFailure('Connection error: Client network socket disconnected before secure TLS connection was established', { broker: 'k:9093' }, []), null);
 });

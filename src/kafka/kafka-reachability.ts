@@ -40,6 +40,8 @@ export interface KafkaReachabilityDeps {
 
 /** Socket-level failures: the broker is not there, not a protocol answer from a live broker. */
 const CONNECTION_FAILURE = /Connection error|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|Connection timeout|Closed connection|socket hang up/i;
+/** A broker that answers but refuses the handshake is reachable: a setup problem, logged as such (once per window). */
+const HANDSHAKE_FAILURE = /TLS|SSL|certificate|SASL|authenticat/i;
 const HOST_PORT = /((?:\d{1,3}\.){3}\d{1,3}|\[[0-9a-f:]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})/;
 
 export class KafkaReachability {
@@ -131,7 +133,7 @@ export class KafkaReachability {
 /** The broker and error of a socket-level failure in a client log line, or null. */
 export function connectionFailure(message: string, fields: Record<string, unknown>, bootstrap: readonly string[]): { broker: string; error: string } | null {
   const text = `${message} ${typeof fields.error === 'string' ? fields.error : ''}`;
-  if (!CONNECTION_FAILURE.test(text)) return null;
+  if (!CONNECTION_FAILURE.test(text) || HANDSHAKE_FAILURE.test(text)) return null;
   const broker = typeof fields.broker === 'string' && fields.broker ? fields.broker : HOST_PORT.exec(text)?.[0] ?? bootstrap[0] ?? 'bootstrap';
   const error = (/Connection error: (.*)$/.exec(message)?.[1] ?? message).replace(/^.*?Connection error: /, '');
   return { broker, error };
