@@ -13,7 +13,7 @@ import type { ConnectorSource } from '../config/load.ts';
 import type { Logger } from '../log/logger.ts';
 import type { LogLevels } from '../log/log-levels.ts';
 import { bootstrapBrokers, createKafka } from '../kafka/kafka-client.ts';
-import { KafkaReachability } from '../kafka/kafka-reachability.ts';
+import { KafkaReachability, type KafkaOutage } from '../kafka/kafka-reachability.ts';
 import { TopicManager } from '../kafka/topics.ts';
 import { PromMetricsFactory } from '../metrics/task-metrics.ts';
 import { startMetricsServer } from '../metrics/metrics-server.ts';
@@ -34,7 +34,7 @@ export interface WorkerDeps {
   readonly converters: (config: ParsedConfig, log: Logger) => { key: Converter; value: Converter };
   readonly log: Logger;
   readonly levels: LogLevels;
-  readonly membership: (ctx: { workerId: string; kafka: ReturnType<typeof createKafka>; configs: ConfigStore; log: Logger }) => Membership;
+  readonly membership: (ctx: { workerId: string; kafka: ReturnType<typeof createKafka>; configs: ConfigStore; log: Logger; kafkaOutage: () => KafkaOutage | null }) => Membership;
   readonly extras?: (plugin: SourceConnectorPlugin, config: ParsedConfig, registry: Registry, log: Logger) => { stop(): Promise<void> } | null;
   readonly rest?: (herder: Herder) => Promise<{ close(): Promise<void> } | null>;
   readonly version: string;
@@ -86,7 +86,7 @@ export class Worker {
     const herder = new WorkerHerder({
       worker, kafka, topics: this.topics, configs,
       status: new StatusStore({ kafka, topics: this.topics, topic: worker.getString('status.storage.topic') ?? 'connect-status', partitions: worker.getInt('status.storage.partitions') ?? 5, replicationFactor: rf('status.storage.replication.factor'), log }),
-      membership: this.d.membership({ workerId: this.workerId, kafka, configs, log }),
+      membership: this.d.membership({ workerId: this.workerId, kafka, configs, log, kafkaOutage: () => reachability.outage() }),
       plugins: this.d.plugins, converters: this.d.converters, metrics: new PromMetricsFactory(this.registry), registry: this.registry, log,
       loggers: {
         get: () => this.d.levels.list() as never,
