@@ -68,9 +68,9 @@ async function run(file: string): Promise<number> {
     worker, connectors: daemon.connectors, plugins: registry, log, levels, version: VERSION,
     providers: { env: process.env, readFile: readTextFile },
     converters: (config, clog) => createConverters(config.raw(), clog),
-    membership: ({ workerId, kafka, configs }) => (worker.getString('cluster.mode') === 'distributed'
+    membership: ({ workerId, kafka, configs, kafkaOutage }) => (worker.getString('cluster.mode') === 'distributed'
       ? new GroupMembership({
-        kafka, configs, workerId, log, groupId: worker.getString('group.id') ?? 'cdc',
+        kafka, configs, workerId, log, kafkaOutage, groupId: worker.getString('group.id') ?? 'cdc',
         anchorTopic: worker.getString('status.storage.topic') ?? 'connect-status',
         sessionTimeoutMs: worker.getInt('session.timeout.ms') ?? 10000,
         heartbeatIntervalMs: worker.getInt('heartbeat.interval.ms') ?? 3000,

@@ -38,6 +38,8 @@ export class SlotLagMonitor {
   private timer: NodeJS.Timeout | null = null;
   private client: pg.Client | null = null;
   private last: SlotLag | null = null;
+  /** when the slot query began failing (null while it works): logged once per change, not per tick */
+  private failingSince: number | null = null;
   private readonly retained: Gauge<string>;
   private readonly unconfirmed: Gauge<string>;
   private readonly safe: Gauge<string>;
@@ -63,9 +65,18 @@ export class SlotLagMonitor {
 
   start(): void {
     if (this.timer) return;
-    const tick = () => void this.sample().catch((err: unknown) => {
+    const tick = () => void this.sample().then(() => {
+      if (this.failingSince === null) return;
+      this.deps.log.info({ slot: this.deps.slot, failedForMs: Date.now() - this.failingSince }, 'slot lag query works again');
+      this.failingSince = null;
+    }, (err: unknown) => {
       this.up.set(this.labels(), 0);
-      this.deps.log.warn({ err: (err as Error).message, slot: this.deps.slot }, 'slot lag query failed');
+      if (this.failingSince === null) {
+        this.failingSince = Date.now();
+        this.deps.log.warn({ err: (err as Error).message, slot: this.deps.slot }, 'slot lag query failed; cdc_postgres_slot_monitor_up is 0 until it works again (retried every interval, logged again when it does)');
+      } else {
+        this.deps.log.debug({ err: (err as Error).message, slot: this.deps.slot }, 'slot lag query failed again');
+      }
       const c = this.client; this.client = null; void c?.end().catch(() => undefined);
     });
     tick();

@@ -66,6 +66,11 @@ export class ConfigStore {
     return this.log.readToEnd();
   }
 
+  /** Reads to the end for at most `ms`; false = answering from what was read so far. */
+  syncWithin(ms: number): Promise<boolean> {
+    return this.log.readToEndWithin(ms);
+  }
+
   names(): string[] {
     return [...this.connectors.keys()].sort();
   }

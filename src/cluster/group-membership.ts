@@ -15,6 +15,7 @@ import { AssignerProtocol, type Consumer, type Kafka } from 'kafkajs';
 import type { Logger } from '../log/logger.ts';
 import type { ConfigStore, MemberView } from './config-store.ts';
 import type { Membership } from '../runtime/membership.ts';
+import type { KafkaOutage } from '../kafka/kafka-reachability.ts';
 import { owner } from './rendezvous.ts';
 
 const PROTOCOL = 'cdc-rendezvous';
@@ -30,6 +31,8 @@ export interface GroupMembershipDeps {
   readonly heartbeatIntervalMs: number;
   readonly rebalanceTimeoutMs: number;
   readonly log: Logger;
+  /** while Kafka is known to be unreachable the consumer's crashes are that outage, already logged once */
+  readonly kafkaOutage?: () => KafkaOutage | null;
 }
 
 export class GroupMembership implements Membership {
@@ -89,7 +92,11 @@ export class GroupMembership implements Membership {
       // The leader wrote the member list before SyncGroup answered anyone: read up to it.
       void this.d.configs.sync().catch(() => undefined);
     });
-    consumer.on(consumer.events.CRASH, (e) => log.warn({ err: String(e.payload.error) }, 'group membership consumer crashed; kafkajs rejoins'));
+    consumer.on(consumer.events.CRASH, (e) => {
+      const line = { err: String(e.payload.error) };
+      if (this.d.kafkaOutage?.()) log.debug(line, 'group membership consumer crashed during the Kafka outage; kafkajs rejoins');
+      else log.warn(line, 'group membership consumer crashed; kafkajs rejoins');
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: this.d.anchorTopic, fromBeginning: false });
     await consumer.run({ autoCommit: false, eachMessage: async () => undefined });

@@ -32,6 +32,7 @@ export class KafkaLog {
   /** per partition: offset of the last record we processed (control records included) */
   private readonly position = new Map<number, bigint>();
   private waiters: (() => void)[] = [];
+  private catchingUp: Promise<void> | null = null;
 
   constructor(private readonly deps: KafkaLogDeps) {}
 
@@ -83,6 +84,24 @@ export class KafkaLog {
         throw new SinkError({ code: 'CDC_CLUSTER_LOG_BEHIND', what: `could not read ${this.deps.topic} to its end within ${timeoutMs} ms`, fix: 'check the brokers; the worker retries', retriable: true });
       }
       await new Promise<void>((r) => { const t = setTimeout(r, 200); this.waiters.push(() => { clearTimeout(t); r(); }); });
+    }
+  }
+
+  /**
+   * For answers that must come in time whatever Kafka does (status, lists): waits at most
+   * `ms` for a read to the end, then answers from what was read so far. Callers share one
+   * read in flight, so an outage does not pile up a client per request; it is true to within
+   * that read (a write made while it runs may be missed, as Connect's cached reads do).
+   * Returns whether the read finished in time.
+   */
+  async readToEndWithin(ms: number): Promise<boolean> {
+    this.catchingUp ??= this.readToEnd().finally(() => { this.catchingUp = null; });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((r) => { timer = setTimeout(() => r(false), ms); });
+    try {
+      return await Promise.race([this.catchingUp.then(() => true, () => false), late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

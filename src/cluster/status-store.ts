@@ -36,6 +36,8 @@ export class StatusStore {
   start(): Promise<void> { return this.log.start(); }
   stop(): Promise<void> { return this.log.stop(); }
   sync(): Promise<void> { return this.log.readToEnd(); }
+  /** Reads to the end for at most `ms`; false = answering from what was read so far. */
+  syncWithin(ms: number): Promise<boolean> { return this.log.readToEndWithin(ms); }
 
   connector(name: string): StatusValue | undefined { return this.connectors.get(name); }
   taskStates(name: string): Map<number, StatusValue> { return this.tasks.get(name) ?? new Map(); }

@@ -10,9 +10,19 @@ import type { Logger } from '../log/logger.ts';
 import { registerCompressionCodecs } from './compression-codecs.ts';
 import { kafkaSecurity, type ReadBytes } from './kafka-security.ts';
 
-export function createKafka(worker: ParsedConfig, log: Logger, clientId: string, readFile: ReadBytes = readFileSync): Kafka {
-  const brokers = (worker.getList('bootstrap.servers') ?? []).flatMap((b) => b.split(',')).map((b) => b.trim()).filter(Boolean);
-  const security = kafkaSecurity(worker, readFile);
+/** bootstrap.servers as host:port entries. */
+export function bootstrapBrokers(worker: ParsedConfig): string[] {
+  return (worker.getList('bootstrap.servers') ?? []).flatMap((b) => b.split(',')).map((b) => b.trim()).filter(Boolean);
+}
+
+/** `logs` receives the client's log entries (KafkaReachability.route folds retries into state changes). */
+export function createKafka(
+  worker: ParsedConfig, log: Logger, clientId: string,
+  opts: { readonly logs?: (entry: LogEntry) => void; readonly readFile?: ReadBytes } = {},
+): Kafka {
+  const brokers = bootstrapBrokers(worker);
+  const security = kafkaSecurity(worker, opts.readFile ?? readFileSync);
+  const logs = opts.logs;
   registerCompressionCodecs();
   const klog = log.child({ component: 'kafkajs' });
   return new Kafka({
@@ -20,11 +30,11 @@ export function createKafka(worker: ParsedConfig, log: Logger, clientId: string,
     brokers,
     ...security,
     logLevel: logLevel.WARN,
-    logCreator: () => (entry: LogEntry) => {
+    logCreator: () => logs ?? ((entry: LogEntry) => {
       const { message, ...rest } = entry.log;
       const obj = { ns: entry.namespace, ...rest };
       if (entry.level <= logLevel.ERROR) klog.warn(obj, message); // kafkajs logs retries as errors
       else klog.debug(obj, message);
-    },
+    }),
   });
 }

@@ -49,18 +49,36 @@ export class LogLevels {
   }
 }
 
-/** A Logger whose every call checks the run-time level of its name. */
+/**
+ * A Logger whose every call checks the run-time level of its name. Each key
+ * appears once per line: a key already bound by a parent (child({ connector }))
+ * is dropped from a call's object and from a deeper child's bindings, because
+ * pino would print both copies.
+ */
 export function levelledLogger(levels: LogLevels, destination?: NodeJS.WritableStream, redactPaths: string[] = []): Logger {
   const root = pino({ level: 'trace', base: undefined, redact: { paths: ['password', '*.password', ...redactPaths], censor: '[hidden]' } }, destination as never);
-  const wrap = (p: pino.Logger, name: string): Logger => ({
-    debug: (o, m) => { if (levels.enabled(name, 'debug')) p.debug(o, m); },
-    info: (o, m) => { if (levels.enabled(name, 'info')) p.info(o, m); },
-    warn: (o, m) => { if (levels.enabled(name, 'warn')) p.warn(o, m); },
-    error: (o, m) => { if (levels.enabled(name, 'error')) p.error(o, m); },
-    child: (b) => {
-      const ns = typeof b.connector === 'string' ? `cdc.connector.${b.connector}` : typeof b.component === 'string' ? String(b.component) : name;
-      return wrap(p.child(b), ns);
-    },
-  });
-  return wrap(root, 'cdc');
+  const wrap = (p: pino.Logger, name: string, bound: ReadonlySet<string>): Logger => {
+    const own = (o: object): object => {
+      if (bound.size === 0) return o;
+      let out: Record<string, unknown> | null = null;
+      for (const k of Object.keys(o)) {
+        if (!bound.has(k)) continue;
+        out ??= { ...(o as Record<string, unknown>) };
+        delete out[k];
+      }
+      return out ?? o;
+    };
+    return {
+      debug: (o, m) => { if (levels.enabled(name, 'debug')) p.debug(own(o), m); },
+      info: (o, m) => { if (levels.enabled(name, 'info')) p.info(own(o), m); },
+      warn: (o, m) => { if (levels.enabled(name, 'warn')) p.warn(own(o), m); },
+      error: (o, m) => { if (levels.enabled(name, 'error')) p.error(own(o), m); },
+      child: (b) => {
+        const fresh = own(b) as Record<string, unknown>;
+        const ns = typeof fresh.connector === 'string' ? `cdc.connector.${fresh.connector}` : typeof fresh.component === 'string' ? String(fresh.component) : name;
+        return wrap(p.child(fresh), ns, new Set([...bound, ...Object.keys(fresh)]));
+      },
+    };
+  };
+  return wrap(root, 'cdc', new Set());
 }

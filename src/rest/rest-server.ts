@@ -74,6 +74,7 @@ export function createRestServer(deps: RestServerDeps): RestServer {
       path: target.pathname,
       params,
       query: target.searchParams,
+      baseUrl: baseUrlOf(req, config.tls !== undefined, config.host, config.port),
       body: () => readJsonBody(req, maxBodyBytes),
     });
     return { response: await withTimeout(handled, timeoutMs, route.doing), ...(user !== undefined ? { user } : {}) };
@@ -130,6 +131,16 @@ export function createRestServer(deps: RestServerDeps): RestServer {
       });
     },
   };
+}
+
+/**
+ * The base of absolute URLs in answers, as Jersey builds it: the scheme this server speaks
+ * and the authority the client used (Host header), else the listening address.
+ */
+function baseUrlOf(req: IncomingMessage, tls: boolean, host: string, port: number): string {
+  const scheme = tls ? 'https' : 'http';
+  const authority = req.headers.host && /^[A-Za-z0-9.\-:[\]]+$/.test(req.headers.host) ? req.headers.host : `${host}:${(req.socket.localPort ?? port)}`;
+  return `${scheme}://${authority}`;
 }
 
 /** The request target as a URL; "//x" stays a path (new URL would read it as a host). */

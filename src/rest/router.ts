@@ -16,6 +16,8 @@ export interface RouteRequest {
   /** Decoded path parameters. */
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
+  /** scheme://host[:port] as the client addressed this server (Host header), for absolute Location headers. */
+  readonly baseUrl: string;
   /** Reads the size-limited JSON body; rejects with RestError 400, 413 or 415. */
   body(): Promise<unknown>;
 }

@@ -53,7 +53,7 @@ describe('connector CRUD, status, tasks and topics', () => {
   test('POST /connectors creates: 201, Location, ConnectorInfo; name filled into config; numbers and booleans become strings', async () => {
     const res = await call(s.port, 'POST', '/connectors', { body: createBody('orders-cdc', { 'tasks.max': 1, 'snapshot.enabled': true, 'poll.interval.ms': 0.5 }) });
     assert.equal(res.status, 201);
-    assert.equal(res.headers.location, '/connectors/orders-cdc');
+    assert.equal(res.headers.location, `http://127.0.0.1:${s.port}/connectors/orders-cdc`, 'absolute, as Connect builds it from the base URI');
     assert.equal(res.headers['content-type'], JSON_TYPE);
     assert.equal(res.json.name, 'orders-cdc');
     assert.equal(res.json.type, 'source');
@@ -68,10 +68,15 @@ describe('connector CRUD, status, tasks and topics', () => {
     assert.equal((config as Record<string, string>)['poll.interval.ms'], '0.5');
   });
 
+  test('Location names the host the client used (Host header)', async () => {
+    const res = await call(s.port, 'POST', '/connectors', { body: createBody('orders-cdc'), headers: { host: 'connect.example:8083' } });
+    assert.equal(res.headers.location, 'http://connect.example:8083/connectors/orders-cdc');
+  });
+
   test('POST /connectors trims the name, encodes it in Location, passes initial_state (any case)', async () => {
     const res = await call(s.port, 'POST', '/connectors', { body: { ...createBody('  my conn  '), initial_state: 'paused' } });
     assert.equal(res.status, 201);
-    assert.equal(res.headers.location, '/connectors/my%20conn');
+    assert.equal(res.headers.location, `http://127.0.0.1:${s.port}/connectors/my%20conn`);
     assert.equal(res.json.name, 'my conn');
     const put = s.herder.calls.find((c) => c[0] === 'putConnectorConfig')!;
     assert.deepEqual(put[3], { allowReplace: false, initialState: 'PAUSED' });
@@ -154,7 +159,7 @@ describe('connector CRUD, status, tasks and topics', () => {
   test('PUT /connectors/{name}/config: 201 + Location when created, 200 when updated; "[hidden]" passes through (GET-modify-PUT keeps the secret)', async () => {
     const created = await call(s.port, 'PUT', '/connectors/orders-cdc/config', { body: createBody().config });
     assert.equal(created.status, 201);
-    assert.equal(created.headers.location, '/connectors/orders-cdc');
+    assert.equal(created.headers.location, `http://127.0.0.1:${s.port}/connectors/orders-cdc`);
     assert.equal(created.json.config.name, 'orders-cdc');
     const current = (await call(s.port, 'GET', '/connectors/orders-cdc/config')).json;
     const updated = await call(s.port, 'PUT', '/connectors/orders-cdc/config', { body: { ...current, 'topic.prefix': 'shop2' } });

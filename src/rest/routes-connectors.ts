@@ -12,9 +12,12 @@ import { checkConnectorName } from './connector-name.ts';
 import { configPatchFrom, createRequestFrom, putConfigFrom, withConfigName } from './request-shapes.ts';
 import { expandParam, taskIdParam, type Route } from './router.ts';
 
-/** Connect builds Location with UriBuilder.path(name), which percent-encodes the name. */
-export function connectorLocation(name: string): string {
-  return `/connectors/${encodeURIComponent(name)}`;
+/**
+ * Connect builds Location from the request's base URI (absolute) with UriBuilder.path(name),
+ * which percent-encodes the name.
+ */
+export function connectorLocation(baseUrl: string, name: string): string {
+  return `${baseUrl}/connectors/${encodeURIComponent(name)}`;
 }
 
 export function connectorRoutes(deps: { herder: Herder; log: Logger }): Route[] {
@@ -37,7 +40,7 @@ export function connectorRoutes(deps: { herder: Herder; log: Logger }): Route[] 
         const create = createRequestFrom(await req.body());
         const opts = { allowReplace: false, ...(create.initialState ? { initialState: create.initialState } : {}) };
         const { info } = await herder.putConnectorConfig(create.name, create.config, opts);
-        return { status: 201, headers: { location: connectorLocation(create.name) }, body: info };
+        return { status: 201, headers: { location: connectorLocation(req.baseUrl, create.name) }, body: info };
       },
     },
     {
@@ -61,7 +64,7 @@ export function connectorRoutes(deps: { herder: Herder; log: Logger }): Route[] 
         const name = checkConnectorName(req.params['name']!);
         const config = withConfigName(name, putConfigFrom(await req.body()));
         const { created, info } = await herder.putConnectorConfig(name, config, { allowReplace: true });
-        return created ? { status: 201, headers: { location: connectorLocation(name) }, body: info } : { status: 200, body: info };
+        return created ? { status: 201, headers: { location: connectorLocation(req.baseUrl, name) }, body: info } : { status: 200, body: info };
       },
     },
     {

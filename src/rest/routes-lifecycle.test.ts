@@ -16,12 +16,20 @@ describe('restart, pause, resume, stop', () => {
     assert.equal((await call(s.port, 'POST', '/connectors/orders-cdc/restart?includeTasks=false&onlyFailed=false')).status, 204);
   });
 
-  test('POST restart?includeTasks=true&onlyFailed=true: 202 with the plan (instances RESTARTING)', async () => {
+  test('POST restart?includeTasks=true: 202, the connector itself and its tasks RESTARTING', async () => {
+    const res = await call(s.port, 'POST', '/connectors/orders-cdc/restart?includeTasks=true');
+    assert.equal(res.status, 202);
+    assert.equal(res.json.connector.state, 'RESTARTING');
+    assert.deepEqual(res.json.tasks.map((t: { state: string }) => t.state), ['RESTARTING']);
+  });
+
+  test('POST restart?includeTasks=true&onlyFailed=true: 202 with the plan (nothing FAILED, so nothing RESTARTING)', async () => {
     const res = await call(s.port, 'POST', '/connectors/orders-cdc/restart?includeTasks=true&onlyFailed=TRUE');
     assert.equal(res.status, 202);
     assert.equal(res.headers['content-type'], 'application/json');
     assert.equal(res.json.name, 'orders-cdc');
-    assert.equal(res.json.tasks[0].state, 'RESTARTING');
+    assert.equal(res.json.connector.state, 'RUNNING');
+    assert.equal(res.json.tasks[0].state, 'RUNNING');
     assert.deepEqual(s.herder.calls[0], ['restartConnector', 'orders-cdc', { includeTasks: true, onlyFailed: true }]);
   });
 

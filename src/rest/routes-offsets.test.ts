@@ -28,7 +28,7 @@ describe('offsets', () => {
     await call(s.port, 'PUT', '/connectors/orders-cdc/stop');
     const res = await call(s.port, 'PATCH', '/connectors/orders-cdc/offsets', { body: OFFSETS });
     assert.equal(res.status, 200);
-    assert.deepEqual(res.json, { message: 'The offsets for this connector have been altered successfully' });
+    assert.deepEqual(res.json, { message: 'The Connect framework-managed offsets for this connector have been altered successfully. However, if this connector manages offsets externally, they will need to be manually altered in the system that the connector uses.' });
     assert.deepEqual((await call(s.port, 'GET', '/connectors/orders-cdc/offsets')).json, OFFSETS);
     const remove = { offsets: [{ partition: { server: 'shop' }, offset: null }] };
     assert.equal((await call(s.port, 'PATCH', '/connectors/orders-cdc/offsets', { body: remove })).status, 200);
@@ -59,7 +59,7 @@ describe('offsets', () => {
     await call(s.port, 'PUT', '/connectors/orders-cdc/stop');
     const res = await call(s.port, 'DELETE', '/connectors/orders-cdc/offsets');
     assert.equal(res.status, 200);
-    assert.deepEqual(res.json, { message: 'The offsets for this connector have been reset successfully' });
+    assert.deepEqual(res.json, { message: 'The Connect framework-managed offsets for this connector have been reset successfully. However, if this connector manages offsets externally, they will need to be manually reset in the system that the connector uses.' });
     assert.equal((await call(s.port, 'DELETE', '/connectors/nope/offsets')).status, 404);
   });
 });

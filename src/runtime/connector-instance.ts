@@ -18,6 +18,8 @@ export class ConnectorInstance {
   readonly supervisor: ConnectorSupervisor;
   private last = '';
   private timer: NodeJS.Timeout | null = null;
+  /** the one status write in flight; writes are serialised so the topic never ends on an older state */
+  private writing: Promise<void> | null = null;
 
   constructor(private readonly deps: InstanceDeps) {
     const { status: _status, workerId: _workerId, generation: _generation, ...supervisorDeps } = deps;
@@ -42,6 +44,17 @@ export class ConnectorInstance {
     return this.supervisor.current();
   }
 
+  /** Connector and task state as they are now, from memory (status answers during outages). */
+  statusNow(): { connector: StatusValue; task: StatusValue } {
+    const v = this.statusValue(this.supervisor.current());
+    return { connector: this.connectorValue(v), task: v };
+  }
+
+  /** A task that FAILED leaves its connector RUNNING, as in Connect; details belong to the task. */
+  private connectorValue(v: StatusValue): StatusValue {
+    return { ...v, state: v.state === 'FAILED' ? 'RUNNING' : v.state, trace: null, reason: null };
+  }
+
   private statusValue(s: TaskStatus): StatusValue {
     return {
       state: s.state === 'FINISHED' ? 'RUNNING' : s.state, trace: s.trace, worker_id: this.deps.workerId, generation: this.deps.generation(),
@@ -49,16 +62,26 @@ export class ConnectorInstance {
     };
   }
 
-  async publish(): Promise<void> {
+  publish(): Promise<void> {
     const s = this.supervisor.current();
     const key = `${s.state}|${s.reason}|${s.since}`;
-    if (key === this.last) return;
-    this.last = key;
-    const v = this.statusValue(s);
-    this.deps.metrics.taskState(v.state);
-    const connectorState: StatusValue = { ...v, state: s.state === 'FAILED' ? 'RUNNING' : v.state, trace: null, reason: null };
-    await this.deps.status.putConnector(this.deps.name, connectorState).catch(() => undefined);
-    await this.deps.status.putTask(this.deps.name, 0, v).catch(() => undefined);
+    if (key !== this.last) {
+      this.last = key;
+      this.deps.metrics.taskState(this.statusValue(s).state);
+      // While Kafka is away a write can take minutes: one writer, always the newest state.
+      this.writing ??= this.writeLatest().finally(() => { this.writing = null; });
+    }
+    return this.writing ?? Promise.resolve();
+  }
+
+  private async writeLatest(): Promise<void> {
+    let written = '';
+    while (written !== this.last) {
+      written = this.last;
+      const { connector, task } = this.statusNow();
+      await this.deps.status.putConnector(this.deps.name, connector).catch(() => undefined);
+      await this.deps.status.putTask(this.deps.name, 0, task).catch(() => undefined);
+    }
   }
 
   async stop(): Promise<void> {

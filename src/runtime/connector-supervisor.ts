@@ -14,6 +14,8 @@ import type { TopicManager, TopicSpec } from '../kafka/topics.ts';
 import type { Converter } from '../serde/converter.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import { TaskRunner } from './task-runner.ts';
+import { interruption, kafkaOutageReason, type InterruptionCause } from './interruption.ts';
+import type { KafkaOutage } from '../kafka/kafka-reachability.ts';
 import type { SourceConnectorPlugin } from './source-task.ts';
 
 export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'STALLED' | 'RESTARTING' | 'FAILED' | 'STOPPED' | 'FINISHED';
@@ -51,6 +53,8 @@ export interface SupervisorDeps {
   readonly mayRun?: () => boolean;
   /** a topic the task wrote to for the first time (Connect's active topics) */
   readonly onTopic?: (topic: string) => void;
+  /** the worker's knowledge of a Kafka outage (null while reachable) */
+  readonly kafkaOutage?: () => KafkaOutage | null;
 }
 
 export class ConnectorSupervisor {
@@ -64,10 +68,14 @@ export class ConnectorSupervisor {
     return this.status;
   }
 
-  private set(state: TaskState, reason: string | null, trace: string | null = null): void {
-    if (this.status.state !== state || this.status.reason !== reason) {
-      this.status = { ...this.status, state, reason, trace, since: Date.now() };
-    }
+  /**
+   * `since` is when the state began: a retry that stays RESTARTING, or a stall whose wording
+   * changes, keeps it; `at` overrides it when the cause is known to be older (a Kafka outage).
+   */
+  private set(state: TaskState, reason: string | null, trace: string | null = null, at?: number): void {
+    if (this.status.state === state && this.status.reason === reason) return;
+    const keep = this.status.state === state && (state === 'RESTARTING' || state === 'STALLED');
+    this.status = { ...this.status, state, reason, trace, since: at ?? (keep ? this.status.since : Date.now()) };
   }
 
   start(): void {
@@ -86,9 +94,16 @@ export class ConnectorSupervisor {
     let delay = d.backoff.initialMs;
     let failures = 0;
     let current: { task: ReturnType<SourceConnectorPlugin['createTask']>; startedAt: number } | null = null;
-    // Status must not say RUNNING while nothing can flow: watch the task's own health.
+    // One log line per interruption, not per retry: the first attempt of a cause warns, the rest are debug.
+    let streak: { cause: InterruptionCause; since: number; attempts: number } | null = null;
+    // Status must not say RUNNING while nothing can flow: watch the task's own health and Kafka's.
     const watch = setInterval(() => {
       if (!current || (this.status.state !== 'RUNNING' && this.status.state !== 'STALLED')) return;
+      const outage = d.kafkaOutage?.() ?? null;
+      if (outage && (this.status.lastCommitAt ?? 0) < outage.since) {
+        this.set('STALLED', `${kafkaOutageReason(outage)}; changes wait in the source until it is back`, null, outage.since);
+        return;
+      }
       const h = current.task.health?.() ?? { stalled: null };
       if (h.stalled) this.set('STALLED', h.stalled);
       else this.set('RUNNING', h.catchingUp ?? null);
@@ -121,7 +136,13 @@ export class ConnectorSupervisor {
           txnMaxMs: transactionMaxAgeMs(d.config),
           pollMs: d.config.getLong('poll.interval.ms') ?? 500,
         },
-        onStarted: () => this.set('RUNNING', null),
+        onStarted: () => {
+          if (streak) {
+            d.log.info({ attempts: streak.attempts, interruptedMs: Date.now() - streak.since }, `task running again after ${streak.attempts} attempt(s) (interrupted since ${new Date(streak.since).toISOString()})`);
+            streak = null;
+          }
+          this.set('RUNNING', null);
+        },
         ...(d.onTopic ? { onTopic: d.onTopic } : {}),
         onCommit: () => { this.status = { ...this.status, lastCommitAt: Date.now() }; delay = d.backoff.initialMs; failures = 0; },
       });
@@ -130,7 +151,7 @@ export class ConnectorSupervisor {
         await producer.stop();
         if (task.finished()) {
           this.set('FINISHED', 'the task completed its work (snapshot.mode=initial_only); nothing more to stream');
-          d.log.info({ connector: d.name }, 'task finished: snapshot complete, nothing more to stream (snapshot.mode=initial_only)');
+          d.log.info({}, 'task finished: snapshot complete, nothing more to stream (snapshot.mode=initial_only)');
           return;
         }
       } catch (err) {
@@ -140,20 +161,27 @@ export class ConnectorSupervisor {
         if (!retriable) {
           clearInterval(watch);
           this.set('FAILED', msg, err instanceof Error ? err.stack ?? msg : msg);
-          d.log.error({ connector: d.name, err: msg }, 'task failed; fix the cause, then restart the connector');
+          d.log.error({ err: msg }, 'task failed; fix the cause, then restart the connector');
           return;
         }
         failures++;
         if (d.maxRestarts >= 0 && failures > d.maxRestarts) {
           const trace = err instanceof Error ? err.stack ?? msg : msg;
           this.set('FAILED', `gave up after ${failures} attempts without progress (restart.max.attempts=${d.maxRestarts}); last error: ${msg}`, trace);
-          d.log.error({ connector: d.name, err: msg, attempts: failures }, 'task failed; fix the cause, then restart the connector');
+          d.log.error({ err: msg, attempts: failures }, 'task failed; fix the cause, then restart the connector');
           clearInterval(watch);
           return;
         }
         this.status = { ...this.status, restarts: this.status.restarts + 1 };
-        this.set('RESTARTING', `retrying in ${delay} ms after: ${msg}`);
-        d.log.warn({ connector: d.name, err: msg, retryInMs: delay }, 'task interrupted; restarting from the committed offset');
+        const why = interruption(err, d.kafkaOutage?.() ?? null);
+        this.set('RESTARTING', why.reason, null, why.since);
+        if (!streak || streak.cause !== why.cause) {
+          streak = { cause: why.cause, since: why.since ?? Date.now(), attempts: 1 };
+          d.log.warn({ err: msg, cause: why.cause, retryInMs: delay }, 'task interrupted; restarting from the committed offset with backoff (further attempts for this cause are logged at debug)');
+        } else {
+          streak.attempts++;
+          d.log.debug({ err: msg, cause: why.cause, retryInMs: delay, attempt: streak.attempts }, 'task interrupted again; retrying');
+        }
         await sleep(delay, signal);
         delay = Math.min(delay * 2, d.backoff.maxMs);
       }

@@ -62,6 +62,14 @@ export interface SourceConnectorPlugin {
   validateEnvironment(config: ParsedConfig, log: Logger): Promise<ValidationProblem[]>;
   /** Task configs; this connector always runs one task. */
   taskConfigs(config: ParsedConfig, maxTasks: number): Record<string, string>[];
+  /** Connect's Connector.taskClass(), shown as task.class in task configs; absent = `${className}Task` (Debezium's naming). */
+  readonly taskClass?: string;
+  /**
+   * Connect's alterOffsets hook, called before offsets are altered or reset while stopped:
+   * true = the connector confirmed it handled the change (Connect's short success message);
+   * absent or false = only the framework-managed offsets changed.
+   */
+  alterOffsets?(config: ParsedConfig, offsets: readonly { partition: JsonMap; offset: JsonMap | null }[]): boolean;
   createTask(): SourceTask;
   /** Called once when the connector is deleted (after its task stopped): release source resources it was told to. */
   onDelete?(config: ParsedConfig, log: Logger): Promise<void>;

@@ -24,10 +24,15 @@ import type { PromMetricsFactory } from '../metrics/task-metrics.ts';
 import type { ConfigStore, StoredConnector } from '../cluster/config-store.ts';
 import type { StatusStore } from '../cluster/status-store.ts';
 import { ConnectorInstance } from './connector-instance.ts';
+import { connectTaskConfigs, offsetsChangedMessage, restartPlan } from './herder-answers.ts';
+import { connectorStatusAnswer, type OwnStatus } from './status-view.ts';
+import type { KafkaOutage } from '../kafka/kafka-reachability.ts';
+import type { StatusValue } from '../cluster/status-store.ts';
 import type { Membership } from './membership.ts';
 import type { PluginRegistry } from './plugin-registry.ts';
 import type { Converter } from '../serde/converter.ts';
 import type { SourceConnectorPlugin } from './source-task.ts';
+import type { JsonMap } from '../events/record.ts';
 import { HerderError, type ConnectorConfig, type ConnectorInfo, type ConnectorOffsets, type ConnectorStateInfo, type Herder,
   type InitialState, type LoggerLevel, type PluginInfo, type RestartRequest, type TaskInfo, type TaskStateInfo } from './herder.ts';
 
@@ -48,7 +53,12 @@ export interface WorkerHerderDeps {
   readonly version: string;
   /** resolves ${env:...} / ${file:...} in stored configs (which keep the placeholders) */
   readonly providers: ProviderIo;
+  /** the worker's knowledge of a Kafka outage (null while reachable) */
+  readonly kafkaOutage?: () => KafkaOutage | null;
 }
+
+/** How long a read answer (status, lists) waits for the internal topics before answering from memory. */
+const READ_WAIT_MS = 300;
 
 interface Running {
   readonly instance: ConnectorInstance;
@@ -61,7 +71,10 @@ export class WorkerHerder implements Herder {
   /** Per-connector companions (slot lag monitor) that run whatever the target state, while owned here. */
   private readonly monitors = new Map<string, { configJson: string; extra: { stop(): Promise<void> } }>();
   private readonly reconciling = new Map<string, Promise<void>>();
+  /** States this worker decided for connectors it owns but does not run (paused, stopped, restarting, bad config). */
+  private readonly decided = new Map<string, { connector: StatusValue; task?: StatusValue | null }>();
   private started = false;
+  private kafkaClusterId: string | null = null;
 
   constructor(private readonly d: WorkerHerderDeps) {}
 
@@ -103,6 +116,31 @@ export class WorkerHerder implements Herder {
     this.reconciling.set(name, next);
   }
 
+  /**
+   * Records a state this worker decided, in memory first (status answers from it at once,
+   * whatever Kafka does), then in the status topic. task: null removes the task's state,
+   * undefined leaves it.
+   */
+  private async report(name: string, connector: StatusValue | null, task?: StatusValue | null): Promise<void> {
+    if (connector === null) this.decided.delete(name);
+    else this.decided.set(name, { connector, ...(task !== undefined ? { task } : {}) });
+    await this.d.status.putConnector(name, connector);
+    if (task !== undefined) await this.d.status.putTask(name, 0, task);
+  }
+
+  /** This worker's own view of a connector it owns, or null. */
+  private ownStatus(name: string): OwnStatus | null {
+    if (!this.d.membership.owns(name)) return null;
+    const run = this.running.get(name);
+    if (run) {
+      const now = run.instance.statusNow();
+      return { connector: now.connector, tasks: new Map([[0, now.task]]) };
+    }
+    const d = this.decided.get(name);
+    if (!d) return null;
+    return { connector: d.connector, ...(d.task !== undefined ? { tasks: new Map(d.task ? [[0, d.task]] : []) } : {}) };
+  }
+
   private async reconcile(name: string): Promise<void> {
     await this.reconcileMonitor(name);
     await this.reconcileTask(name);
@@ -142,26 +180,28 @@ export class WorkerHerder implements Herder {
       if (wantRun) {
         // Restarting with a new config: say so now rather than leave the old RUNNING standing.
         const st = { state: 'RESTARTING', worker_id: this.d.membership.workerId, generation: this.d.membership.generation(), trace: null, since: Date.now(), reason: 'restarting with a new configuration' };
-        await this.d.status.putConnector(name, st).catch(() => undefined);
-        await this.d.status.putTask(name, 0, st).catch(() => undefined);
+        await this.report(name, st, st).catch(() => undefined);
       }
       await run.instance.stop();
     }
     if (!stored) {
-      if (run) { await this.d.status.putConnector(name, null); await this.d.status.putTask(name, 0, null); }
+      // Deleted: its states go too (Connect tombstones them), also when it was paused or stopped.
+      if (run || (this.d.membership.owns(name) && this.d.status.connector(name))) await this.report(name, null, null);
+      this.decided.delete(name);
       return;
     }
-    if (!this.d.membership.owns(name)) return;
-    const base = { worker_id: this.d.membership.workerId, generation: this.d.membership.generation(), trace: null, since: Date.now() };
+    if (!this.d.membership.owns(name)) { this.decided.delete(name); return; }
+    // Connect 4.1 (KIP-891) reports the plugin version in every state, PAUSED and STOPPED included.
+    const version = this.pluginOf(stored)?.version;
+    const base = { worker_id: this.d.membership.workerId, generation: this.d.membership.generation(), trace: null, since: Date.now(), ...(version ? { version } : {}) };
     if (stored.target === 'PAUSED') {
-      await this.d.status.putConnector(name, { ...base, state: 'PAUSED' });
-      await this.d.status.putTask(name, 0, { ...base, state: 'PAUSED' });
+      await this.report(name, { ...base, state: 'PAUSED' }, { ...base, state: 'PAUSED' });
       return;
     }
     if (stored.target === 'STOPPED') {
+      this.decided.set(name, { connector: { ...base, state: 'STOPPED' }, task: null });
       if (stored.taskConfigs.length > 0) await this.d.configs.putTaskConfigs(name, []);
-      await this.d.status.putConnector(name, { ...base, state: 'STOPPED' });
-      await this.d.status.putTask(name, 0, null);
+      await this.report(name, { ...base, state: 'STOPPED' }, null);
       return;
     }
     if (this.running.has(name)) return;
@@ -170,11 +210,12 @@ export class WorkerHerder implements Herder {
       ({ plugin, config } = this.parse(name, stored.config));
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
-      await this.d.status.putConnector(name, { ...base, state: 'FAILED', trace: msg });
+      await this.report(name, { ...base, state: 'FAILED', trace: msg });
       return;
     }
-    const tasks = plugin.taskConfigs(config, 1);
-    if (JSON.stringify(tasks) !== JSON.stringify(stored.taskConfigs)) await this.d.configs.putTaskConfigs(name, tasks.map((t) => this.redact(plugin, t)));
+    const tasks = connectTaskConfigs({ stored: stored.config, effective: config.raw(), fromPlugin: plugin.taskConfigs(config, 1), taskClass: plugin.taskClass ?? `${plugin.className}Task` })
+      .map((t) => this.redact(plugin, t));
+    if (JSON.stringify(tasks) !== JSON.stringify(stored.taskConfigs)) await this.d.configs.putTaskConfigs(name, tasks);
     const log = this.d.log.child({ connector: name });
     for (const w of config.warnings) log.warn({ property: w.property }, w.message);
     const instance = new ConnectorInstance({
@@ -184,7 +225,9 @@ export class WorkerHerder implements Herder {
       converters: this.d.converters(config, log), metrics: this.d.metrics.forTask(name, 0),
       status: this.d.status, workerId: this.d.membership.workerId, generation: () => this.d.membership.generation(), log,
       mayRun: () => this.d.membership.current() && this.d.membership.owns(name),
+      ...(this.d.kafkaOutage ? { kafkaOutage: this.d.kafkaOutage } : {}),
     });
+    this.decided.delete(name);
     this.running.set(name, { instance, configJson, generation: this.d.membership.generation() });
     instance.start();
     log.info({ class: plugin.className, version: plugin.version }, 'connector started');
@@ -261,20 +304,34 @@ export class WorkerHerder implements Herder {
   // ---- Herder API ----
 
   async serverInfo() {
-    const admin = this.d.kafka.admin();
-    await admin.connect();
-    try {
-      const cluster = await admin.describeCluster();
-      return { version: this.d.version, commit: 'cdcd', kafka_cluster_id: cluster.clusterId };
-    } finally { await admin.disconnect(); }
+    // A Kafka cluster keeps its id: asked once, it is answered from memory (also during an outage).
+    if (this.kafkaClusterId === null) {
+      const admin = this.d.kafka.admin();
+      await admin.connect();
+      try {
+        this.kafkaClusterId = (await admin.describeCluster()).clusterId;
+      } finally { await admin.disconnect(); }
+    }
+    return { version: this.d.version, commit: 'cdcd', kafka_cluster_id: this.kafkaClusterId };
   }
 
   async health() {
     if (!this.started) return { status: 'starting' as const, message: 'Worker is still starting up: reading its internal topics.' };
+    const outage = this.d.kafkaOutage?.();
+    if (outage) {
+      // The worker still answers (from memory): restarting it would not bring Kafka back.
+      return { status: 'healthy' as const, message: `Worker has completed startup and is ready to handle requests. Kafka has been unreachable since ${new Date(outage.since).toISOString()} (${outage.brokers.join(', ')}: ${outage.error}): connectors are RESTARTING or STALLED until it is back.` };
+    }
     return { status: 'healthy' as const, message: 'Worker has completed startup and is ready to handle requests.' };
   }
 
-  async connectors(): Promise<string[]> { await this.d.configs.sync(); return this.d.configs.names(); }
+  async connectors(): Promise<string[]> { await this.catchUp('configs'); return this.d.configs.names(); }
+
+  /** A bounded read of an internal topic before a read answer; skipped while Kafka is known to be away. */
+  private async catchUp(which: 'configs' | 'status'): Promise<void> {
+    if (this.d.kafkaOutage?.()) return;
+    await (which === 'configs' ? this.d.configs.syncWithin(READ_WAIT_MS) : this.d.status.syncWithin(READ_WAIT_MS));
+  }
   async connectorInfo(name: string): Promise<ConnectorInfo> { return this.info(this.stored(name)); }
   async connectorConfig(name: string): Promise<ConnectorConfig> { return this.info(this.stored(name)).config; }
 
@@ -293,7 +350,9 @@ export class WorkerHerder implements Herder {
     const initial = opts.initialState === 'PAUSED' ? 'PAUSED' : opts.initialState === 'STOPPED' ? 'STOPPED' : 'STARTED';
     const { created } = await this.d.configs.putConnector(name, merged, initial);
     if (!existing && !created && !opts.allowReplace) throw new HerderError(409, `Connector ${name} already exists`);
-    return { created: !existing && created, info: this.info(this.stored(name)) };
+    const info = this.info(this.stored(name));
+    // Connect answers a create before any task config exists: tasks [] whatever the initial state.
+    return !existing && created ? { created: true, info: { ...info, tasks: [] } } : { created: false, info };
   }
 
   async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
@@ -314,23 +373,16 @@ export class WorkerHerder implements Herder {
   }
 
   async connectorStatus(name: string): Promise<ConnectorStateInfo> {
-    await this.d.status.sync();
-    const s = this.d.status.connector(name);
+    await this.catchUp('status');
     const c = this.d.configs.get(name);
-    if (!s && !c) throw new HerderError(404, `No status found for connector ${name}`);
-    // A state written by a worker that is no longer in the cluster is not the truth any more.
-    const members = this.d.membership.members();
-    const orphan = (w: string) => members !== null && !members.includes(w);
-    const unassigned = <T extends { worker_id: string }>(s: T) => (orphan(s.worker_id)
-      ? { ...s, state: 'UNASSIGNED', trace: null, reason: `worker ${s.worker_id} left the cluster; waiting for another worker to take over` }
-      : s);
-    const tasks = [...this.d.status.taskStates(name)].sort(([a], [b]) => a - b).map(([id, t]) => stateInfo({ id, ...unassigned(t) }) as TaskStateInfo);
-    return {
-      name,
-      connector: s ? stateInfo(unassigned(s)) : { state: 'UNASSIGNED', worker_id: this.d.membership.workerId },
-      tasks: c?.target === 'STOPPED' ? [] : tasks,
-      type: c && this.pluginOf(c) ? 'source' : 'unknown',
-    };
+    const answer = connectorStatusAnswer({
+      name, own: c ? this.ownStatus(name) : null,
+      topic: { connector: this.d.status.connector(name), tasks: this.d.status.taskStates(name) },
+      members: this.d.membership.members(), workerId: this.d.membership.workerId,
+      target: c?.target, type: c && this.pluginOf(c) ? 'source' : 'unknown',
+    });
+    if (!answer) throw new HerderError(404, `No status found for connector ${name}`);
+    return answer;
   }
 
   async taskStatus(name: string, task: number): Promise<TaskStateInfo> {
@@ -347,11 +399,9 @@ export class WorkerHerder implements Herder {
   async restartConnector(name: string, req: RestartRequest): Promise<ConnectorStateInfo | null> {
     this.stored(name);
     const before = await this.connectorStatus(name);
-    const taskFailed = before.tasks[0]?.state === 'FAILED';
-    const restartTask = req.includeTasks && (!req.onlyFailed || taskFailed);
     await this.d.configs.putRestart(name, req);
     if (!req.includeTasks && !req.onlyFailed) return null;
-    return { ...before, tasks: before.tasks.map((t) => (restartTask ? { ...t, state: 'RESTARTING' } : t)) };
+    return restartPlan(before, req);
   }
 
   /** Acts on a restart request if this worker runs the connector. */
@@ -360,12 +410,14 @@ export class WorkerHerder implements Herder {
     if (!run) { if (this.d.membership.owns(name)) this.schedule(name); return; }
     const failed = run.instance.current().state === 'FAILED';
     if (req.onlyFailed && !failed) return;
-    await this.bounce(name);
-  }
-
-  private async bounce(name: string): Promise<void> {
-    const run = this.running.get(name);
-    if (run) { this.running.delete(name); await run.instance.stop(); }
+    // Say RESTARTING (connector and task) from now until the new instance reports, as Connect's
+    // restart plan does: the old instance leaves the running set before anything is awaited.
+    const version = run.instance.statusNow().task.version;
+    const st = { state: 'RESTARTING', worker_id: this.d.membership.workerId, generation: this.d.membership.generation(), trace: null, since: Date.now(), reason: 'restart requested through the REST API', ...(version ? { version } : {}) };
+    this.running.delete(name);
+    this.decided.set(name, { connector: st, task: st });
+    await this.d.status.putConnector(name, st).then(() => this.d.status.putTask(name, 0, st)).catch(() => undefined);
+    await run.instance.stop();
     this.schedule(name);
   }
 
@@ -409,18 +461,32 @@ export class WorkerHerder implements Herder {
   async alterConnectorOffsets(name: string, offsets: ConnectorOffsets): Promise<string> {
     await this.requireStopped(name);
     if (offsets.offsets.length === 0) throw new HerderError(400, 'Offsets to alter must be provided: the offsets list is empty');
-    await this.writeOffsets(name, offsets.offsets.map((o) => ({ partition: o.partition, offset: o.offset })));
-    return 'The offsets for this connector have been altered successfully';
+    const entries = offsets.offsets.map((o) => ({ partition: o.partition as JsonMap, offset: o.offset as JsonMap | null }));
+    const confirmed = this.offsetsHook(name, entries);
+    await this.writeOffsets(name, entries);
+    return offsetsChangedMessage('altered', confirmed);
   }
 
   async resetConnectorOffsets(name: string): Promise<string> {
     await this.requireStopped(name);
     const current = await this.connectorOffsets(name);
-    if (current.offsets.length > 0) await this.writeOffsets(name, current.offsets.map((o) => ({ partition: o.partition, offset: null })));
-    return 'The offsets for this connector have been reset successfully';
+    const entries = current.offsets.map((o) => ({ partition: o.partition as JsonMap, offset: null }));
+    const confirmed = this.offsetsHook(name, entries);
+    if (entries.length > 0) await this.writeOffsets(name, entries);
+    return offsetsChangedMessage('reset', confirmed);
   }
 
-  async connectorTopics(name: string): Promise<string[]> { this.stored(name); await this.d.status.sync(); return this.d.status.activeTopics(name); }
+  /** The connector's alterOffsets hook, as Connect calls it before writing; false when it has none. */
+  private offsetsHook(name: string, entries: readonly { partition: JsonMap; offset: JsonMap | null }[]): boolean {
+    try {
+      const { plugin, config } = this.parse(name, this.stored(name).config);
+      return plugin.alterOffsets?.(config, entries) === true;
+    } catch {
+      return false; // a config that no longer parses cannot confirm anything: framework-managed only
+    }
+  }
+
+  async connectorTopics(name: string): Promise<string[]> { this.stored(name); await this.catchUp('status'); return this.d.status.activeTopics(name); }
   async resetConnectorTopics(name: string): Promise<void> { this.stored(name); await this.d.status.resetTopics(name); }
 
   async plugins(_connectorsOnly: boolean): Promise<PluginInfo[]> {
@@ -478,15 +544,4 @@ function stringify(config: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(config)) if (v !== null && v !== undefined) out[k] = Array.isArray(v) ? v.join(',') : String(v);
   return out;
-}
-
-function stateInfo(s: { state: string; worker_id: string; trace?: string | null; version?: string; reason?: string | null; since?: number; id?: number }) {
-  return {
-    ...(s.id !== undefined ? { id: s.id } : {}),
-    state: s.state, worker_id: s.worker_id,
-    ...(s.trace ? { trace: s.trace } : {}),
-    ...(s.version ? { version: s.version } : {}),
-    ...(s.reason ? { reason: s.reason } : {}),
-    ...(s.since ? { since: s.since } : {}),
-  };
 }

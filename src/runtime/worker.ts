@@ -6,14 +6,15 @@
  */
 import { hostname } from 'node:os';
 import { createServer } from 'node:net';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Server } from 'node:http';
 import type { ParsedConfig } from '../config/define.ts';
 import type { ConnectorSource } from '../config/load.ts';
 import type { Logger } from '../log/logger.ts';
 import type { LogLevels } from '../log/log-levels.ts';
-import { createKafka } from '../kafka/kafka-client.ts';
+import { bootstrapBrokers, createKafka } from '../kafka/kafka-client.ts';
 import { explainKafkaAccessError } from '../kafka/kafka-access-errors.ts';
+import { KafkaReachability, type KafkaOutage } from '../kafka/kafka-reachability.ts';
 import { TopicManager } from '../kafka/topics.ts';
 import { PromMetricsFactory } from '../metrics/task-metrics.ts';
 import { startMetricsServer } from '../metrics/metrics-server.ts';
@@ -34,7 +35,7 @@ export interface WorkerDeps {
   readonly converters: (config: ParsedConfig, log: Logger) => { key: Converter; value: Converter };
   readonly log: Logger;
   readonly levels: LogLevels;
-  readonly membership: (ctx: { workerId: string; kafka: ReturnType<typeof createKafka>; configs: ConfigStore; log: Logger }) => Membership;
+  readonly membership: (ctx: { workerId: string; kafka: ReturnType<typeof createKafka>; configs: ConfigStore; log: Logger; kafkaOutage: () => KafkaOutage | null }) => Membership;
   readonly extras?: (plugin: SourceConnectorPlugin, config: ParsedConfig, registry: Registry, log: Logger) => { stop(): Promise<void> } | null;
   readonly rest?: (herder: Herder) => Promise<{ close(): Promise<void> } | null>;
   readonly version: string;
@@ -47,6 +48,7 @@ export class Worker {
   private metricsServer: Server | null = null;
   private rest: { close(): Promise<void> } | null = null;
   private topics: TopicManager | null = null;
+  private reachability: KafkaReachability | null = null;
 
   constructor(private readonly d: WorkerDeps) {}
 
@@ -68,14 +70,24 @@ export class Worker {
     this.restPort = worker.getInt('rest.port') ?? 8083;
     if (this.restPort === 0) this.restPort = await freePort(worker.getString('rest.host.name') ?? '0.0.0.0');
     collectDefaultMetrics({ register: this.registry, prefix: 'cdc_process_' });
-    const kafka = createKafka(worker, log, worker.getString('client.id') ?? `cdc-${worker.getString('group.id')}`);
+    const reachability = new KafkaReachability({ brokers: bootstrapBrokers(worker), log: log.child({ component: 'kafkajs' }) });
+    this.reachability = reachability;
+    const kafka = createKafka(worker, log, worker.getString('client.id') ?? `cdc-${worker.getString('group.id')}`, { logs: (entry) => reachability.route(entry) });
+    new Gauge({
+      name: 'cdc_kafka_reachable', help: '0 while this worker cannot reach a Kafka broker it needs (since: cdc_kafka_unreachable_seconds), else 1',
+      registers: [this.registry], collect() { this.set(reachability.outage() ? 0 : 1); },
+    });
+    new Gauge({
+      name: 'cdc_kafka_unreachable_seconds', help: 'How long the current Kafka outage has lasted (0 while reachable)',
+      registers: [this.registry], collect() { const o = reachability.outage(); this.set(o ? (Date.now() - o.since) / 1000 : 0); },
+    });
     this.topics = new TopicManager({ kafka, log });
     const rf = (name: string) => worker.getInt(name) ?? -1;
     const configs = new ConfigStore({ kafka, topics: this.topics, topic: worker.getString('config.storage.topic') ?? 'connect-configs', replicationFactor: rf('config.storage.replication.factor'), log });
     const herder = new WorkerHerder({
       worker, kafka, topics: this.topics, configs,
       status: new StatusStore({ kafka, topics: this.topics, topic: worker.getString('status.storage.topic') ?? 'connect-status', partitions: worker.getInt('status.storage.partitions') ?? 5, replicationFactor: rf('status.storage.replication.factor'), log }),
-      membership: this.d.membership({ workerId: this.workerId, kafka, configs, log }),
+      membership: this.d.membership({ workerId: this.workerId, kafka, configs, log, kafkaOutage: () => reachability.outage() }),
       plugins: this.d.plugins, converters: this.d.converters, metrics: new PromMetricsFactory(this.registry), registry: this.registry, log,
       loggers: {
         get: () => this.d.levels.list() as never,
@@ -85,6 +97,7 @@ export class Worker {
       ...(this.d.extras ? { extras: this.d.extras } : {}),
       version: this.d.version,
       providers: this.d.providers,
+      kafkaOutage: () => reachability.outage(),
     });
     this.herder = herder;
     const metricsPort = worker.getInt('metrics.port') ?? 0;
@@ -106,6 +119,7 @@ export class Worker {
     await this.rest?.close().catch(() => undefined);
     await this.herder?.stop();
     await this.topics?.close();
+    this.reachability?.stop();
     await new Promise<void>((r) => (this.metricsServer ? this.metricsServer.close(() => r()) : r()));
   }
 }

@@ -14,6 +14,7 @@ import {
 } from '../../src/runtime/herder.ts';
 import type { RestConfig } from '../../src/rest/rest-config.ts';
 import { createRestServer } from '../../src/rest/rest-server.ts';
+import { offsetsChangedMessage, restartPlan } from '../../src/runtime/herder-answers.ts';
 import { after, before, beforeEach } from 'node:test';
 
 interface FakeConnector {
@@ -125,8 +126,7 @@ export class FakeHerder implements Herder {
     await this.enter('restartConnector', name, req);
     this.get(name, `Unknown connector: ${name}`);
     if (!req.includeTasks && !req.onlyFailed) return null;
-    const status = await this.connectorStatus(name);
-    return { ...status, tasks: status.tasks.map((t) => ({ ...t, state: 'RESTARTING' })) };
+    return restartPlan(await this.connectorStatus(name), req);
   }
 
   async restartTask(name: string, task: number) {
@@ -152,13 +152,13 @@ export class FakeHerder implements Herder {
   async alterConnectorOffsets(name: string, offsets: ConnectorOffsets) {
     await this.enter('alterConnectorOffsets', name, offsets);
     this.requireStopped(name).offsets = offsets;
-    return 'The offsets for this connector have been altered successfully';
+    return offsetsChangedMessage('altered', false);
   }
 
   async resetConnectorOffsets(name: string) {
     await this.enter('resetConnectorOffsets', name);
     this.requireStopped(name).offsets = { offsets: [] };
-    return 'The offsets for this connector have been reset successfully';
+    return offsetsChangedMessage('reset', false);
   }
 
   async connectorTopics(name: string) { await this.enter('connectorTopics', name); return this.get(name).topics; }

@@ -59,8 +59,19 @@ test('REST contract and lifecycle on a live PostgreSQL connector', { skip: env ?
       assert.equal((await api.get(`/connectors/${name}`)).status, 404);
       const created = await api.post('/connectors', { name, config });
       assert.equal(created.status, 201, JSON.stringify(created.body));
-      assert.equal(created.headers.get('location'), `/connectors/${name}`);
+      assert.equal(created.headers.get('location'), `http://127.0.0.1:${port}/connectors/${name}`, 'Location is absolute, as Connect gives it');
+      assert.deepEqual(created.body.tasks, [], 'a create answers before any task exists');
       assert.equal((await api.post('/connectors', { name, config })).status, 409);
+      // Created STOPPED: no tasks in the answer or later, STOPPED with the version in status.
+      const stoppedName = `${name}_stopped`;
+      const createdStopped = await api.post('/connectors', { name: stoppedName, config: { ...config, name: stoppedName, 'slot.name': `${name}_s`, 'topic.prefix': stoppedName }, initial_state: 'STOPPED' });
+      assert.equal(createdStopped.status, 201, JSON.stringify(createdStopped.body));
+      assert.deepEqual(createdStopped.body.tasks, []);
+      const st = await api.waitFor(`/connectors/${stoppedName}/status`, (b) => b.connector.state === 'STOPPED');
+      assert.deepEqual(st.tasks, []);
+      assert.equal(typeof st.connector.version, 'string');
+      assert.deepEqual((await api.get(`/connectors/${stoppedName}/tasks`)).body, []);
+      assert.equal((await api.delete(`/connectors/${stoppedName}`)).status, 204);
       await api.waitFor(`/connectors/${name}/status`, (b) => b.tasks[0]?.state === 'RUNNING');
       const list = await api.get('/connectors?expand=status&expand=info');
       assert.equal(list.body[name].status.connector.state, 'RUNNING');
@@ -89,6 +100,11 @@ test('REST contract and lifecycle on a live PostgreSQL connector', { skip: env ?
       const tasks = (await api.get(`/connectors/${name}/tasks`)).body;
       assert.deepEqual(tasks[0].id, { connector: name, task: 0 });
       assert.equal(tasks[0].config['database.password'], '[hidden]', 'task configs redact secrets too');
+      // Connect's task config: the connector config plus task.class, nothing of the worker's.
+      assert.equal(tasks[0].config['task.class'], 'io.debezium.connector.postgresql.PostgresConnectorTask');
+      assert.equal(tasks[0].config['topic.prefix'], name);
+      assert.equal(tasks[0].config['key.converter'], undefined, 'worker converter settings are not task config');
+      assert.equal(tasks[0].config['schema.registry.url'], undefined);
       const ts = (await api.get(`/connectors/${name}/tasks/0/status`)).body;
       assert.equal(ts.state, 'RUNNING', JSON.stringify([ts, (await api.get(`/connectors/${name}/status`)).body]));
       assert.equal((await api.get(`/connectors/${name}/tasks/3/status`)).status, 404);
@@ -110,7 +126,9 @@ test('REST contract and lifecycle on a live PostgreSQL connector', { skip: env ?
 
       // Pause: nothing flows and the slot stays where it is; resume: it all arrives.
       assert.equal((await api.put(`/connectors/${name}/pause`)).status, 202);
-      await api.waitFor(`/connectors/${name}/status`, (b) => b.connector.state === 'PAUSED' && b.tasks[0]?.state === 'PAUSED');
+      const pausedStatus = await api.waitFor(`/connectors/${name}/status`, (b) => b.connector.state === 'PAUSED' && b.tasks[0]?.state === 'PAUSED');
+      assert.equal(typeof pausedStatus.connector.version, 'string', 'PAUSED status carries the plugin version (KIP-891)');
+      assert.equal(pausedStatus.tasks[0].version, pausedStatus.connector.version);
       const slotBefore = await db.slot(name);
       await db.query(`INSERT INTO t VALUES (3, 'while paused')`);
       await sleep(3000); // time for a paused task that wrongly goes on to write it
@@ -123,16 +141,22 @@ test('REST contract and lifecycle on a live PostgreSQL connector', { skip: env ?
 
       // Restart: 204 plain, 202 with the plan.
       assert.equal((await api.post(`/connectors/${name}/restart`)).status, 204);
+      const planAt = Date.now();
       const plan = await api.post(`/connectors/${name}/restart?includeTasks=true`);
       assert.equal(plan.status, 202);
+      // Status, right after: RESTARTING until the new instance reports (never the old instance's RUNNING).
+      const afterPlan = (await api.get(`/connectors/${name}/status`)).body;
+      assert.ok(afterPlan.connector.state === 'RESTARTING' || afterPlan.connector.since >= planAt, JSON.stringify(afterPlan));
       assert.equal(plan.body.tasks[0].state, 'RESTARTING');
+      assert.equal(plan.body.connector.state, 'RESTARTING', 'the connector itself restarts too');
       await api.waitFor(`/connectors/${name}/status`, (b) => b.tasks[0]?.state === 'RUNNING');
       assert.equal((await api.post(`/connectors/${name}/tasks/0/restart`)).status, 204);
       assert.equal((await api.post(`/connectors/${name}/tasks/7/restart`)).status, 404);
 
       // Stop: tasks gone, slot released. Offsets are readable.
       assert.equal((await api.put(`/connectors/${name}/stop`)).status, 204);
-      await api.waitFor(`/connectors/${name}/status`, (b) => b.connector.state === 'STOPPED' && b.tasks.length === 0);
+      const stoppedStatus = await api.waitFor(`/connectors/${name}/status`, (b) => b.connector.state === 'STOPPED' && b.tasks.length === 0);
+      assert.equal(typeof stoppedStatus.connector.version, 'string', 'STOPPED status carries the plugin version (KIP-891)');
       assert.deepEqual((await api.get(`/connectors/${name}/tasks`)).body, []);
       assert.equal((await db.waitForSlot(name, (s) => !s?.active))!.active, false, 'stopped: slot released');
       const offsets = (await api.get(`/connectors/${name}/offsets`)).body;
@@ -146,7 +170,7 @@ test('REST contract and lifecycle on a live PostgreSQL connector', { skip: env ?
       await db.query(`INSERT INTO t VALUES (6, 'after')`);
       const altered = await api.patch(`/connectors/${name}/offsets`, { offsets: [{ partition: { server: name }, offset: { ...offsets.offsets[0].offset, lsn_proc: Number(lsn), lsn_commit: null, lsn_events_processed: 0 } }] });
       assert.equal(altered.status, 200, JSON.stringify(altered.body));
-      assert.match(altered.body.message, /altered successfully/);
+      assert.equal(altered.body.message, 'The Connect framework-managed offsets for this connector have been altered successfully. However, if this connector manages offsets externally, they will need to be manually altered in the system that the connector uses.');
       assert.equal((await api.put(`/connectors/${name}/resume`)).status, 202);
       await readUntil(env!, [topic], (r) => r.length >= 4, 60_000);
       await sleep(1500); // rows 4 and 5 precede 6 in the WAL; anything emitted late would show up now
@@ -159,6 +183,7 @@ test('REST contract and lifecycle on a live PostgreSQL connector', { skip: env ?
       await db.waitForSlot(name, (s) => !s?.active);
       const reset = await api.delete(`/connectors/${name}/offsets`);
       assert.equal(reset.status, 200, JSON.stringify(reset.body));
+      assert.match(reset.body.message, /^The Connect framework-managed offsets for this connector have been reset successfully\. However/);
       assert.deepEqual((await api.get(`/connectors/${name}/offsets`)).body, { offsets: [] });
       assert.equal((await api.put(`/connectors/${name}/resume`)).status, 202);
       rs = await readUntil(env!, [topic], (r) => r.filter((x) => (x.value as { op: string }).op === 'r').length >= 7, 60_000);

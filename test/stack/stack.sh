@@ -7,6 +7,7 @@
 #   bash test/stack/stack.sh up [--with mariadb] [--with prometheus]
 #   bash test/stack/stack.sh down [--purge]
 #   bash test/stack/stack.sh env | status
+#   bash test/stack/stack.sh stop|start kafka|postgres
 #
 # Versions:
 # - Kafka 4.3.1 is the newest 4.x that resolves from Maven Central: 4.4.0's kafka_2.13 pom is
@@ -726,6 +727,24 @@ cmd_down() {
   log "stopped"
 }
 
+# Stops or starts one service of a running stack (fault tests take the broker or the
+# database away under load). Idempotent: stopping a stopped service or starting a running
+# one does nothing. Kafka keeps its data and ports, so clients reconnect to the same address.
+cmd_service() {
+  local action="$1" service="${2:-}"
+  [[ -f "$STATE/.cdcd-stack" && -f "$PORTS_FILE" ]] || die "$action $service: the stack at $STATE was never started (bash $HERE/stack.sh up)"
+  lock
+  # shellcheck source=/dev/null
+  . "$PORTS_FILE"
+  case "$action:$service" in
+    stop:kafka) kafka_stop ;;
+    stop:postgres) pg_stop ;;
+    start:kafka) ensure_java; kafka_spawn; kafka_wait ;;
+    start:postgres) pg_start ;;
+    *) die "$action takes kafka or postgres, not '${service}'" ;;
+  esac
+}
+
 cmd_env() {
   [[ -f "$ENV_FILE" ]] || die "no env file: the stack is not up (bash $HERE/stack.sh up)"
   cat "$ENV_FILE"
@@ -760,6 +779,7 @@ usage() {
 usage: bash test/stack/stack.sh up [--with mariadb] [--with prometheus]
        bash test/stack/stack.sh down [--purge]
        bash test/stack/stack.sh env | status
+       bash test/stack/stack.sh stop|start kafka|postgres   (one service of a running stack)
 state: $STATE (CDC_STACK_DIR)   cache: $CACHE (CDC_CACHE_DIR)
 EOF
   exit 2
@@ -773,6 +793,7 @@ main() {
     down) cmd_down "$@" ;;
     env) cmd_env ;;
     status) cmd_status ;;
+    stop | start) cmd_service "$cmd" "$@" ;;
     *) usage ;;
   esac
 }
