@@ -4,6 +4,7 @@
  * redaction all read these declarations.
  */
 import { ConfigDef, defineField } from '../../src/config/define.ts';
+import { NAME_ADJUSTMENT_FIELDS } from '../../src/serde/name-adjustment-config.ts';
 
 const IDENT = /^[a-z0-9_]{1,63}$/;
 const regexList = (v: readonly string[]): true | string => {
@@ -63,7 +64,7 @@ export const F = {
   topicReplication: defineField({ name: 'topic.creation.default.replication.factor', type: 'int', default: -1, group: 'Topic Creation', importance: 'low', doc: 'Replication factor of topics created for this connector (-1 = broker default).' }),
 } as const;
 
-export const POSTGRES_CONFIG_DEF = new ConfigDef(Object.values(F), {
+export const POSTGRES_CONFIG_DEF = new ConfigDef([...Object.values(F), ...NAME_ADJUSTMENT_FIELDS], {
   // Passthrough families: SMTs, converters, producer overrides, topic creation groups.
   allowedPrefixes: ['transforms.', 'predicates.', 'key.converter.', 'value.converter.', 'header.converter.', 'producer.override.', 'topic.creation.', 'errors.', 'driver.', 'database.initial.statements', 'snapshot.select.statement.overrides'],
 });

@@ -12,6 +12,7 @@ import { buildTableModel, type TableModel } from './table-model.ts';
 import type { Filters } from './table-filter.ts';
 import type { PgTaskConfig } from './task-config.ts';
 import type { TableResolver } from './change-decoder.ts';
+import { ADJUSTMENT_PROPERTY, NameAdjuster, type NameKind } from '../../src/serde/name-adjustment.ts';
 
 export interface CapturedTable {
   readonly schema: string;
@@ -43,8 +44,17 @@ export function missingIncludes(patterns: readonly string[], tables: readonly Ca
 export class TableRegistry implements TableResolver {
   private readonly byRelOid = new Map<number, TableModel | null>();
   private readonly warnedSkips = new Set<string>();
+  /** One pair per task: a name conflict is judged across every table of the connector, as in Debezium. */
+  private readonly names: { readonly schema: NameAdjuster; readonly field: NameAdjuster };
 
-  constructor(private readonly deps: { sql: pg.Client; cfg: PgTaskConfig; log: Logger }) {}
+  constructor(private readonly deps: { sql: pg.Client; cfg: PgTaskConfig; log: Logger }) {
+    const adjuster = (kind: NameKind) => new NameAdjuster({
+      kind, mode: deps.cfg.names[kind],
+      onReplaced: (original, adjusted) => deps.log.warn({ original, adjusted, property: ADJUSTMENT_PROPERTY[kind], mode: deps.cfg.names[kind] },
+        `${kind === 'schema' ? 'schema' : 'field'} name is not a valid Avro name; using the adjusted name`),
+    });
+    this.names = { schema: adjuster('schema'), field: adjuster('field') };
+  }
 
   capturedTables(): Promise<CapturedTable[]> {
     return listCapturedTables(this.deps.sql, this.deps.cfg.filters);
@@ -79,7 +89,7 @@ export class TableRegistry implements TableResolver {
 
   private model(t: PgTable): TableModel {
     const { cfg } = this.deps;
-    const m = buildTableModel(t, { topicPrefix: cfg.topicPrefix, topicDelimiter: cfg.topicDelimiter, types: cfg.types, columnFilter: cfg.filters.column, keyColumnsOverride: cfg.keyColumns });
+    const m = buildTableModel(t, { topicPrefix: cfg.topicPrefix, topicDelimiter: cfg.topicDelimiter, types: cfg.types, columnFilter: cfg.filters.column, keyColumnsOverride: cfg.keyColumns, names: this.names });
     for (const c of m.skippedColumns) {
       const k = `${m.id}.${c}`;
       if (this.warnedSkips.has(k)) continue;

@@ -9,6 +9,7 @@ import type { PgConnectionSettings } from './connection.ts';
 import type { AutocreateMode } from './publication.ts';
 import { buildFilters, parseKeyColumns, type Filters } from './table-filter.ts';
 import type { TypeOptions } from './types.ts';
+import { readNameAdjustment, type NameAdjustmentSettings } from '../../src/serde/name-adjustment-config.ts';
 
 export interface PgTaskConfig {
   readonly connection: PgConnectionSettings;
@@ -26,6 +27,8 @@ export interface PgTaskConfig {
   readonly tombstonesOnDelete: boolean;
   readonly txMetadata: boolean;
   readonly types: TypeOptions;
+  /** schema.name.adjustment.mode / field.name.adjustment.mode as this task applies them. */
+  readonly names: NameAdjustmentSettings;
   readonly snapshotMode: 'initial' | 'never' | 'initial_only' | 'no_data' | 'when_needed';
   readonly snapshotFetchSize: number;
   readonly maxBatchSize: number;
@@ -75,6 +78,7 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
       unavailableValuePlaceholder: c.get(F.placeholder),
       includeUnknownDatatypes: c.get(F.includeUnknown),
     },
+    names: readNameAdjustment(c),
     snapshotMode: c.get(F.snapshotMode),
     snapshotFetchSize: c.get(F.snapshotFetchSize),
     maxBatchSize: c.get(F.maxBatchSize),
