@@ -17,7 +17,7 @@ export const schemaNameAdjustmentMode = defineField({
   name: 'schema.name.adjustment.mode', type: 'string', default: 'none', enum: NAME_ADJUSTMENT_MODES,
   group: 'Connector', importance: 'low', width: 'medium', displayName: 'Schema Name Adjustment',
   doc: `How record names (<topic.prefix>.<schema>.<table>.Key/Value/Envelope) are adjusted for the converter: ${MODES_DOC} `
-    + 'With none, a topic.prefix with "-" gives Avro namespaces with "-", which the Java Avro library and the Schema Registry accept but stricter Avro libraries (avsc for JavaScript) refuse; avro avoids that. '
+    + 'With none, a topic.prefix with "-" gives Avro namespaces with "-", as in Debezium: older Confluent registries accept them, registries that parse with Java Avro 1.12 (Confluent Schema Registry 8.0.3/8.1.1 and later by default, Apicurio 3) refuse them; set avro then. '
     + 'Two different names that become the same stop the connector (CDC_NAME_ADJUSTMENT_CONFLICT).',
 });
 

@@ -150,16 +150,6 @@ function parseEndpoint(raw: string, userInfo: string | undefined): Endpoint {
   return { base, display: base, ...(creds ? { auth: `Basic ${Buffer.from(creds).toString('base64')}` } : {}) };
 }
 
-/**
- * Java Avro's name errors, as a registry quotes them: Confluent Schema Registry from 8.0.3/8.1.1 on
- * checks new schemas strictly by default (ASCII names, namespaces included), so a namespace
- * such as "orders-db.public.orders", which older registries and Apicurio take, is refused there.
- */
-const AVRO_NAME_REFUSED = /Illegal (?:initial )?character|Namespace part|Empty name/;
-const AVRO_NAME_FIX = 'the registry refuses a record, namespace or field name: set schema.name.adjustment.mode=avro '
-  + '(record names, e.g. a topic.prefix with "-") and field.name.adjustment.mode=avro (column names) on the connector, '
-  + 'or turn off the registry\'s own name validation';
-
 function httpError(status: number, text: string, method: string, path: string, display: string, subject: string | undefined): SchemaRegistryError {
   let registryCode: number | undefined;
   let registryMessage = text.slice(0, 2000);
@@ -183,7 +173,6 @@ function httpError(status: number, text: string, method: string, path: string, d
     code: retriable ? 'CDC_SCHEMA_REGISTRY_UNAVAILABLE' : 'CDC_SCHEMA_REGISTRY_REJECTED',
     what: `the Schema Registry answered HTTP ${status}${registryCode !== undefined ? ` (error ${registryCode})` : ''}: ${registryMessage}`,
     ...(retriable ? { fix: 'the registry is overloaded or failing; the request will be retried' } : {}),
-    ...(!retriable && AVRO_NAME_REFUSED.test(registryMessage) ? { fix: AVRO_NAME_FIX } : {}),
   });
 }
 
