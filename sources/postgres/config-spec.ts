@@ -50,6 +50,11 @@ export const F = {
   hstoreMode: defineField({ name: 'hstore.handling.mode', type: 'string', default: 'json', enum: ['json', 'map'] as const, group: 'Types', importance: 'low', doc: 'hstore as a JSON string or a map.' }),
   moneyDigits: defineField({ name: 'money.fraction.digits', type: 'short', default: 2, group: 'Types', importance: 'low', doc: 'Scale of money values in precise mode.' }),
   placeholder: defineField({ name: 'unavailable.value.placeholder', type: 'string', default: '__debezium_unavailable_value', group: 'Types', importance: 'low', doc: 'Value emitted for unchanged TOASTed columns that PostgreSQL does not send; "hex:" prefix gives raw bytes.' }),
+  includeSchemaComments: defineField({
+    name: 'include.schema.comments', type: 'boolean', default: false, group: 'Connector', importance: 'medium', width: 'short', displayName: 'Include Table and Column Comments',
+    doc: 'Debezium: copy table and column comments into the schemas.',
+    noEffect: { why: 'Debezium 3.6\'s PostgreSQL connector reads no table or column comments, so its schemas carry none whatever this says; ours carry none either, so both land on the same Schema Registry ids' },
+  }),
   includeUnknown: defineField({ name: 'include.unknown.datatypes', type: 'boolean', default: false, group: 'Types', importance: 'low', doc: 'Emit columns of unmapped types as their raw text bytes instead of leaving them out.' }),
   snapshotMode: defineField({ name: 'snapshot.mode', type: 'string', default: 'initial', enum: ['initial', 'never', 'initial_only', 'no_data', 'when_needed'] as const, group: 'Snapshot', importance: 'high', doc: 'initial: snapshot when no offset exists, then stream; initial_only: snapshot, then stop; no_data / never: stream only; when_needed: snapshot also when the stored position can no longer be resumed.' }),
   snapshotFetchSize: defineField({ name: 'snapshot.fetch.size', type: 'int', default: 10240, group: 'Snapshot', importance: 'low', doc: 'Rows fetched per round trip while snapshotting (bounds memory).', check: (v) => v > 0 || 'use a positive number' }),

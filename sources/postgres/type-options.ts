@@ -26,8 +26,11 @@ export interface PgTypeOptions {
   /** include.unknown.datatypes: unknown types become BYTES (binary mode) instead of being left out. */
   readonly includeUnknownDatatypes: boolean;
   /**
-   * Copy column comments into the field schema `doc`. Debezium gates this behind
-   * include.schema.comments (default false there); our default is true. Omitted = true.
+   * Copy column comments into the field schema `doc`. Omitted = false, as Debezium 3.6's
+   * PostgreSQL connector emits: its JDBC column reader never reads comments, so no
+   * include.schema.comments value puts them in its schemas (and a doc changes the schema
+   * text, so the registry id). No config sets it: include.schema.comments is declared
+   * "accepted, no effect" (config-spec.ts).
    */
   readonly includeSchemaComments?: boolean;
 }
@@ -42,7 +45,7 @@ export const DEFAULT_PG_TYPE_OPTIONS: PgTypeOptions = Object.freeze({
   moneyFractionDigits: 2,
   unavailableValuePlaceholder: '__debezium_unavailable_value',
   includeUnknownDatatypes: false,
-  includeSchemaComments: true,
+  includeSchemaComments: false,
 });
 
 /** What a family needs to know about the (element) type besides its name. */

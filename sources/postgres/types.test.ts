@@ -401,11 +401,11 @@ test('defaults: literals converted, function defaults become the zero value, oth
   assert.ok(!('defaultValue' in map({ baseTypeName: 'int4' }).schema));
 });
 
-test('comments become doc; includeSchemaComments=false drops them', () => {
-  assert.equal(map({ baseTypeName: 'int4', comment: 'order number' }).schema.doc, 'order number');
-  assert.equal(map({ baseTypeName: 'numeric', comment: 'amount' }).schema.doc, 'amount');
-  assert.equal(map({ baseTypeName: 'int4', comment: 'x' }, { includeSchemaComments: false }).schema.doc, undefined);
-  assert.equal(map({ baseTypeName: 'int4' }).schema.doc, undefined);
+test('comments stay out of schemas by default, as in Debezium 3.6 (includeSchemaComments=true puts them in doc)', () => {
+  assert.equal(map({ baseTypeName: 'int4', comment: 'order number' }).schema.doc, undefined);
+  assert.equal(map({ baseTypeName: 'numeric', comment: 'amount' }).schema.doc, 'Variable scaled decimal', 'the type\'s own doc, not the comment');
+  assert.equal(map({ baseTypeName: 'int4', comment: 'x' }, { includeSchemaComments: true }).schema.doc, 'x');
+  assert.equal(map({ baseTypeName: 'int4' }, { includeSchemaComments: true }).schema.doc, undefined);
 });
 
 test('placeholder: configurable, hex: prefix gives raw bytes (signed in number arrays)', () => {
@@ -442,5 +442,5 @@ test('schemas are built deterministically (same column, equal schema objects)', 
   const c: Col = { baseTypeName: 'numeric', typeMod: numTypmod(10, 2), comment: 'x', defaultExpr: '1.5', nullable: false };
   assert.equal(JSON.stringify(map(c).schema, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v)),
     JSON.stringify(map(c).schema, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v)));
-  assert.deepEqual(Object.keys(map(c).schema), ['type', 'optional', 'name', 'version', 'parameters', 'doc', 'defaultValue']);
+  assert.deepEqual(Object.keys(map(c, { includeSchemaComments: true }).schema), ['type', 'optional', 'name', 'version', 'parameters', 'doc', 'defaultValue']);
 });

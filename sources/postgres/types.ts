@@ -70,7 +70,7 @@ export function mapColumn(col: MappableColumn, opts: PgTypeOptions): ColumnMappi
     isArray: col.elementTypeName !== undefined,
     isEnum: col.enumLabels !== undefined,
   }, mapping);
-  const withDoc = (opts.includeSchemaComments ?? true) && col.comment !== null && col.comment !== '';
+  const withDoc = (opts.includeSchemaComments ?? false) && col.comment !== null && col.comment !== '';
   // Spread keeps the builder's key order, so equal columns give structurally equal schemas.
   const schema: ConnectSchema = {
     ...mapping.schema,
