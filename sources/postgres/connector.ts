@@ -14,7 +14,7 @@ import { pgPartition } from './offsets.ts';
 import { openSql, slotState } from './connection.ts';
 import { serverProblems } from './server-checks.ts';
 import { readPgTaskConfig } from './task-config.ts';
-import { listCapturedTables, missingIncludes } from './table-registry.ts';
+import { listCapturedTables, missingIncludes, nameAdjustmentProblems } from './table-registry.ts';
 
 export const POSTGRES_CONNECTOR_CLASS = 'io.debezium.connector.postgresql.PostgresConnector';
 export const POSTGRES_PLUGIN_VERSION = '0.1.0';
@@ -57,6 +57,7 @@ async function validateEnvironment(config: ParsedConfig, _log: Logger): Promise<
         fix: 'check the schema and table name (schema.table, case-sensitive), or create the table first',
       });
     }
+    for (const p of await nameAdjustmentProblems(sql, cfg)) push(p, /^field/.test(p.what) ? 'field.name.adjustment.mode' : 'schema.name.adjustment.mode');
     const unreadable = tables.filter((t) => !t.selectable);
     for (const t of unreadable) {
       out.push({

@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import type { Pgoutput } from 'pg-logical-replication';
 import type { Logger } from '../../src/log/logger.ts';
+import { CdcError } from '../../src/errors/cdc-error.ts';
 import { loadTable, loadTables, type PgColumn, type PgTable } from './catalog.ts';
 import { buildTableModel, type TableModel } from './table-model.ts';
 import type { Filters } from './table-filter.ts';
@@ -39,6 +40,25 @@ export function missingIncludes(patterns: readonly string[], tables: readonly Ca
     const re = new RegExp(`^(?:${p})$`);
     return !tables.some((t) => re.test(`${t.schema}.${t.name}`));
   });
+}
+
+/**
+ * What schema.name.adjustment.mode / field.name.adjustment.mode would refuse once the tables'
+ * schemas are built (CDC_NAME_ADJUSTMENT_CONFLICT), found up front for cdc validate and
+ * config/validate instead of at the first event.
+ */
+export async function nameAdjustmentProblems(sql: pg.Client, cfg: PgTaskConfig): Promise<CdcError[]> {
+  const names = { schema: new NameAdjuster({ kind: 'schema', mode: cfg.names.schema }), field: new NameAdjuster({ kind: 'field', mode: cfg.names.field }) };
+  const problems: CdcError[] = [];
+  for (const t of await loadTables(sql, cfg.filters.table)) {
+    try {
+      buildTableModel(t, { topicPrefix: cfg.topicPrefix, topicDelimiter: cfg.topicDelimiter, types: cfg.types, columnFilter: cfg.filters.column, keyColumnsOverride: cfg.keyColumns, names });
+    } catch (err) {
+      if (err instanceof CdcError && err.code === 'CDC_NAME_ADJUSTMENT_CONFLICT') problems.push(err);
+      else throw err;
+    }
+  }
+  return problems;
 }
 
 export class TableRegistry implements TableResolver {

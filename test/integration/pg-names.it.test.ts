@@ -11,6 +11,7 @@
  * Subjects follow the topic (TopicNameStrategy), which no mode changes.
  */
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { stackEnv, SKIP_REASON, type StackEnv } from '../helpers/stack-env.ts';
 import { PgFixture } from '../helpers/pg-fixture.ts';
@@ -18,6 +19,7 @@ import { Daemon, writeConfig } from '../helpers/daemon.ts';
 import { readUntil, waitForTopics, type ReadRecord } from '../helpers/kafka-reader.ts';
 
 const env = stackEnv();
+const ROOT = new URL('../../', import.meta.url).pathname;
 const skip = env ? false : SKIP_REASON;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -150,10 +152,18 @@ test('two columns that become one field name: the task fails with CDC_NAME_ADJUS
   { skip, timeout: 120_000 }, async () => {
     await withDb('nm_clash', async (db, name) => {
       await db.query(`CREATE TABLE clash ("order-id" int PRIMARY KEY, order_id int); INSERT INTO clash VALUES (1, 1);`);
-      const daemon = new Daemon(writeConfig({
+      const file = writeConfig({
         env: env!, name, database: db.database,
         connector: { 'table.include.list': 'public\\.clash', 'snapshot.mode': 'initial_only', 'field.name.adjustment.mode': 'avro' },
-      }), env!).start();
+      });
+      // cdc validate finds it before anything runs.
+      const v = spawnSync(process.execPath, ['bin/cdc.mjs', 'validate', '--config', file], {
+        cwd: ROOT, encoding: 'utf8', timeout: 90_000, env: { ...process.env, CDC_TEST_PGPASSWORD: env!.pg.password },
+      });
+      assert.notEqual(v.status, 0, `${v.stdout}${v.stderr}`);
+      assert.match(`${v.stdout}${v.stderr}`, /CDC_NAME_ADJUSTMENT_CONFLICT[\s\S]*table public\.clash, column order_id/);
+
+      const daemon = new Daemon(file, env!).start();
       try {
         await daemon.withLog(async () => {
           assert.equal(await exitedOrFailed(daemon, 90_000), 'failed');
