@@ -15,7 +15,7 @@ import { openSql, slotState } from './connection.ts';
 import { serverProblems } from './server-checks.ts';
 import { overrideError } from './snapshot.ts';
 import { readPgTaskConfig } from './task-config.ts';
-import { listCapturedTables } from './table-registry.ts';
+import { listCapturedTables, nameAdjustmentProblems } from './table-registry.ts';
 import { describeUnmatched, nothingCapturedError, unmatchedIncludes } from './capture-check.ts';
 import { checkKeyColumns } from './key-columns.ts';
 
@@ -81,6 +81,7 @@ async function validateEnvironment(config: ParsedConfig, _log: Logger): Promise<
       // EXPLAIN plans the statement without running it: syntax, names and privileges are checked.
       await sql.query(`EXPLAIN ${select}`).catch((err: unknown) => push(overrideError(`${t.schema}.${t.name}`, err), 'snapshot.select.statement.overrides'));
     }
+    for (const p of await nameAdjustmentProblems(sql, cfg)) push(p, /^field/.test(p.what) ? 'field.name.adjustment.mode' : 'schema.name.adjustment.mode');
     const unreadable = tables.filter((t) => !t.selectable);
     for (const t of unreadable) {
       out.push({

@@ -3,15 +3,21 @@
  * value schemas (Debezium names <topic>.Key / <topic>.Value / <topic>.Envelope)
  * and one text->value converter per captured column. Built once per table and
  * rebuilt when pgoutput sends a new Relation message (a DDL happened).
+ * Record and field names go through the connector's name adjusters here, once
+ * per table model, so events only ever see the adjusted names (src/serde/name-adjustment.ts).
  */
 import { S, type ConnectField, type ConnectSchema } from '../../src/events/schema.ts';
 import { envelopeSchema, sanitizeTopicName } from '../../src/events/envelope.ts';
+import { adjustFieldNames, type NameAdjuster } from '../../src/serde/name-adjustment.ts';
 import type { PgTable } from './catalog.ts';
 import { mapColumn, type TypeOptions } from './types.ts';
 import { PG_SOURCE_SCHEMA } from './source-info.ts';
 
 export interface ColumnModel {
+  /** Column name in PostgreSQL (rows from pgoutput and the snapshot are keyed by it). */
   readonly name: string;
+  /** Field name in key and value structs: the name after field.name.adjustment.mode. */
+  readonly field: string;
   readonly schema: ConnectSchema;
   readonly isKey: boolean;
   readonly convert: (text: string | null | undefined) => unknown;
@@ -29,6 +35,8 @@ export interface TableModel {
   readonly envelope: ConnectSchema;
   readonly columns: readonly ColumnModel[];
   readonly keyColumns: readonly string[];
+  /** Field names of keyColumns, in the same order. */
+  readonly keyFields: readonly string[];
   readonly replicaIdentity: PgTable['replicaIdentity'];
   /** Columns left out because their type has no mapping (logged once by the caller). */
   readonly skippedColumns: readonly string[];
@@ -42,6 +50,8 @@ export interface TableModelOptions {
   readonly columnFilter: (fqColumn: string) => boolean;
   /** message.key.columns override for this table, if any */
   readonly keyColumnsOverride?: (tableId: string) => readonly string[] | undefined;
+  /** schema.name.adjustment.mode / field.name.adjustment.mode; absent = names as they are. */
+  readonly names?: { readonly schema: NameAdjuster; readonly field: NameAdjuster };
 }
 
 export function buildTableModel(table: PgTable, opts: TableModelOptions): TableModel {
@@ -49,19 +59,25 @@ export function buildTableModel(table: PgTable, opts: TableModelOptions): TableM
   const d = opts.topicDelimiter ?? '.';
   const topic = sanitizeTopicName(`${opts.topicPrefix}${d}${table.schema}${d}${table.name}`);
   const keyNames = opts.keyColumnsOverride?.(id) ?? table.keyColumns;
-  const columns: ColumnModel[] = [];
+  const mappedColumns: Omit<ColumnModel, 'field'>[] = [];
   const skipped: string[] = [];
   for (const col of table.columns) {
     if (!opts.columnFilter(`${id}.${col.name}`) && !keyNames.includes(col.name)) continue;
     const mapped = mapColumn(col, opts.types);
     if (!mapped) { skipped.push(col.name); continue; }
-    columns.push({ name: col.name, schema: mapped.schema, isKey: keyNames.includes(col.name), convert: mapped.convert });
+    mappedColumns.push({ name: col.name, schema: mapped.schema, isKey: keyNames.includes(col.name), convert: mapped.convert });
   }
-  const rowFields: ConnectField[] = columns.map((c) => S.field(c.name, c.schema));
-  const rowSchema = S.optional(S.struct(`${topic}.Value`, rowFields));
+  const names = opts.names;
+  const recordName = (suffix: string) => (names ? names.schema.adjust(`${topic}.${suffix}`, `table ${id}`) : `${topic}.${suffix}`);
+  const fields = names
+    ? adjustFieldNames(names.field, mappedColumns.map((c) => c.name), (column) => `table ${id}, column ${column}`)
+    : mappedColumns.map((c) => c.name);
+  const columns: ColumnModel[] = mappedColumns.map((c, i) => ({ ...c, field: fields[i]! }));
+  const rowFields: ConnectField[] = columns.map((c) => S.field(c.field, c.schema));
+  const rowSchema = S.optional(S.struct(recordName('Value'), rowFields));
   const keyCols = keyNames.map((k) => columns.find((c) => c.name === k)).filter((c): c is ColumnModel => c !== undefined);
   const keySchema = keyCols.length === 0 ? null
-    : S.struct(`${topic}.Key`, keyCols.map((c) => S.field(c.name, S.required(c.schema))));
+    : S.struct(recordName('Key'), keyCols.map((c) => S.field(c.field, S.required(c.schema))));
   return {
     schemaName: table.schema,
     tableName: table.name,
@@ -70,9 +86,10 @@ export function buildTableModel(table: PgTable, opts: TableModelOptions): TableM
     topic,
     keySchema,
     rowSchema,
-    envelope: envelopeSchema(topic, rowSchema, PG_SOURCE_SCHEMA),
+    envelope: envelopeSchema(topic, rowSchema, PG_SOURCE_SCHEMA, (name) => (names ? names.schema.adjust(name, `table ${id}`) : name)),
     columns,
     keyColumns: keyCols.map((c) => c.name),
+    keyFields: keyCols.map((c) => c.field),
     replicaIdentity: table.replicaIdentity,
     skippedColumns: skipped,
   };
@@ -93,10 +110,10 @@ const rowBuilders = new WeakMap<readonly ColumnModel[], RowBuilder>();
  * literal and an assignment treat alike, but better not to lean on) keeps the loop.
  */
 function compileRowBuilder(columns: readonly ColumnModel[]): RowBuilder {
-  if (columns.some((c) => c.name === '__proto__')) return (row) => rowValueLoop(columns, row);
+  if (columns.some((c) => c.name === '__proto__' || c.field === '__proto__')) return (row) => rowValueLoop(columns, row);
   const fields = columns.map((c, i) => {
     const name = JSON.stringify(c.name);
-    return `    ${name}: c${i}(${name} in row ? row[${name}] : null),`;
+    return `    ${JSON.stringify(c.field)}: c${i}(${name} in row ? row[${name}] : null),`;
   });
   const body = ['return function buildRow(row) {', '  return {', ...fields, '  };', '};'].join('\n');
   const make = new Function(...columns.map((_, i) => `c${i}`), body) as (...converters: ColumnModel['convert'][]) => RowBuilder;
@@ -106,7 +123,7 @@ function compileRowBuilder(columns: readonly ColumnModel[]): RowBuilder {
 function rowValueLoop(columns: readonly ColumnModel[], row: TextRow): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   // A present-but-undefined value is pgoutput's "unchanged TOAST": the converter emits the placeholder.
-  for (const c of columns) out[c.name] = c.convert(c.name in row ? row[c.name] : null);
+  for (const c of columns) out[c.field] = c.convert(c.name in row ? row[c.name] : null);
   return out;
 }
 
@@ -129,8 +146,8 @@ export function rowValue(model: TableModel, row: TextRow): Record<string, unknow
 export function keyOnlyRowValue(model: TableModel, key: TextRow): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const c of model.columns) {
-    if (c.name in key && key[c.name] !== undefined) out[c.name] = c.convert(key[c.name]);
-    else out[c.name] = c.convert(null); // null if optional, else the column default or the type's zero value
+    if (c.name in key && key[c.name] !== undefined) out[c.field] = c.convert(key[c.name]);
+    else out[c.field] = c.convert(null); // null if optional, else the column default or the type's zero value
   }
   return out;
 }
@@ -138,6 +155,6 @@ export function keyOnlyRowValue(model: TableModel, key: TextRow): Record<string,
 export function keyValue(model: TableModel, row: Record<string, unknown>): Record<string, unknown> | null {
   if (!model.keySchema) return null;
   const out: Record<string, unknown> = {};
-  for (const k of model.keyColumns) out[k] = row[k];
+  for (const k of model.keyFields) out[k] = row[k];
   return out;
 }

@@ -7,11 +7,13 @@
 import type pg from 'pg';
 import type { Pgoutput } from 'pg-logical-replication';
 import type { Logger } from '../../src/log/logger.ts';
+import { CdcError } from '../../src/errors/cdc-error.ts';
 import { loadTable, loadTables, type PgColumn, type PgTable } from './catalog.ts';
 import { buildTableModel, type TableModel } from './table-model.ts';
 import type { Filters } from './table-filter.ts';
 import type { PgTaskConfig } from './task-config.ts';
 import type { TableResolver } from './change-decoder.ts';
+import { ADJUSTMENT_PROPERTY, NameAdjuster, type NameKind } from '../../src/serde/name-adjustment.ts';
 
 export interface CapturedTable {
   readonly schema: string;
@@ -32,11 +34,39 @@ export async function listCapturedTables(sql: pg.Client, filters: Filters): Prom
     .map((t) => ({ schema: t.schema, name: t.name, selectable: t.selectable === 'true' }));
 }
 
+/**
+ * What schema.name.adjustment.mode / field.name.adjustment.mode would refuse once the tables'
+ * schemas are built (CDC_NAME_ADJUSTMENT_CONFLICT), found up front for cdc validate and
+ * config/validate instead of at the first event.
+ */
+export async function nameAdjustmentProblems(sql: pg.Client, cfg: PgTaskConfig): Promise<CdcError[]> {
+  const names = { schema: new NameAdjuster({ kind: 'schema', mode: cfg.names.schema }), field: new NameAdjuster({ kind: 'field', mode: cfg.names.field }) };
+  const problems: CdcError[] = [];
+  for (const t of await loadTables(sql, cfg.filters.table)) {
+    try {
+      buildTableModel(t, { topicPrefix: cfg.topicPrefix, topicDelimiter: cfg.topicDelimiter, types: cfg.types, columnFilter: cfg.filters.column, keyColumnsOverride: cfg.keyColumns, names });
+    } catch (err) {
+      if (err instanceof CdcError && err.code === 'CDC_NAME_ADJUSTMENT_CONFLICT') problems.push(err);
+      else throw err;
+    }
+  }
+  return problems;
+}
+
 export class TableRegistry implements TableResolver {
   private readonly byRelOid = new Map<number, TableModel | null>();
   private readonly warnedSkips = new Set<string>();
+  /** One pair per task: a name conflict is judged across every table of the connector, as in Debezium. */
+  private readonly names: { readonly schema: NameAdjuster; readonly field: NameAdjuster };
 
-  constructor(private readonly deps: { sql: pg.Client; cfg: PgTaskConfig; log: Logger }) {}
+  constructor(private readonly deps: { sql: pg.Client; cfg: PgTaskConfig; log: Logger }) {
+    const adjuster = (kind: NameKind) => new NameAdjuster({
+      kind, mode: deps.cfg.names[kind],
+      onReplaced: (original, adjusted) => deps.log.warn({ original, adjusted, property: ADJUSTMENT_PROPERTY[kind], mode: deps.cfg.names[kind] },
+        `${kind === 'schema' ? 'schema' : 'field'} name is not a valid Avro name; using the adjusted name`),
+    });
+    this.names = { schema: adjuster('schema'), field: adjuster('field') };
+  }
 
   capturedTables(): Promise<CapturedTable[]> {
     return listCapturedTables(this.deps.sql, this.deps.cfg.filters);
@@ -71,7 +101,7 @@ export class TableRegistry implements TableResolver {
 
   private model(t: PgTable): TableModel {
     const { cfg } = this.deps;
-    const m = buildTableModel(t, { topicPrefix: cfg.topicPrefix, topicDelimiter: cfg.topicDelimiter, types: cfg.types, columnFilter: cfg.filters.column, keyColumnsOverride: cfg.keyColumns });
+    const m = buildTableModel(t, { topicPrefix: cfg.topicPrefix, topicDelimiter: cfg.topicDelimiter, types: cfg.types, columnFilter: cfg.filters.column, keyColumnsOverride: cfg.keyColumns, names: this.names });
     for (const c of m.skippedColumns) {
       const k = `${m.id}.${c}`;
       if (this.warnedSkips.has(k)) continue;

@@ -12,6 +12,7 @@ import { parseKeyColumns } from './key-columns.ts';
 import { selectOverrides } from './snapshot-overrides.ts';
 import { splitStatements } from './sql-statements.ts';
 import type { TypeOptions } from './types.ts';
+import { readNameAdjustment, type NameAdjustmentSettings } from '../../src/serde/name-adjustment-config.ts';
 
 export interface PgTaskConfig {
   readonly connection: PgConnectionSettings;
@@ -37,6 +38,8 @@ export interface PgTaskConfig {
   readonly tombstonesOnDelete: boolean;
   readonly txMetadata: boolean;
   readonly types: TypeOptions;
+  /** schema.name.adjustment.mode / field.name.adjustment.mode as this task applies them. */
+  readonly names: NameAdjustmentSettings;
   readonly snapshotMode: 'initial' | 'never' | 'initial_only' | 'no_data' | 'when_needed';
   readonly snapshotFetchSize: number;
   /** snapshot.select.statement.overrides: SELECT per table id */
@@ -101,6 +104,7 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
       includeUnknownDatatypes: c.get(F.includeUnknown),
       includeSchemaComments: c.get(F.includeSchemaComments),
     },
+    names: readNameAdjustment(c),
     snapshotMode: c.get(F.snapshotMode),
     snapshotFetchSize: c.get(F.snapshotFetchSize),
     snapshotSelects: selectOverrides(c.get(F.snapshotOverrides), c.raw()),

@@ -408,6 +408,7 @@ test('comments become doc only with include.schema.comments=true (Debezium defau
   assert.equal(map({ baseTypeName: 'int4', comment: 'x' }).schema.doc, undefined);
   assert.equal(map({ baseTypeName: 'int4', comment: 'x' }, { includeSchemaComments: false }).schema.doc, undefined);
   assert.equal(map({ baseTypeName: 'int4' }).schema.doc, undefined);
+  assert.equal(map({ baseTypeName: 'numeric', comment: 'amount' }).schema.doc, 'Variable scaled decimal', 'the type\'s own doc, not the comment');
 });
 
 test('placeholder: configurable, hex: prefix gives raw bytes (signed in number arrays)', () => {

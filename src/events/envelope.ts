@@ -17,10 +17,14 @@ export const TRANSACTION_BLOCK_SCHEMA: ConnectSchema = S.optional(
 
 const optLong = S.optional(S.int64());
 
-/** Envelope schema for one table topic. rowSchema must be the optional `<prefix>.Value` struct. */
-export function envelopeSchema(topicName: string, rowSchema: ConnectSchema, sourceSchema: ConnectSchema): ConnectSchema {
+/**
+ * Envelope schema for one table topic. rowSchema must be the optional `<prefix>.Value` struct.
+ * adjustName is the connector's schema.name.adjustment.mode, applied to `<topic>.Envelope`.
+ */
+export function envelopeSchema(topicName: string, rowSchema: ConnectSchema, sourceSchema: ConnectSchema,
+  adjustName: (name: string) => string = (name) => name): ConnectSchema {
   const row = S.optional(rowSchema);
-  return S.struct(`${topicName}.Envelope`, [
+  return S.struct(adjustName(`${topicName}.Envelope`), [
     S.field('before', row),
     S.field('after', row),
     S.field('source', sourceSchema),

@@ -125,3 +125,35 @@ test('schemaless data is refused', async () => {
   const { converter } = setup();
   await assert.rejects(converter.fromConnectData('t', false, null, { a: 1 }), /CDC_AVRO_SCHEMALESS/);
 });
+
+test('a namespace Java Avro takes but avsc would refuse ("-" from topic.prefix) is registered and encoded as it is', async () => {
+  const { converter, decoder, fake } = setup();
+  const value = S.struct('orders-db.public.orders.Envelope', [
+    S.field('before', S.optional(S.struct('orders-db.public.orders.Value', [S.field('id', S.int32())]))),
+    S.field('after', S.optional(S.struct('orders-db.public.orders.Value', [S.field('id', S.int32())]))),
+    S.field('source', S.struct('io.debezium.connector.postgresql.Source', [S.field('db', S.string())])),
+  ]);
+  const buf = await converter.fromConnectData('orders-db.public.orders', false, value, { before: null, after: { id: 5 }, source: { db: 'x' } });
+  const decoded = await decoder.decode(buf);
+  assert.deepStrictEqual(decoded!.value, { before: null, after: { id: 5 }, source: { db: 'x' } });
+  const registered = JSON.parse(decoded!.schema);
+  assert.equal(registered.namespace, 'orders-db.public.orders', 'the registered text keeps the name Debezium gives');
+  assert.equal(fake.requests.filter((r) => r.method === 'POST').length, 1);
+});
+
+test('a registry refusing a namespace with "-" (Java Avro 1.12 parsers) gets the adjustment-mode fix', async () => {
+  // Apicurio 3 answers "Failed to discover artifact type from content"; Confluent 8.0.3+ names the part.
+  const refuse = async () => new Response('{"error_code":42201,"message":"Failed to discover artifact type from content."}', { status: 422 });
+  const converter = new AvroConverter({
+    registry: new SchemaRegistryClient({ urls: [URL], fetch: refuse }),
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    config: parseAvroConverterConfig({ 'schema.registry.url': URL }),
+  });
+  const dashed = S.struct('orders-db.public.orders.Key', [S.field('id', S.int32())]);
+  await assert.rejects(converter.fromConnectData('orders-db.public.orders', true, dashed, { id: 1 }), (e: unknown) =>
+    e instanceof SinkError && e.code === 'CDC_SCHEMA_REGISTRY_REJECTED' && /"orders-db" in the record name orders-db\.public\.orders\.Key/.test(e.what)
+    && /schema\.name\.adjustment\.mode=avro/.test(e.fix ?? ''));
+  // A 422 for a schema whose names are fine keeps the registry's own message and no invented fix.
+  await assert.rejects(converter.fromConnectData('t', true, key, { id: 1n }), (e: unknown) =>
+    e instanceof SinkError && e.code === 'CDC_SCHEMA_REGISTRY_REJECTED' && e.fix === undefined);
+});

@@ -8,6 +8,7 @@
  * registry request; a failed request is forgotten so the next record retries.
  */
 import avro from 'avsc';
+import { avscSafeSchema } from './avsc-names.ts';
 import type { ConnectSchema } from '../events/schema.ts';
 import { SchemaCompatibilityError, SinkError } from '../errors/cdc-error.ts';
 import type { Converter, ConverterLogger } from './converter.ts';
@@ -21,6 +22,7 @@ import { connectSchemaKey } from './connect-schema-key.ts';
 import { describeChanges, diffAvroSchemas } from './schema-diff.ts';
 import { SchemaRegistryError, type SchemaRegistryClient } from './schema-registry-client.ts';
 import { subjectName } from './subject-name-strategy.ts';
+import { STRICT_NAME_FIX, strictNameProblem } from './registry-name-check.ts';
 
 export interface AvroConverterDeps {
   readonly registry: SchemaRegistryClient;
@@ -81,7 +83,7 @@ export class AvroConverter implements Converter {
       const conversion = connectToAvro(schema);
       for (const w of conversion.warnings) this.deps.log.warn({ schema: schema.name }, `Avro schema: ${w}`);
       const datumOptions = { ignoreDefaultForNullables: this.deps.config.ignoreDefaultForNullables };
-      const ownType = avro.Type.forSchema(JSON.parse(conversion.text), exactLongOptions());
+      const ownType = avro.Type.forSchema(avscSafeSchema(JSON.parse(conversion.text)) as avro.Schema, exactLongOptions());
       prepared = {
         conversion,
         toDatum: compileDatumConverter(schema, datumOptions),
@@ -123,7 +125,7 @@ export class AvroConverter implements Converter {
         return { id, type: prepared.ownType };
       } catch (err) {
         if (err instanceof SchemaRegistryError && err.status === 409) throw await this.incompatible(subject, topic, text, err);
-        throw err;
+        throw withNameFix(err, text);
       }
     }
     if (config.useLatestVersion) return this.latestEncoder(prepared, subject, topic);
@@ -149,7 +151,7 @@ export class AvroConverter implements Converter {
         fix: 'register a schema for the subject first, or set auto.register.schemas=true',
       });
     }
-    const type = avro.Type.forSchema(JSON.parse(latest.schema), exactLongOptions());
+    const type = avro.Type.forSchema(avscSafeSchema(JSON.parse(latest.schema)) as avro.Schema, exactLongOptions());
     if (config.latestCompatibilityStrict) {
       try {
         type.createResolver(prepared.ownType); // can the latest version read what we would write?
@@ -204,4 +206,17 @@ export class AvroConverter implements Converter {
       });
     }
   }
+}
+
+/** A 422 for a schema with names a strict registry refuses gets the fix that works (registry-name-check.ts). */
+function withNameFix(err: unknown, text: string): unknown {
+  if (!(err instanceof SchemaRegistryError) || err.status !== 422) return err;
+  const problem = strictNameProblem(JSON.parse(text));
+  if (problem === undefined) return err;
+  return new SchemaRegistryError({
+    code: err.code, what: `${err.what} (the schema has ${problem}, which Java Avro 1.12 registries refuse)`,
+    ...(err.where !== undefined ? { where: err.where } : {}),
+    fix: STRICT_NAME_FIX, status: err.status, registryMessage: err.registryMessage,
+    ...(err.registryCode !== undefined ? { registryCode: err.registryCode } : {}), cause: err,
+  });
 }

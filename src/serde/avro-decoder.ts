@@ -8,6 +8,7 @@
  * as plain objects; logical types are not interpreted (Decimal stays bytes).
  */
 import avro from 'avsc';
+import { avscSafeSchema } from './avsc-names.ts';
 import { exactLongOptions } from './avro-long-type.ts';
 
 export interface DecodedAvro {
@@ -54,7 +55,7 @@ export class AvroDecoder {
     if (!entry) {
       entry = this.fetchSchema(id).then((schema) => ({
         schema,
-        type: avro.Type.forSchema(JSON.parse(schema), exactLongOptions()),
+        type: avro.Type.forSchema(avscSafeSchema(JSON.parse(schema)) as avro.Schema, exactLongOptions()),
       }));
       entry.catch(() => this.types.delete(id));
       this.types.set(id, entry);

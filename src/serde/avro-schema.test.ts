@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { S, type ConnectSchema } from '../events/schema.ts';
 import { ConfigError } from '../errors/cdc-error.ts';
-import { avroSchemaText, connectToAvro } from './avro-schema.ts';
+import { avroSchemaText, connectToAvro, isAvroJavaName } from './avro-schema.ts';
 
 const optLong = S.optional(S.int64());
 const optString = S.optional(S.string());
@@ -281,12 +281,27 @@ test('a record in another namespace is referenced by its full name', () => {
   assert.deepStrictEqual(parsed.fields[1], { name: 'two', type: ['null', 'a.Shared'], default: null });
 });
 
-test('invalid Avro names are refused with the adjustment-mode fix', () => {
-  const s = S.struct('my-server.public.orders.Value', [S.field('id', S.int32())]);
-  assert.throws(() => avroSchemaText(s), (e: unknown) =>
-    e instanceof ConfigError && e.code === 'CDC_AVRO_INVALID_NAME' && /schema\.name\.adjustment\.mode=avro/.test(e.message));
-  const f = S.struct('t.V', [S.field('order-id', S.int32())]);
-  assert.throws(() => avroSchemaText(f), /field name "order-id"/);
+test('names follow Avro Java: the namespace is not checked, the name and field names are', () => {
+  // AvroData + Avro Java accept "-" in a namespace (Schema.Name validates only the last part),
+  // so Debezium with schema.name.adjustment.mode=none registers this schema as it is.
+  const ok = S.struct('orders-db.public.orders.Value', [S.field('id', S.int32()), S.field('prénom', S.string())]);
+  const parsed = JSON.parse(avroSchemaText(ok));
+  assert.equal(parsed.namespace, 'orders-db.public.orders');
+  assert.equal(parsed.name, 'Value');
+  assert.equal(parsed.fields[1].name, 'prénom', 'Unicode letters are letters to Java');
+
+  const badName = S.struct('srv.public.t.my-record', [S.field('id', S.int32())]);
+  assert.throws(() => avroSchemaText(badName), (e: unknown) =>
+    e instanceof ConfigError && e.code === 'CDC_AVRO_INVALID_NAME' && /record name "my-record"/.test(e.message)
+    && /schema\.name\.adjustment\.mode=avro/.test(e.message));
+  for (const bad of ['order-id', '1st', 'a b', '😀', '']) {
+    const f = S.struct('t.V', [S.field(bad, S.int32())]);
+    assert.throws(() => avroSchemaText(f), (e: unknown) =>
+      e instanceof ConfigError && e.code === 'CDC_AVRO_INVALID_NAME' && /field\.name\.adjustment\.mode=avro/.test(e.message), bad);
+  }
+  assert.equal(isAvroJavaName('_1st'), true);
+  assert.equal(isAvroJavaName('x\u0663'), true, 'a digit of another script is a digit to Java');
+  assert.equal(isAvroJavaName('\u0663x'), false);
 });
 
 test('two different structs sharing a name are refused', () => {

@@ -28,7 +28,9 @@ const DEFAULT_DECIMAL_PRECISION = 64;
 const FIELD_DEFAULT_FLAG = `${CONNECT_AVRO_NAMESPACE}.field.default`;
 const RECORD_DOC_PARAM = `${CONNECT_AVRO_NAMESPACE}.record.doc`;
 const FIELD_DOC_PARAM_PREFIX = `${CONNECT_AVRO_NAMESPACE}.field.doc.`;
-const VALID_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Character classes of Java's Character.isLetter / isDigit, which Avro Java's name check uses. */
+const JAVA_LETTER = /^\p{L}$/u;
+const JAVA_DIGIT = /^\p{Nd}$/u;
 
 export interface AvroSchemaConversion {
   /** Exact schema text, as Avro Java's Schema#toString() prints it. */
@@ -209,22 +211,43 @@ function recordName(connectName: string | undefined, ctx: Context): [string | nu
   return [CONNECT_AVRO_NAMESPACE, `ConnectDefault${ctx.unnamedIndex > 1 ? ctx.unnamedIndex : ''}`];
 }
 
-/** Namespace is everything before the last dot. */
+/**
+ * Namespace is everything before the last dot. Only the last part is checked: Avro
+ * Java (Schema.Name) validates a record's name but never its namespace, so AvroData
+ * turns "orders-db.public.orders.Value" into name "Value" in namespace
+ * "orders-db.public.orders", and the registry takes it. Debezium with
+ * schema.name.adjustment.mode=none produces exactly that; so do we.
+ */
 function splitName(full: string, ctx: Context): [string | null, string] {
   const dot = full.lastIndexOf('.');
   const [namespace, name] = dot < 0 ? [null, full] : [full.slice(0, dot), full.slice(dot + 1)];
   checkName(name, 'record name', ctx, full);
-  for (const part of namespace?.split('.') ?? []) checkName(part, 'namespace part', ctx, full);
-  return [namespace, name];
+  return [namespace === '' ? null : namespace, name];
 }
 
-function checkName(name: string, what: string, ctx: Context, full = name): void {
-  if (VALID_NAME.test(name)) return;
+/**
+ * Avro Java's rule (NameValidator.UTF_VALIDATOR, the default): a letter or "_",
+ * then letters, digits or "_", where letter and digit are Unicode classes tested
+ * per UTF-16 unit, as Java's Character.isLetter(char) / isLetterOrDigit(char) do.
+ */
+export function isAvroJavaName(name: string): boolean {
+  if (name.length === 0) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i]!;
+    if (c === '_' || JAVA_LETTER.test(c) || (i > 0 && JAVA_DIGIT.test(c))) continue;
+    return false;
+  }
+  return true;
+}
+
+function checkName(name: string, what: 'record name' | 'field name', ctx: Context, full = name): void {
+  if (isAvroJavaName(name)) return;
+  const property = what === 'record name' ? 'schema.name.adjustment.mode' : 'field.name.adjustment.mode';
   throw new ConfigError({
     code: 'CDC_AVRO_INVALID_NAME',
-    what: `${what} "${name}" in "${full}" is not a valid Avro name (letters, digits and _ only, not starting with a digit)`,
+    what: `${what} "${name}"${full !== name ? ` in "${full}"` : ''} is not a valid Avro name (a letter or _, then letters, digits or _)`,
     where: ctx.path.length > 0 ? `field ${ctx.path.join('.')}` : `schema ${full}`,
-    fix: 'set schema.name.adjustment.mode=avro (topic/record names) and field.name.adjustment.mode=avro (column names) on the connector, or rename the table/column',
+    fix: `set ${property}=avro (or avro_unicode) on the connector, or rename it in the source database`,
   });
 }
 

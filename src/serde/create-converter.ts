@@ -63,6 +63,16 @@ export function createConverters(config: Readonly<Record<string, unknown>>, log:
   return { key: createConverter({ ...common, role: 'key' }), value: createConverter({ ...common, role: 'value' }) };
 }
 
+/**
+ * True when `raw` (a key.converter / value.converter value, possibly unset) selects the
+ * Avro converter; unset counts, Avro being this daemon's default. An unknown name is
+ * not Avro (createConverter refuses it on its own).
+ */
+export function selectsAvroConverter(raw: unknown): boolean {
+  if (raw === undefined || raw === null || String(raw).trim() === '') return true;
+  return CONVERTER_NAMES[String(raw).trim().toLowerCase()] === 'avro';
+}
+
 function converterKind(raw: unknown, property: string): ConverterKind {
   if (raw === undefined || raw === null || String(raw).trim() === '') return 'avro';
   const kind = CONVERTER_NAMES[String(raw).trim().toLowerCase()];
