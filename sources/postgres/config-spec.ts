@@ -59,8 +59,6 @@ export const F = {
   heartbeatQuery: defineField({ name: 'heartbeat.action.query', type: 'string', required: false, group: 'Heartbeat', importance: 'low', doc: 'SQL run on every heartbeat (e.g. an upsert into a published heartbeat table), so a quiet database produces WAL the slot can confirm.' }),
   heartbeatPrefix: defineField({ name: 'topic.heartbeat.prefix', type: 'string', default: '__debezium-heartbeat', group: 'Heartbeat', importance: 'low', doc: 'Heartbeat topic is <prefix>.<topic.prefix>.' }),
   lsnFlushTimeout: defineField({ name: 'lsn.flush.timeout.ms', type: 'long', default: 30000, group: 'Replication', importance: 'low', doc: 'Reserved for compatibility; flushes here are sent right after each Kafka commit.' }),
-  topicPartitions: defineField({ name: 'topic.creation.default.partitions', type: 'int', default: 1, group: 'Topic Creation', importance: 'low', doc: 'Partitions of topics created for this connector.' }),
-  topicReplication: defineField({ name: 'topic.creation.default.replication.factor', type: 'int', default: -1, group: 'Topic Creation', importance: 'low', doc: 'Replication factor of topics created for this connector (-1 = broker default).' }),
 } as const;
 
 export const POSTGRES_CONFIG_DEF = new ConfigDef(Object.values(F), {

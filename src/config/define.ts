@@ -77,9 +77,10 @@ export interface FieldDef<T = unknown> {
   readonly noEffect?: { readonly why: string; when?(value: NonNullable<T>): boolean };
   /**
    * Refused: a property Debezium or Connect knows that this daemon does not implement.
-   * Setting it at all is a CDC_CONFIG_UNSUPPORTED problem with this reason and fix.
+   * Setting it at all is a CDC_CONFIG_UNSUPPORTED problem with this reason and fix; with
+   * `when`, only the values it returns true for are refused (e.g. a non-empty transforms).
    */
-  readonly unsupported?: { readonly why: string; readonly fix: string };
+  readonly unsupported?: { readonly why: string; readonly fix: string; when?(value: NonNullable<T>): boolean };
 }
 
 type FieldInit<K extends FieldType, T> = Omit<FieldDef<T>, 'type'> & { readonly type: K };

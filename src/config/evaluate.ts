@@ -83,7 +83,7 @@ export function evaluate(def: ConfigDef, raw: Readonly<Record<string, unknown>>,
 
   const values = new Map<string, unknown>();
   for (const f of def.fields()) {
-    if (input.has(f.name) && f.unsupported) {
+    if (input.has(f.name) && f.unsupported && !f.unsupported.when) {
       problems.push({
         property: f.name,
         code: 'CDC_CONFIG_UNSUPPORTED',
@@ -112,6 +112,15 @@ export function evaluate(def: ConfigDef, raw: Readonly<Record<string, unknown>>,
           code: 'CDC_CONFIG_ENUM',
           what: `${f.name} has ${bad}, which is not an allowed value`,
           fix: `use ${f.type === 'list' ? 'values from' : 'one of'}: ${(f.enum ?? []).join(', ')} (any letter case)`,
+        });
+        continue;
+      }
+      if (f.unsupported?.when && normalised.value !== undefined && normalised.value !== null && f.unsupported.when(normalised.value)) {
+        problems.push({
+          property: f.name,
+          code: 'CDC_CONFIG_UNSUPPORTED',
+          what: `${f.name} is not supported by this daemon: ${f.unsupported.why}`,
+          fix: f.unsupported.fix,
         });
         continue;
       }

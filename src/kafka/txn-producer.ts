@@ -65,7 +65,9 @@ export class KafkaTxnProducer implements TxnProducer {
       transactionTimeout: this.deps.transactionTimeoutMs,
       idempotent: true,
       maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
+      // As Connect's producer: a connector that does not create its topics leaves them to the
+      // broker's auto.create.topics.enable (TopicManager checks that first and explains a refusal).
+      allowAutoTopicCreation: true,
     });
     try {
       await producer.connect();
