@@ -63,5 +63,5 @@ export const F = {
 
 export const POSTGRES_CONFIG_DEF = new ConfigDef(Object.values(F), {
   // Passthrough families: SMTs, converters, producer overrides, topic creation groups.
-  allowedPrefixes: ['transforms.', 'predicates.', 'key.converter.', 'value.converter.', 'header.converter.', 'producer.override.', 'topic.creation.', 'errors.', 'driver.', 'database.initial.statements', 'snapshot.select.statement.overrides'],
+  allowedPrefixes: ['transforms.', 'predicates.', 'key.converter.', 'value.converter.', 'header.converter.', 'producer.override.', 'topic.creation.', 'driver.', 'database.initial.statements', 'snapshot.select.statement.overrides'],
 });

@@ -136,21 +136,21 @@ export const configActionReload = defineField({
 export const errorsRetryTimeout = defineField({
   name: 'errors.retry.timeout', type: 'long', default: 0, group: ERRORS, importance: 'medium', width: 'medium',
   displayName: 'Retry timeout for errors',
-  doc: 'How long, in milliseconds, a failed conversion or transform is retried before it counts as an error. 0 disables retries; -1 retries forever.',
+  doc: 'How long, in milliseconds, a conversion that failed for a reason worth retrying (Schema Registry unreachable or answering 5xx) is retried before it counts as an error. 0 disables retries; -1 retries forever. A refusal (e.g. an incompatible schema) is never retried.',
   check: (v) => v >= -1 || 'use -1 (forever), 0 (no retries) or a positive number of milliseconds',
 });
 
 export const errorsRetryDelayMax = defineField({
   name: 'errors.retry.delay.max.ms', type: 'long', default: 60000, group: ERRORS, importance: 'medium', width: 'medium',
   displayName: 'Maximum delay between retries for errors',
-  doc: 'Longest wait, in milliseconds, between two retries (the delay doubles from 1 s up to this).',
+  doc: 'Longest wait, in milliseconds, between two retries of a failed conversion (the delay doubles from 300 ms up to this); also caps the backoff between restarts of a failing task.',
   check: (v) => v >= 1 || 'use a positive number of milliseconds',
 });
 
 export const errorsTolerance = defineField({
   name: 'errors.tolerance', type: 'string', enum: ['none', 'all'], default: 'none', group: ERRORS, importance: 'medium',
   width: 'short', displayName: 'Error tolerance',
-  doc: 'none: a record that fails conversion or transformation fails the task. all: such records are skipped (and logged if errors.log.enable is true).',
+  doc: 'none: a record whose key, value or headers cannot be converted ends the task (a retriable failure restarts it, a refusal such as an incompatible schema leaves it FAILED). all: such a record is skipped, its offset still committed with the records around it, counted in cdc_task_records_skipped_total and logged if errors.log.enable is true.',
 });
 
 export const errorsLogEnable = defineField({
@@ -162,7 +162,7 @@ export const errorsLogEnable = defineField({
 export const errorsLogIncludeMessages = defineField({
   name: 'errors.log.include.messages', type: 'boolean', default: false, group: ERRORS, importance: 'medium', width: 'short',
   displayName: 'Log error details',
-  doc: 'Include the failing record\'s key, value and headers in those log lines. Off by default because records may hold personal data; topic and partition are logged either way.',
+  doc: 'Include the skipped record\'s key and value in those log lines. Off by default because records may hold personal data; the topic, the failing stage and the error are logged either way.',
 });
 
 export const topicCreationGroups = defineField({
