@@ -83,11 +83,21 @@ test('offsets.storage.topic: fallback to the worker topic, then records and offs
       // The connector's topic wins over the worker's in GET .../offsets.
       const producer = kafka.producer();
       await producer.connect();
-      await producer.send({ topic: workerTopic, messages: [{ key: JSON.stringify([name, { server: name }]), value: JSON.stringify({ lsn_proc: 1 }) }] });
+      await producer.send({ topic: workerTopic, messages: [{ key: JSON.stringify([name, { server: name }]), value: JSON.stringify({ lsn_proc: 1, snapshot: 'INITIAL', snapshot_completed: false }) }] });
       await producer.disconnect();
       const got = await rest.get(`/connectors/${name}/offsets`);
       assert.equal(got.status, 200);
       assert.deepEqual(got.body.offsets, [{ partition: { server: name }, offset: own }]);
+
+      // A restart resumes from the connector's topic: the worker topic's stale offset (no completed
+      // snapshot in it) would make the task snapshot again.
+      assert.equal((await rest.put(`/connectors/${name}/resume`)).status, 202);
+      await rest.waitFor(`/connectors/${name}/status`, (s) => s.tasks[0]?.state === 'RUNNING');
+      await db.query(`INSERT INTO orders VALUES (4, 'd')`);
+      const again = await readUntil(env!, [topic], (r) => r.some((x) => idOf(x) === 4), 60_000);
+      assert.deepEqual(again.map((r) => [opOf(r), idOf(r)]), [['r', 1], ['r', 2], ['c', 3], ['c', 4]], 'resumed from the connector topic');
+      assert.ok([202, 204].includes((await rest.put(`/connectors/${name}/stop`)).status));
+      await rest.waitFor(`/connectors/${name}/status`, (s) => s.connector.state === 'STOPPED');
 
       // DELETE resets both topics, so the fallback cannot bring the offset back.
       assert.equal((await rest.delete(`/connectors/${name}/offsets`)).status, 200);
