@@ -59,3 +59,9 @@ test('header.converter: SimpleHeaderConverter and StringConverter, by class or s
   assert.throws(() => connectFrameworkConfigDef().parse({ ...base, 'header.converter': 'org.apache.kafka.connect.json.JsonConverter' }, 'x'),
     /header\.converter[\s\S]*SimpleHeaderConverter \(the default\) or org\.apache\.kafka\.connect\.storage\.StringConverter/);
 });
+
+test('transaction.boundary=connector is refused as Connect refuses it for Debezium; poll and interval are accepted', () => {
+  assert.throws(() => connectFrameworkConfigDef().parse({ ...base, 'transaction.boundary': 'connector' }, 'x'),
+    /CDC_CONFIG_UNSUPPORTED: transaction\.boundary[\s\S]*fix: use transaction\.boundary=poll/);
+  assert.equal(connectFrameworkConfigDef().parse({ ...base, 'transaction.boundary': 'interval' }, 'x').getString('transaction.boundary'), 'interval');
+});

@@ -196,6 +196,12 @@ export const transactionBoundary = defineField({
   name: 'transaction.boundary', type: 'string', enum: ['poll', 'interval', 'connector'], default: 'poll', group: EXACTLY_ONCE,
   importance: 'medium', width: 'short', displayName: 'Transaction boundary',
   doc: 'When a Kafka transaction is committed: poll after every batch a task returns, interval after transaction.boundary.interval.ms, connector where the connector says (e.g. at source transaction ends).',
+  // Connect refuses connector for a connector that cannot define boundaries, which Debezium's cannot.
+  unsupported: {
+    why: 'no connector here defines its own transaction boundaries (nor does Debezium\'s), so Kafka Connect refuses transaction.boundary=connector too',
+    fix: 'use transaction.boundary=poll (the default) or interval with transaction.boundary.interval.ms',
+    when: (v) => v === 'connector',
+  },
 });
 
 export const transactionBoundaryInterval = defineField({
