@@ -7,6 +7,7 @@
  * - topic.creation.*: topics created with their group's partitions and topic configs;
  *   without topic.creation.* nothing is created and a broker that does not auto-create
  *   gives CDC_KAFKA_TOPIC_MISSING.
+ * - header.converter=StringConverter: the key-change headers are written as Connect's Struct{...}.
  * - errors.tolerance=all: a record the registry refuses is skipped and logged (without its
  *   data), the task keeps running and the next records flow.
  */
@@ -26,7 +27,8 @@ before(async () => {
   if (!env) return;
   db = await PgFixture.create(env, 'fw');
   await db.query(`CREATE TABLE orders (id int PRIMARY KEY, v text); CREATE TABLE items (id int PRIMARY KEY, n int NOT NULL);
-    INSERT INTO orders VALUES (1, 'a'), (2, 'b'); INSERT INTO items VALUES (1, 1);`);
+    INSERT INTO orders VALUES (1, 'a'), (2, 'b'); INSERT INTO items VALUES (1, 1);
+    CREATE TABLE keyed (id int PRIMARY KEY, v text); INSERT INTO keyed VALUES (1, 'x');`);
 });
 
 after(async () => { if (db) await db.drop(); });
@@ -199,3 +201,24 @@ test('errors.tolerance=all: a record the registry refuses is skipped and logged 
       assert.doesNotMatch(daemon.output, /task failed/);
     }); } finally { await daemon.stop(); }
   });
+
+test('header.converter=StringConverter writes the key-change headers as Struct{...}', { skip: env ? false : SKIP_REASON, timeout: 300_000 }, async () => {
+  const name = `fwhdr_${db.database.slice(-8)}`;
+  const topic = `${name}.public.keyed`;
+  const daemon = new Daemon(writeConfig({
+    env: env!, name, database: db.database,
+    connector: { 'table.include.list': 'public\\.keyed', 'header.converter': 'org.apache.kafka.connect.storage.StringConverter' },
+  }), env!).start();
+  try {
+    await daemon.withLog(async () => {
+      await waitForTopics(env!, [topic]);
+      await daemon.waitForLog(/replication stream started/);
+      await db.query(`UPDATE keyed SET id = 100 WHERE id = 1`);
+      const rs = await readUntil(env!, [topic], (r) => r.some((x) => opOf(x) === 'c'), 60_000);
+      const del = rs.find((r) => opOf(r) === 'd')!;
+      const cre = rs.find((r) => opOf(r) === 'c')!;
+      assert.equal(del.headers['__debezium.newkey'], 'Struct{id=100}');
+      assert.equal(cre.headers['__debezium.oldkey'], 'Struct{id=1}');
+    });
+  } finally { await daemon.stop(); }
+});
