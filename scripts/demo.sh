@@ -65,6 +65,8 @@ connectors:
       publication.name: demo_publication
       table.include.list: public\\.(customers|products|orders)
       provide.transaction.metadata: true
+      topic.creation.default.partitions: 1
+      topic.creation.default.replication.factor: -1
 YAML
 echo "== config: $DEMO/cdc.yaml (password comes from \${env:PGPASSWORD})"
 node bin/cdc.mjs migrate --config "$DEMO/cdc.yaml"

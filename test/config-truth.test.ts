@@ -91,13 +91,6 @@ const READ_BY_COMPUTED_NAME = new Set(['key.converter', 'value.converter']);
  * ignored (so the list only shrinks).
  */
 const KNOWN_IGNORED: Record<string, readonly string[]> = {
-  Worker: ['offset.flush.interval.ms', 'header.converter', 'exactly.once.source.support'],
-  'Connector framework': [
-    'tasks.max.enforce', 'key.converter.plugin.version', 'value.converter.plugin.version', 'header.converter',
-    'header.converter.plugin.version', 'transforms', 'predicates', 'config.action.reload', 'errors.retry.timeout',
-    'errors.tolerance', 'errors.log.enable', 'errors.log.include.messages', 'topic.creation.groups', 'exactly.once.support',
-    'offsets.storage.topic',
-  ],
 };
 
 for (const section of referenceSections()) {

@@ -175,7 +175,7 @@ test('primary-key change: delete(old key) + tombstone + create(new key), with th
   assert.equal(env(d).op, 'd');
   assert.deepEqual(env(d).before, { id: 1, name: '', qty: 7, note: null });
   assert.equal(env(d).after, null);
-  assert.deepEqual(d.headers, { '__debezium.newkey': '{"id":100}' });
+  assert.deepEqual(d.headers, { '__debezium.newkey': { schema: items.keySchema, value: { id: 100 } } });
   assert.deepEqual(tomb.key, { id: 1 });
   assert.equal(tomb.value, null);
   assert.equal(tomb.headers, undefined);
@@ -183,7 +183,7 @@ test('primary-key change: delete(old key) + tombstone + create(new key), with th
   assert.equal(env(c).op, 'c');
   assert.equal(env(c).before, null);
   assert.deepEqual(env(c).after, { id: 100, name: 'one', qty: 3, note: null });
-  assert.deepEqual(c.headers, { '__debezium.oldkey': '{"id":1}' });
+  assert.deepEqual(c.headers, { '__debezium.oldkey': { schema: items.keySchema, value: { id: 1 } } });
   // one transaction block per data event, none for the tombstone
   assert.equal(tx.calls(), 2);
   assert.equal(env(d).transaction!.total_order, 1n);

@@ -4,7 +4,7 @@
  * __debezium.oldkey/newkey headers, truncate events when not skipped.
  * Pure: no I/O, so every shape is unit-tested without a database.
  */
-import type { SourceRecord } from '../../src/events/record.ts';
+import type { HeaderValue, SourceRecord } from '../../src/events/record.ts';
 import type { Clock, EnvelopeValue, Op, TransactionBlock } from '../../src/events/envelope.ts';
 import { keyOnlyRowValue, keyValue, rowValue, type TableModel, type TextRow } from './table-model.ts';
 import { DEBEZIUM_VERSION, type SourceFacts } from './source-info.ts';
@@ -94,7 +94,7 @@ function record(model: TableModel, key: Record<string, unknown> | null, value: E
   return { topic: model.topic, keySchema: model.keySchema, key, valueSchema: value === null ? null : model.envelope, value };
 }
 
-function recordWithHeaders(model: TableModel, key: Record<string, unknown> | null, value: EnvelopeValue, headers: Record<string, string>): SourceRecord {
+function recordWithHeaders(model: TableModel, key: Record<string, unknown> | null, value: EnvelopeValue, headers: Record<string, HeaderValue>): SourceRecord {
   return { topic: model.topic, keySchema: model.keySchema, key, valueSchema: model.envelope, value, headers };
 }
 
@@ -108,9 +108,9 @@ function sameKey(a: Record<string, unknown> | null, b: Record<string, unknown> |
   return true;
 }
 
-/** Renders a key struct for a header the way a JSON-ish header converter would. */
-function keyHeader(key: Record<string, unknown> | null): string {
-  return JSON.stringify(key, (_k, v) => (typeof v === 'bigint' ? Number(v) : Buffer.isBuffer(v) ? v.toString('base64') : v));
+/** The other key of a key change, as Debezium sends it: the key struct with its schema; header.converter renders it. */
+function keyHeader(model: TableModel, key: Record<string, unknown> | null): HeaderValue {
+  return { schema: model.keySchema, value: key };
 }
 
 /**
@@ -137,11 +137,11 @@ export function changeRecords(model: TableModel, change: RowChange, source: Sour
         // Primary key changed: Debezium emits delete(old key) [+ tombstone] + create(new key).
         const out: SourceRecord[] = [];
         if (!opts.skippedOperations.has('d')) {
-          out.push(recordWithHeaders(model, oldKey, envelope('d', before, null, source, tx(), clock), { '__debezium.newkey': keyHeader(newKey) }));
+          out.push(recordWithHeaders(model, oldKey, envelope('d', before, null, source, tx(), clock), { '__debezium.newkey': keyHeader(model, newKey) }));
           if (opts.tombstonesOnDelete) out.push(record(model, oldKey, null));
         }
         if (!opts.skippedOperations.has('c')) {
-          out.push(recordWithHeaders(model, newKey, envelope('c', null, after, source, tx(), clock), { '__debezium.oldkey': keyHeader(oldKey) }));
+          out.push(recordWithHeaders(model, newKey, envelope('c', null, after, source, tx(), clock), { '__debezium.oldkey': keyHeader(model, oldKey) }));
         }
         return out;
       }

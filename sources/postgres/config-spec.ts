@@ -74,8 +74,6 @@ export const F = {
   lsnFlushTimeout: defineField({ name: 'lsn.flush.timeout.ms', type: 'long', default: 30000, group: 'Replication', importance: 'low', doc: 'Debezium: how long committing an offset may wait for the LSN flush to the server.', noEffect: { why: 'the flush position is sent as a standby status update right after each Kafka commit, without waiting for the server, so there is no flush to time out; a slot that stops advancing shows in cdc_postgres_slot_lag_bytes and in the task status' } }),
   lsnFlushTimeoutAction: defineField({ name: 'lsn.flush.timeout.action', type: 'string', default: 'fail', enum: ['fail', 'warn', 'ignore'] as const, group: 'Replication', importance: 'low', doc: 'Debezium: what to do when lsn.flush.timeout.ms passes (fail, warn, ignore).', noEffect: { why: 'no flush waits here (see lsn.flush.timeout.ms), so the timeout never happens' } }),
   tasksMax: defineField({ ...tasksMax, doc: 'Upper bound on the number of tasks this connector may run; the PostgreSQL connector always runs one.', noEffect: { why: 'above 1, because a PostgreSQL connector reads one replication slot and always runs one task, as in Debezium', when: (v: number) => v > 1 } }),
-  topicPartitions: defineField({ name: 'topic.creation.default.partitions', type: 'int', default: 1, group: 'Topic Creation', importance: 'low', doc: 'Partitions of topics created for this connector.' }),
-  topicReplication: defineField({ name: 'topic.creation.default.replication.factor', type: 'int', default: -1, group: 'Topic Creation', importance: 'low', doc: 'Replication factor of topics created for this connector (-1 = broker default).' }),
 } as const;
 
 // The implemented fields, plus every other Debezium property declared refused or
@@ -83,5 +81,5 @@ export const F = {
 export const POSTGRES_CONFIG_DEF = new ConfigDef(withPostgresCompat([...Object.values(F), ...NAME_ADJUSTMENT_FIELDS]), {
   families: POSTGRES_COMPAT_FAMILIES,
   // Passthrough families: SMTs, converters, topic creation groups (client overrides are validated by the framework def).
-  allowedPrefixes: ['transforms.', 'predicates.', 'key.converter.', 'value.converter.', 'header.converter.', 'topic.creation.', 'errors.', 'driver.', OVERRIDE_PREFIX],
+  allowedPrefixes: ['transforms.', 'predicates.', 'key.converter.', 'value.converter.', 'header.converter.', 'topic.creation.', 'driver.', OVERRIDE_PREFIX],
 });

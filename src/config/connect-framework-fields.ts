@@ -9,6 +9,8 @@
  */
 import { ConfigDef, defineField, type ParsedValues } from './define.ts';
 import { connectorClientFamilies } from './kafka-client-fields.ts';
+import { checkTopicCreation } from './topic-creation.ts';
+import { HEADER_CONVERTER_CHECK } from './header-converter-names.ts';
 
 const COMMON = 'Common';
 const ERRORS = 'Error Handling';
@@ -58,6 +60,7 @@ export const tasksMaxEnforce = defineField({
   name: 'tasks.max.enforce', type: 'boolean', default: true, group: COMMON, importance: 'low', width: 'short',
   displayName: 'Enforce tasks max',
   doc: '(Deprecated) When true, a connector that asks for more tasks than tasks.max fails instead of running them all.',
+  noEffect: { why: 'connectors here run one task, so no connector can ask for more than tasks.max' },
 });
 
 export const keyConverter = defineField({
@@ -70,6 +73,7 @@ export const keyConverterPluginVersion = defineField({
   name: 'key.converter.plugin.version', type: 'string', required: false, group: COMMON, importance: 'low', width: 'medium',
   displayName: 'Key converter plugin version',
   doc: 'Version of the key converter plugin; unset means the newest installed.',
+  noEffect: { why: 'converters are built into the daemon, one version each, so there is no version to choose' },
 });
 
 export const valueConverter = defineField({
@@ -82,56 +86,72 @@ export const valueConverterPluginVersion = defineField({
   name: 'value.converter.plugin.version', type: 'string', required: false, group: COMMON, importance: 'low', width: 'medium',
   displayName: 'Value converter plugin version',
   doc: 'Version of the value converter plugin; unset means the newest installed.',
+  noEffect: { why: 'converters are built into the daemon, one version each, so there is no version to choose' },
 });
 
 export const headerConverter = defineField({
   name: 'header.converter', type: 'class', required: false, group: COMMON, importance: 'low', width: 'short',
   displayName: 'Header converter class',
-  doc: 'Converter that serialises record header values. Unset means the worker\'s header.converter.',
+  doc: 'Converter that serialises record header values (e.g. the __debezium.oldkey/newkey headers of a primary key change): org.apache.kafka.connect.storage.SimpleHeaderConverter or org.apache.kafka.connect.storage.StringConverter. Unset means the worker\'s header.converter.',
+  check: HEADER_CONVERTER_CHECK,
 });
 
 export const headerConverterPluginVersion = defineField({
   name: 'header.converter.plugin.version', type: 'string', required: false, group: COMMON, importance: 'low', width: 'medium',
   displayName: 'Header converter plugin version',
   doc: 'Version of the header converter plugin; unset means the newest installed.',
+  noEffect: { why: 'converters are built into the daemon, one version each, so there is no version to choose' },
 });
 
 export const transforms = defineField({
   name: 'transforms', type: 'list', default: [], group: 'Transforms', importance: 'low', width: 'long', displayName: 'Transforms',
   doc: 'Aliases of the single message transforms applied to every record, in order. Each alias is configured under transforms.<alias>.* and needs transforms.<alias>.type.',
   check: aliasesHaveType('transforms.'),
+  unsupported: {
+    why: 'single message transforms are not implemented yet, so records would be written untransformed',
+    fix: 'remove transforms and the transforms.* properties (and predicates); transform downstream until the daemon supports them',
+    when: (v) => v.length > 0,
+  },
 });
 
 export const predicates = defineField({
   name: 'predicates', type: 'list', default: [], group: 'Predicates', importance: 'low', width: 'long', displayName: 'Predicates',
   doc: 'Aliases of the predicates that transforms may reference to apply only to some records. Each alias is configured under predicates.<alias>.* and needs predicates.<alias>.type.',
   check: aliasesHaveType('predicates.'),
+  unsupported: {
+    why: 'predicates only select records for single message transforms, which are not implemented yet',
+    fix: 'remove predicates and the predicates.* properties (and transforms)',
+    when: (v) => v.length > 0,
+  },
 });
 
 export const configActionReload = defineField({
   name: 'config.action.reload', type: 'string', enum: ['none', 'restart'], default: 'restart', group: COMMON, importance: 'low',
   width: 'medium', displayName: 'Reload action',
   doc: 'What to do when a value obtained from a config provider changes: restart the connector with the new value, or do nothing.',
+  noEffect: {
+    why: 'the built-in ${env:} and ${file:} providers, like Connect\'s EnvVarConfigProvider and FileConfigProvider, give their values no time to live, so no reload is ever scheduled; a changed secret is read when the connector restarts',
+  },
 });
 
 export const errorsRetryTimeout = defineField({
   name: 'errors.retry.timeout', type: 'long', default: 0, group: ERRORS, importance: 'medium', width: 'medium',
   displayName: 'Retry timeout for errors',
-  doc: 'How long, in milliseconds, a failed conversion or transform is retried before it counts as an error. 0 disables retries; -1 retries forever.',
+  doc: 'How long, in milliseconds, a conversion that failed for a reason worth retrying (Schema Registry unreachable or answering 5xx) is retried before it counts as an error. 0 disables retries; -1 retries forever. A refusal (e.g. an incompatible schema) is never retried.',
   check: (v) => v >= -1 || 'use -1 (forever), 0 (no retries) or a positive number of milliseconds',
 });
 
 export const errorsRetryDelayMax = defineField({
   name: 'errors.retry.delay.max.ms', type: 'long', default: 60000, group: ERRORS, importance: 'medium', width: 'medium',
   displayName: 'Maximum delay between retries for errors',
-  doc: 'Longest wait, in milliseconds, between two retries (the delay doubles from 1 s up to this).',
+  doc: 'Longest wait, in milliseconds, between two retries of a failed conversion (the delay doubles from 300 ms up to this); also caps the backoff between restarts of a failing task.',
   check: (v) => v >= 1 || 'use a positive number of milliseconds',
 });
 
 export const errorsTolerance = defineField({
   name: 'errors.tolerance', type: 'string', enum: ['none', 'all'], default: 'none', group: ERRORS, importance: 'medium',
   width: 'short', displayName: 'Error tolerance',
-  doc: 'none: a record that fails conversion or transformation fails the task. all: such records are skipped (and logged if errors.log.enable is true).',
+  doc: 'none: a record whose key, value or headers cannot be converted ends the task (a retriable failure restarts it, a refusal such as an incompatible schema leaves it FAILED). all: such a record is skipped, its offset still committed with the records around it, counted in cdc_task_records_skipped_total and logged if errors.log.enable is true.',
 });
 
 export const errorsLogEnable = defineField({
@@ -143,26 +163,46 @@ export const errorsLogEnable = defineField({
 export const errorsLogIncludeMessages = defineField({
   name: 'errors.log.include.messages', type: 'boolean', default: false, group: ERRORS, importance: 'medium', width: 'short',
   displayName: 'Log error details',
-  doc: 'Include the failing record\'s key, value and headers in those log lines. Off by default because records may hold personal data; topic and partition are logged either way.',
+  doc: 'Include the skipped record\'s key and value in those log lines. Off by default because records may hold personal data; the topic, the failing stage and the error are logged either way.',
 });
 
 export const topicCreationGroups = defineField({
   name: 'topic.creation.groups', type: 'list', default: [], group: 'Topic Creation', importance: 'low', width: 'long',
   displayName: 'Topic creation groups',
-  doc: 'Names of extra topic creation groups, each configured under topic.creation.<group>.* (include/exclude regexes, partitions, replication factor). The default group, topic.creation.default.*, always exists.',
-  check: uniqueAliases,
+  doc: 'Names of extra topic creation groups, each configured under topic.creation.<group>.*: include and exclude (comma-separated regexes matched against the whole topic name), partitions and replication.factor (the default group\'s when unset), and any topic-level setting (cleanup.policy, compression.type, retention.ms, min.insync.replicas, ...) passed to topic creation as written. A topic belongs to the first listed group whose include matches it and whose exclude does not, otherwise to the default group (topic.creation.default.*). Topic creation is on only when the worker\'s topic.creation.enable is true and the connector sets topic.creation.default.partitions and topic.creation.default.replication.factor; otherwise the daemon creates no data topic and leaves it to the broker (auto.create.topics.enable).',
+  check: checkTopicCreation,
+});
+
+export const topicCreationDefaultReplication = defineField({
+  name: 'topic.creation.default.replication.factor', type: 'short', required: false, group: 'Topic Creation', importance: 'low', width: 'short',
+  displayName: 'Default replication factor for new topics',
+  doc: 'Replication factor of the topics the daemon creates for this connector (-1 = the broker default). Required as soon as any topic.creation.* property is set; when unset (with every other topic.creation.* property), the daemon creates no data topic. Other topic-level settings of the default group go under topic.creation.default.* (e.g. topic.creation.default.cleanup.policy).',
+  check: (v) => v === -1 || v >= 1 || 'use -1 (the broker default) or a replication factor of 1 or more',
+});
+
+export const topicCreationDefaultPartitions = defineField({
+  name: 'topic.creation.default.partitions', type: 'int', required: false, group: 'Topic Creation', importance: 'low', width: 'short',
+  displayName: 'Default number of partitions for new topics',
+  doc: 'Partitions of the topics the daemon creates for this connector (-1 = the broker default). Required as soon as any topic.creation.* property is set.',
+  check: (v) => v === -1 || v >= 1 || 'use -1 (the broker default) or 1 or more partitions',
 });
 
 export const exactlyOnceSupport = defineField({
   name: 'exactly.once.support', type: 'string', enum: ['requested', 'required'], default: 'requested', group: EXACTLY_ONCE,
   importance: 'medium', width: 'short', displayName: 'Exactly once support',
-  doc: 'required: refuse to create the connector unless it can deliver exactly once with this config. requested: do not check (this daemon\'s connectors always write records and offsets in one transaction).',
+  doc: 'required: refuse to create the connector unless it can deliver exactly once with this config. requested: do not check. Here required is always satisfied: every connector writes its records and offsets in one Kafka transaction, and the worker runs nothing else.',
 });
 
 export const transactionBoundary = defineField({
   name: 'transaction.boundary', type: 'string', enum: ['poll', 'interval', 'connector'], default: 'poll', group: EXACTLY_ONCE,
   importance: 'medium', width: 'short', displayName: 'Transaction boundary',
   doc: 'When a Kafka transaction is committed: poll after every batch a task returns, interval after transaction.boundary.interval.ms, connector where the connector says (e.g. at source transaction ends).',
+  // Connect refuses connector for a connector that cannot define boundaries, which Debezium's cannot.
+  unsupported: {
+    why: 'no connector here defines its own transaction boundaries (nor does Debezium\'s), so Kafka Connect refuses transaction.boundary=connector too',
+    fix: 'use transaction.boundary=poll (the default) or interval with transaction.boundary.interval.ms',
+    when: (v) => v === 'connector',
+  },
 });
 
 export const transactionBoundaryInterval = defineField({
@@ -175,7 +215,7 @@ export const transactionBoundaryInterval = defineField({
 export const offsetsStorageTopic = defineField({
   name: 'offsets.storage.topic', type: 'string', required: false, group: 'offsets.topic', importance: 'low', width: 'long',
   displayName: 'Offsets topic',
-  doc: 'A connector-specific offsets topic, created if missing. Unset means the worker\'s offset.storage.topic.',
+  doc: 'A connector-specific offsets topic (KIP-618), created compacted if missing with the worker\'s offset.storage.partitions and offset.storage.replication.factor. The connector\'s offsets are written there in the same transaction as its records and mirrored to the worker\'s offset.storage.topic, as Connect does; reads prefer this topic and fall back to the worker\'s for a partition it has no offset for. Unset means the worker\'s offset.storage.topic.',
   check: (v) => v !== '' || 'remove the property to use the worker\'s offsets topic, or name a topic',
 });
 
@@ -209,7 +249,7 @@ export function connectFrameworkConfigDef(): ConfigDef {
       keyConverter, keyConverterPluginVersion, valueConverter, valueConverterPluginVersion,
       headerConverter, headerConverterPluginVersion, transforms, predicates, configActionReload,
       errorsRetryTimeout, errorsRetryDelayMax, errorsTolerance, errorsLogEnable, errorsLogIncludeMessages,
-      topicCreationGroups, exactlyOnceSupport, transactionBoundary, transactionBoundaryInterval, offsetsStorageTopic,
+      topicCreationGroups, topicCreationDefaultReplication, topicCreationDefaultPartitions, exactlyOnceSupport, transactionBoundary, transactionBoundaryInterval, offsetsStorageTopic,
       restartMaxAttempts, stallTimeout,
     ],
     { allowedPrefixes: CONNECT_PASSTHROUGH_PREFIXES, prefixFamilies: connectorClientFamilies() },

@@ -9,6 +9,7 @@ import { ConfigDef, defineField, type ParsedConfig, type ParsedValues } from './
 import { REST_CONFIG_FIELDS } from '../rest/rest-config.ts';
 import { KAFKA_SECURITY_FIELDS } from './kafka-security-fields.ts';
 import { workerClientFamilies } from './kafka-client-fields.ts';
+import { HEADER_CONVERTER_CHECK } from './header-converter-names.ts';
 
 const KAFKA = 'Kafka';
 const TOPICS = 'Internal topics';
@@ -62,7 +63,7 @@ export const transactionTimeout = defineField({
 
 export const offsetFlushInterval = defineField({
   name: 'offset.flush.interval.ms', type: 'long', default: 60000, group: KAFKA, importance: 'low', width: 'medium',
-  doc: 'Commit interval used by connectors with transaction.boundary=interval that do not set transaction.boundary.interval.ms.',
+  doc: 'Commit interval used by connectors with transaction.boundary=interval that do not set transaction.boundary.interval.ms. Other connectors commit per poll batch (transaction.boundary=poll), as Connect does under exactly-once, so it does not affect them.',
   check: (v) => v >= 1 || 'use a positive number of milliseconds',
 });
 
@@ -75,6 +76,11 @@ export const statusStorageTopic = defineField({ name: 'status.storage.topic', ty
 export const statusStoragePartitions = defineField({ name: 'status.storage.partitions', type: 'int', default: 5, group: TOPICS, importance: 'low', width: 'short', doc: 'Partitions of the status topic when the daemon creates it; -1 means the broker default.', check: PARTITIONS });
 export const statusStorageReplication = defineField({ name: 'status.storage.replication.factor', type: 'short', default: -1, group: TOPICS, importance: 'low', width: 'short', doc: 'Replication factor of the status topic when the daemon creates it; -1 means the broker default.', check: REPLICATION });
 
+export const topicCreationEnable = defineField({
+  name: 'topic.creation.enable', type: 'boolean', default: true, group: TOPICS, importance: 'low', width: 'short',
+  doc: 'Whether connectors may create their topics with their topic.creation.* properties. false: no connector creates a data topic (their topic.creation.* properties have no effect and a warning says so at start); topics must exist or be created by the broker (auto.create.topics.enable). Internal topics are created either way.',
+});
+
 export const restHostName = defineField({ name: 'rest.host.name', type: 'string', default: '0.0.0.0', group: REST, importance: 'medium', width: 'medium', doc: 'Address the Kafka Connect-compatible REST API listens on.' });
 export const restPort = defineField({ name: 'rest.port', type: 'int', default: 8083, group: REST, importance: 'medium', width: 'short', doc: 'Port of the REST API; 0 picks a free port (logged at startup).', check: (v) => v === 0 || PORT(v) });
 export const restAdvertisedHostName = defineField({ name: 'rest.advertised.host.name', type: 'string', required: false, group: REST, importance: 'low', width: 'medium', doc: 'Host name other daemons use to forward requests to this one; unset means this machine\'s host name.' });
@@ -82,7 +88,7 @@ export const restAdvertisedPort = defineField({ name: 'rest.advertised.port', ty
 
 export const keyConverter = defineField({ name: 'key.converter', type: 'class', default: 'io.confluent.connect.avro.AvroConverter', group: CONVERTERS, importance: 'high', width: 'long', doc: 'Default converter for record keys of connectors that do not set their own; its settings go under key.converter.*.', check: needsRegistry('key.converter') });
 export const valueConverter = defineField({ name: 'value.converter', type: 'class', default: 'io.confluent.connect.avro.AvroConverter', group: CONVERTERS, importance: 'high', width: 'long', doc: 'Default converter for record values of connectors that do not set their own; its settings go under value.converter.*.', check: needsRegistry('value.converter') });
-export const headerConverter = defineField({ name: 'header.converter', type: 'class', default: 'org.apache.kafka.connect.storage.SimpleHeaderConverter', group: CONVERTERS, importance: 'low', width: 'long', doc: 'Default converter for record header values.' });
+export const headerConverter = defineField({ name: 'header.converter', type: 'class', default: 'org.apache.kafka.connect.storage.SimpleHeaderConverter', group: CONVERTERS, importance: 'low', width: 'long', doc: 'Default converter for record header values of connectors that do not set their own: org.apache.kafka.connect.storage.SimpleHeaderConverter or org.apache.kafka.connect.storage.StringConverter.', check: HEADER_CONVERTER_CHECK });
 export const schemaRegistryUrl = defineField({ name: 'schema.registry.url', type: 'list', required: false, group: CONVERTERS, importance: 'high', width: 'long', doc: 'Schema Registry URL(s) given to the key and value converters of every connector that does not set <key|value>.converter.schema.registry.url itself. Registry credentials go under schema.registry.* or the converter prefixes.' });
 
 export const metricsPort = defineField({ name: 'metrics.port', type: 'int', default: 9404, group: OPERATIONS, importance: 'medium', width: 'short', doc: 'Port of the Prometheus /metrics endpoint; 0 turns it off.', check: (v) => (v >= 0 && v <= 65535) || 'use 0 (off) or a TCP port up to 65535' });
@@ -99,6 +105,7 @@ export const exactlyOnceSourceSupport = defineField({
   importance: 'low', width: 'short',
   doc: 'Accepted for Kafka Connect compatibility; only enabled is supported, because this daemon always commits records and offsets in one transaction.',
   check: (v) => v === 'enabled' || 'remove the property: the daemon always runs source connectors exactly once',
+  noEffect: { why: 'exactly once is the only mode of this daemon: every source task writes its records and offsets in one Kafka transaction whatever this says' },
 });
 
 /**
@@ -114,7 +121,7 @@ export function workerConfigDef(): ConfigDef {
     [
       bootstrapServers, groupId, clientId, clientOverridePolicy, transactionTimeout, offsetFlushInterval,
       offsetStorageTopic, offsetStoragePartitions, offsetStorageReplication, configStorageTopic, configStorageReplication,
-      statusStorageTopic, statusStoragePartitions, statusStorageReplication,
+      statusStorageTopic, statusStoragePartitions, statusStorageReplication, topicCreationEnable,
       restHostName, restPort, restAdvertisedHostName, restAdvertisedPort,
       keyConverter, valueConverter, headerConverter, schemaRegistryUrl,
       metricsPort, logLevel, pluginPath, exactlyOnceSourceSupport,

@@ -8,6 +8,12 @@ import type { ConnectSchema } from './schema.ts';
 
 export type JsonMap = { readonly [k: string]: string | number | boolean | null };
 
+/** A header value with its schema, as a Connect SourceRecord carries it. */
+export interface HeaderValue {
+  readonly schema: ConnectSchema | null;
+  readonly value: unknown;
+}
+
 export interface SourceRecord {
   readonly topic: string;
   /** Kafka partition; undefined = the default (murmur2 of the serialized key). */
@@ -17,7 +23,8 @@ export interface SourceRecord {
   readonly valueSchema: ConnectSchema | null;
   /** null = tombstone */
   readonly value: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
+  /** Text, or a Connect value the connector's header.converter renders (src/serde/header-converter.ts). */
+  readonly headers?: Readonly<Record<string, string | HeaderValue>>;
   /** Kafka record timestamp (ms); undefined = producer time. */
   readonly timestamp?: number;
 }

@@ -1,8 +1,11 @@
 /**
  * Creates the topics a connector writes to before the first record goes out:
  * the internal offsets topic (compacted, as Connect insists) and data topics
- * (Connect's topic.creation.default.* settings). Known topics are cached so the
- * hot path asks the broker once per topic, not per record.
+ * (Connect's topic.creation.* rules, src/config/topic-creation.ts). When the
+ * connector does not create topics, Connect leaves them to the broker's
+ * auto.create.topics.enable (its producer may auto-create); a missing topic the
+ * broker will not create is reported before the send instead of as a producer
+ * timeout. Known topics are cached so the hot path asks the broker once per topic.
  */
 import type { Admin, Kafka } from 'kafkajs';
 import { SinkError } from '../errors/cdc-error.ts';
@@ -30,14 +33,27 @@ export class TopicManager {
     return this.admin;
   }
 
-  /** Ensures every topic exists; creates missing ones with spec(topic). */
-  async ensure(topics: Iterable<string>, spec: (topic: string) => TopicSpec): Promise<void> {
+  /**
+   * Ensures every topic exists: creates missing ones with spec(topic), or with spec null
+   * (topic creation off) leaves them to the broker's auto-creation when it has it on.
+   */
+  async ensure(topics: Iterable<string>, spec: ((topic: string) => TopicSpec) | null): Promise<void> {
     const missing = [...new Set(topics)].filter((t) => !this.known.has(t));
     if (missing.length === 0) return;
     const admin = await this.client();
     const existing = new Set(await admin.listTopics());
     const toCreate = missing.filter((t) => !existing.has(t));
-    if (toCreate.length > 0) {
+    if (toCreate.length > 0 && spec === null) {
+      if (!(await this.brokerAutoCreates(admin))) {
+        throw new SinkError({
+          code: 'CDC_KAFKA_TOPIC_MISSING',
+          what: `topic ${toCreate.join(', ')} does not exist, the connector does not create topics and the broker does not create them on first use (auto.create.topics.enable=false)`,
+          fix: 'set topic.creation.default.partitions and topic.creation.default.replication.factor on the connector (and leave the worker\'s topic.creation.enable at true) so the daemon creates its topics, or create the topics, then restart the connector',
+          retriable: false,
+        });
+      }
+      this.deps.log.info({ topics: toCreate }, 'topics will be created by the broker on first write (auto.create.topics.enable)');
+    } else if (toCreate.length > 0 && spec !== null) {
       try {
         await admin.createTopics({
           waitForLeaders: true,
@@ -66,6 +82,15 @@ export class TopicManager {
       this.deps.log.info({ topics: toCreate }, 'created topics');
     }
     for (const t of missing) this.known.add(t);
+  }
+
+  /** The broker setting that lets a producer's metadata request create a topic. */
+  private async brokerAutoCreates(admin: Admin): Promise<boolean> {
+    const cluster = await admin.describeCluster();
+    const broker = cluster.brokers[0];
+    if (!broker) return false;
+    const res = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 4, name: String(broker.nodeId), configNames: ['auto.create.topics.enable'] }] });
+    return res.resources[0]?.configEntries.find((c) => c.configName === 'auto.create.topics.enable')?.configValue === 'true';
   }
 
   /** Checks Connect's rule for internal topics: cleanup.policy must be exactly compact. */

@@ -67,7 +67,9 @@ export class KafkaTxnProducer implements TxnProducer {
       transactionTimeout: this.deps.settings.transactionTimeoutMs,
       idempotent: true,
       maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
+      // As Connect's producer: a connector that does not create its topics leaves them to the
+      // broker's auto.create.topics.enable (TopicManager checks that first and explains a refusal).
+      allowAutoTopicCreation: true,
     });
     try {
       await producer.connect();

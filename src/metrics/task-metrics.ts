@@ -19,6 +19,12 @@ export interface TaskMetrics {
   queueDepth(n: number): void;
   /** 1 for the task's current state (RUNNING, STALLED, RESTARTING, FAILED, ...), 0 for the others */
   taskState(state: string): void;
+  /** A record whose conversion failed for good: skipped (errors.tolerance=all) or failing the task. */
+  conversionFailure(outcome: 'skipped' | 'failed'): void;
+  /** A retriable conversion failure retried (errors.retry.timeout). */
+  conversionRetry(): void;
+  /** A tolerated error written to the log (errors.log.enable). */
+  errorLogged(): void;
 }
 
 export class PromMetricsFactory {
@@ -34,6 +40,10 @@ export class PromMetricsFactory {
   private readonly flushedLsn: Gauge<string>;
   private readonly queue: Gauge<string>;
   private readonly state: Gauge<string>;
+  private readonly recordErrors: Counter<string>;
+  private readonly skipped: Counter<string>;
+  private readonly retries: Counter<string>;
+  private readonly errorsLogged: Counter<string>;
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
@@ -48,6 +58,11 @@ export class PromMetricsFactory {
     this.receivedLsn = new Gauge({ name: 'cdc_postgres_received_lsn', help: 'Latest LSN received from the slot', labelNames: ['connector', 'task'], registers });
     this.flushedLsn = new Gauge({ name: 'cdc_postgres_flushed_lsn', help: 'LSN confirmed to the slot (committed in Kafka)', labelNames: ['connector', 'task'], registers });
     this.state = new Gauge({ name: 'cdc_task_state', help: '1 for the task\'s current state', labelNames: ['connector', 'task', 'state'], registers });
+    // Connect's task-error-metrics (total-record-errors, total-records-skipped, total-retries, total-errors-logged).
+    this.recordErrors = new Counter({ name: 'cdc_task_record_errors_total', help: 'Records whose key, value or header conversion failed after retries', labelNames: ['connector', 'task'], registers });
+    this.skipped = new Counter({ name: 'cdc_task_records_skipped_total', help: 'Records skipped because their conversion failed and errors.tolerance=all', labelNames: ['connector', 'task'], registers });
+    this.retries = new Counter({ name: 'cdc_task_retries_total', help: 'Conversion attempts retried after a retriable failure (errors.retry.timeout)', labelNames: ['connector', 'task'], registers });
+    this.errorsLogged = new Counter({ name: 'cdc_task_errors_logged_total', help: 'Tolerated errors written to the log (errors.log.enable)', labelNames: ['connector', 'task'], registers });
     this.queue = new Gauge({ name: 'cdc_source_queue_depth', help: 'Decoded messages waiting between the source socket and Kafka', labelNames: ['connector', 'task'], registers });
   }
 
@@ -64,6 +79,9 @@ export class PromMetricsFactory {
       flushedLsn: (lsn) => this.flushedLsn.set(l, Number(lsn)),
       queueDepth: (n) => this.queue.set(l, n),
       taskState: (s) => { for (const st of TASK_STATES) this.state.set({ ...l, state: st }, st === s ? 1 : 0); },
+      conversionFailure: (outcome) => { this.recordErrors.inc(l); if (outcome === 'skipped') this.skipped.inc(l); },
+      conversionRetry: () => this.retries.inc(l),
+      errorLogged: () => this.errorsLogged.inc(l),
     };
   }
 }
@@ -72,5 +90,6 @@ export function noopTaskMetrics(): TaskMetrics {
   return {
     eventsWritten() {}, transactionCommitted() {}, commitToVisibleLatency() {}, sourceLag() {},
     snapshotProgress() {}, snapshotRunning() {}, receivedLsn() {}, flushedLsn() {}, queueDepth() {}, taskState() {},
+    conversionFailure() {}, conversionRetry() {}, errorLogged() {},
   };
 }

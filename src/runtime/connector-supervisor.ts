@@ -12,6 +12,10 @@ import { KafkaTxnProducer } from '../kafka/txn-producer.ts';
 import type { ProducerSettings } from '../kafka/producer-settings.ts';
 import type { TopicManager, TopicSpec } from '../kafka/topics.ts';
 import type { Converter } from '../serde/converter.ts';
+import type { HeaderConverter } from '../serde/header-converter.ts';
+import type { TopicCreationRules } from '../config/topic-creation.ts';
+import type { OffsetTopics } from '../offsets/offset-topics.ts';
+import { errorPolicy } from './error-tolerance.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import { TaskRunner } from './task-runner.ts';
 import { interruption, kafkaOutageReason, type InterruptionCause } from './interruption.ts';
@@ -37,11 +41,15 @@ export interface SupervisorDeps {
   readonly kafka: Kafka;
   readonly topics: TopicManager;
   readonly clusterId: string;
-  readonly offsetsTopic: string;
+  readonly offsetTopics: OffsetTopics;
   readonly offsetsTopicSpec: TopicSpec;
   /** compression, request size and transaction timeout of the task's producer */
   readonly producer: ProducerSettings;
-  readonly converters: { key: Converter; value: Converter };
+  /** the worker's offset.flush.interval.ms: the commit interval of transaction.boundary=interval by default */
+  readonly offsetFlushIntervalMs: number;
+  /** null: the connector creates no data topic (Connect's topic.creation.* not in use) */
+  readonly topicCreation: TopicCreationRules | null;
+  readonly converters: { key: Converter; value: Converter; header: HeaderConverter };
   readonly log: Logger;
   readonly metrics: TaskMetrics;
   readonly backoff: { readonly initialMs: number; readonly maxMs: number };
@@ -124,16 +132,15 @@ export class ConnectorSupervisor {
       });
       const runner = new TaskRunner({
         connectorName: d.name, taskId: 0, config: d.config, task, kafka: d.kafka, producer, topics: d.topics,
-        dataTopicSpec: () => ({
-          partitions: d.config.getInt('topic.creation.default.partitions') ?? 1,
-          replicationFactor: d.config.getInt('topic.creation.default.replication.factor') ?? -1,
-        }),
-        offsetsTopic: d.offsetsTopic, offsetsTopicSpec: d.offsetsTopicSpec, keyConverter: d.converters.key, valueConverter: d.converters.value,
+        dataTopicSpec: d.topicCreation ? (topic) => d.topicCreation!.specFor(topic) : null,
+        offsetTopics: d.offsetTopics, offsetsTopicSpec: d.offsetsTopicSpec,
+        keyConverter: d.converters.key, valueConverter: d.converters.value, headerConverter: d.converters.header,
+        errors: errorPolicy(d.config),
         log: d.log, metrics: d.metrics,
         limits: {
           sendBatch: d.config.getInt('max.batch.size') ?? 2048,
           txnMaxRecords: d.config.getInt('max.batch.size') ?? 2048,
-          txnMaxMs: transactionMaxAgeMs(d.config),
+          txnMaxMs: transactionMaxAgeMs(d.config, d.offsetFlushIntervalMs),
           pollMs: d.config.getLong('poll.interval.ms') ?? 500,
         },
         onStarted: () => {
@@ -200,10 +207,11 @@ export class ConnectorSupervisor {
  * How long a streaming Kafka transaction may stay open. transaction.boundary=poll
  * (Connect's default) commits at the end of each poll batch, which here means as
  * soon as the source is momentarily idle or max.batch.size is reached, and at the
- * latest after one second; =interval commits every transaction.boundary.interval.ms.
+ * latest after one second; =interval commits every transaction.boundary.interval.ms,
+ * by default the worker's offset.flush.interval.ms (Connect's rule).
  */
-function transactionMaxAgeMs(config: ParsedConfig): number {
-  if (config.getString('transaction.boundary') === 'interval') return config.getLong('transaction.boundary.interval.ms') ?? 60_000;
+function transactionMaxAgeMs(config: ParsedConfig, offsetFlushIntervalMs: number): number {
+  if (config.getString('transaction.boundary') === 'interval') return config.getLong('transaction.boundary.interval.ms') ?? offsetFlushIntervalMs;
   return 1000;
 }
 

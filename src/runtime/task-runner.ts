@@ -7,6 +7,8 @@
  * (DESIGN.md invariant 1), and the task hears about an offset only after the
  * commit (invariant 2). Any failure aborts the open transaction and ends run();
  * the caller builds a new task and runner, which resume from Kafka's state.
+ * A record whose conversion fails is handled by the errors.* policy
+ * (error-tolerance.ts): skipped records still advance the offset of their unit.
  */
 import type { Kafka } from 'kafkajs';
 import type { JsonMap, SourceRecord, SourceUnit } from '../events/record.ts';
@@ -14,8 +16,10 @@ import type { Logger } from '../log/logger.ts';
 import type { Converter } from '../serde/converter.ts';
 import type { TxnProducer, OutRecord, OpenTransaction } from '../kafka/txn-producer.ts';
 import type { TopicManager, TopicSpec } from '../kafka/topics.ts';
-import { offsetKey, offsetValue, partitionId } from '../offsets/offset-key.ts';
-import { readConnectorOffsets } from '../offsets/offset-reader.ts';
+import { partitionId } from '../offsets/offset-key.ts';
+import { allOffsetTopics, offsetRecords, readOffsets, type OffsetTopics } from '../offsets/offset-topics.ts';
+import type { HeaderConverter } from '../serde/header-converter.ts';
+import { SKIP, ToleranceOperator, type ErrorPolicy } from './error-tolerance.ts';
 import type { SourceTask, SourceTaskContext } from './source-task.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import type { ParsedConfig } from '../config/define.ts';
@@ -31,11 +35,14 @@ export interface TaskRunnerDeps {
   readonly kafka: Kafka;
   readonly producer: TxnProducer;
   readonly topics: TopicManager;
-  readonly dataTopicSpec: (topic: string) => TopicSpec;
-  readonly offsetsTopic: string;
+  /** null: the connector creates no data topic (left to the broker's auto-creation) */
+  readonly dataTopicSpec: ((topic: string) => TopicSpec) | null;
+  readonly offsetTopics: OffsetTopics;
   readonly offsetsTopicSpec: TopicSpec;
   readonly keyConverter: Converter;
   readonly valueConverter: Converter;
+  readonly headerConverter: HeaderConverter;
+  readonly errors: ErrorPolicy;
   readonly log: Logger;
   readonly metrics: TaskMetrics;
   readonly limits: {
@@ -70,15 +77,20 @@ export class TaskRunner {
   private readonly seenTopics = new Set<string>();
   /** Sources hand out the same partition object for every unit: serialise it once. */
   private readonly partitionIds = new WeakMap<JsonMap, string>();
+  private readonly tolerance: ToleranceOperator;
+  private signal: AbortSignal = new AbortController().signal;
 
-  constructor(private readonly deps: TaskRunnerDeps) {}
+  constructor(private readonly deps: TaskRunnerDeps) {
+    this.tolerance = new ToleranceOperator({ policy: deps.errors, log: deps.log, metrics: deps.metrics, taskName: `${deps.connectorName}-${deps.taskId}` });
+  }
 
   /** Runs until signal aborts (clean stop: open transaction committed) or a failure (thrown). */
   async run(signal: AbortSignal): Promise<void> {
     const d = this.deps;
+    this.signal = signal;
     await d.producer.start();
-    await d.topics.ensureCompacted(d.offsetsTopic, d.offsetsTopicSpec);
-    const offsets = await readConnectorOffsets(d.kafka, d.offsetsTopic, d.connectorName);
+    for (const topic of allOffsetTopics(d.offsetTopics)) await d.topics.ensureCompacted(topic, d.offsetsTopicSpec);
+    const offsets = await readOffsets(d.kafka, d.offsetTopics, d.connectorName);
     if (signal.aborted) return; // stopped while fencing: do not start the source at all
     const ctx: SourceTaskContext = {
       connectorName: d.connectorName, taskId: d.taskId, config: d.config, offsets, log: d.log, metrics: d.metrics,
@@ -116,8 +128,13 @@ export class TaskRunner {
       this.open = { txn: await d.producer.begin(), openedAt: Date.now(), records: 0, buffer: [], offsets: new Map(), commitTimes: [], topics: new Set() };
     }
     const o = this.open;
-    for (const r of unit.records) { o.buffer.push(await this.convert(r)); o.topics.add(r.topic); }
-    o.records += unit.records.length;
+    for (const r of unit.records) {
+      const out = await this.convert(r);
+      if (out === SKIP) continue; // tolerated: the unit's offset below still covers it
+      o.buffer.push(out);
+      o.topics.add(r.topic);
+      o.records++;
+    }
     let pid = this.partitionIds.get(unit.partition);
     if (pid === undefined) this.partitionIds.set(unit.partition, (pid = partitionId(unit.partition)));
     o.offsets.set(pid, { partition: unit.partition, offset: unit.offset });
@@ -125,14 +142,24 @@ export class TaskRunner {
     if (o.buffer.length >= d.limits.sendBatch) await this.flush();
   }
 
-  private async convert(r: SourceRecord): Promise<OutRecord> {
-    const { keyConverter, valueConverter } = this.deps;
+  /** Key, value and headers through their converters, each stage under the errors.* policy. */
+  private async convert(r: SourceRecord): Promise<OutRecord | typeof SKIP> {
+    const { keyConverter, valueConverter, headerConverter } = this.deps;
+    const t = this.tolerance;
+    const key = r.key === null || r.key === undefined ? null
+      : await t.execute('KEY_CONVERTER', r, this.signal, () => keyConverter.fromConnectData(r.topic, true, r.keySchema, r.key));
+    if (key === SKIP) return SKIP;
+    const value = r.value === null || r.value === undefined ? null
+      : await t.execute('VALUE_CONVERTER', r, this.signal, () => valueConverter.fromConnectData(r.topic, false, r.valueSchema, r.value));
+    if (value === SKIP) return SKIP;
+    const headers = r.headers ? await t.execute('HEADER_CONVERTER', r, this.signal, async () => headerConverter.fromConnectHeaders(r.headers!)) : undefined;
+    if (headers === SKIP) return SKIP;
     return {
       topic: r.topic,
       ...(r.kafkaPartition !== undefined ? { partition: r.kafkaPartition } : {}),
-      key: r.key === null || r.key === undefined ? null : await keyConverter.fromConnectData(r.topic, true, r.keySchema, r.key),
-      value: r.value === null || r.value === undefined ? null : await valueConverter.fromConnectData(r.topic, false, r.valueSchema, r.value),
-      ...(r.headers ? { headers: r.headers } : {}),
+      key,
+      value,
+      ...(headers ? { headers } : {}),
       ...(r.timestamp !== undefined ? { timestamp: r.timestamp } : {}),
     };
   }
@@ -162,10 +189,8 @@ export class TaskRunner {
     if (!o) return;
     const d = this.deps;
     await this.flush();
-    const offsetRecords: OutRecord[] = [...o.offsets.values()].map(({ partition, offset }) => ({
-      topic: d.offsetsTopic, key: offsetKey(d.connectorName, partition), value: offsetValue(offset),
-    }));
-    await o.txn.send(offsetRecords);
+    // The connector's offsets topic (and the worker's, when that is another topic) in the same transaction.
+    await o.txn.send(offsetRecords(d.offsetTopics, d.connectorName, o.offsets.values()));
     await o.txn.commit();
     this.open = null;
     const now = Date.now();

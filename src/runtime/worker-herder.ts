@@ -18,8 +18,9 @@ import type { Logger } from '../log/logger.ts';
 import type { TopicManager, TopicSpec } from '../kafka/topics.ts';
 import { producerSettings } from '../kafka/producer-settings.ts';
 import { KafkaTxnProducer } from '../kafka/txn-producer.ts';
-import { offsetKey, offsetValue } from '../offsets/offset-key.ts';
-import { readConnectorOffsets } from '../offsets/offset-reader.ts';
+import { allOffsetTopics, offsetRecords, offsetTopicsFor, readOffsets, type OffsetTopics } from '../offsets/offset-topics.ts';
+import { topicCreationRules, TOPIC_CREATION_PREFIX } from '../config/topic-creation.ts';
+import { createHeaderConverter } from '../serde/header-converter.ts';
 import type { PromMetricsFactory } from '../metrics/task-metrics.ts';
 import type { ConfigStore, StoredConnector } from '../cluster/config-store.ts';
 import type { StatusStore } from '../cluster/status-store.ts';
@@ -218,11 +219,22 @@ export class WorkerHerder implements Herder {
     if (JSON.stringify(tasks) !== JSON.stringify(stored.taskConfigs)) await this.d.configs.putTaskConfigs(name, tasks);
     const log = this.d.log.child({ connector: name });
     for (const w of config.warnings) log.warn({ property: w.property }, w.message);
+    const creationKeys = config.originalsWithPrefix(TOPIC_CREATION_PREFIX, false);
+    const creationEnabled = this.d.worker.getBoolean('topic.creation.enable') ?? true;
+    if (!creationEnabled && Object.keys(creationKeys).length > 0) {
+      log.warn({ properties: Object.keys(creationKeys) }, 'topic.creation.* properties have no effect: the worker sets topic.creation.enable=false, so this connector creates no topic');
+    }
+    if (config.getString('exactly.once.support') === 'required') {
+      log.info({}, 'exactly.once.support=required is satisfied: records and offsets are committed in one Kafka transaction');
+    }
     const instance = new ConnectorInstance({
       name, plugin, config, kafka: this.d.kafka, topics: this.d.topics, clusterId: this.clusterId,
-      offsetsTopic: this.offsetsTopic, offsetsTopicSpec: this.offsetsSpec,
+      offsetTopics: this.offsetTopicsOf(config), offsetsTopicSpec: this.offsetsSpec,
       producer: producerSettings(this.d.worker, config),
-      converters: this.d.converters(config, log), metrics: this.d.metrics.forTask(name, 0),
+      offsetFlushIntervalMs: this.d.worker.getLong('offset.flush.interval.ms') ?? 60000,
+      topicCreation: topicCreationRules(creationKeys, creationEnabled),
+      converters: { ...this.d.converters(config, log), header: createHeaderConverter(config.getString('header.converter')) },
+      metrics: this.d.metrics.forTask(name, 0),
       status: this.d.status, workerId: this.d.membership.workerId, generation: () => this.d.membership.generation(), log,
       mayRun: () => this.d.membership.current() && this.d.membership.owns(name),
       ...(this.d.kafkaOutage ? { kafkaOutage: this.d.kafkaOutage } : {}),
@@ -431,9 +443,22 @@ export class WorkerHerder implements Herder {
   async resumeConnector(name: string): Promise<void> { this.stored(name); await this.d.configs.putTargetState(name, 'STARTED'); }
   async stopConnector(name: string): Promise<void> { this.stored(name); await this.d.configs.putTargetState(name, 'STOPPED'); }
 
+  /** The connector's offsets.storage.topic (KIP-618) as primary, the worker's topic as fallback. */
+  private offsetTopicsOf(config: ParsedConfig): OffsetTopics {
+    return offsetTopicsFor(config.getString('offsets.storage.topic'), this.offsetsTopic);
+  }
+
+  /** The same for a stored config; one that no longer parses uses what it says, as written. */
+  private storedOffsetTopics(c: StoredConnector): OffsetTopics {
+    try {
+      return this.offsetTopicsOf(this.parse(c.name, c.config).config);
+    } catch {
+      return offsetTopicsFor(c.config['offsets.storage.topic'], this.offsetsTopic);
+    }
+  }
+
   async connectorOffsets(name: string): Promise<ConnectorOffsets> {
-    this.stored(name);
-    const offsets = await readConnectorOffsets(this.d.kafka, this.offsetsTopic, name);
+    const offsets = await readOffsets(this.d.kafka, this.storedOffsetTopics(this.stored(name)), name);
     return { offsets: [...offsets.entries.values()].map((e) => ({ partition: e.partition, offset: e.offset })) };
   }
 
@@ -446,12 +471,14 @@ export class WorkerHerder implements Herder {
 
   /** Offsets are written with the task's transactional id, fencing any zombie instance first. */
   private async writeOffsets(name: string, entries: { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[]): Promise<void> {
-    await this.d.topics.ensureCompacted(this.offsetsTopic, this.offsetsSpec);
+    const topics = this.storedOffsetTopics(this.stored(name));
+    for (const topic of allOffsetTopics(topics)) await this.d.topics.ensureCompacted(topic, this.offsetsSpec);
     const producer = new KafkaTxnProducer({ kafka: this.d.kafka, transactionalId: `${this.clusterId}-${name}-0`, settings: { ...producerSettings(this.d.worker), transactionTimeoutMs: 60_000 }, log: this.d.log });
     await producer.start();
     try {
       const txn = await producer.begin();
-      await txn.send(entries.map((e) => ({ topic: this.offsetsTopic, key: offsetKey(name, e.partition as never), value: offsetValue(e.offset as never) })));
+      // Both topics in one transaction: a removal cannot survive in the fallback topic.
+      await txn.send(offsetRecords(topics, name, entries.map((e) => ({ partition: e.partition as never, offset: e.offset as never }))));
       await txn.commit();
     } finally {
       await producer.stop();

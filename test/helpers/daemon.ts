@@ -55,6 +55,9 @@ export function writeConfig(o: DaemonOptions): string {
         'topic.prefix': o.name,
         'slot.name': o.name.replace(/[^a-z0-9_]/g, '_'),
         'publication.name': `pub_${o.name.replace(/[^a-z0-9_]/g, '_')}`,
+        // The stack's broker does not auto-create topics: the connector creates its own (Connect's KIP-158).
+        'topic.creation.default.partitions': 1,
+        'topic.creation.default.replication.factor': -1,
         ...o.connector,
       },
     }],
