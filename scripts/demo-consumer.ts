@@ -2,17 +2,30 @@
  * The demo's consumer: reads the demo topics read_committed, decodes each Avro
  * record with the writer schema from the registry, prints one line per event,
  * and every few seconds the slot's lag (from PostgreSQL and from /metrics).
+ * Decoding goes through @kafkajs/confluent-schema-registry, the client a Node.js
+ * consumer of Debezium topics would use, so the demo shows that stock Confluent
+ * tooling reads what the daemon writes (framing, schema ids, Avro bodies).
  */
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { AvroDecoder } from '../src/serde/avro-decoder.ts';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { createExactLongType } from '../src/serde/avro-long-type.ts';
 
 const { values } = parseArgs({ options: { topics: { type: 'string' }, metrics: { type: 'string' }, slot: { type: 'string' }, seconds: { type: 'string', default: '30' } } });
 const env = process.env;
 const topics = (values.topics ?? '').split(',');
 const kafka = new Kafka({ clientId: 'demo-consumer', brokers: (env.KAFKA_BOOTSTRAP_SERVERS ?? '').split(','), logLevel: logLevel.NOTHING });
-const decoder = new AvroDecoder({ registryUrl: env.SCHEMA_REGISTRY_URL ?? '' });
+// Debezium's LSNs and xids need exact 64-bit longs; avsc adds named types to the registry object it
+// is given, so each schema gets a fresh one through the getter.
+const long = createExactLongType();
+const decoder = new SchemaRegistry({ host: env.SCHEMA_REGISTRY_URL ?? '', clientId: 'demo-consumer' }, {
+  [SchemaType.AVRO]: {
+    get registry() { return { long }; },
+    typeHook: (schema: unknown) => (schema !== null && typeof schema === 'object' && (schema as { type?: unknown }).type === 'long'
+      && (schema as { logicalType?: unknown }).logicalType === undefined ? long : undefined),
+  },
+} as never);
 const sql = new pg.Client({ database: 'inventory' });
 await sql.connect();
 
@@ -36,8 +49,8 @@ await consumer.subscribe({ topics: topics.filter((t) => t), fromBeginning: true 
 await consumer.run({
   eachMessage: async ({ topic, message }) => {
     count++;
-    const key = (await decoder.decode(message.key))?.value;
-    const value = (await decoder.decode(message.value))?.value as Record<string, unknown> | null;
+    const key: unknown = message.key ? await decoder.decode(message.key) : null;
+    const value = (message.value ? await decoder.decode(message.value) : null) as Record<string, unknown> | null;
     if (count > 40 && !topic.endsWith('.transaction') && count % 1000 !== 0) return; // bulk load: print a sample
     if (!value) { console.log(`${topic}  key=${show(key)}  (tombstone)`); return; }
     if (topic.endsWith('.transaction')) { console.log(`${topic}  ${value.status} ${value.id}${value.event_count !== null ? ` events=${show(value.event_count)}` : ''}`); return; }
