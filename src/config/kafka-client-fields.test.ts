@@ -2,19 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { workerConfigDef } from './worker-config.ts';
 import { connectFrameworkConfigDef } from './connect-framework-fields.ts';
-import { CdcErrorList } from '../errors/cdc-error.ts';
+import { configProblems } from '../../test/helpers/config-problems.ts';
 
 const workerBase = { 'bootstrap.servers': 'k:9092', 'schema.registry.url': 'http://sr:8081' };
 const connectorBase = { name: 'c', 'connector.class': 'X' };
-const problems = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof CdcErrorList, String(err));
-    return err.message;
-  }
-  assert.fail('expected problems');
-};
+const problems = configProblems;
 
 test('producer settings that would break exactly-once are refused with the reason', () => {
   const msg = problems(() => connectFrameworkConfigDef().parse({

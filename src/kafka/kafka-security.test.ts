@@ -2,22 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { workerConfigDef } from '../config/worker-config.ts';
-import { CdcErrorList } from '../errors/cdc-error.ts';
 import { kafkaSecurity, storeFormat } from './kafka-security.ts';
+import { configProblems } from '../../test/helpers/config-problems.ts';
 
 const FIXTURES = new URL('../../test/fixtures/tls/', import.meta.url).pathname;
 const file = (name: string) => `${FIXTURES}${name}`;
 const SCRAM = 'org.apache.kafka.common.security.scram.ScramLoginModule required username="app" password="pw-secret";';
 const parse = (extra: Record<string, unknown>) => workerConfigDef().parse({ 'bootstrap.servers': 'k:9093', 'schema.registry.url': 'http://sr:8081', ...extra }, 'w');
-const problems = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof CdcErrorList, String(err));
-    return err.message;
-  }
-  assert.fail('expected problems');
-};
+const problems = configProblems;
 
 test('PLAINTEXT has neither ssl nor sasl; SASL_SSL with SCRAM and a PEM CA file maps to kafkajs options', () => {
   assert.deepEqual(kafkaSecurity(parse({}), readFileSync), {});
