@@ -30,6 +30,8 @@ export interface DecoderOptions {
 
 interface OpenTx {
   readonly commitLsn: Lsn;
+  /** LSN of the BEGIN message (the transaction's first WAL record): the BEGIN record's id. */
+  readonly beginLsn: Lsn;
   readonly xid: number;
   readonly commitTimeUs: bigint;
   /** change messages seen so far in this transaction */
@@ -46,11 +48,14 @@ export class ChangeDecoder {
   private tx: OpenTx | null = null;
   private lastComplete: Lsn;
   private lastSnapshotCompleted: boolean;
+  /** COMMIT message LSN of the last transaction written (source.sequence[0]); null until one commits. */
+  private lastCommitLsn: Lsn | null;
 
   constructor(private readonly opts: DecoderOptions, private readonly tables: TableResolver,
     private stored: PgPosition | null, startLsn: Lsn) {
     this.lastComplete = stored ? (stored.lsnProc > startLsn ? stored.lsnProc : startLsn) : startLsn;
     this.lastSnapshotCompleted = stored?.snapshotCompleted ?? true;
+    this.lastCommitLsn = stored?.lastCommitLsn ?? null;
   }
 
   get inTransaction(): boolean {
@@ -64,7 +69,7 @@ export class ChangeDecoder {
   private position(extra: Partial<PgPosition>): JsonMap {
     return encodePosition({
       lsnProc: this.lastComplete, lsnCommit: null, lsn: null, eventsProcessed: 0, txId: null, tsUsec: null,
-      snapshotCompleted: this.lastSnapshotCompleted, ...extra,
+      snapshotCompleted: this.lastSnapshotCompleted, lastCommitLsn: this.lastCommitLsn, ...extra,
     });
   }
 
@@ -75,7 +80,7 @@ export class ChangeDecoder {
         const skip = alreadyWritten(this.stored, commitLsn);
         const resumed = this.stored && this.stored.lsnCommit === commitLsn && skip !== 'all' && skip > 0;
         this.tx = {
-          commitLsn, xid: msg.xid >>> 0, commitTimeUs: BigInt(msg.commitTime as bigint), index: 0, skip,
+          commitLsn, beginLsn: lsn, xid: msg.xid >>> 0, commitTimeUs: BigInt(msg.commitTime as bigint), index: 0, skip,
           orders: resumed && this.stored!.txOrders ? { ...this.stored!.txOrders } : {},
           lastLsn: commitLsn, began: Boolean(resumed && this.stored!.txOrders),
         };
@@ -95,7 +100,9 @@ export class ChangeDecoder {
         this.lastComplete = end;
         this.stored = null; // past the resume point: nothing more to skip
         const records: SourceRecord[] = [];
-        if (this.opts.txMetadata && tx.began) records.push(this.txRecord('END', tx));
+        // Debezium's END id carries the LSN of the COMMIT message (PostgresTransactionMonitor reads the current position).
+        if (this.opts.txMetadata && tx.began) records.push(this.txRecord('END', tx, lsn));
+        this.lastCommitLsn = lsn;
         return {
           records,
           partition: this.opts.partition,
@@ -132,15 +139,16 @@ export class ChangeDecoder {
     for (const [model, change] of targets) {
       const source = {
         serverName: this.opts.serverName, db: this.opts.db, schema: model.schemaName, table: model.tableName,
-        tsUs: tx.commitTimeUs, snapshot: 'false' as const, txId: tx.xid, lsn, lastCommitLsn: tx.commitLsn,
+        tsUs: tx.commitTimeUs, snapshot: 'false' as const, txId: tx.xid, lsn, lastCommitLsn: this.lastCommitLsn,
       };
       const block = (): TransactionBlock | null => {
         if (!this.opts.txMetadata) return null;
-        if (!tx.began) { tx.began = true; records.push(this.txRecord('BEGIN', tx)); }
+        if (!tx.began) { tx.began = true; records.push(this.txRecord('BEGIN', tx, tx.beginLsn)); }
         const n = (tx.orders[model.id] ?? 0) + 1;
         tx.orders[model.id] = n;
         const total = Object.values(tx.orders).reduce((a, b) => a + b, 0);
-        return { id: txId(tx), total_order: BigInt(total), data_collection_order: BigInt(n) };
+        // Each event's id carries its own LSN (source.lsn): Debezium formats it from the position at dispatch.
+        return { id: txId(tx.xid, lsn), total_order: BigInt(total), data_collection_order: BigInt(n) };
       };
       records.push(...changeRecords(model, change, source, block, this.opts.events));
     }
@@ -154,8 +162,8 @@ export class ChangeDecoder {
     };
   }
 
-  private txRecord(status: 'BEGIN' | 'END', tx: OpenTx): SourceRecord {
-    const id = txId(tx);
+  private txRecord(status: 'BEGIN' | 'END', tx: OpenTx, at: Lsn): SourceRecord {
+    const id = txId(tx.xid, at);
     const counts = Object.entries(tx.orders);
     return {
       topic: this.opts.txTopic,
@@ -186,8 +194,8 @@ export class ChangeDecoder {
   }
 }
 
-/** Debezium's PostgreSQL transaction id: "<xid>:<commit lsn>" (LSN as a decimal). */
-function txId(tx: OpenTx): string {
-  return `${tx.xid}:${tx.commitLsn}`;
+/** Debezium's PostgreSQL transaction id: "<xid>:<lsn>" (LSN as a decimal) at the record's position. */
+function txId(xid: number, at: Lsn): string {
+  return `${xid}:${at}`;
 }
 

@@ -37,6 +37,8 @@ export interface PgTaskConfig {
   readonly skippedOperations: ReadonlySet<Op>;
   readonly tombstonesOnDelete: boolean;
   readonly txMetadata: boolean;
+  /** extended.headers.enabled: Debezium's __debezium.context.* headers on change records */
+  readonly extendedHeaders: boolean;
   readonly types: TypeOptions;
   /** schema.name.adjustment.mode / field.name.adjustment.mode as this task applies them. */
   readonly names: NameAdjustmentSettings;
@@ -93,6 +95,7 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
     skippedOperations: new Set(skipped),
     tombstonesOnDelete: c.get(F.tombstones),
     txMetadata: c.get(F.txMetadata),
+    extendedHeaders: c.get(F.extendedHeaders),
     types: {
       decimalHandlingMode: c.get(F.decimalMode),
       timePrecisionMode: c.get(F.timePrecision),
