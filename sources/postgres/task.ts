@@ -30,6 +30,7 @@ import { checkServer } from './server-checks.ts';
 import { waitForFreeSlot } from './slot-claim.ts';
 import { describeUnmatched, nothingCapturedError, unmatchedIncludes } from './capture-check.ts';
 import { checkKeyColumns } from './key-columns.ts';
+import { oddValueSink } from './odd-values.ts';
 
 type Phase = 'idle' | 'snapshot' | 'stream' | 'done' | 'stopped';
 
@@ -72,7 +73,7 @@ export class PostgresSourceTask implements SourceTask {
     const storedMap = ctx.offsets.get(partition);
     const stored = storedMap ? decodePosition(storedMap, `${where}, stored offset`) : null;
     this.log.info({ offset: storedMap }, stored ? 'resuming from the committed offset' : 'no committed offset');
-    this.tables = new TableRegistry({ sql: this.sql, cfg, log: this.log });
+    this.tables = new TableRegistry({ sql: this.sql, cfg, log: this.log, oddValues: oddValueSink(this.log, () => ctx.metrics.valueReplaced()) });
     if (cfg.snapshotMode === 'initial_only' && stored?.snapshotCompleted) {
       // Snapshot done before: nothing to stream, and no slot to keep WAL for.
       this.phase = 'done';
