@@ -15,6 +15,7 @@ import type { PgTable } from './catalog.ts';
 import { ChangeDecoder, type DecoderOptions, type TableResolver } from './change-decoder.ts';
 import { decodePosition, type PgPosition } from './offsets.ts';
 import { buildTableModel, type TableModel } from './table-model.ts';
+import { messagePrefixFilter, messageValueSchema } from './logical-messages.ts';
 import { DEFAULT_PG_TYPE_OPTIONS } from './types.ts';
 
 const clock: Clock = { nowMs: () => 1_700_000_000_000, nowNs: () => 1_700_000_000_000_000_000n };
@@ -209,12 +210,60 @@ test('truncate: one unit; a record per captured relation only when t is not skip
   assert.deepEqual(kept[0]!.records.map((r) => [r.topic, (r.value as EnvelopeValue).op, r.key]), [[items.topic, 't', null]]);
 });
 
-test('messages without meaning here (type, origin, logical message) give no unit', async () => {
+test('messages without meaning here (type, origin) give no unit', async () => {
   const { d } = decoder();
   const typeMsg: Pgoutput.MessageType = { tag: 'type', typeOid: 99999, typeSchema: 'public', typeName: 'mood' };
   const origin: Pgoutput.MessageOrigin = { tag: 'origin', originLsn: null, originName: 'x' };
-  const logical: Pgoutput.MessageMessage = { tag: 'message', flags: 0, transactional: false, messageLsn: lsnText(0x900n), prefix: 'p', content: new Uint8Array() };
-  for (const m of [typeMsg, origin, logical]) assert.equal(await d.handle(0x900n, m), null);
+  for (const m of [typeMsg, origin]) assert.equal(await d.handle(0x900n, m), null);
+});
+
+// ---- logical decoding messages
+
+const logicalMsg = (prefix: string, transactional: boolean, text = 'hello'): Pgoutput.MessageMessage =>
+  ({ tag: 'message', flags: transactional ? 1 : 0, transactional, messageLsn: lsnText(0n), prefix, content: new Uint8Array(Buffer.from(text)) });
+const MSG = { include: messagePrefixFilter([], ['skip.*']), record: { topic: 'srv.message', binaryMode: 'bytes' as const, valueSchema: messageValueSchema('bytes'), clock } };
+interface MsgValue { op: string; ts_ms: bigint; source: Record<string, unknown>; transaction: { id: string; total_order: bigint; data_collection_order: bigint } | null; message: { prefix: string; content: Buffer } }
+
+test('a non-transactional message: one record on <prefix>.message; it completes the position like a commit', async () => {
+  const { d } = decoder(null, { messages: MSG });
+  const u = (await d.handle(0x900n, logicalMsg('audit', false)))!;
+  assert.equal(u.records.length, 1);
+  const r = u.records[0]!;
+  assert.deepEqual([r.topic, r.key, r.headers], ['srv.message', { prefix: 'audit' }, undefined]);
+  const v = r.value as MsgValue;
+  assert.equal(v.op, 'm');
+  assert.deepEqual(v.message, { prefix: 'audit', content: Buffer.from('hello') });
+  assert.equal(v.transaction, null);
+  assert.deepEqual([v.source.txId, v.source.lsn, v.source.schema, v.source.table, v.source.sequence], [null, 0x900n, '', '', '["2304","2304"]']);
+  assert.equal(u.offset.lsn_proc, 0x900);
+  assert.equal(u.offset.last_commit_lsn, 0x900);
+  assert.equal(d.lastCompleteLsn, 0x900n);
+  // the next transaction's sequence starts with the message's LSN, as Debezium's
+  const units = await feed(d, [T1]);
+  assert.equal(JSON.parse((units[0]!.records[0]!.value as EnvelopeValue).source.sequence as string)[0], '2304');
+  // replayed at or before the decided position: nothing
+  assert.equal(await d.handle(0x900n, logicalMsg('audit', false)), null);
+  // an excluded prefix still moves the position, without a record
+  const skipped = (await d.handle(T1.endLsn + 0x10n, logicalMsg('skip.me', false)))!;
+  assert.deepEqual(skipped.records, []);
+  assert.equal(skipped.offset.lsn_proc, Number(T1.endLsn + 0x10n));
+});
+
+test('a transactional message: a change message of its transaction, counted for resume and transaction metadata', async () => {
+  const t: Tx = { xid: 710, commitLsn: 0x1000n, endLsn: 0x1030n, changes: [[0xf00n, insert(1)], [0xf10n, logicalMsg('audit', true)], [0xf20n, logicalMsg('skip.x', true)], [0xf28n, insert(2)]] };
+  const all = await feed(decoder(null, { messages: MSG, txMetadata: true }).d, [t]);
+  const msgs = all.flatMap((u) => u.records).filter((r) => r.topic === 'srv.message');
+  assert.equal(msgs.length, 1);
+  const v = msgs[0]!.value as MsgValue;
+  assert.deepEqual([v.source.txId, v.source.lsn, v.source.ts_us], [710n, 0xf10n, T0 + 710n]);
+  assert.deepEqual(v.transaction, { id: '710:3856', total_order: 2n, data_collection_order: 1n });
+  assert.deepEqual(all.map((u) => u.offset.lsn_events_processed), [1, 2, 3, 4, 4]);
+  const end = txRecords(all).at(-1)!.value as TxValue;
+  assert.deepEqual(end.data_collections!.map((c) => [c.data_collection, c.event_count]), [['public.items', 2n], ['LOGICAL_DECODING_MESSAGE', 1n]]);
+  // resumed after the message: neither the message nor the first insert again
+  const stored = decodePosition(all[1]!.offset, 'stored');
+  const again = await feed(decoder(stored, { messages: MSG, txMetadata: true }).d, [t]);
+  assert.deepEqual(again.flatMap((u) => u.records).filter((r) => r.topic !== 'srv.transaction').map((r) => r.topic), [items.topic]);
 });
 
 // ---- the resume rule

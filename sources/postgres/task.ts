@@ -31,6 +31,7 @@ import { waitForFreeSlot } from './slot-claim.ts';
 import { describeUnmatched, nothingCapturedError, unmatchedIncludes } from './capture-check.ts';
 import { checkKeyColumns } from './key-columns.ts';
 import { oddValueSink } from './odd-values.ts';
+import { messageValueSchema } from './logical-messages.ts';
 
 type Phase = 'idle' | 'snapshot' | 'stream' | 'done' | 'stopped';
 
@@ -162,6 +163,11 @@ export class PostgresSourceTask implements SourceTask {
     this.decoder = new ChangeDecoder({
       serverName: cfg.topicPrefix, db: cfg.connection.database, partition: pgPartition(cfg.topicPrefix),
       events: { tombstonesOnDelete: cfg.tombstonesOnDelete, skippedOperations: cfg.skippedOperations, clock: this.clock, contextHeaders: this.contextHeaders },
+      messages: {
+        include: cfg.messagePrefixes,
+        // Debezium appends ".message" to the logical name, whatever topic.delimiter says.
+        record: { topic: sanitizeTopicName(`${cfg.topicPrefix}.message`), binaryMode: cfg.types.binaryHandlingMode, valueSchema: messageValueSchema(cfg.types.binaryHandlingMode), clock: this.clock },
+      },
       txMetadata: cfg.txMetadata, txTopic: sanitizeTopicName(`${cfg.topicPrefix}${cfg.topicDelimiter}${cfg.topicTransaction}`),
     }, this.tables!, stored, slotFlush);
     this.stream = new ReplicationStream({
