@@ -56,7 +56,8 @@ export function encodePosition(p: PgPosition): JsonMap {
   if (p.snapshotCompleted) out.snapshot_completed = true;
   if (p.lastCommitLsn !== undefined && p.lastCommitLsn !== null) out.last_commit_lsn = Number(p.lastCommitLsn);
   if (p.txOrders && p.txId !== null && p.lsnCommit !== null) {
-    out.transaction_id = `${p.txId}:${p.lsnCommit}`;
+    // Debezium's TransactionContext stores the bare xid (its BEGIN compares against it on resume).
+    out.transaction_id = String(p.txId);
     for (const [table, n] of Object.entries(p.txOrders)) out[TX_ORDER_PREFIX + table] = n;
   }
   out.offset_version = OFFSET_VERSION;
