@@ -144,7 +144,7 @@ test('logical decoding messages: <topic.prefix>.message, prefix filter, transact
   await db.query(`CREATE TABLE public.msg_side (id int PRIMARY KEY)`);
   const config = writeConfig({
     env: env!, name, database: db.database,
-    connector: { 'table.include.list': 'public\\.msg_side', 'snapshot.mode': 'no_data', 'message.prefix.exclude.list': 'private.*' },
+    connector: { 'table.include.list': 'public\\.msg_side', 'snapshot.mode': 'no_data', 'message.prefix.exclude.list': 'private.*', 'extended.headers.enabled': false },
   });
   const topic = `${name}.message`;
   type Msg = { op: string; source: Source & { schema: string; table: string }; transaction: unknown; message: { prefix: string; content: Buffer } };
@@ -170,7 +170,8 @@ test('logical decoding messages: <topic.prefix>.message, prefix filter, transact
     await daemon.withLog(async () => {
       const rs = await readUntil(env!, [topic], (r) => r.length >= 3, 90_000);
       await db.query(`INSERT INTO msg_side VALUES (2)`);
-      await readUntil(env!, [`${name}.public.msg_side`], (r) => r.length >= 2, 90_000); // the stream moved past everything
+      const side = await readUntil(env!, [`${name}.public.msg_side`], (r) => r.length >= 2, 90_000); // the stream moved past everything
+      assert.deepEqual(side.map((r) => Object.keys(r.headers)), [[], []], 'extended.headers.enabled=false: no context headers');
       const all = await readUntil(env!, [topic], (r) => r.length >= 3, 30_000);
       assert.deepEqual(all.map((r) => (r.value as Msg).message.content.toString()), ['a1', 'in-tx', 'a2'], `once each: ${rs.length}`);
     });
