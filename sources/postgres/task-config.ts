@@ -12,7 +12,6 @@ import { parseKeyColumns } from './key-columns.ts';
 import { selectOverrides } from './snapshot-overrides.ts';
 import { splitStatements } from './sql-statements.ts';
 import type { TypeOptions } from './types.ts';
-import { ConfigError } from '../../src/errors/cdc-error.ts';
 import { messagePrefixFilter } from './logical-messages.ts';
 import { readNameAdjustment, type NameAdjustmentSettings } from '../../src/serde/name-adjustment-config.ts';
 
@@ -120,21 +119,8 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
     heartbeatIntervalMs: c.get(F.heartbeatInterval),
     heartbeatQuery: c.get(F.heartbeatQuery),
     heartbeatPrefix: c.get(F.heartbeatPrefix),
-    messagePrefixes: readMessagePrefixes(c.get(F.msgInclude), c.get(F.msgExclude)),
+    messagePrefixes: messagePrefixFilter(c.get(F.msgInclude), c.get(F.msgExclude)),
   };
-}
-
-/** Debezium refuses both lists together (one would silently override the other). */
-function readMessagePrefixes(include: readonly string[], exclude: readonly string[]): (prefix: string) => boolean {
-  if (include.length > 0 && exclude.length > 0) {
-    throw new ConfigError({
-      code: 'CDC_CONFIG_INVALID',
-      what: 'message.prefix.include.list and message.prefix.exclude.list are both set',
-      where: 'properties message.prefix.include.list, message.prefix.exclude.list',
-      fix: 'keep only one of them, as Debezium requires',
-    });
-  }
-  return messagePrefixFilter(include, exclude);
 }
 
 /** `{ key: value }` when value is set, else `{}` (keeps absent optionals absent). */
