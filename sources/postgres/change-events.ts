@@ -113,8 +113,11 @@ type Headers = Readonly<Record<string, string | HeaderValue>>;
 
 /** A change record or tombstone; headers left out when there are none (extended headers off, no key change). */
 function record(model: TableModel, key: Record<string, unknown> | null, value: EnvelopeValue | null, headers: Headers | null): SourceRecord {
-  const r: SourceRecord = { topic: model.topic, keySchema: model.keySchema, key, valueSchema: value === null ? null : model.envelope, value };
-  return headers === null ? r : { ...r, headers };
+  const valueSchema = value === null ? null : model.envelope;
+  // Built whole (no spread): this runs once per record.
+  return headers === null
+    ? { topic: model.topic, keySchema: model.keySchema, key, valueSchema, value }
+    : { topic: model.topic, keySchema: model.keySchema, key, valueSchema, value, headers };
 }
 
 /** The record's own headers, then the context headers (Debezium adds them last). */
