@@ -15,6 +15,7 @@ import type { PgTable } from './catalog.ts';
 import { ChangeDecoder, type DecoderOptions, type TableResolver } from './change-decoder.ts';
 import { decodePosition, type PgPosition } from './offsets.ts';
 import { buildTableModel, type TableModel } from './table-model.ts';
+import { messagePrefixFilter, messageValueSchema } from './logical-messages.ts';
 import { DEFAULT_PG_TYPE_OPTIONS } from './types.ts';
 
 const clock: Clock = { nowMs: () => 1_700_000_000_000, nowNs: () => 1_700_000_000_000_000_000n };
@@ -143,6 +144,8 @@ test('one unit per change message and one per commit, each with its offset', asy
   assert.deepEqual(c.offset, {
     lsn_proc: Number(T1.endLsn), lsn_commit: Number(T1.commitLsn), lsn: Number(T1.changes[2]![0]),
     lsn_events_processed: 3, txId: 701, ts_usec: Number(T0 + 701n), snapshot_completed: true, offset_version: 1,
+    // the COMMIT message's LSN: source.sequence[0] of the next transaction, also after a restart
+    last_commit_lsn: Number(T1.endLsn),
   });
   assert.equal(d.lastCompleteLsn, T1.endLsn);
   assert.equal(d.inTransaction, false);
@@ -158,8 +161,21 @@ test('change events carry the source position and transaction id', async () => {
   assert.equal(v.source.lsn, T1.changes[1]![0]);
   assert.equal(v.source.ts_us, T0 + 701n);
   assert.equal(v.source.snapshot, 'false');
-  assert.equal(v.source.sequence, JSON.stringify([String(T1.commitLsn), String(T1.changes[1]![0])]));
+  // Debezium: [last commit LSN before this transaction, event LSN]; none yet for the first transaction
+  assert.equal(v.source.sequence, JSON.stringify([null, String(T1.changes[1]![0])]));
   assert.equal(v.transaction, null, 'no transaction block without provide.transaction.metadata');
+});
+
+test('source.sequence: the previous transaction\'s COMMIT message LSN first, kept across a restart through the offset', async () => {
+  const units = await feed(decoder().d, [T1, T2]);
+  const seqs = units.flatMap((u) => u.records).map((r) => JSON.parse((r.value as EnvelopeValue).source.sequence as string) as unknown[]);
+  assert.deepEqual(seqs.map((q) => q[0]), [null, null, null, String(T1.endLsn), String(T1.endLsn), String(T1.endLsn), String(T1.endLsn)]);
+  // resumed mid-T2: the replayed events carry the same sequence as in the first run
+  const mid = units.find((u) => u.offset.lsn_commit === Number(T2.commitLsn) && u.offset.lsn_events_processed === 1)!;
+  assert.equal(mid.offset.last_commit_lsn, Number(T1.endLsn));
+  const resumed = await feed(decoder(decodePosition(mid.offset, 'stored')).d, [T1, T2]);
+  const again = resumed.flatMap((u) => u.records).map((r) => (r.value as EnvelopeValue).source.sequence);
+  assert.deepEqual(again, units.flatMap((u) => u.records).slice(4).map((r) => (r.value as EnvelopeValue).source.sequence));
 });
 
 test('changes of uncaptured tables count in lsn_events_processed but give no records; their commit still advances', async () => {
@@ -194,12 +210,60 @@ test('truncate: one unit; a record per captured relation only when t is not skip
   assert.deepEqual(kept[0]!.records.map((r) => [r.topic, (r.value as EnvelopeValue).op, r.key]), [[items.topic, 't', null]]);
 });
 
-test('messages without meaning here (type, origin, logical message) give no unit', async () => {
+test('messages without meaning here (type, origin) give no unit', async () => {
   const { d } = decoder();
   const typeMsg: Pgoutput.MessageType = { tag: 'type', typeOid: 99999, typeSchema: 'public', typeName: 'mood' };
   const origin: Pgoutput.MessageOrigin = { tag: 'origin', originLsn: null, originName: 'x' };
-  const logical: Pgoutput.MessageMessage = { tag: 'message', flags: 0, transactional: false, messageLsn: lsnText(0x900n), prefix: 'p', content: new Uint8Array() };
-  for (const m of [typeMsg, origin, logical]) assert.equal(await d.handle(0x900n, m), null);
+  for (const m of [typeMsg, origin]) assert.equal(await d.handle(0x900n, m), null);
+});
+
+// ---- logical decoding messages
+
+const logicalMsg = (prefix: string, transactional: boolean, text = 'hello'): Pgoutput.MessageMessage =>
+  ({ tag: 'message', flags: transactional ? 1 : 0, transactional, messageLsn: lsnText(0n), prefix, content: new Uint8Array(Buffer.from(text)) });
+const MSG = { include: messagePrefixFilter([], ['skip.*']), record: { topic: 'srv.message', binaryMode: 'bytes' as const, valueSchema: messageValueSchema('bytes'), clock } };
+interface MsgValue { op: string; ts_ms: bigint; source: Record<string, unknown>; transaction: { id: string; total_order: bigint; data_collection_order: bigint } | null; message: { prefix: string; content: Buffer } }
+
+test('a non-transactional message: one record on <prefix>.message; it completes the position like a commit', async () => {
+  const { d } = decoder(null, { messages: MSG });
+  const u = (await d.handle(0x900n, logicalMsg('audit', false)))!;
+  assert.equal(u.records.length, 1);
+  const r = u.records[0]!;
+  assert.deepEqual([r.topic, r.key, r.headers], ['srv.message', { prefix: 'audit' }, undefined]);
+  const v = r.value as MsgValue;
+  assert.equal(v.op, 'm');
+  assert.deepEqual(v.message, { prefix: 'audit', content: Buffer.from('hello') });
+  assert.equal(v.transaction, null);
+  assert.deepEqual([v.source.txId, v.source.lsn, v.source.schema, v.source.table, v.source.sequence], [null, 0x900n, '', '', '["2304","2304"]']);
+  assert.equal(u.offset.lsn_proc, 0x900);
+  assert.equal(u.offset.last_commit_lsn, 0x900);
+  assert.equal(d.lastCompleteLsn, 0x900n);
+  // the next transaction's sequence starts with the message's LSN, as Debezium's
+  const units = await feed(d, [T1]);
+  assert.equal(JSON.parse((units[0]!.records[0]!.value as EnvelopeValue).source.sequence as string)[0], '2304');
+  // replayed at or before the decided position: nothing
+  assert.equal(await d.handle(0x900n, logicalMsg('audit', false)), null);
+  // an excluded prefix still moves the position, without a record
+  const skipped = (await d.handle(T1.endLsn + 0x10n, logicalMsg('skip.me', false)))!;
+  assert.deepEqual(skipped.records, []);
+  assert.equal(skipped.offset.lsn_proc, Number(T1.endLsn + 0x10n));
+});
+
+test('a transactional message: a change message of its transaction, counted for resume and transaction metadata', async () => {
+  const t: Tx = { xid: 710, commitLsn: 0x1000n, endLsn: 0x1030n, changes: [[0xf00n, insert(1)], [0xf10n, logicalMsg('audit', true)], [0xf20n, logicalMsg('skip.x', true)], [0xf28n, insert(2)]] };
+  const all = await feed(decoder(null, { messages: MSG, txMetadata: true }).d, [t]);
+  const msgs = all.flatMap((u) => u.records).filter((r) => r.topic === 'srv.message');
+  assert.equal(msgs.length, 1);
+  const v = msgs[0]!.value as MsgValue;
+  assert.deepEqual([v.source.txId, v.source.lsn, v.source.ts_us], [710n, 0xf10n, T0 + 710n]);
+  assert.deepEqual(v.transaction, { id: '710:3856', total_order: 2n, data_collection_order: 1n });
+  assert.deepEqual(all.map((u) => u.offset.lsn_events_processed), [1, 2, 3, 4, 4]);
+  const end = txRecords(all).at(-1)!.value as TxValue;
+  assert.deepEqual(end.data_collections!.map((c) => [c.data_collection, c.event_count]), [['public.items', 2n], ['LOGICAL_DECODING_MESSAGE', 1n]]);
+  // resumed after the message: neither the message nor the first insert again
+  const stored = decodePosition(all[1]!.offset, 'stored');
+  const again = await feed(decoder(stored, { messages: MSG, txMetadata: true }).d, [t]);
+  assert.deepEqual(again.flatMap((u) => u.records).filter((r) => r.topic !== 'srv.transaction').map((r) => r.topic), [items.topic]);
 });
 
 // ---- the resume rule
@@ -264,19 +328,22 @@ const blocks = (units: readonly SourceUnit[]) => units.flatMap((u) => u.records)
 test('transaction metadata: BEGIN before the first event, END in the commit unit, blocks counting per table', async () => {
   const mixed: Tx = { ...T1, changes: [[0xf00n, insert(1, OTHER_REL)], [0xf10n, insert(1)], [0xf20n, insert(2)]] };
   const units = await feed(decoder(null, { txMetadata: true }).d, [mixed]);
-  const id = `701:${Number(T1.commitLsn)}`;
+  // Debezium's ids: "<xid>:<lsn>" at each record's position: BEGIN message, each event, COMMIT message
+  const id = `701:${Number(T1.commitLsn - 0x200n)}`;
+  const endId = `701:${Number(T1.endLsn)}`;
   assert.equal(units[0]!.records.length, 0, 'an uncaptured change opens no transaction');
   const first = units[1]!.records;
   assert.equal(first[0]!.topic, 'srv.transaction');
   assert.deepEqual(first[0]!.key, { id });
   assert.deepEqual(first[0]!.value, { status: 'BEGIN', id, event_count: null, data_collections: null, ts_ms: (T0 + 701n) / 1000n });
   assert.equal(first[1]!.topic, items.topic);
-  assert.deepEqual(blocks(units), [[id, 1n, 1n], [id, 2n, 2n]]);
+  assert.deepEqual(blocks(units), [['701:3856', 1n, 1n], ['701:3872', 2n, 2n]]);
   const end = units[3]!.records;
   assert.equal(end.length, 1);
-  assert.deepEqual(end[0]!.value, { status: 'END', id, event_count: 2n, data_collections: [{ data_collection: 'public.items', event_count: 2n }], ts_ms: (T0 + 701n) / 1000n });
+  assert.deepEqual(end[0]!.key, { id: endId });
+  assert.deepEqual(end[0]!.value, { status: 'END', id: endId, event_count: 2n, data_collections: [{ data_collection: 'public.items', event_count: 2n }], ts_ms: (T0 + 701n) / 1000n });
   // the order state travels in the offset, mid-transaction only
-  assert.equal(units[2]!.offset.transaction_id, id);
+  assert.equal(units[2]!.offset.transaction_id, '701', 'the bare xid, as Debezium stores it');
   assert.equal(units[2]!.offset['transaction_data_collection_order_public.items'], 2);
   assert.equal(units[3]!.offset.transaction_id, undefined);
 });
@@ -290,10 +357,10 @@ test('transaction metadata across a resume: no second BEGIN, orders continue, EN
   const all = await firstRun({ txMetadata: true });
   const storedUnit = all.find((u) => u.offset.lsn_commit === Number(T2.commitLsn) && u.offset.lsn_events_processed === 2 && !isCommitUnit(u))!;
   const resumed = await feed(decoder(decodePosition(storedUnit.offset, 'stored'), { txMetadata: true }).d, [T1, T2, T3]);
-  const t2 = `702:${Number(T2.commitLsn)}`, t3 = `703:${Number(T3.commitLsn)}`;
+  const at = (xid: number, lsn: bigint) => `${xid}:${Number(lsn)}`;
   assert.deepEqual(txRecords(resumed).map((r) => [(r.value as TxValue).status, (r.value as TxValue).id, (r.value as TxValue).event_count]),
-    [['END', t2, 4n], ['BEGIN', t3, null], ['END', t3, 2n]]);
-  assert.deepEqual(blocks(resumed), [[t2, 3n, 3n], [t2, 4n, 4n], [t3, 1n, 1n], [t3, 2n, 2n]]);
+    [['END', at(702, T2.endLsn), 4n], ['BEGIN', at(703, T3.commitLsn - 0x200n), null], ['END', at(703, T3.endLsn), 2n]]);
+  assert.deepEqual(blocks(resumed), [[at(702, T2.changes[2]![0]), 3n, 3n], [at(702, T2.changes[3]![0]), 4n, 4n], [at(703, T3.changes[0]![0]), 1n, 1n], [at(703, T3.changes[1]![0]), 2n, 2n]]);
   // and the whole stream equals the uninterrupted run after the resume point
   const tail = all.slice(all.indexOf(storedUnit) + 1);
   assert.deepEqual(blocks(resumed), blocks(tail));
@@ -346,7 +413,7 @@ test('heartbeatUnit(): the given records at the current position between transac
   assert.equal(d.heartbeatUnit([hb]), null);
   await d.handle(T1.endLsn, commit(T1));
   const u1 = d.heartbeatUnit([hb])!;
-  const expected: JsonMap = { lsn_proc: Number(T1.endLsn), lsn_commit: null, lsn: null, lsn_events_processed: 0, txId: null, ts_usec: null, snapshot_completed: true, offset_version: 1 };
+  const expected: JsonMap = { lsn_proc: Number(T1.endLsn), lsn_commit: null, lsn: null, lsn_events_processed: 0, txId: null, ts_usec: null, snapshot_completed: true, last_commit_lsn: Number(T1.endLsn), offset_version: 1 };
   assert.deepEqual(u1.offset, expected);
   // a heartbeat does not move the position itself
   assert.equal(d.lastCompleteLsn, T1.endLsn);

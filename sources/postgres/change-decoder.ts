@@ -11,6 +11,8 @@ import { changeRecords, type EventOptions, type RowChange } from './change-event
 import { alreadyWritten, encodePosition, type PgPosition } from './offsets.ts';
 import type { TableModel } from './table-model.ts';
 import type { Lsn } from './lsn.ts';
+import { messageRecord, type MessageOptions } from './logical-messages.ts';
+import type { SourceFacts } from './source-info.ts';
 import { parseLsn } from './lsn.ts';
 
 export interface TableResolver {
@@ -26,10 +28,17 @@ export interface DecoderOptions {
   readonly events: EventOptions;
   readonly txMetadata: boolean;
   readonly txTopic: string;
+  /** Logical decoding messages: which prefixes to write and how; absent = none written. */
+  readonly messages?: { readonly include: (prefix: string) => boolean; readonly record: MessageOptions };
 }
+
+/** Debezium counts transactional messages under this data collection in transaction metadata. */
+const MESSAGE_COLLECTION = 'LOGICAL_DECODING_MESSAGE';
 
 interface OpenTx {
   readonly commitLsn: Lsn;
+  /** LSN of the BEGIN message (the transaction's first WAL record): the BEGIN record's id. */
+  readonly beginLsn: Lsn;
   readonly xid: number;
   readonly commitTimeUs: bigint;
   /** change messages seen so far in this transaction */
@@ -46,11 +55,17 @@ export class ChangeDecoder {
   private tx: OpenTx | null = null;
   private lastComplete: Lsn;
   private lastSnapshotCompleted: boolean;
+  /** COMMIT message LSN of the last transaction written (source.sequence[0]); null until one commits. */
+  private lastCommitLsn: Lsn | null;
+  /** Source time of the last transaction, which a non-transactional message carries (it has none). */
+  private lastTsUs: bigint;
 
   constructor(private readonly opts: DecoderOptions, private readonly tables: TableResolver,
     private stored: PgPosition | null, startLsn: Lsn) {
     this.lastComplete = stored ? (stored.lsnProc > startLsn ? stored.lsnProc : startLsn) : startLsn;
     this.lastSnapshotCompleted = stored?.snapshotCompleted ?? true;
+    this.lastCommitLsn = stored?.lastCommitLsn ?? null;
+    this.lastTsUs = stored?.tsUsec ?? opts.events.clock.nowNs() / 1000n;
   }
 
   get inTransaction(): boolean {
@@ -64,7 +79,7 @@ export class ChangeDecoder {
   private position(extra: Partial<PgPosition>): JsonMap {
     return encodePosition({
       lsnProc: this.lastComplete, lsnCommit: null, lsn: null, eventsProcessed: 0, txId: null, tsUsec: null,
-      snapshotCompleted: this.lastSnapshotCompleted, ...extra,
+      snapshotCompleted: this.lastSnapshotCompleted, lastCommitLsn: this.lastCommitLsn, ...extra,
     });
   }
 
@@ -75,10 +90,11 @@ export class ChangeDecoder {
         const skip = alreadyWritten(this.stored, commitLsn);
         const resumed = this.stored && this.stored.lsnCommit === commitLsn && skip !== 'all' && skip > 0;
         this.tx = {
-          commitLsn, xid: msg.xid >>> 0, commitTimeUs: BigInt(msg.commitTime as bigint), index: 0, skip,
+          commitLsn, beginLsn: lsn, xid: msg.xid >>> 0, commitTimeUs: BigInt(msg.commitTime as bigint), index: 0, skip,
           orders: resumed && this.stored!.txOrders ? { ...this.stored!.txOrders } : {},
           lastLsn: commitLsn, began: Boolean(resumed && this.stored!.txOrders),
         };
+        this.lastTsUs = this.tx.commitTimeUs;
         return null;
       }
       case 'relation':
@@ -95,7 +111,9 @@ export class ChangeDecoder {
         this.lastComplete = end;
         this.stored = null; // past the resume point: nothing more to skip
         const records: SourceRecord[] = [];
-        if (this.opts.txMetadata && tx.began) records.push(this.txRecord('END', tx));
+        // Debezium's END id carries the LSN of the COMMIT message (PostgresTransactionMonitor reads the current position).
+        if (this.opts.txMetadata && tx.began) records.push(this.txRecord('END', tx, lsn));
+        this.lastCommitLsn = lsn;
         return {
           records,
           partition: this.opts.partition,
@@ -103,8 +121,10 @@ export class ChangeDecoder {
           sourceCommitTimeMs: Number(tx.commitTimeUs / 1000n),
         };
       }
+      case 'message':
+        return this.message(lsn, msg);
       default:
-        return null; // type, origin, logical messages: nothing to emit
+        return null; // type, origin: nothing to emit
     }
   }
 
@@ -132,18 +152,14 @@ export class ChangeDecoder {
     for (const [model, change] of targets) {
       const source = {
         serverName: this.opts.serverName, db: this.opts.db, schema: model.schemaName, table: model.tableName,
-        tsUs: tx.commitTimeUs, snapshot: 'false' as const, txId: tx.xid, lsn, lastCommitLsn: tx.commitLsn,
+        tsUs: tx.commitTimeUs, snapshot: 'false' as const, txId: tx.xid, lsn, lastCommitLsn: this.lastCommitLsn,
       };
-      const block = (): TransactionBlock | null => {
-        if (!this.opts.txMetadata) return null;
-        if (!tx.began) { tx.began = true; records.push(this.txRecord('BEGIN', tx)); }
-        const n = (tx.orders[model.id] ?? 0) + 1;
-        tx.orders[model.id] = n;
-        const total = Object.values(tx.orders).reduce((a, b) => a + b, 0);
-        return { id: txId(tx), total_order: BigInt(total), data_collection_order: BigInt(n) };
-      };
-      records.push(...changeRecords(model, change, source, block, this.opts.events));
+      records.push(...changeRecords(model, change, source, () => this.txBlock(tx, model.id, lsn, records), this.opts.events));
     }
+    return this.changeUnit(tx, lsn, records);
+  }
+
+  private changeUnit(tx: OpenTx, lsn: Lsn, records: SourceRecord[]): SourceUnit {
     return {
       records,
       partition: this.opts.partition,
@@ -154,8 +170,49 @@ export class ChangeDecoder {
     };
   }
 
-  private txRecord(status: 'BEGIN' | 'END', tx: OpenTx): SourceRecord {
-    const id = txId(tx);
+  /** The transaction block of one event (BEGIN record first when the transaction had none yet). */
+  private txBlock(tx: OpenTx, collection: string, lsn: Lsn, records: SourceRecord[]): TransactionBlock | null {
+    if (!this.opts.txMetadata) return null;
+    if (!tx.began) { tx.began = true; records.push(this.txRecord('BEGIN', tx, tx.beginLsn)); }
+    const n = (tx.orders[collection] ?? 0) + 1;
+    tx.orders[collection] = n;
+    const total = Object.values(tx.orders).reduce((a, b) => a + b, 0);
+    // Each event's id carries its own LSN (source.lsn): Debezium formats it from the position at dispatch.
+    return { id: txId(tx.xid, lsn), total_order: BigInt(total), data_collection_order: BigInt(n) };
+  }
+
+  /**
+   * A logical decoding message. A transactional one is a change message of its transaction
+   * (counted for the resume rule, filtered or not). A non-transactional one stands alone, and
+   * like Debezium it completes the position: everything before its LSN is decided, and it
+   * becomes the last commit LSN (PostgreSQL does not send it again once the slot is past it).
+   */
+  private message(lsn: Lsn, msg: Pgoutput.MessageMessage): SourceUnit | null {
+    const m = this.opts.messages;
+    const facts = (txid: number | null, tsUs: bigint): SourceFacts => ({
+      serverName: this.opts.serverName, db: this.opts.db, schema: '', table: '', tsUs, snapshot: 'false', txId: txid, lsn, lastCommitLsn: this.lastCommitLsn,
+    });
+    const tx = this.tx;
+    if (msg.transactional && tx) {
+      tx.index++;
+      tx.lastLsn = lsn;
+      if (tx.skip === 'all' || tx.index <= tx.skip) return null;
+      const records: SourceRecord[] = [];
+      if (m && m.include(msg.prefix)) {
+        const block = this.txBlock(tx, MESSAGE_COLLECTION, lsn, records);
+        records.push(messageRecord(msg.prefix, msg.content, facts(tx.xid, tx.commitTimeUs), block, m.record));
+      }
+      return this.changeUnit(tx, lsn, records);
+    }
+    if (tx || lsn <= this.lastComplete) return null; // already decided (replayed before the stored position)
+    this.lastComplete = lsn;
+    this.lastCommitLsn = lsn;
+    const records = m && m.include(msg.prefix) ? [messageRecord(msg.prefix, msg.content, facts(null, this.lastTsUs), null, m.record)] : [];
+    return { records, partition: this.opts.partition, offset: this.position({}) };
+  }
+
+  private txRecord(status: 'BEGIN' | 'END', tx: OpenTx, at: Lsn): SourceRecord {
+    const id = txId(tx.xid, at);
     const counts = Object.entries(tx.orders);
     return {
       topic: this.opts.txTopic,
@@ -186,8 +243,8 @@ export class ChangeDecoder {
   }
 }
 
-/** Debezium's PostgreSQL transaction id: "<xid>:<commit lsn>" (LSN as a decimal). */
-function txId(tx: OpenTx): string {
-  return `${tx.xid}:${tx.commitLsn}`;
+/** Debezium's PostgreSQL transaction id: "<xid>:<lsn>" (LSN as a decimal) at the record's position. */
+function txId(xid: number, at: Lsn): string {
+  return `${xid}:${at}`;
 }
 

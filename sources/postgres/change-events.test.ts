@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Clock, EnvelopeValue, Op, TransactionBlock } from '../../src/events/envelope.ts';
 import type { SourceRecord } from '../../src/events/record.ts';
 import type { PgColumn, PgTable } from './catalog.ts';
-import { changeRecords, type EventOptions, type RowChange } from './change-events.ts';
+import { changeRecords, debeziumContextHeaders, type EventOptions, type RowChange } from './change-events.ts';
 import type { SourceFacts } from './source-info.ts';
 import { buildTableModel, type TableModel } from './table-model.ts';
 import { DEFAULT_PG_TYPE_OPTIONS } from './types.ts';
@@ -157,13 +157,41 @@ test('delete with tombstones.on.delete=false: no tombstone', () => {
   assert.equal(env(rs[0]!).op, 'd');
 });
 
-test('delete on a table without a key: no tombstone (nothing to compact on)', () => {
+test('delete on a table without a key (REPLICA IDENTITY FULL): a tombstone with a null key follows, as in Debezium', () => {
   const keyless = model({ ...ITEMS, name: 'keyless', oid: 16400, keyColumns: [], replicaIdentity: 'f', columns: ITEMS.columns.map((c) => ({ ...c, isKey: false })) });
   assert.equal(keyless.keySchema, null);
   const rs = run({ kind: 'delete', key: null, old: { id: '2', name: 'two', qty: '9', note: null } }, {}, keyless);
-  assert.equal(rs.length, 1);
+  assert.equal(rs.length, 2);
   assert.equal(rs[0]!.key, null);
   assert.equal(env(rs[0]!).op, 'd');
+  assert.deepEqual([rs[1]!.topic, rs[1]!.key, rs[1]!.keySchema, rs[1]!.value, rs[1]!.valueSchema], [keyless.topic, null, null, null, null]);
+  assert.equal(run({ kind: 'delete', key: null, old: { id: '2', name: 'two', qty: '9', note: null } }, { tombstonesOnDelete: false }, keyless).length, 1);
+});
+
+test('extended headers: the four __debezium.context.* headers on every change record and tombstone, after the key headers', () => {
+  const ctx = debeziumContextHeaders('srv', 0, '3f1c2a9e-0000-4000-8000-000000000001');
+  assert.deepEqual(Object.entries(ctx), [
+    ['__debezium.context.connectorLogicalName', 'srv'],
+    ['__debezium.context.taskId', '0'],
+    ['__debezium.context.connectorName', 'postgresql'],
+    ['__debezium.context.runId', '3f1c2a9e-0000-4000-8000-000000000001'],
+  ]);
+  const o = { contextHeaders: ctx, skippedOperations: new Set<Op>() };
+  const all = [
+    ...run({ kind: 'read', after: { id: '1', name: 'a', qty: '1', note: null } }, o),
+    ...run({ kind: 'insert', after: { id: '1', name: 'a', qty: '1', note: null } }, o),
+    ...run({ kind: 'update', key: null, old: null, after: { id: '1', name: 'b', qty: '1', note: null } }, o),
+    ...run({ kind: 'delete', key: { id: '1' }, old: null }, o),
+    ...run({ kind: 'truncate' }, o),
+  ];
+  assert.equal(all.length, 6);
+  for (const r of all) assert.deepEqual(r.headers, ctx);
+  const keyChange = run({ kind: 'update', key: { id: '1' }, old: null, after: { id: '2', name: 'b', qty: '1', note: null } }, o);
+  assert.deepEqual(keyChange.map((r) => Object.keys(r.headers!)), [
+    ['__debezium.newkey', ...Object.keys(ctx)], ['__debezium.newkey', ...Object.keys(ctx)], ['__debezium.oldkey', ...Object.keys(ctx)],
+  ]);
+  // extended.headers.enabled=false: none
+  assert.equal(run({ kind: 'insert', after: { id: '1', name: 'a', qty: '1', note: null } }, { contextHeaders: null })[0]!.headers, undefined);
 });
 
 test('primary-key change: delete(old key) + tombstone + create(new key), with the key headers', () => {
@@ -178,7 +206,8 @@ test('primary-key change: delete(old key) + tombstone + create(new key), with th
   assert.deepEqual(d.headers, { '__debezium.newkey': { schema: items.keySchema, value: { id: 100 } } });
   assert.deepEqual(tomb.key, { id: 1 });
   assert.equal(tomb.value, null);
-  assert.equal(tomb.headers, undefined);
+  // Debezium's tombstone copies the delete's headers
+  assert.deepEqual(tomb.headers, d.headers);
   assert.deepEqual(c.key, { id: 100 });
   assert.equal(env(c).op, 'c');
   assert.equal(env(c).before, null);

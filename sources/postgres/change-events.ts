@@ -13,6 +13,25 @@ export interface EventOptions {
   readonly tombstonesOnDelete: boolean;
   readonly skippedOperations: ReadonlySet<Op>;
   readonly clock: Clock;
+  /**
+   * Debezium's extended headers (__debezium.context.*), put on every change record and
+   * tombstone after any key-change header; null when extended.headers.enabled=false.
+   */
+  readonly contextHeaders?: Readonly<Record<string, string>> | null;
+}
+
+/**
+ * Debezium's extended headers (DebeziumHeaderProducer), in its order: the logical name
+ * (topic.prefix), the task number, the connector type and a UUID chosen at each task start.
+ * Plain strings: both header converters write a string header as its UTF-8 bytes.
+ */
+export function debeziumContextHeaders(topicPrefix: string, taskId: number, runId: string): Readonly<Record<string, string>> {
+  return {
+    '__debezium.context.connectorLogicalName': topicPrefix,
+    '__debezium.context.taskId': String(taskId),
+    '__debezium.context.connectorName': 'postgresql',
+    '__debezium.context.runId': runId,
+  };
 }
 
 export type RowChange =
@@ -90,12 +109,22 @@ function envelope(op: Op, before: Record<string, unknown> | null, after: Record<
   return { before, after, source: sourceValue, transaction: tx, op, ts_ms: ns / 1_000_000n, ts_us: ns / 1_000n, ts_ns: ns };
 }
 
-function record(model: TableModel, key: Record<string, unknown> | null, value: EnvelopeValue | null): SourceRecord {
-  return { topic: model.topic, keySchema: model.keySchema, key, valueSchema: value === null ? null : model.envelope, value };
+type Headers = Readonly<Record<string, string | HeaderValue>>;
+
+/** A change record or tombstone; headers left out when there are none (extended headers off, no key change). */
+function record(model: TableModel, key: Record<string, unknown> | null, value: EnvelopeValue | null, headers: Headers | null): SourceRecord {
+  const valueSchema = value === null ? null : model.envelope;
+  // Built whole (no spread): this runs once per record.
+  return headers === null
+    ? { topic: model.topic, keySchema: model.keySchema, key, valueSchema, value }
+    : { topic: model.topic, keySchema: model.keySchema, key, valueSchema, value, headers };
 }
 
-function recordWithHeaders(model: TableModel, key: Record<string, unknown> | null, value: EnvelopeValue, headers: Record<string, HeaderValue>): SourceRecord {
-  return { topic: model.topic, keySchema: model.keySchema, key, valueSchema: model.envelope, value, headers };
+/** The record's own headers, then the context headers (Debezium adds them last). */
+function withContext(own: Record<string, HeaderValue> | null, opts: EventOptions): Headers | null {
+  const ctx = opts.contextHeaders ?? null;
+  if (own === null) return ctx;
+  return ctx === null ? own : { ...own, ...ctx };
 }
 
 function sameKey(a: Record<string, unknown> | null, b: Record<string, unknown> | null): boolean {
@@ -126,7 +155,7 @@ export function changeRecords(model: TableModel, change: RowChange, source: Sour
       const op: Op = change.kind === 'read' ? 'r' : 'c';
       if (opts.skippedOperations.has(op)) return [];
       const after = rowValue(model, change.after);
-      return [record(model, keyValue(model, after), envelope(op, null, after, source, tx(), clock))];
+      return [record(model, keyValue(model, after), envelope(op, null, after, source, tx(), clock), withContext(null, opts))];
     }
     case 'update': {
       const after = rowValue(model, change.after);
@@ -137,30 +166,36 @@ export function changeRecords(model: TableModel, change: RowChange, source: Sour
         // Primary key changed: Debezium emits delete(old key) [+ tombstone] + create(new key).
         const out: SourceRecord[] = [];
         if (!opts.skippedOperations.has('d')) {
-          out.push(recordWithHeaders(model, oldKey, envelope('d', before, null, source, tx(), clock), { '__debezium.newkey': keyHeader(model, newKey) }));
-          if (opts.tombstonesOnDelete) out.push(record(model, oldKey, null));
+          // Debezium's tombstone is a copy of the delete without value: same headers, newkey included.
+          const headers = withContext({ '__debezium.newkey': keyHeader(model, newKey) }, opts);
+          out.push(record(model, oldKey, envelope('d', before, null, source, tx(), clock), headers));
+          if (opts.tombstonesOnDelete) out.push(record(model, oldKey, null, headers));
         }
         if (!opts.skippedOperations.has('c')) {
-          out.push(recordWithHeaders(model, newKey, envelope('c', null, after, source, tx(), clock), { '__debezium.oldkey': keyHeader(model, oldKey) }));
+          out.push(record(model, newKey, envelope('c', null, after, source, tx(), clock), withContext({ '__debezium.oldkey': keyHeader(model, oldKey) }, opts)));
         }
         return out;
       }
       if (opts.skippedOperations.has('u')) return [];
       // REPLICA IDENTITY DEFAULT sends no old tuple unless the key changed: before stays null.
       const beforeImage = change.old ? before : null;
-      return [record(model, newKey, envelope('u', beforeImage, after, source, tx(), clock))];
+      return [record(model, newKey, envelope('u', beforeImage, after, source, tx(), clock), withContext(null, opts))];
     }
     case 'delete': {
       if (opts.skippedOperations.has('d')) return [];
       const before = change.old ? rowValue(model, change.old) : change.key ? keyOnlyRowValue(model, change.key) : null;
       const key = before ? keyValue(model, before) : null;
-      const out = [record(model, key, envelope('d', before, null, source, tx(), clock))];
-      if (opts.tombstonesOnDelete && key !== null) out.push(record(model, key, null));
+      const headers = withContext(null, opts);
+      const out = [record(model, key, envelope('d', before, null, source, tx(), clock), headers)];
+      // A table without a key (REPLICA IDENTITY FULL) gets its tombstone too, with a null key, as in Debezium.
+      if (opts.tombstonesOnDelete) out.push(record(model, key, null, headers));
       return out;
     }
     case 'truncate': {
       if (opts.skippedOperations.has('t')) return [];
-      return [{ topic: model.topic, keySchema: null, key: null, valueSchema: model.envelope, value: envelope('t', null, null, source, tx(), clock) }];
+      const r: SourceRecord = { topic: model.topic, keySchema: null, key: null, valueSchema: model.envelope, value: envelope('t', null, null, source, tx(), clock) };
+      const headers = withContext(null, opts);
+      return [headers === null ? r : { ...r, headers }];
     }
   }
 }

@@ -185,3 +185,18 @@ test('properties of other Debezium connectors: MySQL\'s database lists refused (
   const c = def.parse({ ...PRODUCTION_GUIDE, 'include.schema.changes': 'false' }, 'x');
   assert.deepEqual(c.warnings.filter((w) => w.kind === 'no-effect').map((w) => w.property), ['include.schema.changes']);
 });
+
+test('message.prefix.*: either list filters logical decoding messages; both together are refused, as Debezium does', () => {
+  const base = { ...PRODUCTION_GUIDE };
+  const inc = readPgTaskConfig(def.parse({ ...base, 'message.prefix.include.list': 'audit,app\\..*' }, 'c'));
+  assert.deepEqual(['audit', 'AUDIT', 'app.x', 'auditx', 'other'].map(inc.messagePrefixes), [true, true, true, false, false]);
+  const exc = readPgTaskConfig(def.parse({ ...base, 'message.prefix.exclude.list': 'private.*' }, 'c'));
+  assert.deepEqual(['private.x', 'audit'].map(exc.messagePrefixes), [false, true]);
+  assert.equal(readPgTaskConfig(def.parse(base, 'c')).messagePrefixes('anything'), true);
+  const both = problems({ ...base, 'message.prefix.include.list': 'a', 'message.prefix.exclude.list': 'b' });
+  assert.equal(both.length, 1);
+  assert.match(both[0]!.message, /message\.prefix\.exclude\.list[\s\S]*keep only one/);
+  // extended.headers.enabled: Debezium's default true, false accepted
+  assert.equal(readPgTaskConfig(def.parse(base, 'c')).extendedHeaders, true);
+  assert.equal(readPgTaskConfig(def.parse({ ...base, 'extended.headers.enabled': 'false' }, 'c')).extendedHeaders, false);
+});

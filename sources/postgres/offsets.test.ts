@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { alreadyWritten, decodePosition, encodePosition, isComplete, type PgPosition } from './offsets.ts';
 import { formatLsn, parseLsn } from './lsn.ts';
 
-const mid: PgPosition = { lsnProc: 100n, lsnCommit: 200n, lsn: 180n, eventsProcessed: 3, txId: 7, tsUsec: 5n, snapshotCompleted: true };
+const mid: PgPosition = { lsnProc: 100n, lsnCommit: 200n, lsn: 180n, eventsProcessed: 3, txId: 7, tsUsec: 5n, snapshotCompleted: true, lastCommitLsn: 90n };
 
 test('LSN text round trip, padded and unpadded', () => {
   assert.equal(parseLsn('0/16B3748'), 0x16b3748n);
@@ -18,7 +18,11 @@ test('position encodes with Debezium key names and decodes back', () => {
   assert.equal(m.lsn_proc, 100);
   assert.equal(m.lsn_commit, 200);
   assert.equal(m.lsn_events_processed, 3);
+  assert.equal(m.last_commit_lsn, 90);
   assert.deepEqual(decodePosition(m, 'test'), mid);
+  // offsets written before last_commit_lsn existed decode with none (source.sequence starts with null)
+  const { last_commit_lsn: _dropped, ...older } = m;
+  assert.equal(decodePosition(older, 'test').lastCommitLsn, null);
 });
 
 test('a Debezium offset without lsn_proc resumes from lsn', () => {

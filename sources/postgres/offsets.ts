@@ -10,6 +10,11 @@
  *   lsn_commit           commit LSN (Begin.final_lsn) of the transaction the last
  *                        written event belongs to.
  *   lsn_events_processed how many change messages of that transaction are in Kafka.
+ *   last_commit_lsn      LSN of the COMMIT message of the last source transaction
+ *                        written before the current one (Debezium's lastCommitLsn, the
+ *                        first element of source.sequence); absent before the first
+ *                        commit this connector saw, so a replay after a restart writes
+ *                        the same sequence as the first attempt.
  * A position is "complete" when lsn_proc > lsn_commit: the transaction holding the
  * last event has ended (a transaction's end LSN is always past its commit LSN).
  */
@@ -27,6 +32,8 @@ export interface PgPosition {
   readonly txId: number | null;
   readonly tsUsec: bigint | null;
   readonly snapshotCompleted: boolean;
+  /** COMMIT message LSN of the last transaction before the current one (source.sequence[0]). */
+  readonly lastCommitLsn?: Lsn | null;
   /** Transaction metadata state, present only mid-transaction with provide.transaction.metadata. */
   readonly txOrders?: Readonly<Record<string, number>>;
 }
@@ -47,8 +54,10 @@ export function encodePosition(p: PgPosition): JsonMap {
     ts_usec: p.tsUsec === null ? null : Number(p.tsUsec),
   };
   if (p.snapshotCompleted) out.snapshot_completed = true;
+  if (p.lastCommitLsn !== undefined && p.lastCommitLsn !== null) out.last_commit_lsn = Number(p.lastCommitLsn);
   if (p.txOrders && p.txId !== null && p.lsnCommit !== null) {
-    out.transaction_id = `${p.txId}:${p.lsnCommit}`;
+    // Debezium's TransactionContext stores the bare xid (its BEGIN compares against it on resume).
+    out.transaction_id = String(p.txId);
     for (const [table, n] of Object.entries(p.txOrders)) out[TX_ORDER_PREFIX + table] = n;
   }
   out.offset_version = OFFSET_VERSION;
@@ -94,6 +103,7 @@ export function decodePosition(m: JsonMap, where: string): PgPosition {
     tsUsec: big('ts_usec'),
     // Debezium marks an unfinished snapshot with a `snapshot` key; any other stored offset is past it.
     snapshotCompleted: m.snapshot_completed === true || m.snapshot === undefined,
+    lastCommitLsn: big('last_commit_lsn'),
     ...(hasOrders ? { txOrders } : {}),
   };
 }

@@ -16,6 +16,37 @@ export class PgTextFormatError extends Error {
 }
 
 /**
+ * For a multi-dimensional array literal (`{{1,2},{3,4}}`, `[1:2][1:2]={{1,2},{3,4}}`), the number
+ * of its top-level sub-arrays; null for a one-dimensional (or malformed) literal.
+ */
+export function multiDimOuterLength(text: string): number | null {
+  let i = 0;
+  if (text[0] === '[') {
+    const eq = text.indexOf('=');
+    if (eq < 0) return null;
+    i = eq + 1;
+  }
+  while (i < text.length && isSpace(text[i]!)) i++;
+  if (text[i] !== '{') return null;
+  let j = i + 1;
+  while (j < text.length && isSpace(text[j]!)) j++;
+  if (text[j] !== '{') return null;
+  let depth = 0, count = 0, quoted = false;
+  for (let k = i; k < text.length; k++) {
+    const c = text[k];
+    if (quoted) {
+      if (c === '\\') k++;
+      else if (c === '"') quoted = false;
+      continue;
+    }
+    if (c === '"') quoted = true;
+    else if (c === '{') { depth++; if (depth === 2) count++; }
+    else if (c === '}') depth--;
+  }
+  return count;
+}
+
+/**
  * Parses a one-dimensional array literal (`{1,2,NULL}`, `{"a b","c\"d"}`, `[0:1]={x,y}`)
  * into element texts; unquoted NULL is SQL NULL, quoted "NULL" is the string.
  * `delimiter` is the element type's typdelim (',' for everything but box).

@@ -48,10 +48,18 @@ export interface SnapshotReaderDeps {
   readonly selectOverride?: (tableId: string) => string | undefined;
 }
 
-/** Opens the snapshot transaction. Must run before the slot creator's session does anything else. */
-export async function beginSnapshot(sql: pg.Client, snapshotName: string | null): Promise<void> {
+/**
+ * Opens the snapshot transaction and returns its transaction id, which snapshot records
+ * carry in source.txId as Debezium's do (it asks the snapshot transaction the same way;
+ * a standby assigns none, so null there). Must run before the slot creator's session
+ * does anything else.
+ */
+export async function beginSnapshot(sql: pg.Client, snapshotName: string | null): Promise<number | null> {
   await sql.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   if (snapshotName) await sql.query(`SET TRANSACTION SNAPSHOT ${quoteLiteral(snapshotName)}`);
+  const r = await sql.query(`SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_xact_id()::text END AS txid`);
+  const txid = (r.rows[0] as { txid: string | null } | undefined)?.txid ?? null;
+  return txid === null ? null : Number(txid);
 }
 
 /** An override that PostgreSQL rejects: named with its property, so the user knows which SELECT to fix. */

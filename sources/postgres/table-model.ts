@@ -11,6 +11,7 @@ import { envelopeSchema, sanitizeTopicName } from '../../src/events/envelope.ts'
 import { adjustFieldNames, type NameAdjuster } from '../../src/serde/name-adjustment.ts';
 import type { PgTable } from './catalog.ts';
 import { mapColumn, type TypeOptions } from './types.ts';
+import type { OddValueSink } from './odd-values.ts';
 import { PG_SOURCE_SCHEMA } from './source-info.ts';
 
 export interface ColumnModel {
@@ -52,6 +53,8 @@ export interface TableModelOptions {
   readonly keyColumnsOverride?: (tableId: string) => readonly string[] | undefined;
   /** schema.name.adjustment.mode / field.name.adjustment.mode; absent = names as they are. */
   readonly names?: { readonly schema: NameAdjuster; readonly field: NameAdjuster };
+  /** Told of each value written with less information than PostgreSQL sent (odd-values.ts). */
+  readonly oddValues?: OddValueSink;
 }
 
 export function buildTableModel(table: PgTable, opts: TableModelOptions): TableModel {
@@ -63,7 +66,8 @@ export function buildTableModel(table: PgTable, opts: TableModelOptions): TableM
   const skipped: string[] = [];
   for (const col of table.columns) {
     if (!opts.columnFilter(`${id}.${col.name}`) && !keyNames.includes(col.name)) continue;
-    const mapped = mapColumn(col, opts.types);
+    const sink = opts.oddValues;
+    const mapped = mapColumn(col, opts.types, sink ? (detail, keep) => sink(`${id}.${col.name}`, detail, keep) : undefined);
     if (!mapped) { skipped.push(col.name); continue; }
     mappedColumns.push({ name: col.name, schema: mapped.schema, isKey: keyNames.includes(col.name), convert: mapped.convert });
   }

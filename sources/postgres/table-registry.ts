@@ -9,6 +9,7 @@ import type { Pgoutput } from 'pg-logical-replication';
 import type { Logger } from '../../src/log/logger.ts';
 import { CdcError } from '../../src/errors/cdc-error.ts';
 import { loadTable, loadTables, type PgColumn, type PgTable } from './catalog.ts';
+import type { OddValueSink } from './odd-values.ts';
 import { buildTableModel, type TableModel } from './table-model.ts';
 import type { Filters } from './table-filter.ts';
 import type { PgTaskConfig } from './task-config.ts';
@@ -59,7 +60,7 @@ export class TableRegistry implements TableResolver {
   /** One pair per task: a name conflict is judged across every table of the connector, as in Debezium. */
   private readonly names: { readonly schema: NameAdjuster; readonly field: NameAdjuster };
 
-  constructor(private readonly deps: { sql: pg.Client; cfg: PgTaskConfig; log: Logger }) {
+  constructor(private readonly deps: { sql: pg.Client; cfg: PgTaskConfig; log: Logger; oddValues?: OddValueSink }) {
     const adjuster = (kind: NameKind) => new NameAdjuster({
       kind, mode: deps.cfg.names[kind],
       onReplaced: (original, adjusted) => deps.log.warn({ original, adjusted, property: ADJUSTMENT_PROPERTY[kind], mode: deps.cfg.names[kind] },
@@ -101,7 +102,10 @@ export class TableRegistry implements TableResolver {
 
   private model(t: PgTable): TableModel {
     const { cfg } = this.deps;
-    const m = buildTableModel(t, { topicPrefix: cfg.topicPrefix, topicDelimiter: cfg.topicDelimiter, types: cfg.types, columnFilter: cfg.filters.column, keyColumnsOverride: cfg.keyColumns, names: this.names });
+    const m = buildTableModel(t, {
+      topicPrefix: cfg.topicPrefix, topicDelimiter: cfg.topicDelimiter, types: cfg.types, columnFilter: cfg.filters.column, keyColumnsOverride: cfg.keyColumns, names: this.names,
+      ...(this.deps.oddValues ? { oddValues: this.deps.oddValues } : {}),
+    });
     for (const c of m.skippedColumns) {
       const k = `${m.id}.${c}`;
       if (this.warnedSkips.has(k)) continue;

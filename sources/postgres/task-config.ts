@@ -12,6 +12,7 @@ import { parseKeyColumns } from './key-columns.ts';
 import { selectOverrides } from './snapshot-overrides.ts';
 import { splitStatements } from './sql-statements.ts';
 import type { TypeOptions } from './types.ts';
+import { messagePrefixFilter } from './logical-messages.ts';
 import { readNameAdjustment, type NameAdjustmentSettings } from '../../src/serde/name-adjustment-config.ts';
 
 export interface PgTaskConfig {
@@ -37,6 +38,8 @@ export interface PgTaskConfig {
   readonly skippedOperations: ReadonlySet<Op>;
   readonly tombstonesOnDelete: boolean;
   readonly txMetadata: boolean;
+  /** extended.headers.enabled: Debezium's __debezium.context.* headers on change records */
+  readonly extendedHeaders: boolean;
   readonly types: TypeOptions;
   /** schema.name.adjustment.mode / field.name.adjustment.mode as this task applies them. */
   readonly names: NameAdjustmentSettings;
@@ -49,6 +52,8 @@ export interface PgTaskConfig {
   readonly heartbeatIntervalMs: number;
   readonly heartbeatQuery: string | undefined;
   readonly heartbeatPrefix: string;
+  /** message.prefix.include.list / message.prefix.exclude.list as one predicate */
+  readonly messagePrefixes: (prefix: string) => boolean;
 }
 
 export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
@@ -93,6 +98,7 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
     skippedOperations: new Set(skipped),
     tombstonesOnDelete: c.get(F.tombstones),
     txMetadata: c.get(F.txMetadata),
+    extendedHeaders: c.get(F.extendedHeaders),
     types: {
       decimalHandlingMode: c.get(F.decimalMode),
       timePrecisionMode: c.get(F.timePrecision),
@@ -113,6 +119,7 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
     heartbeatIntervalMs: c.get(F.heartbeatInterval),
     heartbeatQuery: c.get(F.heartbeatQuery),
     heartbeatPrefix: c.get(F.heartbeatPrefix),
+    messagePrefixes: messagePrefixFilter(c.get(F.msgInclude), c.get(F.msgExclude)),
   };
 }
 

@@ -20,7 +20,8 @@ import { ensurePublication } from './publication.ts';
 import { beginSnapshot, readSnapshot, type SnapshotRow } from './snapshot.ts';
 import { ReplicationStream } from './stream.ts';
 import { ChangeDecoder } from './change-decoder.ts';
-import { changeRecords } from './change-events.ts';
+import { randomUUID } from 'node:crypto';
+import { changeRecords, debeziumContextHeaders } from './change-events.ts';
 import { decodePosition, encodePosition, pgPartition, type PgPosition } from './offsets.ts';
 import { formatLsn, type Lsn } from './lsn.ts';
 import { TableRegistry } from './table-registry.ts';
@@ -29,6 +30,8 @@ import { checkServer } from './server-checks.ts';
 import { waitForFreeSlot } from './slot-claim.ts';
 import { describeUnmatched, nothingCapturedError, unmatchedIncludes } from './capture-check.ts';
 import { checkKeyColumns } from './key-columns.ts';
+import { oddValueSink } from './odd-values.ts';
+import { messageValueSchema } from './logical-messages.ts';
 
 type Phase = 'idle' | 'snapshot' | 'stream' | 'done' | 'stopped';
 
@@ -48,6 +51,10 @@ export class PostgresSourceTask implements SourceTask {
   private lastIdleUnit = 0;
   private lastHeartbeat = 0;
   private snapshotCount = 0;
+  /** extended.headers.enabled: the __debezium.context.* headers of this run, or null. */
+  private contextHeaders: Readonly<Record<string, string>> | null = null;
+  /** The snapshot transaction's id (source.txId of snapshot records). */
+  private snapshotTxId: number | null = null;
   private lastCommitted = Date.now();
   private lastSourceLagMs = 0;
   /** Shown in the task status while RUNNING: include patterns that match nothing. */
@@ -58,6 +65,8 @@ export class PostgresSourceTask implements SourceTask {
     this.cfg = readPgTaskConfig(ctx.config);
     this.log = ctx.log.child({ task: ctx.taskId });
     const { cfg } = this;
+    // runId: one per task start, as Debezium's task context draws it.
+    this.contextHeaders = cfg.extendedHeaders ? debeziumContextHeaders(cfg.topicPrefix, ctx.taskId, randomUUID()) : null;
     const where = `connector "${ctx.connectorName}"`;
     this.sql = await openSql(cfg.connection);
     await checkServer(this.sql, cfg, where);
@@ -65,7 +74,7 @@ export class PostgresSourceTask implements SourceTask {
     const storedMap = ctx.offsets.get(partition);
     const stored = storedMap ? decodePosition(storedMap, `${where}, stored offset`) : null;
     this.log.info({ offset: storedMap }, stored ? 'resuming from the committed offset' : 'no committed offset');
-    this.tables = new TableRegistry({ sql: this.sql, cfg, log: this.log });
+    this.tables = new TableRegistry({ sql: this.sql, cfg, log: this.log, oddValues: oddValueSink(this.log, () => ctx.metrics.valueReplaced()) });
     if (cfg.snapshotMode === 'initial_only' && stored?.snapshotCompleted) {
       // Snapshot done before: nothing to stream, and no slot to keep WAL for.
       this.phase = 'done';
@@ -115,7 +124,7 @@ export class PostgresSourceTask implements SourceTask {
       try {
         this.consistentPoint = creator.slot.consistentPoint;
         this.snapSql = await openSql(cfg.connection);
-        await beginSnapshot(this.snapSql, creator.slot.snapshotName);
+        this.snapshotTxId = await beginSnapshot(this.snapSql, creator.slot.snapshotName);
       } finally {
         // The readers imported the snapshot; the exporting session may go.
         await creator.close();
@@ -153,7 +162,12 @@ export class PostgresSourceTask implements SourceTask {
     const initialFlush = stored && stored.lsnProc > slotFlush ? stored.lsnProc : slotFlush;
     this.decoder = new ChangeDecoder({
       serverName: cfg.topicPrefix, db: cfg.connection.database, partition: pgPartition(cfg.topicPrefix),
-      events: { tombstonesOnDelete: cfg.tombstonesOnDelete, skippedOperations: cfg.skippedOperations, clock: this.clock },
+      events: { tombstonesOnDelete: cfg.tombstonesOnDelete, skippedOperations: cfg.skippedOperations, clock: this.clock, contextHeaders: this.contextHeaders },
+      messages: {
+        include: cfg.messagePrefixes,
+        // Debezium appends ".message" to the logical name, whatever topic.delimiter says.
+        record: { topic: sanitizeTopicName(`${cfg.topicPrefix}.message`), binaryMode: cfg.types.binaryHandlingMode, valueSchema: messageValueSchema(cfg.types.binaryHandlingMode), clock: this.clock },
+      },
       txMetadata: cfg.txMetadata, txTopic: sanitizeTopicName(`${cfg.topicPrefix}${cfg.topicDelimiter}${cfg.topicTransaction}`),
     }, this.tables!, stored, slotFlush);
     this.stream = new ReplicationStream({
@@ -244,10 +258,11 @@ export class PostgresSourceTask implements SourceTask {
       this.snapshotCount++;
       const source = {
         serverName: this.cfg.topicPrefix, db: this.cfg.connection.database, schema: table.schemaName, table: table.tableName,
-        tsUs: BigInt(Date.now()) * 1000n, snapshot: marker, txId: null, lsn: this.consistentPoint, lastCommitLsn: null,
+        // Debezium reads the clock with microsecond precision for each snapshot row.
+        tsUs: this.clock.nowNs() / 1000n, snapshot: marker, txId: this.snapshotTxId, lsn: this.consistentPoint, lastCommitLsn: null,
       };
       const records = changeRecords(table, { kind: 'read', after: row }, source, () => null, {
-        tombstonesOnDelete: false, skippedOperations: new Set<Op>(), clock: this.clock,
+        tombstonesOnDelete: false, skippedOperations: new Set<Op>(), clock: this.clock, contextHeaders: this.contextHeaders,
       });
       units.push({ records, partition, offset: inProgress, holdTransaction: true });
     }

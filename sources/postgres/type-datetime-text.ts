@@ -70,14 +70,15 @@ function offsetSeconds(sign: string, h: string, m: string | undefined, s: string
   return sign === '-' ? -v : v;
 }
 
-/** timetz text (`13:51:30.123789+02`, `04:05:11-08`) -> micros of the UTC time of day, wrapped into [0, 24h]. */
+/**
+ * timetz text (`13:51:30.123789+02`, `04:05:11-08`) -> micros of the UTC time of day, wrapped
+ * into [0, 24h) like Java's OffsetTime: 24:00:00+00 becomes 00:00:00, as Debezium writes it.
+ */
 export function parseTimetzText(text: string): number {
   const om = OFFSET_RE.exec(text);
   if (!om) throw new PgTextFormatError('timetz', text, 'missing offset');
   const local = parseTimeText(text.slice(0, om.index));
   const utc = local - offsetSeconds(om[1]!, om[2]!, om[3], om[4]) * 1_000_000;
-  // 24:00:00+00 stays the end-of-day boundary; everything else wraps like OffsetTime does.
-  if (utc === MICROS_PER_DAY_NUM && local === MICROS_PER_DAY_NUM) return utc;
   return ((utc % MICROS_PER_DAY_NUM) + MICROS_PER_DAY_NUM) % MICROS_PER_DAY_NUM;
 }
 

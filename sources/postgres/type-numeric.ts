@@ -5,11 +5,12 @@
  *  - unconstrained numeric precise -> io.debezium.data.VariableScaleDecimal {scale, value}, trailing
  *    zeros stripped (never a negative scale);
  *  - NaN/±Infinity: double -> NaN/±Infinity, string -> "NAN"/"POSITIVE_INFINITY"/"NEGATIVE_INFINITY"
- *    (SpecialValue enum names), precise -> error (Debezium raises ConnectException too);
+ *    (SpecialValue enum names), precise -> null: Debezium's conversion fails and its default
+ *    event.converting.failure.handling.mode=warn writes null (odd-values.ts warns and counts);
  *  - money goes through a double (pgjdbc PGmoney), then BigDecimal.valueOf(d).setScale(digits, HALF_UP).
  */
 import { S, type ConnectSchema } from '../../src/events/schema.ts';
-import { CdcError } from '../../src/errors/cdc-error.ts';
+import { OddValue } from './odd-values.ts';
 import { PgTextFormatError } from './pg-text.ts';
 import {
   bigDecFromDouble, bigDecToJavaString, javaDoubleToString, parseDecimal, plainDecimalBytes, setScale, stripTrailingZeros,
@@ -98,13 +99,9 @@ function special(text: string): Special | null {
   return null;
 }
 
-function specialRejected(ctx: ScalarContext, text: string): never {
-  throw new CdcError({
-    code: 'CDC_PG_DECIMAL_SPECIAL',
-    what: `numeric value ${text} cannot be expressed with decimal.handling.mode=precise`,
-    where: ctx.where,
-    fix: 'set decimal.handling.mode to "string" or "double" for tables holding NaN or Infinity',
-  });
+/** A Connect Decimal cannot hold NaN/±Infinity: Debezium writes null and carries on. */
+function specialAsNull(text: string): never {
+  throw new OddValue(null, `numeric ${text} written as null: decimal.handling.mode=precise cannot hold it`, 'decimal.handling.mode=string');
 }
 
 export function numericMapping(ctx: ScalarContext): ScalarMapping {
@@ -134,7 +131,7 @@ export function numericMapping(ctx: ScalarContext): ScalarMapping {
     };
     return {
       schema: VSD_SCHEMA,
-      parse: (text) => (special(text) ? specialRejected(ctx, text) : vsdValue(normalise(parseDecimal(text)))),
+      parse: (text) => (special(text) ? specialAsNull(text) : vsdValue(normalise(parseDecimal(text)))),
       zero: vsdValue({ unscaled: 0n, scale: 0 }),
     };
   }
@@ -142,7 +139,7 @@ export function numericMapping(ctx: ScalarContext): ScalarMapping {
   return {
     schema: decimalSchema(tm.scale, tm.precision),
     parse: (text) => plainDecimalBytes(text, scale)
-      ?? (special(text) ? specialRejected(ctx, text) : twosComplementBytes(rescale(parseDecimal(text)).unscaled)),
+      ?? (special(text) ? specialAsNull(text) : twosComplementBytes(rescale(parseDecimal(text)).unscaled)),
     zero: twosComplementBytes(0n),
   };
 }

@@ -6,7 +6,8 @@
  * Debezium declares it as Bits (not an array) and then cannot convert its values.
  */
 import { S } from '../../src/events/schema.ts';
-import { parseArrayLiteral } from './pg-text.ts';
+import { multiDimOuterLength, parseArrayLiteral } from './pg-text.ts';
+import { OddValue } from './odd-values.ts';
 import { bitMapping, byteaMapping, pointMapping, unknownMapping } from './type-binary.ts';
 import { hstoreMapping } from './type-hstore.ts';
 import { intervalMapping } from './type-interval.ts';
@@ -70,7 +71,34 @@ export function arrayMapping(elementTypeName: string, ctx: ScalarContext): Scala
   const el = element;
   return {
     schema: S.array(optionalElements ? S.optional(el.schema) : el.schema),
-    parse: (text) => parseArrayLiteral(text).map((e) => (e === null ? null : el.parse(e))),
+    parse: (text) => parseArray(text, el),
     zero: [],
   };
+}
+
+/**
+ * A one-dimensional array, element by element. Connect arrays here are one-dimensional: for a
+ * multi-dimensional value Debezium fails to convert each top-level sub-array and writes null
+ * for it ({{1,2},{3,4}} -> [null, null]); an element Debezium writes as null (numeric NaN in
+ * precise mode) is null in the list. Either is reported as an odd value with the whole list.
+ */
+function parseArray(text: string, el: ScalarMapping): unknown[] {
+  const outer = multiDimOuterLength(text);
+  if (outer !== null) {
+    throw new OddValue(new Array<null>(outer).fill(null), 'multi-dimensional array written as a list of nulls (one per sub-array)', null);
+  }
+  let odd: OddValue | null = null;
+  const out = parseArrayLiteral(text).map((e) => {
+    if (e === null) return null;
+    try {
+      return el.parse(e);
+    } catch (err) {
+      if (!(err instanceof OddValue)) throw err;
+      odd = err;
+      return err.replacement;
+    }
+  });
+  const found = odd as OddValue | null;
+  if (found) throw new OddValue(out, `array element: ${found.detail}`, found.keepWith);
+  return out;
 }

@@ -10,6 +10,7 @@
  *   date       ±infinity -> epoch days of -5877611-06-21 / -5877611-06-22 (Debezium's constants; the
  *              positive one carries a sign bug fixed only after 3.6, debezium/dbz#2524).
  */
+import { OddValue } from './odd-values.ts';
 import { S, type ConnectSchema } from '../../src/events/schema.ts';
 import { CdcError } from '../../src/errors/cdc-error.ts';
 import {
@@ -87,7 +88,16 @@ export function timeMapping(ctx: ScalarContext): ScalarMapping {
 
 /** timetz is io.debezium.time.ZonedTime in every mode: the UTC time of day, ISO, with Z. */
 export function timetzMapping(): ScalarMapping {
-  return { schema: SCHEMAS.zonedTime, parse: (t) => `${formatIsoTime(parseTimetzText(t))}Z`, zero: '00:00:00Z' };
+  return {
+    schema: SCHEMAS.zonedTime,
+    parse: (t) => {
+      const v = `${formatIsoTime(parseTimetzText(t))}Z`;
+      // The end-of-day 24:00:00 wraps to the start of a day (Debezium's value): information lost.
+      if (t.startsWith('24:')) throw new OddValue(v, 'timetz 24:00:00 (end of day) written as the wrapped time of day', null);
+      return v;
+    },
+    zero: '00:00:00Z',
+  };
 }
 
 function timestampMicros(text: string): bigint {

@@ -180,7 +180,7 @@ const CASES: Case[] = [
     values: [['04:05:11.789', '04:05:11.789Z'], ['13:00:00', '13:00:00Z'], ['00:00:00.000001', '00:00:00.000001Z']], zero: '00:00:00Z' },
   { title: 'timetz -> ZonedTime in UTC', col: { baseTypeName: 'timetz' }, schema: named('string', 'io.debezium.time.ZonedTime'),
     values: [['13:51:30.123789+02', '11:51:30.123789Z'], ['13:51:30.123+02', '11:51:30.123Z'], ['04:05:11-08', '12:05:11Z'],
-      ['23:30:00-02', '01:30:00Z'], ['00:30:00+01', '23:30:00Z'], ['13:51:30+05:30', '08:21:30Z'], ['24:00:00+00', '24:00:00Z']], zero: '00:00:00Z', toast: PH },
+      ['23:30:00-02', '01:30:00Z'], ['00:30:00+01', '23:30:00Z'], ['13:51:30+05:30', '08:21:30Z'], ['24:00:00+00', '00:00:00Z']], zero: '00:00:00Z', toast: PH },
   { title: 'timetz stays ZonedTime in connect mode', col: { baseTypeName: 'timetz' }, opts: { timePrecisionMode: 'connect' },
     schema: named('string', 'io.debezium.time.ZonedTime'), values: [['10:00:00+00', '10:00:00Z']] },
 
@@ -317,13 +317,49 @@ for (const c of CASES) {
   });
 }
 
-test('numeric NaN / Infinity are refused in precise mode (Debezium raises too)', () => {
+/** mapColumn with a recording odd-value report. */
+function mapOdd(c: Col, o: Partial<PgTypeOptions> = {}): { m: ColumnMapping; seen: [string, string | null][] } {
+  const seen: [string, string | null][] = [];
+  const m = mapColumn(col(c), { ...D, ...o }, (detail, keep) => seen.push([detail, keep]));
+  assert.ok(m);
+  return { m, seen };
+}
+
+test('numeric NaN / Infinity in precise mode: null as Debezium writes it, reported with the setting that keeps it', () => {
   for (const c of [{ baseTypeName: 'numeric', typeMod: numTypmod(5, 2) }, { baseTypeName: 'numeric' }]) {
-    const m = map(c);
-    for (const v of ['NaN', 'Infinity', '-Infinity']) {
-      assert.throws(() => m.convert(v), (e: unknown) => e instanceof CdcError && e.code === 'CDC_PG_DECIMAL_SPECIAL' && /decimal\.handling\.mode/.test(e.message));
-    }
+    const { m, seen } = mapOdd(c);
+    for (const v of ['NaN', 'Infinity', '-Infinity']) assert.equal(m.convert(v), null);
+    assert.equal(seen.length, 3);
+    assert.ok(seen.every(([d, keep]) => /numeric (NaN|-?Infinity) written as null/.test(d) && keep === 'decimal.handling.mode=string'));
+    // a NOT NULL column cannot hold null: its fallback (zero) instead
+    const required = mapOdd({ ...c, nullable: false });
+    assert.deepEqual(required.m.convert('NaN'), required.m.convert(null));
+    // decimal.handling.mode=string keeps the value
+    const kept = mapOdd(c, { decimalHandlingMode: 'string' });
+    assert.equal(kept.m.convert('NaN'), 'NAN');
+    assert.deepEqual(kept.seen, []);
   }
+});
+
+test('multi-dimensional arrays: one null per top-level sub-array, as Debezium writes them, reported', () => {
+  const { m, seen } = mapOdd({ baseTypeName: '_int4', typeName: 'integer[]', elementTypeName: 'int4' });
+  assert.deepEqual(m.convert('{{1,2},{3,4}}'), [null, null]);
+  assert.deepEqual(m.convert('[0:2][1:1]={{1},{2},{3}}'), [null, null, null]);
+  assert.deepEqual(m.convert('{{{1}},{{"}"}}}'), [null, null]);
+  assert.deepEqual(m.convert('{1,2}'), [1, 2], 'one-dimensional arrays are untouched');
+  assert.equal(seen.length, 3);
+  assert.match(seen[0]![0], /multi-dimensional/);
+  const nums = mapOdd({ baseTypeName: '_numeric', typeName: 'numeric[]', elementTypeName: 'numeric' });
+  assert.equal((nums.m.convert('{1.5,NaN}') as unknown[])[1], null);
+  assert.equal(nums.seen[0]![1], 'decimal.handling.mode=string');
+});
+
+test('timetz 24:00:00+00 is written as 00:00:00Z (Debezium, Java OffsetTime) and reported; no setting keeps it', () => {
+  const { m, seen } = mapOdd({ baseTypeName: 'timetz' });
+  assert.equal(m.convert('24:00:00+00'), '00:00:00Z');
+  assert.equal(m.convert('24:00:00+02'), '22:00:00Z');
+  assert.equal(m.convert('23:00:00+00'), '23:00:00Z');
+  assert.deepEqual(seen.map(([, keep]) => keep), [null, null]);
 });
 
 test('NanoTimestamp refuses timestamps outside 1677-2262', () => {
@@ -333,7 +369,7 @@ test('NanoTimestamp refuses timestamps outside 1677-2262', () => {
 
 test('malformed text is reported with the column', () => {
   const cases: [Col, string][] = [[{ baseTypeName: 'int4' }, 'abc'], [{ baseTypeName: 'date' }, '2020/01/01'], [{ baseTypeName: 'numeric' }, '1.2.3'],
-    [{ baseTypeName: '_int4', elementTypeName: 'int4' }, '{{1,2},{3,4}}'], [{ baseTypeName: 'timestamptz' }, '2020-01-01 00:00:00'], [{ baseTypeName: 'bit', typeMod: 3 }, '102']];
+    [{ baseTypeName: '_int4', elementTypeName: 'int4' }, '{1,x}'], [{ baseTypeName: 'timestamptz' }, '2020-01-01 00:00:00'], [{ baseTypeName: 'bit', typeMod: 3 }, '102']];
   for (const [c, text] of cases) {
     const m = map({ ...c, name: 'price' });
     assert.throws(() => m.convert(text), (e: unknown) => e instanceof CdcError && e.code === 'CDC_PG_VALUE_PARSE' && e.message.includes('column "price"'), text);

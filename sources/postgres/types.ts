@@ -22,6 +22,7 @@ import type { PgTypeOptions, ScalarContext, ScalarMapping } from './type-options
 import { NEVER_UNKNOWN, arrayMapping, scalarMapping } from './type-scalar.ts';
 import { enumMapping } from './type-textual.ts';
 import { toastPlaceholder, toastValueFor } from './type-toast.ts';
+import { OddValue, type OddValueReport } from './odd-values.ts';
 
 export { DEFAULT_PG_TYPE_OPTIONS } from './type-options.ts';
 export type {
@@ -58,7 +59,7 @@ function baseMapping(col: MappableColumn, ctx: ScalarContext): ScalarMapping | n
   return ctx.opts.includeUnknownDatatypes && !NEVER_UNKNOWN.has(col.baseTypeName) ? unknownMapping(ctx) : null;
 }
 
-export function mapColumn(col: MappableColumn, opts: PgTypeOptions): ColumnMapping | null {
+export function mapColumn(col: MappableColumn, opts: PgTypeOptions, odd?: OddValueReport): ColumnMapping | null {
   const where = `column "${col.name}" (${col.typeName})`;
   const ctx: ScalarContext = { opts, typeMod: col.typeMod, where, ...(col.enumLabels ? { enumLabels: col.enumLabels } : {}) };
   const mapping = baseMapping(col, ctx);
@@ -89,6 +90,11 @@ export function mapColumn(col: MappableColumn, opts: PgTypeOptions): ColumnMappi
       try {
         return mapping.parse(text);
       } catch (cause) {
+        if (cause instanceof OddValue) {
+          // Debezium's value for it; a NOT NULL column gets its fallback instead of a null it cannot hold.
+          odd?.(cause.detail, cause.keepWith);
+          return cause.replacement === null ? freshCopy(whenNull) : cause.replacement;
+        }
         if (cause instanceof CdcError) throw cause;
         throw new SourceError({
           code: 'CDC_PG_VALUE_PARSE',

@@ -39,9 +39,6 @@ export const DEBEZIUM_COMMON_FIELDS: readonly FieldDef[] = [
     unsupported: onlyValue(0, 'only 0 is accepted: streaming starts as soon as the snapshot is done', 'remove streaming.delay.ms') }),
   defineField({ name: 'skip.messages.without.change', type: 'boolean', default: false, group: CONNECTOR, doc: 'Drop update events whose captured columns did not change.',
     unsupported: onlyValue(false, 'only false is accepted: every update is emitted, changed columns or not', 'remove skip.messages.without.change') }),
-  // Default false, not Debezium's true: it says what the daemon does when the property is left out.
-  defineField({ name: 'extended.headers.enabled', type: 'boolean', default: false, group: CONNECTOR, doc: 'Add __debezium.context.* headers (connector name, task id) to every record.',
-    unsupported: onlyValue(false, 'only false is accepted: records written here carry no __debezium.context.* headers, which Debezium adds by default', 'remove extended.headers.enabled, or set it to false') }),
   defineField({ name: 'converters', type: 'string', required: false, group: EVENTS, doc: 'Custom column value converters (Java classes).',
     unsupported: { why: 'custom value converters are Java plugins and change event values; this daemon has no plugin interface for them', fix: 'remove converters and its <name>.* settings; transform values downstream instead' } }),
   defineField({ name: 'post.processors', type: 'string', required: false, group: EVENTS, doc: 'Post processors applied to change events (Java classes, e.g. column reselection).',

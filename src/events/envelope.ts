@@ -88,7 +88,8 @@ export const TX_METADATA_VALUE_SCHEMA: ConnectSchema = S.struct('io.debezium.con
   S.field('status', S.string()),
   S.field('id', S.string()),
   S.field('event_count', S.optional(S.int64())),
-  S.field('data_collections', S.optional(S.array(DATA_COLLECTION_SCHEMA))),
+  // Debezium declares the item struct optional too (an Avro union ["null", record] per item).
+  S.field('data_collections', S.optional(S.array(S.optional(DATA_COLLECTION_SCHEMA)))),
   S.field('ts_ms', S.int64()),
 ], { version: 1 });
 

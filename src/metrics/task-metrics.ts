@@ -25,6 +25,8 @@ export interface TaskMetrics {
   conversionRetry(): void;
   /** A tolerated error written to the log (errors.log.enable). */
   errorLogged(): void;
+  /** A source value written with less information than the source holds, as Debezium writes it (e.g. numeric NaN as null). */
+  valueReplaced(): void;
 }
 
 export class PromMetricsFactory {
@@ -44,6 +46,7 @@ export class PromMetricsFactory {
   private readonly skipped: Counter<string>;
   private readonly retries: Counter<string>;
   private readonly errorsLogged: Counter<string>;
+  private readonly replaced: Counter<string>;
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
@@ -63,6 +66,7 @@ export class PromMetricsFactory {
     this.skipped = new Counter({ name: 'cdc_task_records_skipped_total', help: 'Records skipped because their conversion failed and errors.tolerance=all', labelNames: ['connector', 'task'], registers });
     this.retries = new Counter({ name: 'cdc_task_retries_total', help: 'Conversion attempts retried after a retriable failure (errors.retry.timeout)', labelNames: ['connector', 'task'], registers });
     this.errorsLogged = new Counter({ name: 'cdc_task_errors_logged_total', help: 'Tolerated errors written to the log (errors.log.enable)', labelNames: ['connector', 'task'], registers });
+    this.replaced = new Counter({ name: 'cdc_values_replaced_total', help: 'Source values written as Debezium writes them although information is lost (numeric NaN/Infinity as null in precise mode, multi-dimensional arrays, timetz 24:00)', labelNames: ['connector', 'task'], registers });
     this.queue = new Gauge({ name: 'cdc_source_queue_depth', help: 'Decoded messages waiting between the source socket and Kafka', labelNames: ['connector', 'task'], registers });
   }
 
@@ -82,6 +86,7 @@ export class PromMetricsFactory {
       conversionFailure: (outcome) => { this.recordErrors.inc(l); if (outcome === 'skipped') this.skipped.inc(l); },
       conversionRetry: () => this.retries.inc(l),
       errorLogged: () => this.errorsLogged.inc(l),
+      valueReplaced: () => this.replaced.inc(l),
     };
   }
 }
@@ -90,6 +95,6 @@ export function noopTaskMetrics(): TaskMetrics {
   return {
     eventsWritten() {}, transactionCommitted() {}, commitToVisibleLatency() {}, sourceLag() {},
     snapshotProgress() {}, snapshotRunning() {}, receivedLsn() {}, flushedLsn() {}, queueDepth() {}, taskState() {},
-    conversionFailure() {}, conversionRetry() {}, errorLogged() {},
+    conversionFailure() {}, conversionRetry() {}, errorLogged() {}, valueReplaced() {},
   };
 }

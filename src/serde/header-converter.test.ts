@@ -27,3 +27,12 @@ test('unset means SimpleHeaderConverter; a null header value is left out; other 
   assert.deepEqual(createHeaderConverter(undefined).fromConnectHeaders({ a: { schema: null, value: null }, b: { schema: S.int32(), value: 5 } }), { b: '5' });
   assert.throws(() => createHeaderConverter('org.apache.kafka.connect.json.JsonConverter'), /CDC_CONVERTER_UNKNOWN[\s\S]*header\.converter/);
 });
+
+test('a string header (Debezium\'s __debezium.context.*, Schema.STRING) is its own text under both converters', () => {
+  const headers = { '__debezium.context.connectorLogicalName': 'shop-ü', '__debezium.context.taskId': '0' };
+  for (const cls of ['org.apache.kafka.connect.storage.SimpleHeaderConverter', 'org.apache.kafka.connect.storage.StringConverter']) {
+    assert.deepEqual(createHeaderConverter(cls).fromConnectHeaders(headers), headers, cls);
+  }
+  // and with its schema, as a Connect header value: the same text, not a quoted JSON string
+  assert.deepEqual(createHeaderConverter(undefined).fromConnectHeaders({ h: { schema: S.string(), value: 'shop' } }), { h: 'shop' });
+});
