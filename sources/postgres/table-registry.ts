@@ -114,7 +114,8 @@ export class TableRegistry implements TableResolver {
       const k = `${m.id}.${c}`;
       if (this.warnedSkips.has(k)) continue;
       this.warnedSkips.add(k);
-      this.deps.log.warn({ table: m.id, column: c }, 'column type has no mapping; column left out of events (set include.unknown.datatypes=true to emit raw text bytes)');
+      this.deps.log.warn({ table: m.id, column: c, fix: `add ${m.id}.${c} to column.exclude.list to leave it out knowingly, or set include.unknown.datatypes=true to emit its text as bytes` },
+        'column type has no Debezium mapping; column left out of events');
     }
     return m;
   }
