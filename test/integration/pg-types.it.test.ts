@@ -230,3 +230,59 @@ test('generated columns, domains, contrib types and unmapped types: one schema v
     await daemon.stop();
   }
 });
+
+/**
+ * Identifiers as production schemas have them: capitals, a quote, a dot and a space in schema,
+ * table and column names, non-ASCII letters. The topic is Debezium's <prefix>.<schema>.<table>
+ * with every character outside [A-Za-z0-9._-] replaced by "_"; field names go through
+ * field.name.adjustment.mode (avro by default with the Avro converter).
+ */
+test('identifiers with capitals, quotes, dots, spaces and non-ASCII letters: snapshot and stream', { skip: env ? false : SKIP_REASON, timeout: 180_000 }, async () => {
+  await db.query(`CREATE SCHEMA "Sales.EU"; CREATE TABLE "Sales.EU"."Order ""Lines"" ü" ("Id" int PRIMARY KEY, "unit price" numeric(6,2), "a.b" text, "Größe" text, "Q""t" int);
+    INSERT INTO "Sales.EU"."Order ""Lines"" ü" VALUES (1, 2.50, 'x', 'L', 3)`);
+  const name = `ids_${db.database.slice(-8)}`;
+  const daemon = new Daemon(writeConfig({ env: env!, name, database: db.database, connector: { 'table.include.list': 'Sales\\.EU\\.Order "Lines" ü', 'decimal.handling.mode': 'string' } }), env!).start();
+  try {
+    await daemon.withLog(async () => {
+      await daemon.waitForLog(/replication stream started/);
+      await db.query(`INSERT INTO "Sales.EU"."Order ""Lines"" ü" VALUES (2, 4.00, 'y', 'XL', 5)`);
+      const topic = `${name}.Sales.EU.Order__Lines___`; // "." is valid in a topic name: Debezium keeps it
+      const records = await readUntil(env!, await waitForTopics(env!, [topic]), (rs) => rs.length >= 2, 60_000);
+      const rows = records.map((r) => r.value as { op: string; after: Record<string, unknown>; source: { schema: string; table: string } });
+      assert.deepEqual(rows.map((r) => [r.op, r.after]), [
+        ['r', { Id: 1, unit_price: '2.50', a_b: 'x', Gr__e: 'L', Q_t: 3 }],
+        ['c', { Id: 2, unit_price: '4.00', a_b: 'y', Gr__e: 'XL', Q_t: 5 }],
+      ]);
+      assert.deepEqual([rows[1]!.source.schema, rows[1]!.source.table], ['Sales.EU', 'Order "Lines" ü'], 'source names are PostgreSQL\'s, unadjusted');
+      assert.deepEqual(records[1]!.key, { Id: 2 });
+    });
+  } finally {
+    await daemon.stop();
+  }
+});
+
+/** A table with 1,000 columns: every column in the snapshot row and the streamed insert and update. */
+test('a table with 1,000 columns: snapshot, insert and update carry every column', { skip: env ? false : SKIP_REASON, timeout: 180_000 }, async () => {
+  const cols = Array.from({ length: 999 }, (_, i) => `c${i + 1}`);
+  await db.query(`CREATE TABLE wide1000 (id int PRIMARY KEY, ${cols.map((c) => `${c} int`).join(', ')});
+    INSERT INTO wide1000 VALUES (1, ${cols.map((_, i) => i + 1).join(', ')})`);
+  const name = `w1k_${db.database.slice(-8)}`;
+  const daemon = new Daemon(writeConfig({ env: env!, name, database: db.database, connector: { 'table.include.list': 'public\\.wide1000' } }), env!).start();
+  try {
+    await daemon.withLog(async () => {
+      await daemon.waitForLog(/replication stream started/);
+      await db.query(`INSERT INTO wide1000 (id, c1, c999) VALUES (2, -1, -999)`);
+      await db.query(`UPDATE wide1000 SET c500 = 0 WHERE id = 1`);
+      const topic = `${name}.public.wide1000`;
+      const records = await readUntil(env!, await waitForTopics(env!, [topic]), (rs) => rs.length >= 3, 60_000);
+      const [snap, ins, upd] = records.map((r) => (r.value as { op: string; after: Record<string, unknown> }));
+      assert.equal(snap!.op, 'r');
+      assert.equal(Object.keys(snap!.after).length, 1000);
+      assert.deepEqual(snap!.after, { id: 1, ...Object.fromEntries(cols.map((c, i) => [c, i + 1])) });
+      assert.deepEqual([ins!.op, Object.keys(ins!.after).length, ins!.after.c1, ins!.after.c2, ins!.after.c999], ['c', 1000, -1, null, -999]);
+      assert.deepEqual(upd!.after, { id: 1, ...Object.fromEntries(cols.map((c, i) => [c, c === 'c500' ? 0 : i + 1])) });
+    });
+  } finally {
+    await daemon.stop();
+  }
+});
