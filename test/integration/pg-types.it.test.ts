@@ -183,7 +183,8 @@ for (const mode of ['double', 'string'] as const) {
  * Types production schemas have, through snapshot and stream: a stored generated column (which
  * pgoutput before PostgreSQL 18 does not send, so it is not in the schema at all), nested
  * domains, contrib types, enum/citext/ltree/range arrays; a composite, a user range and a
- * multirange have no Debezium mapping and are left out with a warning naming column.exclude.list.
+ * multirange have no Debezium mapping and are left out with a warning naming column.exclude.list
+ * (the multirange is listed there, which silences its warning).
  * One value schema version: the first streamed change uses the snapshot's schema.
  */
 test('generated columns, domains, contrib types and unmapped types: one schema version, snapshot equals stream', { skip: env ? false : SKIP_REASON, timeout: 180_000 }, async () => {
@@ -204,7 +205,7 @@ test('generated columns, domains, contrib types and unmapped types: one schema v
   const cols = 'id, d_nested, d_code, c_pair, r_int, r_float, mr, hs, lt, ct, en_arr, ct_arr, lt_arr, r_arr, tail';
   await db.query(`INSERT INTO prod_types (${cols}) VALUES ${row(1)}`);
   const name = `prod_${db.database.slice(-8)}`;
-  const daemon = new Daemon(writeConfig({ env: env!, name, database: db.database, connector: { 'table.include.list': 'public\\.prod_types' } }), env!).start();
+  const daemon = new Daemon(writeConfig({ env: env!, name, database: db.database, connector: { 'table.include.list': 'public\\.prod_types', 'column.exclude.list': 'public\\.prod_types\\.mr' } }), env!).start();
   try {
     await daemon.withLog(async () => {
       await daemon.waitForLog(/replication stream started/);
@@ -221,7 +222,8 @@ test('generated columns, domains, contrib types and unmapped types: one schema v
       assert.deepEqual(streamed, { id: 2, ...expectedRow });
       const versions = await fetch(`${env!.registry}/subjects/${topic}-value/versions`).then((r) => r.json()) as number[];
       assert.equal(versions.length, 1, `one value schema version, got ${JSON.stringify(versions)}`);
-      for (const c of ['c_pair', 'r_float', 'mr']) {
+      assert.doesNotMatch(daemon.output, /prod_types\.mr to column/, 'a column in column.exclude.list is left out without a warning');
+      for (const c of ['c_pair', 'r_float']) {
         assert.match(daemon.output, new RegExp(`add public\\.prod_types\\.${c} to column\\.exclude\\.list`), `warning for ${c}`);
       }
       assert.doesNotMatch(daemon.output, /prod_types\.doubled to column/, 'the generated column is not "unmapped": it is not sent');
