@@ -210,8 +210,11 @@ test('generated columns, domains, contrib types and unmapped types: one schema v
     await daemon.withLog(async () => {
       await daemon.waitForLog(/replication stream started/);
       await db.query(`INSERT INTO prod_types (${cols}) VALUES ${row(2)}`);
+      // A generated column added mid-stream: pgoutput's next Relation message does not list it either.
+      await db.query(`ALTER TABLE prod_types ADD COLUMN tripled int GENERATED ALWAYS AS (id * 3) STORED`);
+      await db.query(`INSERT INTO prod_types (${cols}) VALUES ${row(3)}`);
       const topic = `${name}.public.prod_types`;
-      const records = await readUntil(env!, await waitForTopics(env!, [topic]), (rs) => rs.length >= 2, 60_000);
+      const records = await readUntil(env!, await waitForTopics(env!, [topic]), (rs) => rs.length >= 3, 60_000);
       const snap = byOp(records, 'r', 1)!;
       const streamed = byOp(records, 'c', 2)!;
       const expectedRow = {
@@ -220,6 +223,7 @@ test('generated columns, domains, contrib types and unmapped types: one schema v
       };
       assert.deepEqual(snap, { id: 1, ...expectedRow });
       assert.deepEqual(streamed, { id: 2, ...expectedRow });
+      assert.deepEqual(byOp(records, 'c', 3), { id: 3, ...expectedRow });
       const versions = await fetch(`${env!.registry}/subjects/${topic}-value/versions`).then((r) => r.json()) as number[];
       assert.equal(versions.length, 1, `one value schema version, got ${JSON.stringify(versions)}`);
       assert.doesNotMatch(daemon.output, /prod_types\.mr to column/, 'a column in column.exclude.list is left out without a warning');
