@@ -1,7 +1,9 @@
 /**
  * Table and column metadata read from pg_catalog: what the type mapping (types.ts) and the
- * event keys need. One query returns the columns of every table (or of one table), with
- * domains resolved, array elements, enum labels, defaults, comments and key membership.
+ * event keys need. One query returns the columns of the chosen tables (exact names, or the
+ * include/exclude lists pushed down as a SQL prefilter, filter-pushdown.ts), with domains
+ * resolved, array elements, enum labels, defaults, comments and key membership; generated
+ * columns only when pgoutput sends them (CatalogOptions.includeGenerated).
  *
  * Domains resolve to their root base type; the type modifier is the column's own, else the
  * declared domain's (one level only, as Debezium inherits length/scale from the direct domain).
