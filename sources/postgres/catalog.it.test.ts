@@ -11,6 +11,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { loadTable, loadTables, type PgColumn, type PgTable } from './catalog.ts';
+import { buildFilters } from './table-filter.ts';
+import { listCapturedTables } from './table-registry.ts';
 import { requireServices } from '../../test/helpers/stack-env.ts';
 import { DEFAULT_PG_TYPE_OPTIONS, mapColumn, type PgTypeOptions } from './types.ts';
 
@@ -174,9 +176,12 @@ describe('PostgreSQL catalog and text conversion', { skip: SKIP }, () => {
   };
 
   test('loadTable reads columns, types, domains, enums, defaults, comments and the key', async () => {
-    const t = await loadTable(admin, SCHEMA, 'all_types');
+    const t = await loadTable(admin, SCHEMA, 'all_types', { includeGenerated: true });
     assert.ok(t);
     table = t;
+    // pgoutput before PostgreSQL 18 never sends a generated column: by default it is not listed.
+    const plain = await loadTable(admin, SCHEMA, 'all_types');
+    assert.deepEqual(plain?.columns.map((c) => c.name), t.columns.filter((c) => c.name !== 'c_gen').map((c) => c.name));
     assert.equal(t.schema, SCHEMA);
     assert.equal(t.name, 'all_types');
     assert.equal(t.comment, 'every type');
@@ -254,11 +259,40 @@ describe('PostgreSQL catalog and text conversion', { skip: SKIP }, () => {
     assert.deepEqual((await loadTables(admin, (s, t) => s === SCHEMA && t === 'no_key')).map((t) => t.name), ['no_key']);
   });
 
+  test('include/exclude lists pushed down to SQL select exactly what the JavaScript filter selects', async () => {
+    const odd = ['Orders', 'orders', 'my table', 'a.b', 'prénom', 'x😀y', 'x😀😀y', 'line\nbreak', 'Größe', 'q"uote'];
+    for (const n of odd) await admin.query(`CREATE TABLE ${SCHEMA}."${n.replace(/"/g, '""')}" (id int)`);
+    const S = SCHEMA;
+    const cases: { none?: true; schemaInclude?: string[]; schemaExclude?: string[]; tableInclude?: string[]; tableExclude?: string[] }[] = [
+      { schemaInclude: [S] },
+      { schemaInclude: [`${S.slice(0, 8)}.*`] },
+      { tableInclude: [`${S}\\.[Oo]rders`] },
+      { tableInclude: [`${S}\\..*`] },
+      { tableInclude: [`${S}\\.x..y`, `${S}\\.x.y`] },
+      { tableInclude: [`${S}\\.x[^a][^a]y`] }, // one astral character is two UTF-16 units in JavaScript
+      { tableInclude: [`${S}\\.line.break`], none: true }, // JavaScript's "." stops at a line break, ARE's does not
+      { tableInclude: [`${S}\\.\\w+`] }, // not portable: JavaScript alone decides
+      { tableInclude: [`${S}\\.(?:Gr..e|my table|a\\.b|q"uote)`] },
+      { tableInclude: [`${S}\\.ORDERS`], none: true },
+      { schemaInclude: [S], tableExclude: [`${S}\\.my table`, `${S}\\.a\\.b`, `${S}\\.x.*`] },
+      { schemaExclude: ['public', 'pg_.*'], tableExclude: [`${S}\\.Orders`] },
+    ];
+    for (const c of cases) {
+      const f = buildFilters({ schemaInclude: c.schemaInclude ?? [], schemaExclude: c.schemaExclude ?? [], tableInclude: c.tableInclude ?? [], tableExclude: c.tableExclude ?? [], columnInclude: [], columnExclude: [] });
+      const ids = (ts: readonly { schema: string; name: string }[]) => ts.map((t) => `${t.schema}.${t.name}`).filter((id) => id.startsWith(`${S}.`)).sort();
+      const jsOnly = ids(await loadTables(admin, { table: f.table }));
+      assert.deepEqual(ids(await loadTables(admin, f)), jsOnly, JSON.stringify(c));
+      assert.deepEqual(ids(await listCapturedTables(admin, f)), jsOnly, JSON.stringify(c));
+      assert.equal(jsOnly.length === 0, c.none === true, `case ${JSON.stringify(c)} selects ${jsOnly.length} tables`);
+    }
+    for (const n of odd) await admin.query(`DROP TABLE ${SCHEMA}."${n.replace(/"/g, '""')}"`);
+  });
+
   test('catalog reads the same through a client that returns raw strings', async () => {
     const raw = rawClient();
     await raw.connect();
     try {
-      const t = await loadTable(raw, SCHEMA, 'all_types');
+      const t = await loadTable(raw, SCHEMA, 'all_types', { includeGenerated: true });
       assert.deepEqual(t, table);
     } finally {
       await raw.end();

@@ -1,7 +1,9 @@
 /**
  * Table and column metadata read from pg_catalog: what the type mapping (types.ts) and the
- * event keys need. One query returns the columns of every table (or of one table), with
- * domains resolved, array elements, enum labels, defaults, comments and key membership.
+ * event keys need. One query returns the columns of the chosen tables (exact names, or the
+ * include/exclude lists pushed down as a SQL prefilter, filter-pushdown.ts), with domains
+ * resolved, array elements, enum labels, defaults, comments and key membership; generated
+ * columns only when pgoutput sends them (CatalogOptions.includeGenerated).
  *
  * Domains resolve to their root base type; the type modifier is the column's own, else the
  * declared domain's (one level only, as Debezium inherits length/scale from the direct domain).
@@ -10,6 +12,7 @@
  * keeps pg's default type parsers or returns raw strings (as the snapshot connection does).
  */
 import { SourceError } from '../../src/errors/cdc-error.ts';
+import { NO_PUSHDOWN, pushdownSql, type TablePushdown } from './filter-pushdown.ts';
 
 export type PgTyptype = 'b' | 'e' | 'd' | 'c' | 'r' | 'm' | 'p';
 export type PgReplicaIdentity = 'd' | 'n' | 'f' | 'i';
@@ -39,7 +42,7 @@ export interface PgColumn {
   readonly comment: string | null;
   /** Part of the primary key, or of the replica identity index when there is no primary key. */
   readonly isKey: boolean;
-  /** GENERATED ALWAYS AS (...) STORED: PostgreSQL 15's pgoutput does not send these columns. */
+  /** GENERATED ALWAYS AS (...) STORED; listed only when pgoutput sends them (CatalogOptions.includeGenerated). */
   readonly generated?: boolean;
 }
 
@@ -60,26 +63,40 @@ export interface PgQueryable {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
+/**
+ * `%RELS%` is replaced by the table selection (exact names or the filter pushdown); $1 says
+ * whether stored generated columns are listed. Domains are resolved only for the types the
+ * selected columns use: the recursion is seeded from those columns, so one Relation message
+ * costs a walk over its own table's domains, not over every domain of the database.
+ */
 const COLUMNS_SQL = `
-WITH RECURSIVE domain_chain AS (
+WITH RECURSIVE rels AS (
+  SELECT c.oid, n.nspname, c.relname, c.relreplident, obj_description(c.oid, 'pg_class') AS comment
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p')
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+    AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+    AND %RELS%
+), cols AS (
+  SELECT r.oid AS rel_oid, r.nspname, r.relname, r.relreplident, r.comment AS rel_comment,
+         a.attrelid, a.attname, a.attnum, a.atttypid, a.atttypmod, a.attnotnull, a.attgenerated
+  FROM rels r
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+  -- pgoutput sends stored generated columns only from PostgreSQL 18 with publish_generated_columns
+  -- = stored, and virtual ones never: a column it does not send must not be in the schema.
+  WHERE a.attgenerated = '' OR ($1::bool AND a.attgenerated = 's')
+), domain_chain AS (
   SELECT t.oid AS start_oid, t.oid AS cur_oid, t.typtype, t.typbasetype, 0 AS depth
-  FROM pg_catalog.pg_type t WHERE t.typtype = 'd'
+  FROM pg_catalog.pg_type t WHERE t.typtype = 'd' AND t.oid IN (SELECT atttypid FROM cols)
   UNION ALL
   SELECT dc.start_oid, b.oid, b.typtype, b.typbasetype, dc.depth + 1
   FROM domain_chain dc JOIN pg_catalog.pg_type b ON b.oid = dc.typbasetype
   WHERE dc.typtype = 'd' AND dc.depth < 32
 ), domain_root AS (
   SELECT start_oid, cur_oid AS root_oid FROM domain_chain WHERE typtype <> 'd'
-), rels AS (
-  SELECT c.oid, n.nspname, c.relname, c.relreplident, obj_description(c.oid, 'pg_class') AS comment
-  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p')
-    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-    AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
-    AND ($1::text IS NULL OR (n.nspname = $1::text AND c.relname = $2::text))
 )
-SELECT r.oid::text AS rel_oid, r.nspname::text AS schema_name, r.relname::text AS table_name,
-       r.relreplident::text AS replica_identity, r.comment AS table_comment,
+SELECT a.rel_oid::text AS rel_oid, a.nspname::text AS schema_name, a.relname::text AS table_name,
+       a.relreplident::text AS replica_identity, a.rel_comment AS table_comment,
        a.attname::text AS column_name, a.attnum::text AS position, a.atttypid::text AS type_oid,
        a.atttypmod::text AS att_typmod,
        (CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE -1 END)::text AS domain_typmod,
@@ -92,10 +109,9 @@ SELECT r.oid::text AS rel_oid, r.nspname::text AS schema_name, r.relname::text A
        (CASE WHEN a.attnotnull THEN 'f' ELSE 't' END) AS nullable,
        (CASE WHEN a.attgenerated <> '' THEN NULL ELSE pg_get_expr(d.adbin, d.adrelid) END) AS default_expr,
        (CASE WHEN a.attgenerated <> '' THEN 't' ELSE 'f' END) AS generated,
-       col_description(r.oid, a.attnum) AS column_comment,
+       col_description(a.rel_oid, a.attnum) AS column_comment,
        array_position(k.indkey, a.attnum)::text AS key_position
-FROM rels r
-JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+FROM cols a
 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 LEFT JOIN domain_root dr ON dr.start_oid = t.oid
 JOIN pg_catalog.pg_type bt ON bt.oid = COALESCE(dr.root_oid, t.oid)
@@ -104,10 +120,10 @@ LEFT JOIN pg_catalog.pg_type et ON et.oid = bt.typelem AND bt.typcategory = 'A'
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 LEFT JOIN LATERAL (
   SELECT i.indkey::int2[] AS indkey FROM pg_catalog.pg_index i
-  WHERE i.indrelid = r.oid AND (i.indisprimary OR i.indisreplident)
+  WHERE i.indrelid = a.rel_oid AND (i.indisprimary OR i.indisreplident)
   ORDER BY i.indisprimary DESC LIMIT 1
 ) k ON true
-ORDER BY r.nspname, r.relname, a.attnum`;
+ORDER BY a.nspname, a.relname, a.attnum`;
 
 interface ColumnRow {
   rel_oid: string;
@@ -133,26 +149,62 @@ interface ColumnRow {
   key_position: string | null;
 }
 
-/** Every user table (relkind r and p) for which `filter(schema, table)` holds. */
-export async function loadTables(client: PgQueryable, filter: (schema: string, table: string) => boolean): Promise<PgTable[]> {
-  const rows = await queryColumns(client, null, null);
-  return groupTables(rows.filter((r) => filter(r.schema_name, r.table_name)));
+/** Which tables a catalog read covers. */
+export type TableChoice =
+  /** A filter; its pushdown (when given) narrows the query, the function re-checks every row. */
+  | { readonly table: (schema: string, table: string) => boolean; readonly pushdown?: TablePushdown }
+  /** Exactly these tables. */
+  | { readonly names: readonly { readonly schema: string; readonly name: string }[] };
+
+export interface CatalogOptions {
+  /**
+   * List stored generated columns. Only when pgoutput sends them (PostgreSQL 18 with a
+   * publication created WITH (publish_generated_columns = stored)); see publishesGeneratedColumns.
+   */
+  readonly includeGenerated?: boolean;
 }
 
+/** Every user table (relkind r and p) the choice covers. */
+export async function loadTables(client: PgQueryable, choice: TableChoice | ((schema: string, table: string) => boolean), opts: CatalogOptions = {}): Promise<PgTable[]> {
+  const c: TableChoice = typeof choice === 'function' ? { table: choice } : choice;
+  if ('names' in c) {
+    if (c.names.length === 0) return [];
+    const rows = await queryColumns(client, NAMES_SQL, [opts.includeGenerated === true, c.names.map((t) => t.schema), c.names.map((t) => t.name)], null);
+    return groupTables(rows);
+  }
+  const pd = pushdownSql(c.pushdown ?? NO_PUSHDOWN, 2);
+  const rows = await queryColumns(client, COLUMNS_SQL.replace('%RELS%', pd.sql), [opts.includeGenerated === true, ...pd.params], null);
+  return groupTables(rows.filter((r) => c.table(r.schema_name, r.table_name)));
+}
+
+const NAMES_SQL = COLUMNS_SQL.replace('%RELS%', '(n.nspname, c.relname) IN (SELECT * FROM unnest($2::text[], $3::text[]))');
+
 /** One table, or null when it does not exist (or is not a table). */
-export async function loadTable(client: PgQueryable, schema: string, name: string): Promise<PgTable | null> {
-  const tables = groupTables(await queryColumns(client, schema, name));
+export async function loadTable(client: PgQueryable, schema: string, name: string, opts: CatalogOptions = {}): Promise<PgTable | null> {
+  const tables = groupTables(await queryColumns(client, NAMES_SQL, [opts.includeGenerated === true, [schema], [name]], `"${schema}"."${name}"`));
   return tables[0] ?? null;
 }
 
-async function queryColumns(client: PgQueryable, schema: string | null, name: string | null): Promise<ColumnRow[]> {
+/**
+ * Whether pgoutput sends stored generated columns through this publication: PostgreSQL 18's
+ * publish_generated_columns = stored. Before 18 it never does (and pg_publication has no
+ * pubgencols column); a publication that does not exist yet will be created without it.
+ */
+export async function publishesGeneratedColumns(client: PgQueryable, publication: string): Promise<boolean> {
+  const v = await client.query(`SELECT current_setting('server_version_num')::int::text AS v`);
+  if (Number((v.rows[0] as { v: string }).v) < 180000) return false;
+  const r = await client.query('SELECT pubgencols::text AS g FROM pg_catalog.pg_publication WHERE pubname = $1', [publication]);
+  return (r.rows[0] as { g: string } | undefined)?.g === 's';
+}
+
+async function queryColumns(client: PgQueryable, sql: string, params: unknown[], table: string | null): Promise<ColumnRow[]> {
   try {
-    const res = await client.query(COLUMNS_SQL, [schema, name]);
+    const res = await client.query(sql, params);
     return res.rows as ColumnRow[];
   } catch (cause) {
     throw new SourceError({
       code: 'CDC_PG_CATALOG_READ',
-      what: `reading table and column metadata from pg_catalog failed${schema !== null ? ` for "${schema}"."${name}"` : ''}`,
+      what: `reading table and column metadata from pg_catalog failed${table !== null ? ` for ${table}` : ''}`,
       where: 'PostgreSQL catalog query (pg_class, pg_attribute, pg_type)',
       fix: 'check that the connector user can connect and read pg_catalog; see the cause for the server error',
       retriable: true,

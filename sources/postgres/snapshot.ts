@@ -79,14 +79,16 @@ export async function* readSnapshot(deps: SnapshotReaderDeps): AsyncGenerator<Sn
   const nonEmpty: TableModel[] = [];
   const estimates = new Map<string, number>();
   for (const t of tables) {
-    const est = await sql.query('SELECT GREATEST(reltuples, 0)::bigint::text AS n FROM pg_class WHERE oid = $1', [t.oid]);
-    estimates.set(t.id, Number((est.rows[0] as { n: string } | undefined)?.n ?? 0));
     // With an override, "empty" means the override returns nothing (markers follow the rows emitted).
+    // Estimate and emptiness in one round trip: with thousands of tables the round trips dominate.
     const override = deps.selectOverride?.(t.id);
-    const any = override === undefined
-      ? await sql.query(`SELECT 1 FROM ${quoteIdent(t.schemaName)}.${quoteIdent(t.tableName)} LIMIT 1`)
-      : await sql.query(`SELECT 1 FROM (${override}) AS cdc_override LIMIT 1`).catch((err: unknown) => { throw overrideError(t.id, err); });
-    if (any.rows.length > 0) nonEmpty.push(t);
+    const from = override === undefined ? `${quoteIdent(t.schemaName)}.${quoteIdent(t.tableName)}` : `(${override}) AS cdc_override`;
+    const probe = await sql.query(`SELECT (SELECT GREATEST(reltuples, 0)::bigint::text FROM pg_class WHERE oid = $1) AS n,
+        EXISTS (SELECT 1 FROM ${from})::text AS any`, [t.oid])
+      .catch((err: unknown) => { throw override === undefined ? err : overrideError(t.id, err); });
+    const row = probe.rows[0] as { n: string | null; any: string };
+    estimates.set(t.id, Number(row.n ?? 0));
+    if (row.any === 'true') nonEmpty.push(t);
   }
   for (let ti = 0; ti < nonEmpty.length; ti++) {
     const t = nonEmpty[ti]!;

@@ -3,6 +3,8 @@
  * expressions matched against the whole name; include lists win over exclude
  * lists of the same level; system schemas are never captured.
  */
+import { buildPushdown, type TablePushdown } from './filter-pushdown.ts';
+
 const SYSTEM_SCHEMAS = new Set(['pg_catalog', 'information_schema', 'pg_toast']);
 
 function anchored(list: readonly string[]): RegExp[] {
@@ -20,6 +22,8 @@ export interface FilterLists {
 
 export interface Filters {
   table(schema: string, table: string): boolean;
+  /** A SQL prefilter the catalog queries apply before `table` re-checks each row (filter-pushdown.ts). */
+  readonly pushdown: TablePushdown;
   column(fq: string): boolean;
 }
 
@@ -28,6 +32,7 @@ export function buildFilters(l: FilterLists): Filters {
   const ti = anchored(l.tableInclude), te = anchored(l.tableExclude);
   const ci = anchored(l.columnInclude), ce = anchored(l.columnExclude);
   return {
+    pushdown: buildPushdown(l),
     table(schema, table) {
       if (SYSTEM_SCHEMAS.has(schema) || schema.startsWith('pg_temp') || schema.startsWith('pg_toast')) return false;
       if (si.length > 0 ? !si.some((r) => r.test(schema)) : se.some((r) => r.test(schema))) return false;

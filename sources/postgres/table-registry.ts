@@ -8,8 +8,9 @@ import type pg from 'pg';
 import type { Pgoutput } from 'pg-logical-replication';
 import type { Logger } from '../../src/log/logger.ts';
 import { CdcError } from '../../src/errors/cdc-error.ts';
-import { loadTable, loadTables, type PgColumn, type PgTable } from './catalog.ts';
+import { loadTable, loadTables, publishesGeneratedColumns, type PgColumn, type PgTable } from './catalog.ts';
 import type { OddValueSink } from './odd-values.ts';
+import { pushdownSql } from './filter-pushdown.ts';
 import { buildTableModel, type TableModel } from './table-model.ts';
 import type { Filters } from './table-filter.ts';
 import type { PgTaskConfig } from './task-config.ts';
@@ -24,12 +25,15 @@ export interface CapturedTable {
 
 /** Tables the filters capture, with whether the current user may read them. */
 export async function listCapturedTables(sql: pg.Client, filters: Filters): Promise<CapturedTable[]> {
+  // The pushdown narrows the list in SQL; filters.table below stays the judge (filter-pushdown.ts).
+  const pd = pushdownSql(filters.pushdown, 1);
   const r = await sql.query(`SELECT n.nspname AS schema, c.relname AS name,
         has_table_privilege(c.oid, 'SELECT')::text AS selectable
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
        AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'
-     ORDER BY 1, 2`);
+       AND ${pd.sql}
+     ORDER BY 1, 2`, pd.params);
   return (r.rows as { schema: string; name: string; selectable: string }[])
     .filter((t) => filters.table(t.schema, t.name))
     .map((t) => ({ schema: t.schema, name: t.name, selectable: t.selectable === 'true' }));
@@ -43,7 +47,8 @@ export async function listCapturedTables(sql: pg.Client, filters: Filters): Prom
 export async function nameAdjustmentProblems(sql: pg.Client, cfg: PgTaskConfig): Promise<CdcError[]> {
   const names = { schema: new NameAdjuster({ kind: 'schema', mode: cfg.names.schema }), field: new NameAdjuster({ kind: 'field', mode: cfg.names.field }) };
   const problems: CdcError[] = [];
-  for (const t of await loadTables(sql, cfg.filters.table)) {
+  const includeGenerated = await publishesGeneratedColumns(sql, cfg.publicationName);
+  for (const t of await loadTables(sql, cfg.filters, { includeGenerated })) {
     try {
       buildTableModel(t, { topicPrefix: cfg.topicPrefix, topicDelimiter: cfg.topicDelimiter, types: cfg.types, columnFilter: cfg.filters.column, keyColumnsOverride: cfg.keyColumns, names });
     } catch (err) {
@@ -75,8 +80,10 @@ export class TableRegistry implements TableResolver {
 
   /** Models for the snapshot, read through the snapshot's own session (its view of the catalog). */
   async loadModels(sql: pg.Client, tables: readonly CapturedTable[]): Promise<TableModel[]> {
-    const wanted = new Set(tables.map((t) => `${t.schema}.${t.name}`));
-    const loaded = await loadTables(sql, (s, t) => wanted.has(`${s}.${t}`));
+    // The snapshot SELECT lists the model's columns, so a column pgoutput will not send is
+    // neither read nor in the first schema version (no second version at the first change).
+    const includeGenerated = await publishesGeneratedColumns(sql, this.deps.cfg.publicationName);
+    const loaded = await loadTables(sql, { names: tables }, { includeGenerated });
     return loaded.map((t) => this.model(t));
   }
 
@@ -85,7 +92,8 @@ export class TableRegistry implements TableResolver {
       this.byRelOid.set(rel.relationOid, null);
       return null;
     }
-    const current = await loadTable(this.deps.sql, rel.schema, rel.name);
+    // Generated columns included: restrictToRelation keeps only what this message lists anyway.
+    const current = await loadTable(this.deps.sql, rel.schema, rel.name, { includeGenerated: true });
     const table = restrictToRelation(current, rel);
     const model = this.model(table);
     const before = this.byRelOid.get(rel.relationOid);
@@ -110,7 +118,8 @@ export class TableRegistry implements TableResolver {
       const k = `${m.id}.${c}`;
       if (this.warnedSkips.has(k)) continue;
       this.warnedSkips.add(k);
-      this.deps.log.warn({ table: m.id, column: c }, 'column type has no mapping; column left out of events (set include.unknown.datatypes=true to emit raw text bytes)');
+      this.deps.log.warn({ table: m.id, column: c, fix: `add ${m.id}.${c} to column.exclude.list to leave it out knowingly, or set include.unknown.datatypes=true to emit its text as bytes` },
+        'column type has no Debezium mapping; column left out of events');
     }
     return m;
   }

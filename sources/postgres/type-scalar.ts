@@ -17,6 +17,7 @@ import {
 import type { ScalarContext, ScalarMapping } from './type-options.ts';
 import { dateMapping, timeMapping, timestampMapping, timestamptzMapping, timetzMapping } from './type-temporal.ts';
 import { enumMapping, textualMapping } from './type-textual.ts';
+import { vectorMapping } from './type-vector.ts';
 
 /** A type with a known mapping (not counting enums, which are recognised by their labels). */
 export function scalarMapping(typeName: string, ctx: ScalarContext): ScalarMapping | null {
@@ -41,13 +42,17 @@ export function scalarMapping(typeName: string, ctx: ScalarContext): ScalarMappi
     case 'interval': return intervalMapping(ctx);
     case 'hstore': return hstoreMapping(ctx);
     case 'point': return pointMapping;
+    case 'vector':
+    case 'halfvec':
+    case 'sparsevec': return vectorMapping(typeName);
     default: return textualMapping(typeName);
   }
 }
 
 /**
- * Types Debezium maps to something we do not implement (PostGIS, pgvector): never fall back to
- * opaque bytes for them, the result would contradict Debezium's schema.
+ * Types Debezium maps to something we do not implement (PostGIS), and pgvector types as array
+ * elements (which Debezium leaves out): never fall back to opaque bytes for them, the result
+ * would contradict Debezium's schema.
  */
 export const NEVER_UNKNOWN = new Set(['geometry', 'geography', 'vector', 'halfvec', 'sparsevec']);
 
