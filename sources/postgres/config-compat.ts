@@ -50,8 +50,6 @@ export const POSTGRES_COMPAT_FIELDS: readonly FieldDef[] = [
     unsupported: { why: 'logical decoding messages are not emitted as events here, so no prefix can be included', fix: 'remove message.prefix.include.list' } }),
   defineField({ name: 'message.prefix.exclude.list', type: 'list', required: false, group: CONNECTOR, doc: 'Prefixes of logical decoding messages not to emit.',
     noEffect: { why: 'logical decoding messages are not emitted as events here, so every prefix is left out already' } }),
-  defineField({ name: 'publish.via.partition.root', type: 'boolean', default: false, group: CONNECTOR, doc: 'Publish partitions\' changes as changes of their root table.',
-    unsupported: onlyValue(false, 'only false is accepted: changes of a partition go to the partition\'s own topic', 'remove publish.via.partition.root, or route partition topics into one downstream') }),
   defineField({ name: 'read.only', type: 'boolean', default: false, group: PG, doc: 'Run incremental snapshots without writing to the database.',
     unsupported: onlyValue(false, 'only false is accepted: incremental snapshots, which this switches, are not offered', 'remove read.only') }),
   defineField({ name: 'offset.mismatch.strategy', type: 'string', default: 'no_validation', enum: ['no_validation', 'trust_greater_lsn', 'trust_offset', 'trust_slot'], group: PG, doc: 'What to do when the stored offset and the slot disagree.',

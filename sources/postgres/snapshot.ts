@@ -70,13 +70,21 @@ export async function* readSnapshot(deps: SnapshotReaderDeps): AsyncGenerator<Sn
   const { sql, tables, fetchSize } = deps;
   const nonEmpty: TableModel[] = [];
   const estimates = new Map<string, number>();
+  const from = new Map<string, string>();
   for (const t of tables) {
-    const est = await sql.query('SELECT GREATEST(reltuples, 0)::bigint::text AS n FROM pg_class WHERE oid = $1', [t.oid]);
-    estimates.set(t.id, Number((est.rows[0] as { n: string } | undefined)?.n ?? 0));
+    // A partitioned table has no rows of its own: its estimate is its leaves' sum.
+    const est = await sql.query(`SELECT c.relkind::text AS kind, (CASE WHEN c.relkind = 'p' THEN
+        (SELECT sum(GREATEST(l.reltuples, 0)) FROM pg_partition_tree(c.oid) pt JOIN pg_class l ON l.oid = pt.relid WHERE pt.isleaf)
+        ELSE GREATEST(c.reltuples, 0) END)::bigint::text AS n FROM pg_class c WHERE c.oid = $1`, [t.oid]);
+    const row = est.rows[0] as { kind: string; n: string | null } | undefined;
+    estimates.set(t.id, Number(row?.n ?? 0));
+    // Each row once: a partitioned root is read whole (its partitions are not captured tables,
+    // partitions.ts); an ordinary table ONLY, without rows of tables that INHERIT from it.
+    from.set(t.id, `${row?.kind === 'p' ? '' : 'ONLY '}${quoteIdent(t.schemaName)}.${quoteIdent(t.tableName)}`);
     // With an override, "empty" means the override returns nothing (markers follow the rows emitted).
     const override = deps.selectOverride?.(t.id);
     const any = override === undefined
-      ? await sql.query(`SELECT 1 FROM ${quoteIdent(t.schemaName)}.${quoteIdent(t.tableName)} LIMIT 1`)
+      ? await sql.query(`SELECT 1 FROM ${from.get(t.id)} LIMIT 1`)
       : await sql.query(`SELECT 1 FROM (${override}) AS cdc_override LIMIT 1`).catch((err: unknown) => { throw overrideError(t.id, err); });
     if (any.rows.length > 0) nonEmpty.push(t);
   }
@@ -86,7 +94,7 @@ export async function* readSnapshot(deps: SnapshotReaderDeps): AsyncGenerator<Sn
     const started = Date.now();
     deps.progress?.onTableStart(t, estimated);
     const cols = t.columns.map((c) => quoteIdent(c.name)).join(', ');
-    const select = deps.selectOverride?.(t.id) ?? `SELECT ${cols || '*'} FROM ${quoteIdent(t.schemaName)}.${quoteIdent(t.tableName)}`;
+    const select = deps.selectOverride?.(t.id) ?? `SELECT ${cols || '*'} FROM ${from.get(t.id)!}`;
     const cursor = quoteIdent(`cdc_snapshot_${ti}`);
     await sql.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${select}`);
     let pending: TextRow | null = null;

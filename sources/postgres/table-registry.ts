@@ -7,10 +7,11 @@
 import type pg from 'pg';
 import type { Pgoutput } from 'pg-logical-replication';
 import type { Logger } from '../../src/log/logger.ts';
-import { CdcError } from '../../src/errors/cdc-error.ts';
+import { CdcError, SourceError } from '../../src/errors/cdc-error.ts';
+import { quoteIdent } from './connection.ts';
 import { loadTable, loadTables, type PgColumn, type PgTable } from './catalog.ts';
 import { buildTableModel, type TableModel } from './table-model.ts';
-import type { Filters } from './table-filter.ts';
+import { leafPartitions, listRelations, planCapture, relationFacts, relId, routeRelation, type CapturePlan, type PgRelation } from './partitions.ts';
 import type { PgTaskConfig } from './task-config.ts';
 import type { TableResolver } from './change-decoder.ts';
 import { ADJUSTMENT_PROPERTY, NameAdjuster, type NameKind } from '../../src/serde/name-adjustment.ts';
@@ -21,17 +22,19 @@ export interface CapturedTable {
   readonly selectable: boolean;
 }
 
-/** Tables the filters capture, with whether the current user may read them. */
-export async function listCapturedTables(sql: pg.Client, filters: Filters): Promise<CapturedTable[]> {
-  const r = await sql.query(`SELECT n.nspname AS schema, c.relname AS name,
-        has_table_privilege(c.oid, 'SELECT')::text AS selectable
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-       AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'
-     ORDER BY 1, 2`);
-  return (r.rows as { schema: string; name: string; selectable: string }[])
-    .filter((t) => filters.table(t.schema, t.name))
-    .map((t) => ({ schema: t.schema, name: t.name, selectable: t.selectable === 'true' }));
+type CaptureSettings = Pick<PgTaskConfig, 'filters' | 'publishViaRoot' | 'lists'>;
+
+/**
+ * Tables the filters capture, with whether the current user may read them: ordinary tables and,
+ * by publish.via.partition.root, partitioned roots or leaf partitions (partitions.ts), plus the
+ * filter sets that would lose partition rows.
+ */
+export async function planCapturedTables(sql: pg.Client, cfg: CaptureSettings): Promise<CapturePlan> {
+  return planCapture(await listRelations(sql), cfg.filters, { viaRoot: cfg.publishViaRoot, ...cfg.lists });
+}
+
+export async function listCapturedTables(sql: pg.Client, cfg: CaptureSettings): Promise<PgRelation[]> {
+  return [...(await planCapturedTables(sql, cfg)).captured];
 }
 
 /**
@@ -42,7 +45,8 @@ export async function listCapturedTables(sql: pg.Client, filters: Filters): Prom
 export async function nameAdjustmentProblems(sql: pg.Client, cfg: PgTaskConfig): Promise<CdcError[]> {
   const names = { schema: new NameAdjuster({ kind: 'schema', mode: cfg.names.schema }), field: new NameAdjuster({ kind: 'field', mode: cfg.names.field }) };
   const problems: CdcError[] = [];
-  for (const t of await loadTables(sql, cfg.filters.table)) {
+  const captured = new Set((await listCapturedTables(sql, cfg)).map(relId));
+  for (const t of await loadTables(sql, (schema, table) => captured.has(`${schema}.${table}`))) {
     try {
       buildTableModel(t, { topicPrefix: cfg.topicPrefix, topicDelimiter: cfg.topicDelimiter, types: cfg.types, columnFilter: cfg.filters.column, keyColumnsOverride: cfg.keyColumns, names });
     } catch (err) {
@@ -56,6 +60,9 @@ export async function nameAdjustmentProblems(sql: pg.Client, cfg: PgTaskConfig):
 export class TableRegistry implements TableResolver {
   private readonly byRelOid = new Map<number, TableModel | null>();
   private readonly warnedSkips = new Set<string>();
+  /** Relation OIDs of partitions whose changes are emitted as their captured root's. */
+  private readonly viaPartition = new Set<number>();
+  private readonly warnedPartitions = new Set<number>();
   /** One pair per task: a name conflict is judged across every table of the connector, as in Debezium. */
   private readonly names: { readonly schema: NameAdjuster; readonly field: NameAdjuster };
 
@@ -68,8 +75,8 @@ export class TableRegistry implements TableResolver {
     this.names = { schema: adjuster('schema'), field: adjuster('field') };
   }
 
-  capturedTables(): Promise<CapturedTable[]> {
-    return listCapturedTables(this.deps.sql, this.deps.cfg.filters);
+  capturePlan(): Promise<CapturePlan> {
+    return planCapturedTables(this.deps.sql, this.deps.cfg);
   }
 
   /** Models for the snapshot, read through the snapshot's own session (its view of the catalog). */
@@ -80,19 +87,48 @@ export class TableRegistry implements TableResolver {
   }
 
   async onRelation(rel: Pgoutput.MessageRelation): Promise<TableModel | null> {
-    if (!this.deps.cfg.filters.table(rel.schema, rel.name)) {
+    const { sql, cfg } = this.deps;
+    const oid = rel.relationOid >>> 0;
+    const facts = await relationFacts(sql, oid, rel.schema, rel.name);
+    const route = await routeRelation({
+      ...facts,
+      capturedLeaf: async () => (await leafPartitions(sql, oid)).some((l) => cfg.filters.table(l.schema, l.name)),
+    }, cfg.filters, cfg.publishViaRoot);
+    this.viaPartition.delete(oid);
+    if (route.kind === 'filtered') {
       this.byRelOid.set(rel.relationOid, null);
       return null;
     }
-    const current = await loadTable(this.deps.sql, rel.schema, rel.name);
-    const table = restrictToRelation(current, rel);
+    if (route.kind === 'misplaced') throw misplacedRootError(rel, cfg.publicationName);
+    const asRoot = route.kind === 'as-root';
+    const current = asRoot ? await loadTable(sql, route.schema, route.name) : await loadTable(sql, rel.schema, rel.name);
+    // A partition's change under its own name (written while the publication was not via root):
+    // its columns are the root's (PostgreSQL requires it), so it is shaped and named as the root's.
+    const table = asRoot && current ? restrictToColumns(current, rel) : restrictToRelation(current, rel);
     const model = this.model(table);
+    if (asRoot) {
+      this.viaPartition.add(oid);
+      if (!this.warnedPartitions.has(oid)) {
+        this.warnedPartitions.add(oid);
+        this.deps.log.warn({ partition: `${rel.schema}.${rel.name}`, table: model.id, publication: cfg.publicationName },
+          'changes of a partition arrive under its own name (the publication was not publish_via_partition_root when they were written); emitting them as changes of its captured root table');
+      }
+    }
     const before = this.byRelOid.get(rel.relationOid);
     if (before && before.columns.map((c) => c.name).join(',') !== model.columns.map((c) => c.name).join(',')) {
       this.deps.log.info({ table: model.id, before: before.columns.map((c) => c.name), after: model.columns.map((c) => c.name) }, 'table structure changed; new schema version follows');
     }
     this.byRelOid.set(rel.relationOid, model);
     return model;
+  }
+
+  /**
+   * True when changes of this relation are emitted as its root's (a partition named in a Relation
+   * message): a TRUNCATE of one partition is not a TRUNCATE of the root, so it is not emitted, as
+   * PostgreSQL itself does not publish it through the root.
+   */
+  isPartitionOfCaptured(oid: number): boolean {
+    return this.viaPartition.has(oid >>> 0);
   }
 
   byOid(oid: number): TableModel | null | undefined {
@@ -136,6 +172,21 @@ function restrictToRelation(current: PgTable | null, rel: Pgoutput.MessageRelati
     replicaIdentity: ({ default: 'd', nothing: 'n', full: 'f', index: 'i' } as const)[rel.replicaIdentity],
     comment: current?.comment ?? null,
   };
+}
+
+/** The root table's columns (its order and names) that the partition's Relation message carries. */
+function restrictToColumns(root: PgTable, rel: Pgoutput.MessageRelation): PgTable {
+  const sent = new Set(rel.columns.map((c) => c.name));
+  return { ...root, columns: root.columns.filter((c) => sent.has(c.name)) };
+}
+
+function misplacedRootError(rel: Pgoutput.MessageRelation, publication: string): SourceError {
+  return new SourceError({
+    code: 'CDC_PG_PUBLICATION_VIA_ROOT',
+    what: `pgoutput sent changes of the partitioned table ${rel.schema}.${rel.name} under its own name (publication "${publication}" has publish_via_partition_root = true), but publish.via.partition.root=false captures its partitions, and a row cannot be placed in its partition's topic from the root's change`,
+    where: `publication "${publication}", table ${rel.schema}.${rel.name}`,
+    fix: `set publish.via.partition.root=true to capture ${rel.schema}.${rel.name} as one table, or ALTER PUBLICATION ${quoteIdent(publication)} SET (publish_via_partition_root = false); and restart the connector`,
+  });
 }
 
 function fallbackColumn(name: string): PgColumn {
