@@ -60,8 +60,8 @@ export async function nameAdjustmentProblems(sql: pg.Client, cfg: PgTaskConfig):
 export class TableRegistry implements TableResolver {
   private readonly byRelOid = new Map<number, TableModel | null>();
   private readonly warnedSkips = new Set<string>();
-  /** Relation OIDs of partitions whose changes are emitted as their captured root's. */
-  private readonly viaPartition = new Set<number>();
+  /** Relation OIDs (and names) of partitions whose changes are emitted as their captured root's. */
+  private readonly viaPartition = new Map<number, string>();
   private readonly warnedPartitions = new Set<number>();
   /** One pair per task: a name conflict is judged across every table of the connector, as in Debezium. */
   private readonly names: { readonly schema: NameAdjuster; readonly field: NameAdjuster };
@@ -106,14 +106,9 @@ export class TableRegistry implements TableResolver {
     // its columns are the root's (PostgreSQL requires it), so it is shaped and named as the root's.
     const table = asRoot && current ? restrictToColumns(current, rel) : restrictToRelation(current, rel);
     const model = this.model(table);
-    if (asRoot) {
-      this.viaPartition.add(oid);
-      if (!this.warnedPartitions.has(oid)) {
-        this.warnedPartitions.add(oid);
-        this.deps.log.warn({ partition: `${rel.schema}.${rel.name}`, table: model.id, publication: cfg.publicationName },
-          'changes of a partition arrive under its own name (the publication was not publish_via_partition_root when they were written); emitting them as changes of its captured root table');
-      }
-    }
+    // PostgreSQL 15+ sends a leaf's Relation after its root's even when publishing via the root
+    // (changes then name the root's OID): only a change naming the leaf's OID is worth a warning.
+    if (asRoot) this.viaPartition.set(oid, `${rel.schema}.${rel.name}`);
     const before = this.byRelOid.get(rel.relationOid);
     if (before && before.columns.map((c) => c.name).join(',') !== model.columns.map((c) => c.name).join(',')) {
       this.deps.log.info({ table: model.id, before: before.columns.map((c) => c.name), after: model.columns.map((c) => c.name) }, 'table structure changed; new schema version follows');
@@ -132,7 +127,13 @@ export class TableRegistry implements TableResolver {
   }
 
   byOid(oid: number): TableModel | null | undefined {
-    return this.byRelOid.get(oid);
+    const m = this.byRelOid.get(oid);
+    if (this.viaPartition.size > 0 && m && !this.warnedPartitions.has(oid >>> 0) && this.viaPartition.has(oid >>> 0)) {
+      this.warnedPartitions.add(oid >>> 0);
+      this.deps.log.warn({ partition: this.viaPartition.get(oid >>> 0), table: m.id, publication: this.deps.cfg.publicationName },
+        'changes of a partition arrive under its own name (the publication was not publish_via_partition_root when they were written); emitting them as changes of its captured root table');
+    }
+    return m;
   }
 
   private model(t: PgTable): TableModel {
