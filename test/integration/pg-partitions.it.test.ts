@@ -256,3 +256,68 @@ test('publish.via.partition.root=false: each leaf partition is a table and topic
       }
     });
   });
+
+test('SIGKILL mid-stream on a hash-partitioned table: every row once on the root topic after the restart',
+  { skip, timeout: 240_000 }, async () => {
+    await withDb('pt_kill', async (db, name) => {
+      await db.query(`CREATE TABLE h (id int PRIMARY KEY, v text) PARTITION BY HASH (id);
+        CREATE TABLE h0 PARTITION OF h FOR VALUES WITH (MODULUS 4, REMAINDER 0);
+        CREATE TABLE h1 PARTITION OF h FOR VALUES WITH (MODULUS 4, REMAINDER 1);
+        CREATE TABLE h2 PARTITION OF h FOR VALUES WITH (MODULUS 4, REMAINDER 2);
+        CREATE TABLE h3 PARTITION OF h FOR VALUES WITH (MODULUS 4, REMAINDER 3);
+        INSERT INTO h SELECT g, 'snap' FROM generate_series(1, 50) g;`);
+      const connector = { 'table.include.list': 'public\\.h', 'max.batch.size': 200, 'max.queue.size': 1000 };
+      const writer = new pg.Client({ ...env!.pg, database: db.database });
+      await writer.connect();
+      let next = 1000, stop = false;
+      const written: number[] = [];
+      let writing: Promise<void> = Promise.resolve();
+      const startWriter = () => { writing = (async () => {
+        while (!stop) {
+          // Ten rows per transaction, spread over the four partitions by the hash.
+          const batch = Array.from({ length: 10 }, () => next++);
+          await writer.query('INSERT INTO h SELECT g, \'live\' FROM unnest($1::int[]) g', [batch]);
+          written.push(...batch);
+          await sleep(10);
+        }
+      })(); };
+      const topic = `${name}.public.h`;
+      let daemon = daemonFor(env!, db, name, connector).start();
+      try {
+        await daemon.withLog(async () => {
+          await daemon.waitForLog(/replication stream started/, 90_000);
+          startWriter();
+          await sleep(1500);
+          // A large transaction over every partition, then the kill while it is being written to Kafka.
+          const big = Array.from({ length: 5000 }, () => next++);
+          await db.query('INSERT INTO h SELECT g, \'big\' FROM unnest($1::int[]) g', [big]);
+          written.push(...big);
+          await sleep(300);
+          assert.ok(daemon.running);
+          await daemon.kill('SIGKILL');
+        });
+        await sleep(1000);
+        daemon = daemonFor(env!, db, name, connector).start();
+        await daemon.withLog(async () => {
+          await daemon.waitForLog(/replication stream started/, 90_000);
+          await sleep(1500);
+          stop = true;
+          await writing;
+          const expected = written.length;
+          await readUntil(env!, [topic], (r) => r.filter((x) => op(x) === 'c').length >= expected, 120_000);
+          await sleep(1500);
+          const all = await readToEnd(env!, [topic]);
+          const created = ids(all, 'c');
+          assert.equal(created.length, new Set(created).size, 'no row twice after the SIGKILL');
+          assert.deepEqual(created, [...written].sort((a, b) => a - b), 'every committed row once');
+          assert.deepEqual(ids(all, 'r'), Array.from({ length: 50 }, (_, i) => i + 1));
+          assert.deepEqual(await topicsWithPrefix(env!, `${name}.`), [topic]);
+        });
+      } finally {
+        stop = true;
+        await writing.catch(() => undefined);
+        await writer.end().catch(() => undefined);
+        await daemon.stop();
+      }
+    });
+  });
