@@ -10,7 +10,7 @@ DECLARE
   pub text := current_setting('cdc.publication');
   tabs text := coalesce(current_setting('cdc.tables', true), '');
   list text;
-  via boolean := coalesce(nullif(current_setting('cdc.publish_via_root', true), ''), 'true')::boolean;
+  via text := CASE WHEN coalesce(nullif(current_setting('cdc.publish_via_root', true), ''), 'true')::boolean THEN 'true' ELSE 'false' END;
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_publication WHERE pubname = pub) THEN
     RETURN;

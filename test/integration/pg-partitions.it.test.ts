@@ -37,8 +37,8 @@ function daemonFor(e: StackEnv, db: PgFixture, name: string, connector: Connecto
   return new Daemon(writeConfig({ env: e, name, database: db.database, connector }), e);
 }
 
-function validate(db: PgFixture, name: string, connector: Connector): { code: number | null; out: string } {
-  const r = spawnSync(process.execPath, ['bin/cdc.mjs', 'validate', '--config', writeConfig({ env: env!, name, database: db.database, connector })], {
+function validate(db: PgFixture, name: string, connector: Connector, command: 'validate' | 'migrate' = 'validate'): { code: number | null; out: string } {
+  const r = spawnSync(process.execPath, ['bin/cdc.mjs', command, '--config', writeConfig({ env: env!, name, database: db.database, connector })], {
     cwd: ROOT, encoding: 'utf8', timeout: 90_000, env: { ...process.env, CDC_TEST_PGPASSWORD: env!.pg.password },
   });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
@@ -319,5 +319,21 @@ test('SIGKILL mid-stream on a hash-partitioned table: every row once on the root
         await writer.end().catch(() => undefined);
         await daemon.stop();
       }
+    });
+  });
+
+test('cdc migrate creates the publication through the roots, or through the partitions with publish.via.partition.root=false',
+  { skip, timeout: 120_000 }, async () => {
+    await withDb('pt_mig', async (db, name) => {
+      await db.query(SCHEMA);
+      const published = async (pub: string) => (await db.query(
+        `SELECT p.pubviaroot::text AS via, string_agg(t.tablename, ',' ORDER BY t.tablename) AS tables
+           FROM pg_publication p LEFT JOIN pg_publication_tables t ON t.pubname = p.pubname WHERE p.pubname = $1 GROUP BY 1`, [pub])).rows[0];
+      const root = validate(db, `${name}_r`, { 'table.include.list': 'public\\.orders.*' }, 'migrate');
+      assert.equal(root.code, 0, root.out);
+      assert.deepEqual(await published(`pub_${name}_r`), { via: 'true', tables: 'cdc_heartbeat,orders' }, 'the root (and the heartbeat table), sending its name');
+      const leaf = validate(db, `${name}_l`, { 'table.include.list': 'public\\.orders_.*', 'publish.via.partition.root': false }, 'migrate');
+      assert.equal(leaf.code, 0, leaf.out);
+      assert.deepEqual(await published(`pub_${name}_l`), { via: 'false', tables: 'cdc_heartbeat,orders_p1,orders_p2_eu,orders_p2_us' }, 'the leaves, each under its own name');
     });
   });
