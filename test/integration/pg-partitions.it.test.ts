@@ -97,6 +97,7 @@ test('range, list and sub-partitioned tables: each row once in the snapshot, eve
           assert.deepEqual(ids(ev, 'c'), [4, 5]);
           const topics = await topicsWithPrefix(env!, `${name}.`);
           assert.deepEqual(topics.sort(), [events, orders].sort(), 'no topic for any partition (nor the table outside the include list)');
+          assert.doesNotMatch(daemon.output, /changes of a partition arrive under its own name/, 'changes came through the root, not the fallback');
         });
       } finally {
         await daemon.stop();
@@ -164,6 +165,9 @@ test('ATTACH and DETACH PARTITION while a writer inserts: every row written thro
             'rows m2 held before ATTACH and rows written into the detached m1 are not changes of m');
           assert.ok(written.size > 50, `the writer wrote during the whole test (${written.size} rows)`);
           assert.deepEqual(await topicsWithPrefix(env!, `${name}.`), [topic]);
+          const pub = await db.query(`SELECT pubviaroot::text AS via, puballtables::text AS alltables FROM pg_publication WHERE pubname = $1`, [`pub_${name}`]);
+          assert.deepEqual(pub.rows[0], { via: 'true', alltables: 'true' }, 'all_tables creates FOR ALL TABLES via partition root');
+          assert.doesNotMatch(daemon.output, /changes of a partition arrive under its own name/, 'changes came through the root, not the fallback');
         });
       } finally {
         stop = true;
