@@ -68,8 +68,9 @@ test('range, list and sub-partitioned tables: each row once in the snapshot, eve
   { skip, timeout: 180_000 }, async () => {
     await withDb('pt_root', async (db, name) => {
       await db.query(SCHEMA);
-      // filtered: the publication lists the roots, created WITH publish_via_partition_root.
-      const daemon = daemonFor(env!, db, name, { 'table.include.list': 'public\\.orders,public\\.events', 'publication.autocreate.mode': 'filtered' }).start();
+      // Patterns matching the partitions too: the root is captured once. filtered: the publication
+      // lists the roots, created WITH publish_via_partition_root.
+      const daemon = daemonFor(env!, db, name, { 'table.include.list': 'public\\.orders.*,public\\.events.*', 'publication.autocreate.mode': 'filtered' }).start();
       try {
         await daemon.withLog(async () => {
           await daemon.waitForLog(/replication stream started/, 90_000);
