@@ -19,6 +19,8 @@ export interface TableResolver {
   /** Called for every Relation message; returns the model, or null when the table is not captured. */
   onRelation(rel: Pgoutput.MessageRelation): Promise<TableModel | null>;
   byOid(oid: number): TableModel | null | undefined;
+  /** A partition whose changes are emitted as its root's: its own TRUNCATE is not the root's. */
+  isPartitionOfCaptured?(oid: number): boolean;
 }
 
 export interface DecoderOptions {
@@ -139,7 +141,7 @@ export class ChangeDecoder {
     if (msg.tag === 'truncate') {
       for (const rel of msg.relations) {
         const m = this.tables.byOid(rel.relationOid);
-        if (m) targets.push([m, { kind: 'truncate' }]);
+        if (m && !this.tables.isPartitionOfCaptured?.(rel.relationOid)) targets.push([m, { kind: 'truncate' }]);
       }
     } else {
       const m = this.tables.byOid(msg.relation.relationOid);

@@ -46,8 +46,6 @@ export const POSTGRES_COMPAT_FIELDS: readonly FieldDef[] = [
     unsupported: onlyValue('none', 'only none is accepted: the snapshot takes no table locks (its view comes from the slot\'s exported snapshot), so DDL during a snapshot is not blocked', 'remove snapshot.locking.mode, and avoid DDL on captured tables while a snapshot runs') }),
   defineField({ name: 'schema.refresh.mode', type: 'string', default: 'columns_diff', enum: ['columns_diff', 'columns_diff_exclude_unchanged_toast'], group: CONNECTOR, doc: 'When the in-memory table schema is refreshed.',
     unsupported: onlyValue('columns_diff', 'only columns_diff is accepted: a table\'s schema is refreshed whenever pgoutput sends its relation message with different columns', 'remove schema.refresh.mode') }),
-  defineField({ name: 'publish.via.partition.root', type: 'boolean', default: false, group: CONNECTOR, doc: 'Publish partitions\' changes as changes of their root table.',
-    unsupported: onlyValue(false, 'only false is accepted: changes of a partition go to the partition\'s own topic', 'remove publish.via.partition.root, or route partition topics into one downstream') }),
   defineField({ name: 'read.only', type: 'boolean', default: false, group: PG, doc: 'Run incremental snapshots without writing to the database.',
     unsupported: onlyValue(false, 'only false is accepted: incremental snapshots, which this switches, are not offered', 'remove read.only') }),
   defineField({ name: 'offset.mismatch.strategy', type: 'string', default: 'no_validation', enum: ['no_validation', 'trust_greater_lsn', 'trust_offset', 'trust_slot'], group: PG, doc: 'What to do when the stored offset and the slot disagree.',

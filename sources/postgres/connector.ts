@@ -15,7 +15,9 @@ import { openSql, slotState } from './connection.ts';
 import { serverProblems } from './server-checks.ts';
 import { overrideError } from './snapshot.ts';
 import { readPgTaskConfig } from './task-config.ts';
-import { listCapturedTables, nameAdjustmentProblems } from './table-registry.ts';
+import { nameAdjustmentProblems, planCapturedTables } from './table-registry.ts';
+import { partitionFilterError, viaRootError } from './partition-errors.ts';
+import { viaRootProblem } from './partitions.ts';
 import { describeUnmatched, nothingCapturedError, unmatchedIncludes } from './capture-check.ts';
 import { checkKeyColumns } from './key-columns.ts';
 
@@ -57,7 +59,11 @@ async function validateEnvironment(config: ParsedConfig, _log: Logger): Promise<
   }
   try {
     for (const p of await serverProblems(sql, cfg, where)) push(p, p.code === 'CDC_PG_NO_REPLICATION_PRIVILEGE' ? 'database.user' : 'database.hostname');
-    const tables = await listCapturedTables(sql, cfg.filters);
+    const plan = await planCapturedTables(sql, cfg);
+    const tables = plan.captured;
+    for (const p of plan.problems) push(partitionFilterError(p, where), p.property);
+    const via = await viaRootProblem(sql, cfg.publicationName, cfg.publishViaRoot, tables);
+    if (via) push(viaRootError(via, where), 'publish.via.partition.root');
     if (tables.length === 0 && cfg.filtered) {
       const e = nothingCapturedError(cfg.connection.database, where);
       push(e, config.get(F.tableInclude).length > 0 ? 'table.include.list' : 'schema.include.list');

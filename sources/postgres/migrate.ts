@@ -20,13 +20,14 @@ export async function migratePostgres(config: ParsedConfig, opts: { role?: strin
   const sql = await openSql(cfg.connection);
   const applied: string[] = [];
   try {
-    const tables = config.get(F.tableInclude).length > 0 ? await listCapturedTables(sql, cfg.filters) : [];
+    const tables = config.get(F.tableInclude).length > 0 ? await listCapturedTables(sql, cfg) : [];
     const schemas = [...new Set(tables.map((t) => t.schema))];
     const settings: Record<string, string> = {
       'cdc.user': opts.role ?? cfg.connection.user,
       'cdc.password': opts.rolePassword ?? '',
       'cdc.schema': schemas[0] ?? 'public',
       'cdc.publication': cfg.publicationName,
+      'cdc.publish_via_root': String(cfg.publishViaRoot),
       // The heartbeat table travels through the slot too, so it must be published.
       'cdc.tables': tables.length ? [...tables.map((t) => `${t.schema}.${t.name}`), `${schemas[0]}.cdc_heartbeat`].join(',') : '',
     };

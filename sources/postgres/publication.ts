@@ -14,6 +14,8 @@ export interface PublicationPlan {
   readonly mode: AutocreateMode;
   /** tables to publish in filtered mode: [schema, table] */
   readonly tables: readonly (readonly [string, string])[];
+  /** publish.via.partition.root: WITH (publish_via_partition_root = true) on creation, as Debezium does */
+  readonly viaRoot: boolean;
 }
 
 export async function ensurePublication(sql: pg.Client, plan: PublicationPlan, where: string): Promise<'exists' | 'created' | 'updated'> {
@@ -30,18 +32,22 @@ export async function ensurePublication(sql: pg.Client, plan: PublicationPlan, w
             fix: `CREATE PUBLICATION ${quoteIdent(plan.name)} FOR TABLE ...; (or run "cdc migrate"), or set publication.autocreate.mode=filtered`,
           });
         case 'all_tables':
-          await sql.query(`CREATE PUBLICATION ${quoteIdent(plan.name)} FOR ALL TABLES`);
+          await sql.query(`CREATE PUBLICATION ${quoteIdent(plan.name)} FOR ALL TABLES${withClause(plan)}`);
           return 'created';
         case 'no_tables':
-          await sql.query(`CREATE PUBLICATION ${quoteIdent(plan.name)}`);
+          await sql.query(`CREATE PUBLICATION ${quoteIdent(plan.name)}${withClause(plan)}`);
           return 'created';
         case 'filtered':
-          await sql.query(`CREATE PUBLICATION ${quoteIdent(plan.name)}${tableClause(plan.tables)}`);
+          await sql.query(`CREATE PUBLICATION ${quoteIdent(plan.name)}${tableClause(plan.tables)}${withClause(plan)}`);
           return 'created';
       }
     }
     if (plan.mode === 'filtered' && !(r.rows[0] as { puballtables: string | boolean }).puballtables) {
-      const cur = await sql.query(`SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1`, [plan.name]);
+      // The tables named in the publication (pg_publication_tables would show leaf partitions
+      // instead of a partitioned table when the publication is not via root).
+      const cur = await sql.query(`SELECT n.nspname AS schemaname, c.relname AS tablename FROM pg_publication_rel pr
+          JOIN pg_publication p ON p.oid = pr.prpubid JOIN pg_class c ON c.oid = pr.prrelid
+          JOIN pg_namespace n ON n.oid = c.relnamespace WHERE p.pubname = $1`, [plan.name]);
       const have = new Set(cur.rows.map((x: { schemaname: string; tablename: string }) => `${x.schemaname}.${x.tablename}`));
       const want = new Set(plan.tables.map(([s, t]) => `${s}.${t}`));
       const same = have.size === want.size && [...want].every((t) => have.has(t));
@@ -66,6 +72,11 @@ export async function ensurePublication(sql: pg.Client, plan: PublicationPlan, w
     }
     throw err;
   }
+}
+
+/** Partitions' changes published as their root table's: the names the connector captures (partitions.ts). */
+function withClause(plan: PublicationPlan): string {
+  return plan.viaRoot ? ' WITH (publish_via_partition_root = true)' : '';
 }
 
 function tableClause(tables: readonly (readonly [string, string])[]): string {

@@ -78,17 +78,26 @@ export async function* readSnapshot(deps: SnapshotReaderDeps): AsyncGenerator<Sn
   const { sql, tables, fetchSize } = deps;
   const nonEmpty: TableModel[] = [];
   const estimates = new Map<string, number>();
+  const from = new Map<string, string>();
   for (const t of tables) {
     // With an override, "empty" means the override returns nothing (markers follow the rows emitted).
     // Estimate and emptiness in one round trip: with thousands of tables the round trips dominate.
     const override = deps.selectOverride?.(t.id);
-    const from = override === undefined ? `${quoteIdent(t.schemaName)}.${quoteIdent(t.tableName)}` : `(${override}) AS cdc_override`;
-    const probe = await sql.query(`SELECT (SELECT GREATEST(reltuples, 0)::bigint::text FROM pg_class WHERE oid = $1) AS n,
-        EXISTS (SELECT 1 FROM ${from})::text AS any`, [t.oid])
+    // Each row once: a partitioned root is read whole (its partitions are not captured tables,
+    // partitions.ts); an ordinary table ONLY, without rows of tables that INHERIT from it.
+    // A partitioned table has no rows of its own: its estimate is its leaves' sum.
+    const plain = `${quoteIdent(t.schemaName)}.${quoteIdent(t.tableName)}`;
+    const any = override === undefined
+      ? `CASE WHEN c.relkind = 'p' THEN EXISTS (SELECT 1 FROM ${plain}) ELSE EXISTS (SELECT 1 FROM ONLY ${plain}) END`
+      : `EXISTS (SELECT 1 FROM (${override}) AS cdc_override)`;
+    const probe = await sql.query(`SELECT c.relkind::text AS kind, (CASE WHEN c.relkind = 'p' THEN
+        (SELECT sum(GREATEST(l.reltuples, 0)) FROM pg_partition_tree(c.oid) pt JOIN pg_class l ON l.oid = pt.relid WHERE pt.isleaf)
+        ELSE GREATEST(c.reltuples, 0) END)::bigint::text AS n, (${any})::text AS any FROM pg_class c WHERE c.oid = $1`, [t.oid])
       .catch((err: unknown) => { throw override === undefined ? err : overrideError(t.id, err); });
-    const row = probe.rows[0] as { n: string | null; any: string };
-    estimates.set(t.id, Number(row.n ?? 0));
-    if (row.any === 'true') nonEmpty.push(t);
+    const row = probe.rows[0] as { kind: string; n: string | null; any: string } | undefined;
+    estimates.set(t.id, Number(row?.n ?? 0));
+    from.set(t.id, `${row?.kind === 'p' ? '' : 'ONLY '}${plain}`);
+    if (row?.any === 'true') nonEmpty.push(t);
   }
   for (let ti = 0; ti < nonEmpty.length; ti++) {
     const t = nonEmpty[ti]!;
@@ -96,7 +105,7 @@ export async function* readSnapshot(deps: SnapshotReaderDeps): AsyncGenerator<Sn
     const started = Date.now();
     deps.progress?.onTableStart(t, estimated);
     const cols = t.columns.map((c) => quoteIdent(c.name)).join(', ');
-    const select = deps.selectOverride?.(t.id) ?? `SELECT ${cols || '*'} FROM ${quoteIdent(t.schemaName)}.${quoteIdent(t.tableName)}`;
+    const select = deps.selectOverride?.(t.id) ?? `SELECT ${cols || '*'} FROM ${from.get(t.id)!}`;
     const cursor = quoteIdent(`cdc_snapshot_${ti}`);
     await sql.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${select}`);
     let pending: TextRow | null = null;

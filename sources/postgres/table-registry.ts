@@ -7,12 +7,12 @@
 import type pg from 'pg';
 import type { Pgoutput } from 'pg-logical-replication';
 import type { Logger } from '../../src/log/logger.ts';
-import { CdcError } from '../../src/errors/cdc-error.ts';
+import { CdcError, SourceError } from '../../src/errors/cdc-error.ts';
+import { quoteIdent } from './connection.ts';
 import { loadTable, loadTables, publishesGeneratedColumns, type PgColumn, type PgTable } from './catalog.ts';
 import type { OddValueSink } from './odd-values.ts';
-import { pushdownSql } from './filter-pushdown.ts';
 import { buildTableModel, type TableModel } from './table-model.ts';
-import type { Filters } from './table-filter.ts';
+import { leafPartitions, listRelations, planCapture, relationFacts, relId, routeRelation, type CapturePlan, type PgRelation } from './partitions.ts';
 import type { PgTaskConfig } from './task-config.ts';
 import type { TableResolver } from './change-decoder.ts';
 import { ADJUSTMENT_PROPERTY, NameAdjuster, type NameKind } from '../../src/serde/name-adjustment.ts';
@@ -23,20 +23,19 @@ export interface CapturedTable {
   readonly selectable: boolean;
 }
 
-/** Tables the filters capture, with whether the current user may read them. */
-export async function listCapturedTables(sql: pg.Client, filters: Filters): Promise<CapturedTable[]> {
-  // The pushdown narrows the list in SQL; filters.table below stays the judge (filter-pushdown.ts).
-  const pd = pushdownSql(filters.pushdown, 1);
-  const r = await sql.query(`SELECT n.nspname AS schema, c.relname AS name,
-        has_table_privilege(c.oid, 'SELECT')::text AS selectable
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-       AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'
-       AND ${pd.sql}
-     ORDER BY 1, 2`, pd.params);
-  return (r.rows as { schema: string; name: string; selectable: string }[])
-    .filter((t) => filters.table(t.schema, t.name))
-    .map((t) => ({ schema: t.schema, name: t.name, selectable: t.selectable === 'true' }));
+type CaptureSettings = Pick<PgTaskConfig, 'filters' | 'publishViaRoot' | 'lists'>;
+
+/**
+ * Tables the filters capture, with whether the current user may read them: ordinary tables and,
+ * by publish.via.partition.root, partitioned roots or leaf partitions (partitions.ts), plus the
+ * filter sets that would lose partition rows.
+ */
+export async function planCapturedTables(sql: pg.Client, cfg: CaptureSettings): Promise<CapturePlan> {
+  return planCapture(await listRelations(sql), cfg.filters, { viaRoot: cfg.publishViaRoot, ...cfg.lists });
+}
+
+export async function listCapturedTables(sql: pg.Client, cfg: CaptureSettings): Promise<PgRelation[]> {
+  return [...(await planCapturedTables(sql, cfg)).captured];
 }
 
 /**
@@ -48,7 +47,7 @@ export async function nameAdjustmentProblems(sql: pg.Client, cfg: PgTaskConfig):
   const names = { schema: new NameAdjuster({ kind: 'schema', mode: cfg.names.schema }), field: new NameAdjuster({ kind: 'field', mode: cfg.names.field }) };
   const problems: CdcError[] = [];
   const includeGenerated = await publishesGeneratedColumns(sql, cfg.publicationName);
-  for (const t of await loadTables(sql, cfg.filters, { includeGenerated })) {
+  for (const t of await loadTables(sql, { names: await listCapturedTables(sql, cfg) }, { includeGenerated })) {
     try {
       buildTableModel(t, { topicPrefix: cfg.topicPrefix, topicDelimiter: cfg.topicDelimiter, types: cfg.types, columnFilter: cfg.filters.column, keyColumnsOverride: cfg.keyColumns, names });
     } catch (err) {
@@ -62,6 +61,9 @@ export async function nameAdjustmentProblems(sql: pg.Client, cfg: PgTaskConfig):
 export class TableRegistry implements TableResolver {
   private readonly byRelOid = new Map<number, TableModel | null>();
   private readonly warnedSkips = new Set<string>();
+  /** Relation OIDs (and names) of partitions whose changes are emitted as their captured root's. */
+  private readonly viaPartition = new Map<number, string>();
+  private readonly warnedPartitions = new Set<number>();
   /** One pair per task: a name conflict is judged across every table of the connector, as in Debezium. */
   private readonly names: { readonly schema: NameAdjuster; readonly field: NameAdjuster };
 
@@ -74,8 +76,8 @@ export class TableRegistry implements TableResolver {
     this.names = { schema: adjuster('schema'), field: adjuster('field') };
   }
 
-  capturedTables(): Promise<CapturedTable[]> {
-    return listCapturedTables(this.deps.sql, this.deps.cfg.filters);
+  capturePlan(): Promise<CapturePlan> {
+    return planCapturedTables(this.deps.sql, this.deps.cfg);
   }
 
   /** Models for the snapshot, read through the snapshot's own session (its view of the catalog). */
@@ -88,14 +90,29 @@ export class TableRegistry implements TableResolver {
   }
 
   async onRelation(rel: Pgoutput.MessageRelation): Promise<TableModel | null> {
-    if (!this.deps.cfg.filters.table(rel.schema, rel.name)) {
+    const { sql, cfg } = this.deps;
+    const oid = rel.relationOid >>> 0;
+    const facts = await relationFacts(sql, oid, rel.schema, rel.name);
+    const route = await routeRelation({
+      ...facts,
+      capturedLeaf: async () => (await leafPartitions(sql, oid)).some((l) => cfg.filters.table(l.schema, l.name)),
+    }, cfg.filters, cfg.publishViaRoot);
+    this.viaPartition.delete(oid);
+    if (route.kind === 'filtered') {
       this.byRelOid.set(rel.relationOid, null);
       return null;
     }
-    // Generated columns included: restrictToRelation keeps only what this message lists anyway.
-    const current = await loadTable(this.deps.sql, rel.schema, rel.name, { includeGenerated: true });
-    const table = restrictToRelation(current, rel);
+    if (route.kind === 'misplaced') throw misplacedRootError(rel, cfg.publicationName);
+    const asRoot = route.kind === 'as-root';
+    // Generated columns included: the restriction keeps only what this message lists anyway.
+    const current = await loadTable(sql, asRoot ? route.schema : rel.schema, asRoot ? route.name : rel.name, { includeGenerated: true });
+    // A partition's change under its own name (written while the publication was not via root):
+    // its columns are the root's (PostgreSQL requires it), so it is shaped and named as the root's.
+    const table = asRoot && current ? restrictToColumns(current, rel) : restrictToRelation(current, rel);
     const model = this.model(table);
+    // PostgreSQL 15+ sends a leaf's Relation after its root's even when publishing via the root
+    // (changes then name the root's OID): only a change naming the leaf's OID is worth a warning.
+    if (asRoot) this.viaPartition.set(oid, `${rel.schema}.${rel.name}`);
     const before = this.byRelOid.get(rel.relationOid);
     if (before && before.columns.map((c) => c.name).join(',') !== model.columns.map((c) => c.name).join(',')) {
       this.deps.log.info({ table: model.id, before: before.columns.map((c) => c.name), after: model.columns.map((c) => c.name) }, 'table structure changed; new schema version follows');
@@ -104,8 +121,23 @@ export class TableRegistry implements TableResolver {
     return model;
   }
 
+  /**
+   * True when changes of this relation are emitted as its root's (a partition named in a Relation
+   * message): a TRUNCATE of one partition is not a TRUNCATE of the root, so it is not emitted, as
+   * PostgreSQL itself does not publish it through the root.
+   */
+  isPartitionOfCaptured(oid: number): boolean {
+    return this.viaPartition.has(oid >>> 0);
+  }
+
   byOid(oid: number): TableModel | null | undefined {
-    return this.byRelOid.get(oid);
+    const m = this.byRelOid.get(oid);
+    if (this.viaPartition.size > 0 && m && !this.warnedPartitions.has(oid >>> 0) && this.viaPartition.has(oid >>> 0)) {
+      this.warnedPartitions.add(oid >>> 0);
+      this.deps.log.warn({ partition: this.viaPartition.get(oid >>> 0), table: m.id, publication: this.deps.cfg.publicationName },
+        'changes of a partition arrive under its own name (the publication was not publish_via_partition_root when they were written); emitting them as changes of its captured root table');
+    }
+    return m;
   }
 
   private model(t: PgTable): TableModel {
@@ -149,6 +181,21 @@ function restrictToRelation(current: PgTable | null, rel: Pgoutput.MessageRelati
     replicaIdentity: ({ default: 'd', nothing: 'n', full: 'f', index: 'i' } as const)[rel.replicaIdentity],
     comment: current?.comment ?? null,
   };
+}
+
+/** The root table's columns (its order and names) that the partition's Relation message carries. */
+function restrictToColumns(root: PgTable, rel: Pgoutput.MessageRelation): PgTable {
+  const sent = new Set(rel.columns.map((c) => c.name));
+  return { ...root, columns: root.columns.filter((c) => sent.has(c.name)) };
+}
+
+function misplacedRootError(rel: Pgoutput.MessageRelation, publication: string): SourceError {
+  return new SourceError({
+    code: 'CDC_PG_PUBLICATION_VIA_ROOT',
+    what: `pgoutput sent changes of the partitioned table ${rel.schema}.${rel.name} under its own name (publication "${publication}" has publish_via_partition_root = true), but publish.via.partition.root=false captures its partitions, and a row cannot be placed in its partition's topic from the root's change`,
+    where: `publication "${publication}", table ${rel.schema}.${rel.name}`,
+    fix: `set publish.via.partition.root=true to capture ${rel.schema}.${rel.name} as one table, or ALTER PUBLICATION ${quoteIdent(publication)} SET (publish_via_partition_root = false); and restart the connector`,
+  });
 }
 
 function fallbackColumn(name: string): PgColumn {

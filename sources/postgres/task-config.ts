@@ -28,6 +28,10 @@ export interface PgTaskConfig {
   readonly slotRetries: { readonly max: number; readonly delayMs: number };
   readonly publicationName: string;
   readonly publicationAutocreate: AutocreateMode;
+  /** publish.via.partition.root: partitioned tables captured as their root (true) or as their leaf partitions */
+  readonly publishViaRoot: boolean;
+  /** the list filters as written, for partition-aware checks (partitions.ts) */
+  readonly lists: { readonly schemaInclude: readonly string[]; readonly tableInclude: readonly string[]; readonly tableExclude: readonly string[] };
   readonly statusIntervalMs: number;
   readonly filters: Filters;
   /** include lists as written, to name the patterns that match no table */
@@ -86,6 +90,8 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
     slotRetries: { max: c.get(F.slotMaxRetries), delayMs: c.get(F.slotRetryDelay) },
     publicationName: c.get(F.publicationName),
     publicationAutocreate: c.get(F.publicationAutocreate),
+    publishViaRoot: c.get(F.publishViaRoot),
+    lists: { schemaInclude: c.get(F.schemaInclude), tableInclude: c.get(F.tableInclude), tableExclude: c.get(F.tableExclude) },
     statusIntervalMs: c.get(F.statusInterval),
     filters: buildFilters({
       schemaInclude: c.get(F.schemaInclude), schemaExclude: c.get(F.schemaExclude),

@@ -32,6 +32,8 @@ import { describeUnmatched, nothingCapturedError, unmatchedIncludes } from './ca
 import { checkKeyColumns } from './key-columns.ts';
 import { oddValueSink } from './odd-values.ts';
 import { messageValueSchema } from './logical-messages.ts';
+import { partitionFilterError, viaRootError } from './partition-errors.ts';
+import { viaRootProblem } from './partitions.ts';
 
 type Phase = 'idle' | 'snapshot' | 'stream' | 'done' | 'stopped';
 
@@ -81,9 +83,15 @@ export class PostgresSourceTask implements SourceTask {
       return;
     }
 
-    const captured = await this.tables.capturedTables();
+    const plan = await this.tables.capturePlan();
+    const captured = plan.captured;
+    const partitionProblem = plan.problems[0];
+    if (partitionProblem) throw partitionFilterError(partitionProblem, where);
     await this.checkCapture(captured, where);
-    const pub = await ensurePublication(this.sql, { name: cfg.publicationName, mode: cfg.publicationAutocreate, tables: captured.map((t) => [t.schema, t.name] as const) }, where);
+    // Before creating or altering it: an existing publication that names partitions where the root is captured (or back).
+    const via = await viaRootProblem(this.sql, cfg.publicationName, cfg.publishViaRoot, captured);
+    if (via) throw viaRootError(via, where);
+    const pub = await ensurePublication(this.sql, { name: cfg.publicationName, mode: cfg.publicationAutocreate, tables: captured.map((t) => [t.schema, t.name] as const), viaRoot: cfg.publishViaRoot }, where);
     if (pub !== 'exists') this.log.info({ publication: cfg.publicationName, action: pub }, 'publication prepared');
 
     let slot = await slotState(this.sql, cfg.slotName);
