@@ -30,7 +30,7 @@ if (bad.length > 0) { console.error(`test-matrix: unknown PostgreSQL major ${bad
 const majors = asked.length > 0 ? asked : ALL;
 
 // One `up` for every server the run needs (idempotent: running services are kept).
-const withArgs = ['--with', 'prometheus', '--with', 'pg17-standby', ...majors.filter((m) => m !== DEFAULT_MAJOR).flatMap((m) => ['--with', `pg${m}`])];
+const withArgs = ['--with', 'prometheus', '--with', 'pg17-standby', '--with', 'pg13', ...majors.filter((m) => m !== DEFAULT_MAJOR).flatMap((m) => ['--with', `pg${m}`])];
 const up = spawnSync('bash', [join(root, 'test/stack/stack.sh'), 'up', ...withArgs], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 if (up.status !== 0) { console.error('test-matrix: the test stack failed to start (see above)'); process.exit(1); }
 

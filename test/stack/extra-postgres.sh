@@ -1,5 +1,6 @@
 # Extra PostgreSQL servers of test/stack/stack.sh, for the version matrix and the standby tests:
 #   stack.sh up --with pg14|pg15|pg16|pg17|pg18   one more server of that major, wal_level=logical
+#   stack.sh up --with pg13                        an unsupported major, for the version-refusal test
 #   stack.sh up --with pg17-standby                pg17 plus a hot standby streaming from it
 # Sourced by stack.sh after its helpers (log, die, as_pg, live_pid, ports, ...); not run alone.
 #
@@ -14,13 +15,14 @@
 
 # major -> package version (PostgreSQL minor release + the wrapper's own suffix)
 declare -A PGX_PACKAGE=(
+  [13]=13.23.0-beta.16
   [14]=14.23.0-beta.17
   [15]=15.18.0-beta.17
   [16]=16.14.0-beta.17
   [17]=17.10.0-beta.17
   [18]=18.4.0-beta.17
 )
-PGX_MAJORS="14 15 16 17 18"
+PGX_MAJORS="13 14 15 16 17 18"
 PGX_STANDBY_MAJOR=17
 PGX_STANDBY_SLOT=cdc_standby
 
@@ -210,8 +212,8 @@ pgx_standby_stop() {
   pgx_stop_dir "postgresql $PGX_STANDBY_MAJOR standby" "$(pgx_standby_root)/data" "$bin"
 }
 
-# `--with` names this file serves: pg14..pg18, pg17-standby.
-pgx_with_known() { [[ "$1" =~ ^pg(14|15|16|17|18)$ || "$1" == "pg$PGX_STANDBY_MAJOR-standby" ]]; }
+# `--with` names this file serves: pg13..pg18, pg17-standby.
+pgx_with_known() { [[ "$1" =~ ^pg(13|14|15|16|17|18)$ || "$1" == "pg$PGX_STANDBY_MAJOR-standby" ]]; }
 
 pgx_with_start() {
   if [[ "$1" == "pg$PGX_STANDBY_MAJOR-standby" ]]; then pgx_standby_start; else pgx_start "${1#pg}"; fi

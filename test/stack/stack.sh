@@ -4,7 +4,7 @@
 # mode (official jars from Maven Central, run on the machine's Java 17) and a
 # Confluent-compatible Schema Registry. See test/stack/README.md for the interface.
 #
-#   bash test/stack/stack.sh up [--with mariadb] [--with prometheus] [--with pg14..pg18|pg17-standby]
+#   bash test/stack/stack.sh up [--with mariadb] [--with prometheus] [--with pg13..pg18|pg17-standby]
 #   bash test/stack/stack.sh down [--purge]
 #   bash test/stack/stack.sh env | status
 #   bash test/stack/stack.sh stop|start kafka|postgres
@@ -167,7 +167,7 @@ wait_ready() {
 # written into its metadata log at format time, and tests may cache the env.
 ensure_ports() {
   local names=(PG_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_SASL_SSL_PORT KAFKA_SSL_PORT SR_PORT SR_MANAGEMENT_PORT MARIADB_PORT PROMETHEUS_PORT
-    PG14_PORT PG15_PORT PG16_PORT PG17_PORT PG18_PORT PG17_STANDBY_PORT)
+    PG13_PORT PG14_PORT PG15_PORT PG16_PORT PG17_PORT PG18_PORT PG17_STANDBY_PORT)
   local missing=() n
   # shellcheck source=/dev/null
   [[ -f "$PORTS_FILE" ]] && . "$PORTS_FILE"
@@ -660,13 +660,13 @@ cmd_up() {
   local with=() arg
   while (($#)); do
     case "$1" in
-      --with) with+=("${2:?--with needs mariadb, prometheus, pg14..pg18 or pg17-standby}"); shift 2 ;;
+      --with) with+=("${2:?--with needs mariadb, prometheus, pg13..pg18 or pg17-standby}"); shift 2 ;;
       --with=*) with+=("${1#--with=}"); shift ;;
       *) die "up: unknown argument $1" ;;
     esac
   done
   for arg in "${with[@]}"; do
-    [[ "$arg" == mariadb || "$arg" == prometheus ]] || pgx_with_known "$arg" || die "up: --with takes mariadb, prometheus, pg14..pg18 or pg17-standby, not $arg"
+    [[ "$arg" == mariadb || "$arg" == prometheus ]] || pgx_with_known "$arg" || die "up: --with takes mariadb, prometheus, pg13..pg18 or pg17-standby, not $arg"
   done
   init_state
   lock
@@ -788,7 +788,7 @@ cmd_status() {
 
 usage() {
   cat >&2 <<EOF
-usage: bash test/stack/stack.sh up [--with mariadb] [--with prometheus] [--with pg14|pg15|pg16|pg17|pg18|pg17-standby]
+usage: bash test/stack/stack.sh up [--with mariadb] [--with prometheus] [--with pg13|pg14|pg15|pg16|pg17|pg18|pg17-standby]
        bash test/stack/stack.sh down [--purge]
        bash test/stack/stack.sh env | status
        bash test/stack/stack.sh stop|start kafka|postgres   (one service of a running stack)
