@@ -52,3 +52,13 @@ test('slot.failover=true against a standby: refused with CDC_PG_FAILOVER_SLOT', 
   assert.match(v.out, /is a standby: PostgreSQL creates failover slots only on the primary/);
   assert.match(v.out, /point database\.hostname at the primary/);
 });
+
+test('a standby cannot create the publication: the start fails with CDC_PG_NO_PUBLICATION naming the primary, not a retry loop', { skip, timeout: 60_000 }, () => {
+  const file = writeConfig({ env: standby!, name: `vpub_${Date.now().toString(36)}`, database: 'postgres', connector: {} });
+  const r = cdc('run', file, standby!, 20_000);
+  assert.match(r.out, /CDC_PG_NO_PUBLICATION/);
+  assert.match(r.out, /read-only \(a standby\)/);
+  assert.match(r.out, /create the publication on the primary/);
+  assert.match(r.out, /task failed; fix the cause/);
+  assert.doesNotMatch(r.out, /restarting from the committed offset/, 'not retried');
+});
