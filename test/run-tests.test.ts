@@ -11,12 +11,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireServices, stackEnv, stackRequired } from './helpers/stack-env.ts';
+import { requireServices, stackEnv, stackRequired, testPgPort } from './helpers/stack-env.ts';
 // @ts-expect-error a plain .mjs script without type declarations
 import { checkCensus } from '../scripts/test-census.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const SERVICE_VARS = /^(PG[A-Z]*|KAFKA_BOOTSTRAP_SERVERS|SCHEMA_REGISTRY_URL|PROMETHEUS_URL|PROMETHEUS_TARGETS_DIR|MYSQL_[A-Z]+|CI|CDC_REQUIRE_STACK|CDC_STACK_DIR|NODE_TEST_CONTEXT)$/;
+const SERVICE_VARS = /^(PG[A-Z0-9_]*|CDC_TEST_PG|KAFKA_BOOTSTRAP_SERVERS|SCHEMA_REGISTRY_URL|PROMETHEUS_URL|PROMETHEUS_TARGETS_DIR|MYSQL_[A-Z]+|CI|CDC_REQUIRE_STACK|CDC_STACK_DIR|NODE_TEST_CONTEXT)$/;
 
 /** scripts/run-tests.mjs with no service anywhere: no variables, an empty stack dir, no stack start. */
 function runTests(args: string[]): { status: number | null; out: string } {
@@ -77,4 +77,12 @@ test('census: every integration file ran a test and skipped none', () => {
   assert.deepEqual(checkCensus([f('/a.it.test.ts', 't', 'failed')], ['/a.it.test.ts']), [], 'a failure is reported by the runner itself');
   assert.deepEqual(checkCensus([], ['/a.it.test.ts']), ['/a.it.test.ts: no test ran']);
   assert.deepEqual(checkCensus([f('/a.it.test.ts', 't', 'ran'), f('/a.it.test.ts', 's', 'skipped')], ['/a.it.test.ts']), ['/a.it.test.ts: "s" was skipped']);
+});
+
+test('CDC_TEST_PG points the tests at the extra server of that major, and says how to start a missing one', () => {
+  const e = { PGHOST: '127.0.0.1', PGPORT: '5432', PG17_PORT: '6017', KAFKA_BOOTSTRAP_SERVERS: 'k:1', SCHEMA_REGISTRY_URL: 'http://r' };
+  assert.equal(stackEnv(e)!.pg.port, 5432, 'unset: the default server');
+  assert.equal(stackEnv({ ...e, CDC_TEST_PG: '17' })!.pg.port, 6017);
+  assert.throws(() => testPgPort({ ...e, CDC_TEST_PG: '16' }), /PG16_PORT is unset: start that server with `bash test\/stack\/stack.sh up --with pg16`/);
+  assert.throws(() => testPgPort({ ...e, CDC_TEST_PG: '13' }), /use a PostgreSQL major from 14 to 18/);
 });

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { SourceError } from '../../src/errors/cdc-error.ts';
 import type { Lsn } from './lsn.ts';
 import { parseLsn } from './lsn.ts';
+import { alterSlotFailoverCommand, createSlotCommand, type SlotCreateOptions } from './server-version.ts';
 import { isTlsFailure, shouldTryNext, sslAttempts, tlsError, type PgTlsSettings, type SslAttempt } from './tls.ts';
 
 export interface PgConnectionSettings {
@@ -152,12 +153,12 @@ export interface CreatedSlot {
 export class SlotCreator {
   private constructor(private readonly client: pg.Client, readonly slot: CreatedSlot) {}
 
-  static async create(s: PgConnectionSettings, slotName: string, plugin: string, exportSnapshot: boolean): Promise<SlotCreator> {
+  /** `versionNum` (server_version_num) picks the command's dialect: server-version.ts. */
+  static async create(s: PgConnectionSettings, slotName: string, plugin: string, versionNum: number, opts: SlotCreateOptions): Promise<SlotCreator> {
     // A replication session: database.initial.statements do not run here (as in Debezium).
     const { client } = await connectClient(s, { replication: 'database' } as Partial<pg.ClientConfig>);
     try {
-      const snap = exportSnapshot ? "(SNAPSHOT 'export')" : "(SNAPSHOT 'nothing')";
-      const res = await client.query(`CREATE_REPLICATION_SLOT ${quoteIdent(slotName)} LOGICAL ${quoteIdent(plugin)} ${snap}`);
+      const res = await client.query(createSlotCommand(versionNum, quoteIdent(slotName), quoteIdent(plugin), opts));
       const row = res.rows[0] as { slot_name: string; consistent_point: string; snapshot_name: string | null };
       return new SlotCreator(client, { slotName: row.slot_name, consistentPoint: parseLsn(row.consistent_point), snapshotName: row.snapshot_name });
     } catch (err) {
@@ -168,6 +169,18 @@ export class SlotCreator {
 
   async close(): Promise<void> {
     await this.client.end().catch(() => undefined);
+  }
+}
+
+/** Turns failover on for an existing, inactive slot (slot.failover=true, PostgreSQL 17+). */
+export async function enableSlotFailover(s: PgConnectionSettings, slotName: string): Promise<void> {
+  const { client } = await connectClient(s, { replication: 'database' } as Partial<pg.ClientConfig>);
+  try {
+    await client.query(alterSlotFailoverCommand(quoteIdent(slotName)));
+  } catch (err) {
+    throw slotError(s, slotName, err);
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 

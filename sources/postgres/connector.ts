@@ -27,6 +27,9 @@ const CONNECT_PROPERTY: Record<string, string> = {
   CDC_PG_TLS_FILE: 'database.sslrootcert', CDC_PG_INITIAL_STATEMENT: 'database.initial.statements',
 };
 
+/** The property a server problem belongs to, for config/validate (others: database.hostname). */
+const SERVER_PROBLEM_PROPERTY: Record<string, string> = { CDC_PG_NO_REPLICATION_PRIVILEGE: 'database.user', CDC_PG_FAILOVER_SLOT: 'slot.failover' };
+
 export const POSTGRES_CONNECTOR_CLASS = 'io.debezium.connector.postgresql.PostgresConnector';
 export const POSTGRES_PLUGIN_VERSION = '0.1.0';
 
@@ -58,7 +61,7 @@ async function validateEnvironment(config: ParsedConfig, _log: Logger): Promise<
     throw err;
   }
   try {
-    for (const p of await serverProblems(sql, cfg, where)) push(p, p.code === 'CDC_PG_NO_REPLICATION_PRIVILEGE' ? 'database.user' : 'database.hostname');
+    for (const p of (await serverProblems(sql, cfg, where)).problems) push(p, SERVER_PROBLEM_PROPERTY[p.code] ?? 'database.hostname');
     const plan = await planCapturedTables(sql, cfg);
     const tables = plan.captured;
     for (const p of plan.problems) push(partitionFilterError(p, where), p.property);

@@ -60,6 +60,15 @@ export async function ensurePublication(sql: pg.Client, plan: PublicationPlan, w
   } catch (err) {
     if (err instanceof SourceError) throw err;
     const e = err as { code?: string; message?: string };
+    if (e.code === '25006') {
+      // A hot standby (decoding there needs 16+) is read-only: the publication comes from the primary.
+      throw new SourceError({
+        code: 'CDC_PG_NO_PUBLICATION',
+        what: `publication "${plan.name}" cannot be created or changed here, the server is read-only (a standby): ${e.message}`,
+        where: `${where}, property publication.autocreate.mode`,
+        fix: `create the publication on the primary (CREATE PUBLICATION ${quoteIdent(plan.name)} FOR TABLE ...; or "cdc migrate" pointed at the primary), then set publication.autocreate.mode=disabled`,
+      });
+    }
     if (e.code === '42501') {
       throw new SourceError({
         code: 'CDC_PG_PUBLICATION_PRIVILEGE',

@@ -1,13 +1,14 @@
 /**
  * Watches the replication slot from the database's side: how much WAL it pins
  * (restart_lsn) and how much it has not confirmed (confirmed_flush_lsn), its
- * wal_status and safe_wal_size. Runs on its own connection and timer, so lag is
+ * wal_status and safe_wal_size (on a standby, against the replayed position). Runs on its own connection and timer, so lag is
  * reported even while the connector is paused, failed or stuck (invariant 5).
  */
 import type pg from 'pg';
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../../src/log/logger.ts';
 import { openSql, type PgConnectionSettings } from './connection.ts';
+import { slotLagQuery } from './server-version.ts';
 
 export interface SlotLag {
   readonly slot: string;
@@ -19,10 +20,7 @@ export interface SlotLag {
 }
 
 export async function readSlotLag(sql: pg.Client, slot: string): Promise<SlotLag | null> {
-  const r = await sql.query(`SELECT active::text AS active, wal_status, safe_wal_size::text AS safe,
-      pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::text AS retained,
-      pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::text AS unconfirmed
-    FROM pg_replication_slots WHERE slot_name = $1`, [slot]);
+  const r = await sql.query(slotLagQuery(), [slot]);
   const row = r.rows[0] as { active: string; wal_status: string | null; safe: string | null; retained: string | null; unconfirmed: string | null } | undefined;
   if (!row) return null;
   return {

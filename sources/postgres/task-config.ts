@@ -22,6 +22,8 @@ export interface PgTaskConfig {
   readonly topicTransaction: string;
   readonly slotName: string;
   readonly slotDropOnStop: boolean;
+  /** slot.failover: create the slot with FAILOVER so PostgreSQL 17+ synchronises it to standbys */
+  readonly slotFailover: boolean;
   /** plugin.name: the decoding plugin the slot is created with and must use */
   readonly pluginName: string;
   /** slot.max.retries / slot.retry.delay.ms: waiting for a slot another connection holds */
@@ -86,6 +88,7 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
     topicTransaction: c.get(F.topicTransaction),
     slotName: c.get(F.slotName),
     slotDropOnStop: c.get(F.slotDropOnStop),
+    slotFailover: c.getBoolean('slot.failover') ?? false,
     pluginName: c.get(F.pluginName),
     slotRetries: { max: c.get(F.slotMaxRetries), delayMs: c.get(F.slotRetryDelay) },
     publicationName: c.get(F.publicationName),

@@ -27,6 +27,8 @@ import { formatLsn, type Lsn } from './lsn.ts';
 import { TableRegistry } from './table-registry.ts';
 import { readPgTaskConfig, type PgTaskConfig } from './task-config.ts';
 import { checkServer } from './server-checks.ts';
+import { versionLabel, type PgServerFacts } from './server-version.ts';
+import { ensureFailoverSlot } from './failover-slot.ts';
 import { waitForFreeSlot } from './slot-claim.ts';
 import { describeUnmatched, nothingCapturedError, unmatchedIncludes } from './capture-check.ts';
 import { checkKeyColumns } from './key-columns.ts';
@@ -44,6 +46,7 @@ export class PostgresSourceTask implements SourceTask {
   private ctx!: SourceTaskContext;
   private readonly clock: Clock = systemClock();
   private sql: pg.Client | null = null;
+  private server!: PgServerFacts;
   private snapSql: pg.Client | null = null;
   private snapshotRows: AsyncGenerator<SnapshotRow> | null = null;
   private consistentPoint: Lsn = 0n;
@@ -71,7 +74,8 @@ export class PostgresSourceTask implements SourceTask {
     this.contextHeaders = cfg.extendedHeaders ? debeziumContextHeaders(cfg.topicPrefix, ctx.taskId, randomUUID()) : null;
     const where = `connector "${ctx.connectorName}"`;
     this.sql = await openSql(cfg.connection);
-    await checkServer(this.sql, cfg, where);
+    this.server = await checkServer(this.sql, cfg, where);
+    if (this.server.inRecovery) this.log.info({ version: versionLabel(this.server.versionNum) }, 'connected to a standby: decoding there (heartbeat.action.query, if set, must write to the primary)');
     const partition = pgPartition(cfg.topicPrefix);
     const storedMap = ctx.offsets.get(partition);
     const stored = storedMap ? decodePosition(storedMap, `${where}, stored offset`) : null;
@@ -128,7 +132,8 @@ export class PostgresSourceTask implements SourceTask {
         this.log.warn({ slot: cfg.slotName }, 'dropping existing slot: a snapshot is needed and must start from the slot\'s own exported snapshot');
         await dropSlot(this.sql, cfg.slotName);
       }
-      const creator = await SlotCreator.create(cfg.connection, cfg.slotName, cfg.pluginName, cfg.snapshotMode !== 'no_data' && cfg.snapshotMode !== 'never');
+      const creator = await SlotCreator.create(cfg.connection, cfg.slotName, cfg.pluginName, this.server.versionNum,
+        { exportSnapshot: cfg.snapshotMode !== 'no_data' && cfg.snapshotMode !== 'never', failover: cfg.slotFailover });
       try {
         this.consistentPoint = creator.slot.consistentPoint;
         this.snapSql = await openSql(cfg.connection);
@@ -137,6 +142,7 @@ export class PostgresSourceTask implements SourceTask {
         // The readers imported the snapshot; the exporting session may go.
         await creator.close();
       }
+      if (cfg.slotFailover) await ensureFailoverSlot(this.sql, cfg, this.log);
       const models = await this.tables.loadModels(this.snapSql, captured);
       this.log.info({ slot: cfg.slotName, consistentPoint: formatLsn(this.consistentPoint), tables: models.map((m) => m.id) }, 'slot created; initial snapshot starts');
       ctx.metrics.snapshotRunning(true);
@@ -152,12 +158,14 @@ export class PostgresSourceTask implements SourceTask {
       this.phase = 'snapshot';
     } else {
       if (!slot.exists) {
-        const creator = await SlotCreator.create(cfg.connection, cfg.slotName, cfg.pluginName, false);
+        const creator = await SlotCreator.create(cfg.connection, cfg.slotName, cfg.pluginName, this.server.versionNum, { exportSnapshot: false, failover: cfg.slotFailover });
         this.consistentPoint = creator.slot.consistentPoint;
         await creator.close();
+        if (cfg.slotFailover) await ensureFailoverSlot(this.sql, cfg, this.log);
         this.log.info({ slot: cfg.slotName, consistentPoint: formatLsn(this.consistentPoint) }, 'slot created (no snapshot)');
       } else {
         this.consistentPoint = slot.confirmedFlush;
+        if (cfg.slotFailover) await ensureFailoverSlot(this.sql, cfg, this.log);
       }
       await this.startStream(stored, slot.exists ? slot.confirmedFlush : this.consistentPoint);
     }

@@ -38,11 +38,25 @@ export function requireServices(vars: readonly string[], what: string, fix: stri
 
 const STACK_FIX = 'run `bash test/stack/stack.sh up` and `. $CDC_STACK_DIR/env` (npm test starts it for you), or run `npm run test:unit` for unit tests only';
 
+/**
+ * The PostgreSQL major the integration tests run against: CDC_TEST_PG=14..18 picks the
+ * stack's extra server of that major (`stack.sh up --with pg<major>`, port PG<major>_PORT);
+ * unset, the stack's default server (Debian's 15 at PGPORT). `npm run test:matrix` sets it.
+ */
+export function testPgPort(e: Env = process.env): number {
+  const major = e['CDC_TEST_PG'];
+  if (!major) return Number(e['PGPORT']);
+  if (!/^1[4-8]$/.test(major)) throw new Error(`CDC_TEST_PG=${major}: use a PostgreSQL major from 14 to 18, or unset it for the default server`);
+  const port = e[`PG${major}_PORT`];
+  if (!port) throw new Error(`CDC_TEST_PG=${major} but PG${major}_PORT is unset: start that server with \`bash test/stack/stack.sh up --with pg${major}\` and source $CDC_STACK_DIR/env (npm run test:matrix does both)`);
+  return Number(port);
+}
+
 /** The stack's coordinates, or null (the test skips) when it is not up and not required. */
 export function stackEnv(e: Env = process.env): StackEnv | null {
   if (!requireServices(['PGHOST', 'PGPORT', 'KAFKA_BOOTSTRAP_SERVERS', 'SCHEMA_REGISTRY_URL'], 'test stack', STACK_FIX, e)) return null;
   return {
-    pg: { host: e['PGHOST']!, port: Number(e['PGPORT']), user: e['PGUSER'] ?? 'postgres', password: e['PGPASSWORD'] ?? 'postgres' },
+    pg: { host: e['PGHOST']!, port: testPgPort(e), user: e['PGUSER'] ?? 'postgres', password: e['PGPASSWORD'] ?? 'postgres' },
     kafka: e['KAFKA_BOOTSTRAP_SERVERS']!,
     registry: e['SCHEMA_REGISTRY_URL']!,
   };

@@ -4,7 +4,7 @@
 # mode (official jars from Maven Central, run on the machine's Java 17) and a
 # Confluent-compatible Schema Registry. See test/stack/README.md for the interface.
 #
-#   bash test/stack/stack.sh up [--with mariadb] [--with prometheus]
+#   bash test/stack/stack.sh up [--with mariadb] [--with prometheus] [--with pg13..pg18|pg17-standby]
 #   bash test/stack/stack.sh down [--purge]
 #   bash test/stack/stack.sh env | status
 #   bash test/stack/stack.sh stop|start kafka|postgres
@@ -166,7 +166,8 @@ wait_ready() {
 # Free ports are chosen once and kept in $PORTS_FILE: the Kafka controller's address is
 # written into its metadata log at format time, and tests may cache the env.
 ensure_ports() {
-  local names=(PG_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_SASL_SSL_PORT KAFKA_SSL_PORT SR_PORT SR_MANAGEMENT_PORT MARIADB_PORT PROMETHEUS_PORT)
+  local names=(PG_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_SASL_SSL_PORT KAFKA_SSL_PORT SR_PORT SR_MANAGEMENT_PORT MARIADB_PORT PROMETHEUS_PORT
+    PG13_PORT PG14_PORT PG15_PORT PG16_PORT PG17_PORT PG18_PORT PG17_STANDBY_PORT)
   local missing=() n
   # shellcheck source=/dev/null
   [[ -f "$PORTS_FILE" ]] && . "$PORTS_FILE"
@@ -606,6 +607,8 @@ registry_stop() {
 . "$HERE/optional-services.sh"
 # shellcheck source=kafka-sasl-ssl.sh
 . "$HERE/kafka-sasl-ssl.sh"
+# shellcheck source=extra-postgres.sh
+. "$HERE/extra-postgres.sh"
 
 # ---------------------------------------------------------------------------------------------
 # Commands
@@ -626,6 +629,7 @@ write_env() {
     if prometheus_pid >/dev/null; then
       echo "export PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT PROMETHEUS_TARGETS_DIR=$PROMROOT/targets"
     fi
+    pgx_env
     echo "export CDC_STACK_DIR=$STATE"
   } >"$ENV_FILE.tmp"
   mv "$ENV_FILE.tmp" "$ENV_FILE"
@@ -656,13 +660,13 @@ cmd_up() {
   local with=() arg
   while (($#)); do
     case "$1" in
-      --with) with+=("${2:?--with needs mariadb or prometheus}"); shift 2 ;;
+      --with) with+=("${2:?--with needs mariadb, prometheus, pg13..pg18 or pg17-standby}"); shift 2 ;;
       --with=*) with+=("${1#--with=}"); shift ;;
       *) die "up: unknown argument $1" ;;
     esac
   done
   for arg in "${with[@]}"; do
-    [[ "$arg" == mariadb || "$arg" == prometheus ]] || die "up: --with takes mariadb or prometheus, not $arg"
+    [[ "$arg" == mariadb || "$arg" == prometheus ]] || pgx_with_known "$arg" || die "up: --with takes mariadb, prometheus, pg13..pg18 or pg17-standby, not $arg"
   done
   init_state
   lock
@@ -688,7 +692,7 @@ cmd_up() {
   kafka_scram_users
   registry_wait
   for arg in "${with[@]}"; do
-    "${arg}_start"
+    if pgx_with_known "$arg"; then pgx_with_start "$arg"; else "${arg}_start"; fi
   done
   write_env
   cat "$ENV_FILE"
@@ -711,6 +715,7 @@ cmd_down() {
   kafka_stop
   prometheus_stop
   mariadb_stop
+  pgx_stop_all
   pg_stop
   # Anything of ours that lost its pid file (a crashed `up`, a deleted file).
   local pid
@@ -771,12 +776,19 @@ cmd_status() {
   [[ -n "$pid" ]] && show mariadb "$pid" "$MARIADB_PORT" optional
   pid="$(prometheus_pid || true)"
   [[ -n "$pid" ]] && show prometheus "$pid" "$PROMETHEUS_PORT" optional
+  local m v
+  for m in $PGX_MAJORS; do
+    pid="$(pgx_pid "$m" || true)" v="PG${m}_PORT"
+    [[ -n "$pid" ]] && show "postgresql $m" "$pid" "${!v}" optional
+  done
+  pid="$(pgx_standby_pid || true)"
+  [[ -n "$pid" ]] && show "postgresql $PGX_STANDBY_MAJOR standby" "$pid" "$PG17_STANDBY_PORT" optional
   return $ok
 }
 
 usage() {
   cat >&2 <<EOF
-usage: bash test/stack/stack.sh up [--with mariadb] [--with prometheus]
+usage: bash test/stack/stack.sh up [--with mariadb] [--with prometheus] [--with pg13|pg14|pg15|pg16|pg17|pg18|pg17-standby]
        bash test/stack/stack.sh down [--purge]
        bash test/stack/stack.sh env | status
        bash test/stack/stack.sh stop|start kafka|postgres   (one service of a running stack)
