@@ -277,13 +277,16 @@ describe('PostgreSQL catalog and text conversion', { skip: SKIP }, () => {
       { schemaInclude: [S], tableExclude: [`${S}\\.my table`, `${S}\\.a\\.b`, `${S}\\.x.*`] },
       { schemaExclude: ['public', 'pg_.*'], tableExclude: [`${S}\\.Orders`] },
     ];
+    const parts = await admin.query(`SELECT n.nspname || '.' || c.relname AS id FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relispartition`);
+    const partitions = new Set((parts.rows as { id: string }[]).map((r) => r.id));
     for (const c of cases) {
       const f = buildFilters({ schemaInclude: c.schemaInclude ?? [], schemaExclude: c.schemaExclude ?? [], tableInclude: c.tableInclude ?? [], tableExclude: c.tableExclude ?? [], columnInclude: [], columnExclude: [] });
       const ids = (ts: readonly { schema: string; name: string }[]) => ts.map((t) => `${t.schema}.${t.name}`).filter((id) => id.startsWith(`${S}.`)).sort();
       const jsOnly = ids(await loadTables(admin, { table: f.table }));
       assert.deepEqual(ids(await loadTables(admin, f)), jsOnly, JSON.stringify(c));
       const lists = { schemaInclude: c.schemaInclude ?? [], tableInclude: c.tableInclude ?? [], tableExclude: c.tableExclude ?? [] };
-      assert.deepEqual(ids(await listCapturedTables(admin, { filters: f, publishViaRoot: true, lists })), jsOnly, JSON.stringify(c));
+      // Captured tables are the same, less partitions: through the root they are not tables of their own.
+      assert.deepEqual(ids(await listCapturedTables(admin, { filters: f, publishViaRoot: true, lists })), jsOnly.filter((id) => !partitions.has(id)), JSON.stringify(c));
       assert.equal(jsOnly.length === 0, c.none === true, `case ${JSON.stringify(c)} selects ${jsOnly.length} tables`);
     }
     for (const n of odd) await admin.query(`DROP TABLE ${SCHEMA}."${n.replace(/"/g, '""')}"`);
