@@ -170,8 +170,10 @@ test('slot.failover=true: the slot is synchronised to the standby; after promoti
       // The slot sync worker copies the slot once the standby has replayed past its position.
       const synced = await until(`slot ${slotName} synchronised to the standby at ${p.cf}`, async () => {
         await primary.query('SELECT pg_log_standby_snapshot()');
-        const r = (await standby!.query(`SELECT synced, failover, confirmed_flush_lsn >= $2::pg_lsn AS current FROM pg_replication_slots WHERE slot_name = $1`, [slotName, p.cf])).rows[0] as { synced: boolean; failover: boolean; current: boolean } | undefined;
-        return r?.synced && r.current ? r : null;
+        // A synced slot stays temporary until the standby has everything it needs to decode from
+        // it; a temporary one is dropped at promotion, so wait until it is persistent.
+        const r = (await standby!.query(`SELECT synced, failover, temporary, confirmed_flush_lsn >= $2::pg_lsn AS current FROM pg_replication_slots WHERE slot_name = $1`, [slotName, p.cf])).rows[0] as { synced: boolean; failover: boolean; temporary: boolean; current: boolean } | undefined;
+        return r?.synced && !r.temporary && r.current ? r : null;
       });
       assert.equal(synced.failover, true);
     });
