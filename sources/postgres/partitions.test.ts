@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planCapture, routeRelation, type PgRelation } from './partitions.ts';
+import { detachNotice, planCapture, routeRelation, type PgRelation } from './partitions.ts';
 import { buildFilters } from './table-filter.ts';
 
 // orders (range, sub-partitioned by list in 2025) and items (ordinary):
@@ -86,4 +86,14 @@ test('routeRelation without via root: a root arriving while its leaves are captu
   assert.deepEqual(await routeRelation({ schema: 'public', name: 'orders', kind: 'p', root: null, capturedLeaf: async () => true }, filters, false), { kind: 'misplaced' });
   assert.deepEqual(await routeRelation({ schema: 'public', name: 'orders', kind: 'p', root: null, capturedLeaf: async () => false }, filters, false), { kind: 'filtered' });
   assert.deepEqual(await routeRelation({ schema: 'public', name: 'orders_2024', kind: 'r', root: { schema: 'public', name: 'orders' } }, filters, false), { kind: 'capture' });
+});
+
+test('detachNotice: said on PostgreSQL 14 when a partitioned root is captured through itself, with the fix; never on 15+', () => {
+  const captured = plan(true).captured;
+  const notice = detachNotice(140023, true, captured, 'dbz_publication');
+  assert.match(notice ?? '', /DETACH PARTITION on public\.orders/);
+  assert.match(notice ?? '', /ALTER PUBLICATION "dbz_publication" SET \(publish_via_partition_root = true\)/);
+  assert.equal(detachNotice(150018, true, captured, 'dbz_publication'), null);
+  assert.equal(detachNotice(140023, false, plan(false).captured, 'dbz_publication'), null, 'leaf partitions captured: no root route to go stale');
+  assert.equal(detachNotice(140023, true, plan(true, { include: ['public\\.items'] }).captured, 'dbz_publication'), null);
 });

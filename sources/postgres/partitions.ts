@@ -201,3 +201,17 @@ export async function viaRootProblem(sql: pg.Client, publication: string, viaRoo
   }
   return null;
 }
+
+/**
+ * PostgreSQL 14's pgoutput remembers, for the walsender's whole life, that a partition publishes
+ * through its root; a DETACH PARTITION does not make it forget (15 does). Rows written into the
+ * detached table would then still arrive as changes of the root. Said once at start when a
+ * partitioned root is captured through itself on 14, with the fix; null otherwise.
+ */
+export function detachNotice(versionNum: number, viaRoot: boolean, captured: readonly PgRelation[], publication: string): string | null {
+  if (versionNum >= 150000 || !viaRoot) return null;
+  const roots = captured.filter((t) => t.kind === 'p');
+  if (roots.length === 0) return null;
+  return `PostgreSQL 14: after ALTER TABLE ... DETACH PARTITION on ${names(roots)}, rows written into the detached table keep arriving as changes of its former root until the publication changes; ` +
+    `run the DETACH together with ALTER PUBLICATION ${quoteIdent(publication)} SET (publish_via_partition_root = true); in one transaction (or restart the connector after it)`;
+}

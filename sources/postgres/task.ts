@@ -35,7 +35,7 @@ import { checkKeyColumns } from './key-columns.ts';
 import { oddValueSink } from './odd-values.ts';
 import { messageValueSchema } from './logical-messages.ts';
 import { partitionFilterError, viaRootError } from './partition-errors.ts';
-import { viaRootProblem } from './partitions.ts';
+import { detachNotice, viaRootProblem } from './partitions.ts';
 
 type Phase = 'idle' | 'snapshot' | 'stream' | 'done' | 'stopped';
 
@@ -95,6 +95,8 @@ export class PostgresSourceTask implements SourceTask {
     // Before creating or altering it: an existing publication that names partitions where the root is captured (or back).
     const via = await viaRootProblem(this.sql, cfg.publicationName, cfg.publishViaRoot, captured);
     if (via) throw viaRootError(via, where);
+    const detach = detachNotice(this.server.versionNum, cfg.publishViaRoot, captured, cfg.publicationName);
+    if (detach) this.log.warn({ publication: cfg.publicationName }, detach);
     const pub = await ensurePublication(this.sql, { name: cfg.publicationName, mode: cfg.publicationAutocreate, tables: captured.map((t) => [t.schema, t.name] as const), viaRoot: cfg.publishViaRoot }, where);
     if (pub !== 'exists') this.log.info({ publication: cfg.publicationName, action: pub }, 'publication prepared');
 
