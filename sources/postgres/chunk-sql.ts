@@ -56,7 +56,8 @@ function where(parts: readonly string[]): string {
 
 /** The table's largest key (with the filter): ORDER BY the key descending, LIMIT 1. */
 export function maxKeySql(t: ChunkTable, filter: string | null): string {
-  const cols = t.key.map((k) => `${quoteIdent(k.name)}::text`).join(', ');
+  // Aliased: ORDER BY "id" would otherwise name the text output column, not the key.
+  const cols = t.key.map((k, i) => `${quoteIdent(k.name)}::text AS cdc_k${i}`).join(', ');
   const order = t.key.map((k) => `${ordered(k)} DESC`).join(', ');
   return `SELECT ${cols} FROM ${t.from}${where(filter ? [`(${filter})`] : [])} ORDER BY ${order} LIMIT 1`;
 }

@@ -111,9 +111,11 @@ export class PostgresSourceTask implements SourceTask {
 
     // Chunked: the stream starts at once from the slot (a new one needs no exported snapshot);
     // the engine reads the tables while it runs, or continues the snapshot the offset records.
-    const fresh = decideSnapshot(cfg.snapshotMode, stored, slot.exists);
+    // A snapshot the offset records as under way (Debezium's incremental-snapshot keys) continues
+    // after its last committed chunk, unless the slot is gone (changes since are lost) or mode=always.
+    const resumable = slot.exists && cfg.snapshotMode !== 'always' && typeof storedMap?.incremental_snapshot_collections === 'string';
+    const fresh = !resumable && decideSnapshot(cfg.snapshotMode, stored, slot.exists);
     if (stored && !slot.exists && !fresh) throw slotMissingError(cfg.slotName, stored, where);
-    const resumable = !fresh && stored !== null && !stored.snapshotCompleted;
     if (this.server.inRecovery && (fresh || resumable)) throw standbyChunkedError(where);
     let slotFlush: Lsn;
     if (!slot.exists) {
@@ -126,9 +128,10 @@ export class PostgresSourceTask implements SourceTask {
     const toSnapshot = fresh ? captured.filter((t) => cfg.snapshotIncludes(relId(t))) : [];
     this.chunked = await openChunkedSnapshot({
       cfg, log: this.log, metrics: ctx.metrics, clock: this.clock, contextHeaders: this.contextHeaders, tables: this.tables, captured, where,
-      stored: fresh || !storedMap ? null : storedMap, initial: fresh ? toSnapshot : null,
+      stored: fresh ? null : storedMap ?? null, initial: fresh ? toSnapshot : null,
     });
     if (fresh) this.log.info({ tables: toSnapshot.map(relId), strategy: 'chunked', chunkSize: cfg.chunkSize }, 'initial snapshot starts beside the stream');
+    else if (resumable) this.log.info({ chunkSize: cfg.chunkSize }, 'snapshot continues after the last committed chunk');
     await this.startStream(stored, slotFlush);
   }
 
