@@ -1,0 +1,292 @@
+/**
+ * The snapshot engine: reads queued tables in chunks of key ranges while the
+ * source keeps streaming, and hands back each chunk's rows (minus every row
+ * the stream changed inside the chunk's window) with the offset fields that
+ * record the chunk as done. Database-agnostic: the source supplies a
+ * ChunkSource (contracts.ts). The initial snapshot, incremental snapshots and
+ * blocking snapshots all run here; only the ChunkOutput's `kind` differs.
+ *
+ * How a source task uses the engine:
+ *   1. Build it once per task run: new SnapshotEngine({ source, log, chunkSize, maxThreads, where }).
+ *   2. engine.restore(storedOffset, where) with the committed offset map (or {} when none).
+ *      If the connector must take an initial snapshot (snapshot.mode) and
+ *      !engine.initialPending after restore and the position says it was never
+ *      completed, call engine.beginInitial(capturedTables).
+ *   3. Stream from the start. For every change of a captured table, BEFORE
+ *      emitting it, call engine.onChange(tableId, key) with the key in the
+ *      chunk key's columns (for an update that changes the key, both the old
+ *      and the new key). For every watermark message of the reserved prefix,
+ *      call engine.onWatermark(windowId): a ChunkOutput (possibly with zero
+ *      rows) is emitted as op "r" records at that stream position, in one unit
+ *      with offset = {...streamPosition, ...output.offset} and commitAfter; a
+ *      null result (an old window's watermark replayed after a restart) is ignored.
+ *   4. Merge engine.offsetFields() into the offset of every other unit.
+ *   5. From the poll loop call engine.step() when engine.wantsStep. Awaiting it
+ *      pauses streaming for one select (Debezium's way); starting it without
+ *      awaiting lets the stream flow meanwhile (then route its rejection to the
+ *      task's failure path). step() throws SnapshotKeyError (CDC_SNAPSHOT_NO_KEY)
+ *      when a table of the initial snapshot has no usable key: fail the task.
+ *   6. When engine.initialPending turns false, the initial snapshot is complete:
+ *      mark it in the position (and stop, for snapshot.mode=initial_only).
+ *   7. Signals call execute/stop/pause/resume (SnapshotCommands); progress()
+ *      feeds status, and SnapshotProgressReporter feeds logs and metrics.
+ *
+ * Memory bound: at most maxThreads x pipelineDepth windows are open, each
+ * holding at most chunkSize rows, so at most maxThreads x pipelineDepth x
+ * chunkSize rows are buffered (2 x 1024 with the defaults), plus, per window
+ * whose select is running, the keys the stream changed in that table meanwhile.
+ *
+ * Pipeline depth (default 2): with depth 1 a table reads nothing while its
+ * watermark travels through the log to the stream (commit, decoding, delivery:
+ * milliseconds when idle, seconds under load); depth 2 selects the next chunk
+ * during that trip, which hides it whenever a select takes at least as long.
+ * Deeper pipelines buy little (one table's selects run one after the other
+ * anyway, each needing the previous chunk's last key) and cost memory.
+ */
+import { randomUUID } from 'node:crypto';
+import type { JsonMap } from '../events/record.ts';
+import type { Logger } from '../log/logger.ts';
+import type { ChunkOutput, ChunkSource, KeyValues, SnapshotCollection, SnapshotCommands, SnapshotKind, SnapshotProgress } from './contracts.ts';
+import { ChunkWindows, keyText } from './chunk-windows.ts';
+import { keylessInitialError, nullKeyProblem, skipsKeylessTables, type KeylessTable } from './key-rule.ts';
+import { decodeSnapshotOffset, encodeSnapshotOffset } from './offset-codec.ts';
+import { SnapshotQueue, type QueueEntry } from './snapshot-queue.ts';
+import { progressOf, RateMeter } from './snapshot-progress.ts';
+
+export const DEFAULT_PIPELINE_DEPTH = 2;
+
+export interface SnapshotEngineDeps<Row> {
+  readonly source: ChunkSource<Row>;
+  readonly log: Logger;
+  /** rows per chunk (incremental.snapshot.chunk.size) */
+  readonly chunkSize: number;
+  /** tables read at once (snapshot.max.threads), default 1 */
+  readonly maxThreads?: number;
+  /** windows open at once per table, default 2 */
+  readonly pipelineDepth?: number;
+  /** where errors happened, e.g. 'connector "inventory"' */
+  readonly where: string;
+  readonly now?: () => number;
+  readonly newWindowId?: () => string;
+}
+
+export class SnapshotEngine<Row> implements SnapshotCommands {
+  private readonly queue = new SnapshotQueue();
+  private readonly windows = new ChunkWindows<Row, QueueEntry>();
+  private readonly maxThreads: number;
+  private readonly depth: number;
+  private readonly now: () => number;
+  private readonly newWindowId: () => string;
+  private readonly rate: RateMeter;
+  private paused = false;
+
+  constructor(private readonly deps: SnapshotEngineDeps<Row>) {
+    if (!(deps.chunkSize >= 1)) throw new RangeError(`chunk size must be at least 1, got ${deps.chunkSize}`);
+    this.maxThreads = Math.max(1, deps.maxThreads ?? 1);
+    this.depth = Math.max(1, deps.pipelineDepth ?? DEFAULT_PIPELINE_DEPTH);
+    this.now = deps.now ?? Date.now;
+    this.newWindowId = deps.newWindowId ?? randomUUID;
+    this.rate = new RateMeter(this.now);
+  }
+
+  // --- state after a restart, and the initial snapshot ---
+
+  /** Rebuilds the queue and positions from a committed offset map; open windows of this run are forgotten. */
+  restore(offset: JsonMap, where: string): void {
+    this.windows.dropAll();
+    this.queue.restore(decodeSnapshotOffset(offset, where));
+    if (this.queue.size > 0) {
+      this.deps.log.info({ tables: this.queue.all().map((e) => `${e.collection.id} (${e.kind})`) }, 'snapshot resumes after its last committed chunk');
+    }
+  }
+
+  /** Queues the initial snapshot of these tables, ahead of anything a signal queued. */
+  beginInitial(collections: readonly SnapshotCollection[]): void {
+    const added = this.queue.addInitial(collections);
+    if (added.length > 0) this.deps.log.info({ tables: added.map((e) => e.collection.id) }, 'initial snapshot queued');
+  }
+
+  // --- SnapshotCommands (signals) ---
+
+  execute(kind: Exclude<SnapshotKind, 'initial'>, collections: readonly SnapshotCollection[], correlationId: string | null): void {
+    this.queue.append(kind, collections);
+    this.queue.correlationId = correlationId;
+    this.deps.log.info({ kind, tables: collections.map((c) => c.id), correlationId }, 'snapshot requested by a signal: tables queued');
+  }
+
+  stop(kind: Exclude<SnapshotKind, 'initial'>, ids: readonly string[] | null): void {
+    if (kind === 'blocking') {
+      this.deps.log.info({ ids }, 'stop-snapshot of type blocking ignored: a blocking snapshot cannot be stopped (as in Debezium)');
+      return;
+    }
+    const matches = idMatcher(ids);
+    // The initial snapshot is not an incremental one: stopping it would leave rows out unnoticed.
+    const gone = this.queue.drop((e) => e.kind === 'incremental' && matches(e.collection.id));
+    for (const e of gone) this.windows.dropOwner(e);
+    this.deps.log.info({ requested: ids ?? 'all', removed: gone.map((e) => e.collection.id) }, 'incremental snapshot stopped for tables');
+  }
+
+  pause(): void {
+    if (!this.paused) this.deps.log.info({}, 'snapshot paused (open chunks still complete; resume-snapshot continues it)');
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (this.paused) this.deps.log.info({}, 'snapshot resumed');
+    this.paused = false;
+  }
+
+  // --- what the task asks ---
+
+  get isPaused(): boolean { return this.paused; }
+  /** Some table is queued (running, waiting or paused). */
+  get busy(): boolean { return this.queue.size > 0; }
+  /** Nothing queued and no window open. */
+  get finished(): boolean { return this.queue.size === 0 && this.windows.size === 0; }
+  /** A table of the initial snapshot is still queued: the initial snapshot is not complete. */
+  get initialPending(): boolean { return this.queue.all().some((e) => e.kind === 'initial'); }
+  /** step() has something to start now. */
+  get wantsStep(): boolean { return !this.paused && this.startable().length > 0; }
+  /** Rows buffered in open windows now. */
+  bufferedRows(): number { return this.windows.bufferedRows(); }
+
+  /** Fields to merge into every unit's offset ({} when nothing is queued). */
+  offsetFields(): JsonMap {
+    return encodeSnapshotOffset(this.queue.toOffsetState());
+  }
+
+  progress(): SnapshotProgress {
+    return progressOf(this.queue, new Set(this.queue.running(this.maxThreads)), this.paused, this.rate);
+  }
+
+  // --- the stream's side ---
+
+  onChange(tableId: string, key: KeyValues): void {
+    this.windows.changed(tableId, keyText(key));
+  }
+
+  onWatermark(windowId: string): ChunkOutput<Row> | null {
+    const closed = this.windows.closeThrough(windowId);
+    if (!closed) {
+      this.deps.log.debug({ windowId }, 'watermark of no open window ignored (written before a restart, or its scan was stopped)');
+      return null;
+    }
+    if (closed.length > 1) this.deps.log.warn({ windowId, closedEarlier: closed.length - 1 }, 'snapshot watermarks arrived out of order; earlier windows closed with this one');
+    const e = closed[0]!.owner;
+    const end = closed[closed.length - 1]!;
+    const rows = closed.flatMap((w) => [...w.rows!.values()]);
+    e.committedAfter = end.lastKey;
+    e.rowsDone += closed.reduce((n, w) => n + w.selected, 0);
+    e.chunks += closed.length;
+    this.rate.add(closed.reduce((n, w) => n + w.selected, 0));
+    if (end.last) {
+      this.queue.remove((x) => x === e, 'done');
+      this.deps.log.info({ table: e.collection.id, kind: e.kind, rows: e.rowsDone, chunks: e.chunks }, 'table snapshot done');
+    }
+    return { tableId: e.collection.id, rows, kind: e.kind, offset: this.offsetFields() };
+  }
+
+  // --- reading ---
+
+  /**
+   * Starts one chunk for every running table that has room in its pipeline,
+   * concurrently, and resolves when each has written its watermark. Calls may
+   * overlap: a table never has two selects in flight.
+   */
+  async step(): Promise<void> {
+    if (this.paused) return;
+    await this.checkInitialKeys();
+    const work = this.startable().map((e) => {
+      e.reading = true;
+      return this.advance(e).finally(() => { e.reading = false; });
+    });
+    await Promise.all(work);
+  }
+
+  private startable(): QueueEntry[] {
+    return this.queue.running(this.maxThreads).filter((e) => !e.reading && !e.scanComplete && this.windows.countOf(e) < this.depth);
+  }
+
+  /** Before the first chunk: every table of the initial snapshot must have a key, or nothing starts. */
+  private async checkInitialKeys(): Promise<void> {
+    const missing: KeylessTable[] = [];
+    for (const e of this.queue.all()) {
+      if (e.kind !== 'initial' || e.columns !== null) continue;
+      const key = await this.deps.source.chunkKey(e.collection.id, e.collection.surrogateKey);
+      if (key.ok) e.columns = key.columns;
+      else missing.push({ id: e.collection.id, what: key.what, fix: key.fix });
+      // estimated up front, so the ETA of the initial snapshot covers every table from the start
+      if (key.ok && e.estimate === null) e.estimate = await this.deps.source.estimateRows(e.collection.id);
+    }
+    if (missing.length > 0) throw keylessInitialError(missing, this.deps.where);
+  }
+
+  private async advance(e: QueueEntry): Promise<void> {
+    const { source } = this.deps;
+    const id = e.collection.id;
+    if (e.columns === null) {
+      const key = await source.chunkKey(id, e.collection.surrogateKey);
+      if (!this.queue.has(e)) return;
+      if (!key.ok) return this.keyless(e, { id, what: key.what, fix: key.fix });
+      e.columns = key.columns;
+    }
+    const columns = e.columns;
+    if (e.estimate === null) e.estimate = await source.estimateRows(id);
+    if (e.maxKey === undefined) {
+      e.maxKey = await source.maxKey(id, columns, e.collection.filter);
+      if (!this.queue.has(e)) return;
+      if (e.chunks === 0 && this.windows.countOf(e) === 0) {
+        this.deps.log.info({ table: id, kind: e.kind, key: columns, estimatedRows: e.estimate }, 'table snapshot started');
+      }
+    }
+    this.rate.mark();
+    // Registered BEFORE the select: every change the stream processes from now on is seen by this window.
+    const w = this.windows.open(this.newWindowId(), id, e, e.selectedAfter);
+    let rows: readonly Row[] = [];
+    try {
+      // An empty table still gets a (row-less) window, so its leaving the queue is committed like any chunk.
+      if (e.maxKey !== null) rows = await source.readChunk(id, columns, e.selectedAfter, e.maxKey, this.deps.chunkSize, e.collection.filter);
+    } catch (err) {
+      this.windows.drop(w);
+      throw err;
+    }
+    if (!this.windows.isOpen(w)) return; // stopped while reading
+    const keys = rows.map((r) => source.keyOf(id, r));
+    if (keys.some((k) => k.some((v) => v === null))) {
+      this.windows.drop(w);
+      return this.keyless(e, nullKeyProblem(id, columns));
+    }
+    const lastKey = keys.length > 0 ? keys[keys.length - 1]! : e.selectedAfter;
+    const last = e.maxKey === null || rows.length < this.deps.chunkSize || (lastKey !== null && keyText(lastKey) === keyText(e.maxKey));
+    this.windows.fill(w, rows, keys.map(keyText), lastKey, last);
+    e.selectedAfter = lastKey;
+    e.scanComplete = last;
+    try {
+      await source.writeWatermark(w.id);
+    } catch (err) {
+      // Without its watermark the window would never close: forget it and read the chunk again later.
+      if (this.windows.isOpen(w)) {
+        this.windows.drop(w);
+        e.selectedAfter = w.after;
+        e.scanComplete = false;
+      }
+      throw err;
+    }
+  }
+
+  private keyless(e: QueueEntry, problem: KeylessTable): void {
+    if (!skipsKeylessTables(e.kind)) throw keylessInitialError([problem], this.deps.where);
+    this.windows.dropOwner(e);
+    this.queue.remove((x) => x === e, 'skipped');
+    this.deps.log.warn({ table: problem.id, kind: e.kind, reason: problem.what, fix: problem.fix }, 'table skipped by the snapshot: no usable key (Debezium: NO_PRIMARY_KEY)');
+  }
+}
+
+/** ids as given, or as regular expressions matching whole table ids (null or empty = every table). */
+function idMatcher(ids: readonly string[] | null): (id: string) => boolean {
+  if (ids === null || ids.length === 0) return () => true;
+  const patterns = ids.map((s) => {
+    try { return new RegExp(`^(?:${s})$`); } catch { return null; }
+  });
+  return (id) => ids.includes(id) || patterns.some((p) => p?.test(id) === true);
+}
