@@ -235,6 +235,8 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
     if (e.maxKey === undefined) {
       e.maxKey = await source.maxKey(id, columns, e.collection.filter);
       if (!this.queue.has(e)) return;
+      // NULLs sort last (PostgreSQL's default), so a NULL key usually shows here, before any chunk is read
+      if (e.maxKey?.some((v) => v === null)) return this.keyless(e, nullKeyProblem(id, columns));
       if (e.chunks === 0 && this.windows.countOf(e) === 0) {
         this.deps.log.info({ table: id, kind: e.kind, key: columns, estimatedRows: e.estimate }, 'table snapshot started');
       }
