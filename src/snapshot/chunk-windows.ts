@@ -85,6 +85,11 @@ export class ChunkWindows<Row, Owner> {
     }
   }
 
+  /** The queue entry whose windows are open on this table, if any. */
+  ownerOn(tableId: string): Owner | undefined {
+    return this.byTable.get(tableId)?.[0]?.owner;
+  }
+
   isOpen(w: ChunkWindow<Row, Owner>): boolean {
     return this.byId.get(w.id) === w;
   }

@@ -373,3 +373,27 @@ test('progress: rows read, estimate, chunks per table, and an ETA from the rate'
   assert.deepEqual(s.engine.progress().tables.map((t) => [t.id, t.state, t.rowsDone, t.chunks]), [['public.t', 'done', 100, 10], ['public.u', 'done', 50, 5]]);
   assert.equal(s.engine.progress().etaSeconds, null);
 });
+
+test('keyColumnsFor tells the stream which tables need onChange and in which columns (the surrogate key, when a signal named one)', async () => {
+  const s = setup();
+  table(s.db, 'public.t', 4, (i) => ({ sk: i * 10 }));
+  s.engine.execute('incremental', [col('public.t', null, 'sk')], null);
+  assert.equal(s.engine.keyColumnsFor('public.t'), null, 'no window open yet');
+  await s.engine.step();
+  assert.deepEqual(s.engine.keyColumnsFor('public.t'), ['sk']);
+  assert.equal(s.engine.keyColumnsFor('public.other'), null);
+  await s.drain();
+  assert.equal(s.engine.keyColumnsFor('public.t'), null);
+});
+
+test('forgetUncaptured drops queued tables the connector no longer captures, and the offset follows', async () => {
+  const s = setup();
+  table(s.db, 'public.a', 2); table(s.db, 'public.b', 2);
+  s.engine.beginInitial([col('public.a'), col('public.b')]);
+  const before = s.engine.offsetFields();
+  assert.deepEqual(s.engine.forgetUncaptured((id) => id !== 'public.a'), ['public.a']);
+  assert.notDeepEqual(s.engine.offsetFields(), before);
+  assert.deepEqual(decodeSnapshotOffset(s.engine.offsetFields(), 't')!.collections.map((c) => c.collection.id), ['public.b']);
+  await s.drain();
+  assert.deepEqual(s.outputs.map((o) => o.tableId), ['public.b']);
+});

@@ -8,14 +8,16 @@
  *
  * How a source task uses the engine:
  *   1. Build it once per task run: new SnapshotEngine({ source, log, chunkSize, maxThreads, where }).
- *   2. engine.restore(storedOffset, where) with the committed offset map (or {} when none).
+ *   2. engine.restore(storedOffset, where) with the committed offset map (or {} when none),
+ *      then engine.forgetUncaptured(isCaptured) for tables a config change took out.
  *      If the connector must take an initial snapshot (snapshot.mode) and
  *      !engine.initialPending after restore and the position says it was never
  *      completed, call engine.beginInitial(capturedTables).
- *   3. Stream from the start. For every change of a captured table, BEFORE
- *      emitting it, call engine.onChange(tableId, key) with the key in the
- *      chunk key's columns (for an update that changes the key, both the old
- *      and the new key). For every watermark message of the reserved prefix,
+ *   3. Stream from the start. For every change of a table whose
+ *      engine.keyColumnsFor(tableId) is not null, call engine.onChange(tableId,
+ *      key) with the key in those columns (for an update that changes the key,
+ *      both the old and the new key; a delete must carry them, so a chunk key
+ *      outside the replica identity cannot be used). For every watermark message of the reserved prefix,
  *      call engine.onWatermark(windowId): a ChunkOutput (possibly with zero
  *      rows) is emitted as op "r" records at that stream position, in one unit
  *      with offset = {...streamPosition, ...output.offset} and commitAfter; a
@@ -50,7 +52,7 @@ import type { ChunkOutput, ChunkSource, KeyValues, SnapshotCollection, SnapshotC
 import { ChunkWindows, keyText } from './chunk-windows.ts';
 import { keylessInitialError, nullKeyProblem, skipsKeylessTables, type KeylessTable } from './key-rule.ts';
 import { decodeSnapshotOffset, encodeSnapshotOffset } from './offset-codec.ts';
-import { SnapshotQueue, type QueueEntry } from './snapshot-queue.ts';
+import { idMatcher, SnapshotQueue, type QueueEntry } from './snapshot-queue.ts';
 import { progressOf, RateMeter } from './snapshot-progress.ts';
 
 export const DEFAULT_PIPELINE_DEPTH = 2;
@@ -79,6 +81,8 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
   private readonly newWindowId: () => string;
   private readonly rate: RateMeter;
   private paused = false;
+  /** offsetFields() is merged into every unit: encode only after the queue changed */
+  private offsetCache: JsonMap | null = null;
 
   constructor(private readonly deps: SnapshotEngineDeps<Row>) {
     if (!(deps.chunkSize >= 1)) throw new RangeError(`chunk size must be at least 1, got ${deps.chunkSize}`);
@@ -95,6 +99,7 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
   restore(offset: JsonMap, where: string): void {
     this.windows.dropAll();
     this.queue.restore(decodeSnapshotOffset(offset, where));
+    this.offsetCache = null;
     if (this.queue.size > 0) {
       this.deps.log.info({ tables: this.queue.all().map((e) => `${e.collection.id} (${e.kind})`) }, 'snapshot resumes after its last committed chunk');
     }
@@ -103,6 +108,7 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
   /** Queues the initial snapshot of these tables, ahead of anything a signal queued. */
   beginInitial(collections: readonly SnapshotCollection[]): void {
     const added = this.queue.addInitial(collections);
+    this.offsetCache = null;
     if (added.length > 0) this.deps.log.info({ tables: added.map((e) => e.collection.id) }, 'initial snapshot queued');
   }
 
@@ -111,6 +117,7 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
   execute(kind: Exclude<SnapshotKind, 'initial'>, collections: readonly SnapshotCollection[], correlationId: string | null): void {
     this.queue.append(kind, collections);
     this.queue.correlationId = correlationId;
+    this.offsetCache = null;
     this.deps.log.info({ kind, tables: collections.map((c) => c.id), correlationId }, 'snapshot requested by a signal: tables queued');
   }
 
@@ -122,8 +129,24 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
     const matches = idMatcher(ids);
     // The initial snapshot is not an incremental one: stopping it would leave rows out unnoticed.
     const gone = this.queue.drop((e) => e.kind === 'incremental' && matches(e.collection.id));
+    this.offsetCache = null;
     for (const e of gone) this.windows.dropOwner(e);
     this.deps.log.info({ requested: ids ?? 'all', removed: gone.map((e) => e.collection.id) }, 'incremental snapshot stopped for tables');
+  }
+
+  /**
+   * Forgets queued tables the connector no longer captures (after a config
+   * change, a restored queue may name them); returns their ids. For the
+   * initial snapshot too: a table left out of the capture has nothing to snapshot.
+   */
+  forgetUncaptured(isCaptured: (tableId: string) => boolean): string[] {
+    const gone = this.queue.drop((e) => !isCaptured(e.collection.id));
+    for (const e of gone) this.windows.dropOwner(e);
+    if (gone.length > 0) {
+      this.offsetCache = null;
+      this.deps.log.warn({ tables: gone.map((e) => e.collection.id) }, 'queued snapshot tables are no longer captured; their snapshot is dropped');
+    }
+    return gone.map((e) => e.collection.id);
   }
 
   pause(): void {
@@ -152,7 +175,8 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
 
   /** Fields to merge into every unit's offset ({} when nothing is queued). */
   offsetFields(): JsonMap {
-    return encodeSnapshotOffset(this.queue.toOffsetState());
+    this.offsetCache ??= encodeSnapshotOffset(this.queue.toOffsetState());
+    return this.offsetCache;
   }
 
   progress(): SnapshotProgress {
@@ -160,6 +184,14 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
   }
 
   // --- the stream's side ---
+
+  /**
+   * The columns the stream must report a change of `tableId` in (the chunk
+   * key), or null when no window is open on it and onChange can be skipped.
+   */
+  keyColumnsFor(tableId: string): readonly string[] | null {
+    return this.windows.ownerOn(tableId)?.columns ?? null;
+  }
 
   onChange(tableId: string, key: KeyValues): void {
     this.windows.changed(tableId, keyText(key));
@@ -178,6 +210,7 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
     e.committedAfter = end.lastKey;
     e.rowsDone += closed.reduce((n, w) => n + w.selected, 0);
     e.chunks += closed.length;
+    this.offsetCache = null;
     this.rate.add(closed.reduce((n, w) => n + w.selected, 0));
     if (end.last) {
       this.queue.remove((x) => x === e, 'done');
@@ -234,6 +267,7 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
     if (e.estimate === null) e.estimate = await source.estimateRows(id);
     if (e.maxKey === undefined) {
       e.maxKey = await source.maxKey(id, columns, e.collection.filter);
+      this.offsetCache = null;
       if (!this.queue.has(e)) return;
       // NULLs sort last (PostgreSQL's default), so a NULL key usually shows here, before any chunk is read
       if (e.maxKey?.some((v) => v === null)) return this.keyless(e, nullKeyProblem(id, columns));
@@ -280,15 +314,7 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
     if (!skipsKeylessTables(e.kind)) throw keylessInitialError([problem], this.deps.where);
     this.windows.dropOwner(e);
     this.queue.remove((x) => x === e, 'skipped');
+    this.offsetCache = null;
     this.deps.log.warn({ table: problem.id, kind: e.kind, reason: problem.what, fix: problem.fix }, 'table skipped by the snapshot: no usable key (Debezium: NO_PRIMARY_KEY)');
   }
-}
-
-/** ids as given, or as regular expressions matching whole table ids (null or empty = every table). */
-function idMatcher(ids: readonly string[] | null): (id: string) => boolean {
-  if (ids === null || ids.length === 0) return () => true;
-  const patterns = ids.map((s) => {
-    try { return new RegExp(`^(?:${s})$`); } catch { return null; }
-  });
-  return (id) => ids.includes(id) || patterns.some((p) => p?.test(id) === true);
 }

@@ -125,3 +125,12 @@ export class SnapshotQueue {
     this.correlationId = state?.correlationId ?? null;
   }
 }
+
+/** ids as given, or as regular expressions matching whole table ids (null or empty = every table). */
+export function idMatcher(ids: readonly string[] | null): (id: string) => boolean {
+  if (ids === null || ids.length === 0) return () => true;
+  const patterns = ids.map((s) => {
+    try { return new RegExp(`^(?:${s})$`); } catch { return null; }
+  });
+  return (id) => ids.includes(id) || patterns.some((p) => p?.test(id) === true);
+}
