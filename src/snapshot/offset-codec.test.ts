@@ -8,9 +8,9 @@ const WHERE = 'connector "shop", offset ["shop",{"server":"shop"}]';
 const STATE: SnapshotOffsetState = {
   correlationId: 'ad-hoc-1',
   collections: [
-    { collection: { id: 'public.orders', filter: "color='blue'", surrogateKey: null }, kind: 'initial', lastKey: [1], maxKey: [1000], rowsDone: 1024, chunks: 1 },
-    { collection: { id: 'public.lines', filter: null, surrogateKey: 'line_id' }, kind: 'initial', lastKey: [7n, 'a'], maxKey: [9n, 'z'], rowsDone: 5, chunks: 2 },
-    { collection: { id: 'public.users', filter: null, surrogateKey: null }, kind: 'incremental', lastKey: null, maxKey: null, rowsDone: 0, chunks: 0 },
+    { collection: { id: 'public.orders', filter: "color='blue'", surrogateKey: null }, kind: 'initial', lastKey: [1], maxKey: [1000], rowsDone: 1024, chunks: 1, keyColumns: ['id'] },
+    { collection: { id: 'public.lines', filter: null, surrogateKey: 'line_id' }, kind: 'initial', lastKey: [7n, 'a'], maxKey: [9n, 'z'], rowsDone: 5, chunks: 2, keyColumns: ['line_id', 'code'] },
+    { collection: { id: 'public.users', filter: null, surrogateKey: null }, kind: 'incremental', lastKey: null, maxKey: null, rowsDone: 0, chunks: 0, keyColumns: null },
   ],
 };
 

@@ -12,10 +12,11 @@
  *   incremental_snapshot_maximum_key    the first table's largest key, read when its scan began
  *   incremental_snapshot_correlation_id id of the latest execute-snapshot signal, or null
  * One key of our own, only for what Debezium does not record:
- *   cdc_snapshot  JSON {"v":1,"collections":[{"id","kind","rows","chunks","primary_key"?,"maximum_key"?}]}
+ *   cdc_snapshot  JSON {"v":1,"collections":[{"id","kind","rows","chunks","key"?,"primary_key"?,"maximum_key"?}]}
  *                 aligned with incremental_snapshot_collections: the kind of each queued table (so an
  *                 unfinished initial snapshot stays known as such), rows and chunks done (progress
- *                 survives restarts), and the key positions of tables after the first that run
+ *                 survives restarts), the key columns the positions are in (a changed key choice
+ *                 restarts that table's scan instead of misreading them), and the key positions of tables after the first that run
  *                 concurrently (snapshot.max.threads > 1). Debezium ignores the key; an offset
  *                 without it (written by Debezium) reads as incremental snapshots.
  * While nothing is queued the fields are absent, as in Debezium.
@@ -46,6 +47,8 @@ export interface StoredCollection {
   readonly maxKey: KeyValues | null;
   readonly rowsDone: number;
   readonly chunks: number;
+  /** the key columns the positions are in; null = not known (not resolved yet, or written by Debezium) */
+  readonly keyColumns: readonly string[] | null;
 }
 
 export interface SnapshotOffsetState {
@@ -71,6 +74,7 @@ export function encodeSnapshotOffset(state: SnapshotOffsetState): JsonMap {
       v: OWN_VERSION,
       collections: state.collections.map((c, i) => ({
         id: c.collection.id, kind: c.kind, rows: c.rowsDone, chunks: c.chunks,
+        ...(c.keyColumns !== null ? { key: c.keyColumns } : {}),
         // the first table's positions are Debezium's two keys; writing them twice would let them disagree
         ...(i > 0 && c.lastKey !== null ? { primary_key: encodeJavaKey(c.lastKey) } : {}),
         ...(i > 0 && c.maxKey !== null ? { maximum_key: encodeJavaKey(c.maxKey) } : {}),
@@ -99,13 +103,13 @@ export function decodeSnapshotOffset(offset: JsonMap, where: string): SnapshotOf
     if (j >= 0) used.add(j);
     const lastKey = i === 0 ? javaKey(offset, PRIMARY_KEY_KEY, where) : mine?.primaryKey ? javaKeyText(mine.primaryKey, `${OWN_KEY} (table ${collection.id})`, where) : null;
     const maxKey = i === 0 ? javaKey(offset, MAXIMUM_KEY_KEY, where) : mine?.maximumKey ? javaKeyText(mine.maximumKey, `${OWN_KEY} (table ${collection.id})`, where) : null;
-    return { collection, kind: mine?.kind ?? 'incremental', lastKey, maxKey, rowsDone: mine?.rows ?? 0, chunks: mine?.chunks ?? 0 };
+    return { collection, kind: mine?.kind ?? 'incremental', lastKey, maxKey, rowsDone: mine?.rows ?? 0, chunks: mine?.chunks ?? 0, keyColumns: mine?.key ?? null };
   });
   const corr = offset[CORRELATION_ID_KEY];
   return { collections: stored, correlationId: typeof corr === 'string' ? corr : null };
 }
 
-interface OwnEntry { id: string; kind: SnapshotKind; rows: number; chunks: number; primaryKey?: string; maximumKey?: string }
+interface OwnEntry { id: string; kind: SnapshotKind; rows: number; chunks: number; key?: string[]; primaryKey?: string; maximumKey?: string }
 
 function readOwn(raw: JsonMap[string] | undefined, where: string): OwnEntry[] {
   if (raw === undefined || raw === null) return [];
@@ -125,6 +129,7 @@ function readOwn(raw: JsonMap[string] | undefined, where: string): OwnEntry[] {
       id: e.id, kind: e.kind as SnapshotKind,
       rows: typeof e.rows === 'number' && e.rows >= 0 ? e.rows : 0,
       chunks: typeof e.chunks === 'number' && e.chunks >= 0 ? e.chunks : 0,
+      ...(Array.isArray(e.key) && e.key.every((c) => typeof c === 'string') ? { key: e.key as string[] } : {}),
       ...(typeof e.primary_key === 'string' ? { primaryKey: e.primary_key } : {}),
       ...(typeof e.maximum_key === 'string' ? { maximumKey: e.maximum_key } : {}),
     };

@@ -397,3 +397,18 @@ test('forgetUncaptured drops queued tables the connector no longer captures, and
   await s.drain();
   assert.deepEqual(s.outputs.map((o) => o.tableId), ['public.b']);
 });
+
+test('a stored position in other key columns than the table is read by now (the key changed) restarts that table instead of misreading it', async () => {
+  const s = setup({ chunkSize: 10 });
+  table(s.db, 'public.t', 3);
+  s.restart({
+    incremental_snapshot_collections: JSON.stringify([{ incremental_snapshot_collections_id: 'public.t' }]),
+    incremental_snapshot_primary_key: encodeJavaKey(['m']),
+    incremental_snapshot_maximum_key: encodeJavaKey(['z']),
+    cdc_snapshot: JSON.stringify({ v: 1, collections: [{ id: 'public.t', kind: 'initial', rows: 5, chunks: 1, key: ['code'] }] }),
+  });
+  await s.drain();
+  assert.deepEqual(s.reads().map((c) => c.after), [null]);
+  assert.deepEqual(s.outputs.flatMap((o) => s.ids(o)), [1, 2, 3]);
+  assert.ok(s.lines.some((l) => l.level === 'warn' && /starts over/.test(l.msg!)));
+});

@@ -246,7 +246,7 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
     for (const e of this.queue.all()) {
       if (e.kind !== 'initial' || e.columns !== null) continue;
       const key = await this.deps.source.chunkKey(e.collection.id, e.collection.surrogateKey);
-      if (key.ok) e.columns = key.columns;
+      if (key.ok) this.useColumns(e, key.columns);
       else missing.push({ id: e.collection.id, what: key.what, fix: key.fix });
       // estimated up front, so the ETA of the initial snapshot covers every table from the start
       if (key.ok && e.estimate === null) e.estimate = await this.deps.source.estimateRows(e.collection.id);
@@ -261,9 +261,9 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
       const key = await source.chunkKey(id, e.collection.surrogateKey);
       if (!this.queue.has(e)) return;
       if (!key.ok) return this.keyless(e, { id, what: key.what, fix: key.fix });
-      e.columns = key.columns;
+      this.useColumns(e, key.columns);
     }
-    const columns = e.columns;
+    const columns = e.columns!;
     if (e.estimate === null) e.estimate = await source.estimateRows(id);
     if (e.maxKey === undefined) {
       e.maxKey = await source.maxKey(id, columns, e.collection.filter);
@@ -307,6 +307,13 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
         e.scanComplete = false;
       }
       throw err;
+    }
+  }
+
+  private useColumns(e: QueueEntry, columns: readonly string[]): void {
+    if (this.queue.setColumns(e, columns)) {
+      this.offsetCache = null;
+      this.deps.log.warn({ table: e.collection.id, key: columns }, 'the stored snapshot position of this table is in other key columns (the key changed since); its scan starts over');
     }
   }
 

@@ -18,6 +18,8 @@ export interface QueueEntry {
   readonly kind: SnapshotKind;
   /** chunk key columns once resolved */
   columns: readonly string[] | null;
+  /** the key columns a restored position is in (null: unknown) */
+  storedColumns: readonly string[] | null;
   /** largest key at the scan's start; undefined = not read yet, null = the table is empty */
   maxKey: KeyValues | null | undefined;
   committedAfter: KeyValues | null;
@@ -42,7 +44,7 @@ export interface FinishedTable {
 }
 
 function entry(collection: SnapshotCollection, kind: SnapshotKind): QueueEntry {
-  return { collection, kind, columns: null, maxKey: undefined, committedAfter: null, selectedAfter: null, scanComplete: false, reading: false, rowsDone: 0, chunks: 0, estimate: null };
+  return { collection, kind, columns: null, storedColumns: null, maxKey: undefined, committedAfter: null, selectedAfter: null, scanComplete: false, reading: false, rowsDone: 0, chunks: 0, estimate: null };
 }
 
 export class SnapshotQueue {
@@ -102,11 +104,28 @@ export class SnapshotQueue {
     return out;
   }
 
+  /**
+   * Sets the key columns a table is read by. A restored position written in
+   * other columns (message.key.columns or the key changed since) cannot be
+   * continued: the table's scan starts over. Returns true when it did.
+   */
+  setColumns(e: QueueEntry, columns: readonly string[]): boolean {
+    e.columns = columns;
+    const stale = (e.storedColumns !== null && e.storedColumns.join('\u0000') !== columns.join('\u0000'))
+      || (e.committedAfter !== null && e.committedAfter.length !== columns.length)
+      || (e.maxKey != null && e.maxKey.length !== columns.length);
+    e.storedColumns = null;
+    if (!stale) return false;
+    e.committedAfter = null; e.selectedAfter = null; e.maxKey = undefined; e.rowsDone = 0; e.chunks = 0;
+    return true;
+  }
+
   toOffsetState(): SnapshotOffsetState {
     return {
       correlationId: this.correlationId,
       collections: this.entries.map((e) => ({
         collection: e.collection, kind: e.kind, lastKey: e.committedAfter, maxKey: e.maxKey ?? null, rowsDone: e.rowsDone, chunks: e.chunks,
+        keyColumns: e.columns ?? e.storedColumns,
       })),
     };
   }
@@ -121,6 +140,7 @@ export class SnapshotQueue {
       selectedAfter: c.lastKey,
       rowsDone: c.rowsDone,
       chunks: c.chunks,
+      storedColumns: c.keyColumns,
     }));
     this.correlationId = state?.correlationId ?? null;
   }
