@@ -38,7 +38,7 @@ function setup(opts: { chunkSize?: number; maxThreads?: number; pipelineDepth?: 
     stream(max = Infinity) {
       for (let i = 0; i < max && s.pos < db.log.length; i++) {
         const e = db.log[s.pos++]!;
-        if (e.kind === 'watermark') { const out = s.engine.onWatermark(e.id); if (out) s.outputs.push(out); continue; }
+        if (e.kind === 'watermark') { s.outputs.push(...s.engine.onWatermark(e.id)); continue; }
         for (const r of [e.before, e.after]) if (r) s.engine.onChange(e.table, db.streamKey(e.table, r));
       }
     },
@@ -68,7 +68,7 @@ test('window rule: a key changed while the select runs or before the high waterm
   const s = setup({ chunkSize: 10 });
   table(s.db, 'public.t', 5);
   s.db.log.length = 0; s.pos = 0;
-  s.engine.beginInitial([col('public.t')]);
+  s.engine.startInitial([col('public.t')]);
   s.db.hooks = {
     // committed and streamed while the select runs: the window exists already and sees it
     beforeRows: () => { s.db.update('public.t', { id: 2, v: 0 }, { id: 2, v: 1 }); s.stream(); },
@@ -87,7 +87,7 @@ test('window rule: a key changed while the select runs or before the high waterm
 test('the offset of a chunk records it as done; a chunk selected ahead (pipelining) is not in it; a restart reads strictly after', async () => {
   const s = setup({ chunkSize: 3, pipelineDepth: 2 });
   table(s.db, 'public.t', 10);
-  s.engine.beginInitial([col('public.t')]);
+  s.engine.startInitial([col('public.t')]);
   await s.engine.step();
   await s.engine.step();
   assert.equal(s.reads().length, 2, 'two chunks selected before any watermark came back');
@@ -133,7 +133,7 @@ test('initial snapshot: a table without a usable key stops it before any chunk, 
   table(s.db, 'public.ok', 3);
   s.db.createTable('public.nokey', null);
   s.db.createTable('public.nullable', ['id'], { nullableKey: true });
-  s.engine.beginInitial([col('public.ok'), col('public.nokey'), col('public.nullable')]);
+  s.engine.startInitial([col('public.ok'), col('public.nokey'), col('public.nullable')]);
   await assert.rejects(s.engine.step(), (e: unknown) => {
     assert.ok(e instanceof SnapshotKeyError);
     assert.equal(e.code, 'CDC_SNAPSHOT_NO_KEY');
@@ -177,7 +177,7 @@ test('a NULL in the chunk key (a nullable surrogate key): incremental skips the 
   for (const kind of ['incremental', 'initial'] as const) {
     const s = setup();
     table(s.db, 'public.s', 4, (i) => ({ sk: i === 3 ? null : i * 10 }));
-    if (kind === 'initial') s.engine.beginInitial([col('public.s', null, 'sk')]);
+    if (kind === 'initial') s.engine.startInitial([col('public.s', null, 'sk')]);
     else s.engine.execute('incremental', [col('public.s', null, 'sk')], null);
     if (kind === 'initial') {
       await assert.rejects(s.drain(), (e: unknown) => e instanceof SnapshotKeyError && /NULL in key column\(s\) sk/.test(e.what) && /surrogate-key/.test(e.fix!));
@@ -206,7 +206,7 @@ test('composite keys: chunks follow the key order column by column and resume af
   const s = setup({ chunkSize: 2 });
   s.db.createTable('public.c', ['tenant', 'code']);
   for (const tenant of ['b', 'a']) for (const code of [3, 1, 2]) s.db.insert('public.c', { tenant, code, v: 0 });
-  s.engine.beginInitial([col('public.c')]);
+  s.engine.startInitial([col('public.c')]);
   await s.drain();
   assert.deepEqual(s.outputs.flatMap((o) => s.ids(o)), ['a/1', 'a/2', 'a/3', 'b/1', 'b/2', 'b/3']);
   assert.deepEqual(s.reads().map((c) => c.after), [null, ['a', 2], ['b', 1]]);
@@ -249,7 +249,7 @@ test('stop: named tables leave the queue; the current scan is abandoned (its wat
 test('stop of all tables empties the incremental queue; stop of type blocking is a no-op; the initial snapshot is never stopped', async () => {
   const s = setup();
   for (const t of ['public.a', 'public.b', 'public.i']) table(s.db, t, 4);
-  s.engine.beginInitial([col('public.i')]);
+  s.engine.startInitial([col('public.i')]);
   s.engine.execute('blocking', [col('public.b')], null);
   s.engine.execute('incremental', [col('public.a')], null);
   s.engine.stop('blocking', null);
@@ -281,7 +281,7 @@ test('a signal during a running snapshot appends its tables; the latest correlat
 test('snapshot.max.threads tables at once, pipeline depth windows per table: memory stays within threads x depth x chunk size', async () => {
   const s = setup({ chunkSize: 3, maxThreads: 2, pipelineDepth: 2 });
   for (const t of ['public.a', 'public.b', 'public.c']) table(s.db, t, 20);
-  s.engine.beginInitial(['public.a', 'public.b', 'public.c'].map((t) => col(t)));
+  s.engine.startInitial(['public.a', 'public.b', 'public.c'].map((t) => col(t)));
   for (let i = 0; i < 4; i++) await s.engine.step();
   assert.equal(s.reads('public.a').length, 2);
   assert.equal(s.reads('public.b').length, 2);
@@ -303,7 +303,7 @@ test('snapshot.max.threads tables at once, pipeline depth windows per table: mem
 test('concurrent tables: each running table\'s committed position is in the offset, and a restart resumes each after its own key', async () => {
   const s = setup({ chunkSize: 2, maxThreads: 2, pipelineDepth: 1 });
   table(s.db, 'public.a', 6); table(s.db, 'public.b', 6);
-  s.engine.beginInitial([col('public.a'), col('public.b')]);
+  s.engine.startInitial([col('public.a'), col('public.b')]);
   await s.engine.step(); s.stream();
   await s.engine.step(); s.stream();
   const committed = s.outputs[s.outputs.length - 1]!.offset;
@@ -318,7 +318,7 @@ test('empty tables pass through a row-less window; the initial snapshot ends whe
   const s = setup();
   s.db.createTable('public.empty', ['id']);
   table(s.db, 'public.t', 2);
-  s.engine.beginInitial([col('public.empty'), col('public.t')]);
+  s.engine.startInitial([col('public.empty'), col('public.t')]);
   await s.drain();
   assert.deepEqual(s.outputs.map((o) => [o.tableId, o.rows.length]), [['public.empty', 0], ['public.t', 2]]);
   assert.equal(s.engine.initialPending, false);
@@ -328,7 +328,7 @@ test('empty tables pass through a row-less window; the initial snapshot ends whe
 test('a failed watermark write fails the step; the next step reads the same chunk again', async () => {
   const s = setup({ chunkSize: 2 });
   table(s.db, 'public.t', 3);
-  s.engine.beginInitial([col('public.t')]);
+  s.engine.startInitial([col('public.t')]);
   s.db.failNextWatermark = true;
   await assert.rejects(s.engine.step(), /watermark write failed/);
   await s.drain();
@@ -339,19 +339,20 @@ test('a failed watermark write fails the step; the next step reads the same chun
 test('watermarks out of order: the later one closes the earlier window too; a replayed or unknown watermark is ignored', async () => {
   const s = setup({ chunkSize: 2, pipelineDepth: 2 });
   table(s.db, 'public.t', 4);
-  s.engine.beginInitial([col('public.t')]);
+  s.engine.startInitial([col('public.t')]);
   await s.engine.step(); await s.engine.step();
-  const out = s.engine.onWatermark('w2')!;
-  assert.deepEqual(s.ids(out), [1, 2, 3, 4]);
-  assert.equal(s.engine.onWatermark('w1'), null);
-  assert.equal(s.engine.onWatermark('not-ours'), null);
+  const out = s.engine.onWatermark('w2');
+  assert.equal(out.length, 1);
+  assert.deepEqual(s.ids(out[0]!), [1, 2, 3, 4]);
+  assert.deepEqual(s.engine.onWatermark('w1'), []);
+  assert.deepEqual(s.engine.onWatermark('not-ours'), []);
   assert.ok(s.lines.some((l) => l.level === 'warn' && /out of order/.test(l.msg!)));
 });
 
 test('the initial snapshot is queued ahead of incremental snapshots restored from the offset', () => {
   const s = setup();
   s.restart({ incremental_snapshot_collections: JSON.stringify([{ incremental_snapshot_collections_id: 'public.x' }]) });
-  s.engine.beginInitial([col('public.a')]);
+  s.engine.startInitial([col('public.a')]);
   assert.deepEqual(decodeSnapshotOffset(s.engine.offsetFields(), 't')!.collections.map((c) => [c.collection.id, c.kind]), [['public.a', 'initial'], ['public.x', 'incremental']]);
 });
 
@@ -359,7 +360,7 @@ test('progress: rows read, estimate, chunks per table, and an ETA from the rate'
   const s = setup({ chunkSize: 10, pipelineDepth: 1 });
   table(s.db, 'public.t', 100);
   table(s.db, 'public.u', 50);
-  s.engine.beginInitial([col('public.t'), col('public.u')]);
+  s.engine.startInitial([col('public.t'), col('public.u')]);
   for (let i = 0; i < 3; i++) { await s.engine.step(); s.tick(1000); s.stream(); }
   const p = s.engine.progress();
   assert.equal(p.running, true);
@@ -389,7 +390,7 @@ test('keyColumnsFor tells the stream which tables need onChange and in which col
 test('forgetUncaptured drops queued tables the connector no longer captures, and the offset follows', async () => {
   const s = setup();
   table(s.db, 'public.a', 2); table(s.db, 'public.b', 2);
-  s.engine.beginInitial([col('public.a'), col('public.b')]);
+  s.engine.startInitial([col('public.a'), col('public.b')]);
   const before = s.engine.offsetFields();
   assert.deepEqual(s.engine.forgetUncaptured((id) => id !== 'public.a'), ['public.a']);
   assert.notDeepEqual(s.engine.offsetFields(), before);
@@ -411,4 +412,36 @@ test('a stored position in other key columns than the table is read by now (the 
   assert.deepEqual(s.reads().map((c) => c.after), [null]);
   assert.deepEqual(s.outputs.flatMap((o) => s.ids(o)), [1, 2, 3]);
   assert.ok(s.lines.some((l) => l.level === 'warn' && /starts over/.test(l.msg!)));
+});
+
+test('pump() starts chunks without waiting; a failure is kept for the task to throw; overlapping pumps check the keys once', async () => {
+  const s = setup({ chunkSize: 2 });
+  table(s.db, 'public.t', 4);
+  s.engine.startInitial([col('public.t')]);
+  s.engine.pump(); s.engine.pump(); s.engine.pump();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(s.db.calls.filter((c) => c.method === 'chunkKey').length, 1);
+  assert.equal(s.reads().length, 1);
+  s.db.failNextWatermark = true;
+  s.engine.pump();
+  await new Promise((r) => setImmediate(r));
+  assert.match(String(s.engine.failure), /watermark write failed/);
+  const reads = s.reads().length;
+  s.engine.pump();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(s.reads().length, reads, 'nothing starts after a failure');
+});
+
+test('restore says whether a snapshot was in progress; startInitial replaces a recorded initial snapshot', () => {
+  const s = setup();
+  assert.equal(s.engine.restore(null), false);
+  assert.equal(s.engine.restore({ lsn: 3 }), false);
+  const recorded = {
+    incremental_snapshot_collections: JSON.stringify([{ incremental_snapshot_collections_id: 'public.old' }, { incremental_snapshot_collections_id: 'public.x' }]),
+    cdc_snapshot: JSON.stringify({ v: 1, collections: [{ id: 'public.old', kind: 'initial', rows: 9, chunks: 1 }, { id: 'public.x', kind: 'incremental', rows: 0, chunks: 0 }] }),
+  };
+  assert.equal(s.engine.restore(recorded), true);
+  assert.equal(s.engine.initialPending, true);
+  s.engine.startInitial([col('public.new')]);
+  assert.deepEqual(decodeSnapshotOffset(s.engine.offsetFields(), 't')!.collections.map((c) => [c.collection.id, c.kind, c.rowsDone]), [['public.new', 'initial', 0], ['public.x', 'incremental', 0]]);
 });

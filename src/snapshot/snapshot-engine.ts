@@ -8,26 +8,26 @@
  *
  * How a source task uses the engine:
  *   1. Build it once per task run: new SnapshotEngine({ source, log, chunkSize, maxThreads, where }).
- *   2. engine.restore(storedOffset, where) with the committed offset map (or {} when none),
- *      then engine.forgetUncaptured(isCaptured) for tables a config change took out.
- *      If the connector must take an initial snapshot (snapshot.mode) and
- *      !engine.initialPending after restore and the position says it was never
- *      completed, call engine.beginInitial(capturedTables).
+ *   2. engine.restore(storedOffset, where) with the committed offset map (null when none;
+ *      true = a snapshot was in progress), then engine.forgetUncaptured(isCaptured)
+ *      for tables a config change took out. When snapshot.mode asks for a new
+ *      initial snapshot, call engine.startInitial(tables) (it replaces a recorded
+ *      one; an unfinished one is continued by restore alone: engine.initialPending).
  *   3. Stream from the start. For every change of a table whose
  *      engine.keyColumnsFor(tableId) is not null, call engine.onChange(tableId,
  *      key) with the key in those columns (for an update that changes the key,
  *      both the old and the new key; a delete must carry them, so a chunk key
  *      outside the replica identity cannot be used). For every watermark message of the reserved prefix,
- *      call engine.onWatermark(windowId): a ChunkOutput (possibly with zero
+ *      call engine.onWatermark(windowId): each ChunkOutput (possibly with zero
  *      rows) is emitted as op "r" records at that stream position, in one unit
- *      with offset = {...streamPosition, ...output.offset} and commitAfter; a
- *      null result (an old window's watermark replayed after a restart) is ignored.
+ *      with offset = {...streamPosition, ...output.offset} and commitAfter; an
+ *      empty result (an old window's watermark replayed after a restart) is ignored.
  *   4. Merge engine.offsetFields() into the offset of every other unit.
- *   5. From the poll loop call engine.step() when engine.wantsStep. Awaiting it
- *      pauses streaming for one select (Debezium's way); starting it without
- *      awaiting lets the stream flow meanwhile (then route its rejection to the
- *      task's failure path). step() throws SnapshotKeyError (CDC_SNAPSHOT_NO_KEY)
- *      when a table of the initial snapshot has no usable key: fail the task.
+ *   5. From the poll loop call engine.pump() (starts chunks without waiting, so
+ *      the stream flows meanwhile; throw engine.failure when it is set), or await
+ *      engine.step() (streaming pauses for one select, Debezium's way). A
+ *      SnapshotKeyError (CDC_SNAPSHOT_NO_KEY) means a table of the initial
+ *      snapshot has no usable key: fail the task with it.
  *   6. When engine.initialPending turns false, the initial snapshot is complete:
  *      mark it in the position (and stop, for snapshot.mode=initial_only).
  *   7. Signals call execute/stop/pause/resume (SnapshotCommands); progress()
@@ -81,6 +81,10 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
   private readonly newWindowId: () => string;
   private readonly rate: RateMeter;
   private paused = false;
+  /** the first error of a step started by pump() */
+  failure: Error | null = null;
+  /** one key check of the initial snapshot's tables at a time, shared by overlapping steps */
+  private keyCheck: Promise<void> | null = null;
   /** offsetFields() is merged into every unit: encode only after the queue changed */
   private offsetCache: JsonMap | null = null;
 
@@ -95,24 +99,35 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
 
   // --- state after a restart, and the initial snapshot ---
 
-  /** Rebuilds the queue and positions from a committed offset map; open windows of this run are forgotten. */
-  restore(offset: JsonMap, where: string): void {
+  /**
+   * Rebuilds the queue and positions from a committed offset map (null: none);
+   * open windows of this run are forgotten. Returns whether a snapshot was in progress.
+   */
+  restore(stored: JsonMap | null, where = 'the stored offset'): boolean {
     this.windows.dropAll();
-    this.queue.restore(decodeSnapshotOffset(offset, where));
+    this.queue.restore(stored === null ? null : decodeSnapshotOffset(stored, where));
     this.offsetCache = null;
     if (this.queue.size > 0) {
       this.deps.log.info({ tables: this.queue.all().map((e) => `${e.collection.id} (${e.kind})`) }, 'snapshot resumes after its last committed chunk');
     }
+    return this.queue.size > 0;
   }
 
-  /** Queues the initial snapshot of these tables, ahead of anything a signal queued. */
-  beginInitial(collections: readonly SnapshotCollection[]): void {
-    const added = this.queue.addInitial(collections);
+  /**
+   * Queues the initial snapshot of these tables ahead of anything a signal
+   * queued, replacing an initial snapshot the offset recorded (to continue
+   * that one, only restore).
+   */
+  startInitial(collections: readonly SnapshotCollection[]): void {
+    const { added, replaced } = this.queue.replaceInitial(collections);
+    for (const e of replaced) this.windows.dropOwner(e);
     this.offsetCache = null;
-    if (added.length > 0) this.deps.log.info({ tables: added.map((e) => e.collection.id) }, 'initial snapshot queued');
+    this.deps.log.info({ tables: added.map((e) => e.collection.id), replacedRecorded: replaced.length > 0 }, 'initial snapshot queued');
   }
 
   // --- SnapshotCommands (signals) ---
+
+  get commands(): SnapshotCommands { return this; }
 
   execute(kind: Exclude<SnapshotKind, 'initial'>, collections: readonly SnapshotCollection[], correlationId: string | null): void {
     this.queue.append(kind, collections);
@@ -197,11 +212,12 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
     this.windows.changed(tableId, keyText(key));
   }
 
-  onWatermark(windowId: string): ChunkOutput<Row> | null {
+  /** The rows to emit at this watermark: [] when it closes no open window of this run, else one output. */
+  onWatermark(windowId: string): readonly ChunkOutput<Row>[] {
     const closed = this.windows.closeThrough(windowId);
     if (!closed) {
       this.deps.log.debug({ windowId }, 'watermark of no open window ignored (written before a restart, or its scan was stopped)');
-      return null;
+      return [];
     }
     if (closed.length > 1) this.deps.log.warn({ windowId, closedEarlier: closed.length - 1 }, 'snapshot watermarks arrived out of order; earlier windows closed with this one');
     const e = closed[0]!.owner;
@@ -216,7 +232,7 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
       this.queue.remove((x) => x === e, 'done');
       this.deps.log.info({ table: e.collection.id, kind: e.kind, rows: e.rowsDone, chunks: e.chunks }, 'table snapshot done');
     }
-    return { tableId: e.collection.id, rows, kind: e.kind, offset: this.offsetFields() };
+    return [{ tableId: e.collection.id, rows, kind: e.kind, offset: this.offsetFields() }];
   }
 
   // --- reading ---
@@ -236,12 +252,28 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
     await Promise.all(work);
   }
 
+  /**
+   * step() without waiting, for a poll loop that must not block: a failure is
+   * kept in `failure` (the task throws it on its next poll), and no further
+   * step starts after one.
+   */
+  pump(): void {
+    if (this.failure !== null || !this.wantsStep) return;
+    this.step().catch((err: unknown) => { this.failure ??= err instanceof Error ? err : new Error(String(err)); });
+  }
+
   private startable(): QueueEntry[] {
     return this.queue.running(this.maxThreads).filter((e) => !e.reading && !e.scanComplete && this.windows.countOf(e) < this.depth);
   }
 
   /** Before the first chunk: every table of the initial snapshot must have a key, or nothing starts. */
-  private async checkInitialKeys(): Promise<void> {
+  private checkInitialKeys(): Promise<void> {
+    if (!this.queue.all().some((e) => e.kind === 'initial' && e.columns === null)) return Promise.resolve();
+    this.keyCheck ??= this.resolveInitialKeys().finally(() => { this.keyCheck = null; });
+    return this.keyCheck;
+  }
+
+  private async resolveInitialKeys(): Promise<void> {
     const missing: KeylessTable[] = [];
     for (const e of this.queue.all()) {
       if (e.kind !== 'initial' || e.columns !== null) continue;

@@ -57,13 +57,16 @@ export class SnapshotQueue {
   finished(): readonly FinishedTable[] { return this.finishedTables; }
   has(e: QueueEntry): boolean { return this.entries.includes(e); }
 
-  /** The initial snapshot runs before anything else queued. */
-  addInitial(collections: readonly SnapshotCollection[]): QueueEntry[] {
-    const known = new Set(this.entries.filter((e) => e.kind === 'initial').map((e) => e.collection.id));
-    const added = collections.filter((c) => !known.has(c.id)).map((c) => entry(c, 'initial'));
-    const firstOther = this.entries.findIndex((e) => e.kind !== 'initial');
-    this.entries.splice(firstOther === -1 ? this.entries.length : firstOther, 0, ...added);
-    return added;
+  /**
+   * The initial snapshot runs before anything else queued. It replaces an
+   * initial snapshot recorded before (snapshot.mode=always starts over); the
+   * replaced entries are returned so their windows can be dropped.
+   */
+  replaceInitial(collections: readonly SnapshotCollection[]): { added: QueueEntry[]; replaced: QueueEntry[] } {
+    const replaced = this.drop((e) => e.kind === 'initial');
+    const added = collections.map((c) => entry(c, 'initial'));
+    this.entries.unshift(...added);
+    return { added, replaced };
   }
 
   /** A signal's tables go to the end of the queue (Debezium appends; the running scan carries on). */

@@ -70,7 +70,7 @@ export class SnapshotHarness {
     const offset = this.committedOffset;
     this.engine.restore(offset ?? {}, 'test offset');
     this.pos = typeof offset?.pos === 'number' ? offset.pos : 0;
-    if (offset === null) this.engine.beginInitial(this.db.tableIds().map((id) => ({ id, filter: null, surrogateKey: null })));
+    if (offset === null) this.engine.startInitial(this.db.tableIds().map((id) => ({ id, filter: null, surrogateKey: null })));
   }
 
   /** Kill -9: the open transaction is lost; a new engine starts from the committed offset. */
@@ -103,7 +103,7 @@ export class SnapshotHarness {
     for (let i = 0; i < n && this.pos < this.db.log.length; i++) {
       const e = this.db.log[this.pos++]!;
       if (e.kind === 'watermark') {
-        const out = this.engine.onWatermark(e.id);
+        const [out] = this.engine.onWatermark(e.id);
         if (!out) continue;
         this.checkWindowRule(e.id, out.tableId, out.rows);
         for (const row of out.rows) {
