@@ -49,8 +49,8 @@ import { randomUUID } from 'node:crypto';
 import type { JsonMap } from '../events/record.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ChunkOutput, ChunkSource, KeyValues, SnapshotCollection, SnapshotCommands, SnapshotKind, SnapshotProgress } from './contracts.ts';
+import { ChunkReader } from './chunk-reader.ts';
 import { ChunkWindows, keyText } from './chunk-windows.ts';
-import { keylessInitialError, nullKeyProblem, skipsKeylessTables, type KeylessTable } from './key-rule.ts';
 import { decodeSnapshotOffset, encodeSnapshotOffset } from './offset-codec.ts';
 import { idMatcher, SnapshotQueue, type QueueEntry } from './snapshot-queue.ts';
 import { progressOf, RateMeter } from './snapshot-progress.ts';
@@ -80,11 +80,10 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
   private readonly now: () => number;
   private readonly newWindowId: () => string;
   private readonly rate: RateMeter;
+  private readonly reader: ChunkReader<Row>;
   private paused = false;
   /** the first error of a step started by pump() */
   failure: Error | null = null;
-  /** one key check of the initial snapshot's tables at a time, shared by overlapping steps */
-  private keyCheck: Promise<void> | null = null;
   /** offsetFields() is merged into every unit: encode only after the queue changed */
   private offsetCache: JsonMap | null = null;
 
@@ -95,6 +94,11 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
     this.now = deps.now ?? Date.now;
     this.newWindowId = deps.newWindowId ?? randomUUID;
     this.rate = new RateMeter(this.now);
+    this.reader = new ChunkReader<Row>({
+      source: deps.source, log: deps.log, where: deps.where, chunkSize: deps.chunkSize,
+      queue: this.queue, windows: this.windows, rate: this.rate, newWindowId: this.newWindowId,
+      changed: () => { this.offsetCache = null; },
+    });
   }
 
   // --- state after a restart, and the initial snapshot ---
@@ -244,10 +248,10 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
    */
   async step(): Promise<void> {
     if (this.paused) return;
-    await this.checkInitialKeys();
+    await this.reader.checkInitialKeys();
     const work = this.startable().map((e) => {
       e.reading = true;
-      return this.advance(e).finally(() => { e.reading = false; });
+      return this.reader.advance(e).finally(() => { e.reading = false; });
     });
     await Promise.all(work);
   }
@@ -264,96 +268,5 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
 
   private startable(): QueueEntry[] {
     return this.queue.running(this.maxThreads).filter((e) => !e.reading && !e.scanComplete && this.windows.countOf(e) < this.depth);
-  }
-
-  /** Before the first chunk: every table of the initial snapshot must have a key, or nothing starts. */
-  private checkInitialKeys(): Promise<void> {
-    if (!this.queue.all().some((e) => e.kind === 'initial' && e.columns === null)) return Promise.resolve();
-    this.keyCheck ??= this.resolveInitialKeys().finally(() => { this.keyCheck = null; });
-    return this.keyCheck;
-  }
-
-  private async resolveInitialKeys(): Promise<void> {
-    const missing: KeylessTable[] = [];
-    for (const e of this.queue.all()) {
-      if (e.kind !== 'initial' || e.columns !== null) continue;
-      const key = await this.deps.source.chunkKey(e.collection.id, e.collection.surrogateKey);
-      if (key.ok) this.useColumns(e, key.columns);
-      else missing.push({ id: e.collection.id, what: key.what, fix: key.fix });
-      // estimated up front, so the ETA of the initial snapshot covers every table from the start
-      if (key.ok && e.estimate === null) e.estimate = await this.deps.source.estimateRows(e.collection.id);
-    }
-    if (missing.length > 0) throw keylessInitialError(missing, this.deps.where);
-  }
-
-  private async advance(e: QueueEntry): Promise<void> {
-    const { source } = this.deps;
-    const id = e.collection.id;
-    if (e.columns === null) {
-      const key = await source.chunkKey(id, e.collection.surrogateKey);
-      if (!this.queue.has(e)) return;
-      if (!key.ok) return this.keyless(e, { id, what: key.what, fix: key.fix });
-      this.useColumns(e, key.columns);
-    }
-    const columns = e.columns!;
-    if (e.estimate === null) e.estimate = await source.estimateRows(id);
-    if (e.maxKey === undefined) {
-      e.maxKey = await source.maxKey(id, columns, e.collection.filter);
-      this.offsetCache = null;
-      if (!this.queue.has(e)) return;
-      // NULLs sort last (PostgreSQL's default), so a NULL key usually shows here, before any chunk is read
-      if (e.maxKey?.some((v) => v === null)) return this.keyless(e, nullKeyProblem(id, columns));
-      if (e.chunks === 0 && this.windows.countOf(e) === 0) {
-        this.deps.log.info({ table: id, kind: e.kind, key: columns, estimatedRows: e.estimate }, 'table snapshot started');
-      }
-    }
-    this.rate.mark();
-    // Registered BEFORE the select: every change the stream processes from now on is seen by this window.
-    const w = this.windows.open(this.newWindowId(), id, e, e.selectedAfter);
-    let rows: readonly Row[] = [];
-    try {
-      // An empty table still gets a (row-less) window, so its leaving the queue is committed like any chunk.
-      if (e.maxKey !== null) rows = await source.readChunk(id, columns, e.selectedAfter, e.maxKey, this.deps.chunkSize, e.collection.filter);
-    } catch (err) {
-      this.windows.drop(w);
-      throw err;
-    }
-    if (!this.windows.isOpen(w)) return; // stopped while reading
-    const keys = rows.map((r) => source.keyOf(id, r));
-    if (keys.some((k) => k.some((v) => v === null))) {
-      this.windows.drop(w);
-      return this.keyless(e, nullKeyProblem(id, columns));
-    }
-    const lastKey = keys.length > 0 ? keys[keys.length - 1]! : e.selectedAfter;
-    const last = e.maxKey === null || rows.length < this.deps.chunkSize || (lastKey !== null && keyText(lastKey) === keyText(e.maxKey));
-    this.windows.fill(w, rows, keys.map(keyText), lastKey, last);
-    e.selectedAfter = lastKey;
-    e.scanComplete = last;
-    try {
-      await source.writeWatermark(w.id);
-    } catch (err) {
-      // Without its watermark the window would never close: forget it and read the chunk again later.
-      if (this.windows.isOpen(w)) {
-        this.windows.drop(w);
-        e.selectedAfter = w.after;
-        e.scanComplete = false;
-      }
-      throw err;
-    }
-  }
-
-  private useColumns(e: QueueEntry, columns: readonly string[]): void {
-    if (this.queue.setColumns(e, columns)) {
-      this.offsetCache = null;
-      this.deps.log.warn({ table: e.collection.id, key: columns }, 'the stored snapshot position of this table is in other key columns (the key changed since); its scan starts over');
-    }
-  }
-
-  private keyless(e: QueueEntry, problem: KeylessTable): void {
-    if (!skipsKeylessTables(e.kind)) throw keylessInitialError([problem], this.deps.where);
-    this.windows.dropOwner(e);
-    this.queue.remove((x) => x === e, 'skipped');
-    this.offsetCache = null;
-    this.deps.log.warn({ table: problem.id, kind: e.kind, reason: problem.what, fix: problem.fix }, 'table skipped by the snapshot: no usable key (Debezium: NO_PRIMARY_KEY)');
   }
 }
