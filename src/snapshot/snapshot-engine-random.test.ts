@@ -57,7 +57,7 @@ function world(rand: () => number): World {
   return { db, mutate };
 }
 
-async function run(seed: number, opts: Partial<HarnessOptions> & { crashes?: boolean } = {}): Promise<{ problems: string[]; h: SnapshotHarness }> {
+async function run(seed: number, opts: Partial<HarnessOptions> & { crashes?: boolean; signals?: boolean } = {}): Promise<{ problems: string[]; h: SnapshotHarness }> {
   const rand = rng(seed);
   const { db, mutate } = world(rand);
   const h = new SnapshotHarness(db, {
@@ -79,7 +79,10 @@ async function run(seed: number, opts: Partial<HarnessOptions> & { crashes?: boo
     else if (r < 0.82) await h.engine.step();
     else if (r < 0.93) h.commit();
     else if (opts.crashes !== false && r < 0.97) h.crash();
+    else if (opts.signals && r < 0.985) h.engine.execute('incremental', [{ id: db.tableIds()[Math.floor(rand() * 3)]!, filter: null, surrogateKey: null }], `s${i}`);
+    else if (opts.signals) { if (h.engine.isPaused) h.engine.resume(); else h.engine.pause(); }
   }
+  h.engine.resume();
   await h.drain();
   const problems = h.finalProblems();
   if (h.engine.initialPending) problems.push('the initial snapshot is still pending after draining');
@@ -105,6 +108,16 @@ test('the same without crashes, with one chunk per window and one table at a tim
     const { problems } = await run(seed, { crashes: false, maxThreads: 1, pipelineDepth: 1 });
     assert.deepEqual(problems, [], `seed ${seed}`);
   }
+});
+
+test('with signals: incremental snapshots queued at random moments, pause and resume, the invariants hold', async () => {
+  let incremental = 0;
+  for (let seed = 2000; seed <= 2150; seed++) {
+    const { problems, h } = await run(seed, { crashes: false, signals: true });
+    assert.deepEqual(problems, [], `seed ${seed}`);
+    incremental += h.committed.filter((e) => e.kind === 'incremental').length;
+  }
+  assert.ok(incremental > 1000, `only ${incremental} reads of incremental snapshots`);
 });
 
 test('the checks can fail: a task that does not report changes to the engine is caught', async () => {

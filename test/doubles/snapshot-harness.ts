@@ -8,7 +8,7 @@
  */
 import type { JsonMap } from '../../src/events/record.ts';
 import { silentLogger, type Logger } from '../../src/log/logger.ts';
-import type { KeyValues } from '../../src/snapshot/contracts.ts';
+import type { KeyValues, SnapshotKind } from '../../src/snapshot/contracts.ts';
 import { keyText } from '../../src/snapshot/chunk-windows.ts';
 import { decodeSnapshotOffset } from '../../src/snapshot/offset-codec.ts';
 import { SnapshotEngine } from '../../src/snapshot/snapshot-engine.ts';
@@ -20,6 +20,7 @@ export interface Emitted {
   readonly op: 'c' | 'u' | 'd' | 'r';
   readonly row: TestRow | null;
   readonly windowId?: string;
+  readonly kind?: SnapshotKind;
   /** the chunk-key form of the row's key (reads only) */
   readonly chunkKey?: KeyValues;
 }
@@ -109,7 +110,7 @@ export class SnapshotHarness {
         for (const row of out.rows) {
           const chunkKey = this.db.keyOf(out.tableId, row);
           this.checkResume(out.tableId, chunkKey);
-          this.pending.push({ table: out.tableId, id: this.db.identity(out.tableId, row), op: 'r', row, windowId: e.id, chunkKey });
+          this.pending.push({ table: out.tableId, id: this.db.identity(out.tableId, row), op: 'r', row, windowId: e.id, chunkKey, kind: out.kind });
         }
         this.pendingOffset = { pos: this.pos, ...out.offset };
         this.commit(); // commitAfter
