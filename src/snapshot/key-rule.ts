@@ -31,7 +31,8 @@ export function keylessInitialError(tables: readonly KeylessTable[], where: stri
   const ids = tables.map((t) => t.id).join(', ');
   return new SnapshotKeyError({
     code: 'CDC_SNAPSHOT_NO_KEY',
-    what: `the initial snapshot cannot read ${tables.length === 1 ? 'table' : 'tables'} ${ids} in key order: ${tables.map((t) => `${t.id}: ${t.what}`).join('; ')}`,
+    // the source's text usually names its table already; name it only when it does not
+    what: `the initial snapshot cannot read ${tables.length === 1 ? 'table' : 'tables'} ${ids} in key order: ${tables.map((t) => (t.what.includes(t.id) ? t.what : `${t.id}: ${t.what}`)).join('; ')}`,
     where: `${where}, ${tables.length === 1 ? 'table' : 'tables'} ${ids}`,
     fix: `${[...new Set(tables.map((t) => t.fix))].join('; ')}; or leave the table out of the initial snapshot with snapshot.include.collection.list (its rows are then not snapshotted)`,
   });
