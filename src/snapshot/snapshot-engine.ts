@@ -82,8 +82,7 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
   private readonly rate: RateMeter;
   private readonly reader: ChunkReader<Row>;
   private paused = false;
-  /** the first error of a step started by pump() */
-  failure: Error | null = null;
+  private failed: Error | null = null;
   /** offsetFields() is merged into every unit: encode only after the queue changed */
   private offsetCache: JsonMap | null = null;
 
@@ -262,9 +261,12 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
    * step starts after one.
    */
   pump(): void {
-    if (this.failure !== null || !this.wantsStep) return;
-    this.step().catch((err: unknown) => { this.failure ??= err instanceof Error ? err : new Error(String(err)); });
+    if (this.failed !== null || !this.wantsStep) return;
+    this.step().catch((err: unknown) => { this.failed ??= err instanceof Error ? err : new Error(String(err)); });
   }
+
+  /** The first error of a step started by pump(); the task throws it. */
+  get failure(): Error | null { return this.failed; }
 
   private startable(): QueueEntry[] {
     return this.queue.running(this.maxThreads).filter((e) => !e.reading && !e.scanComplete && this.windows.countOf(e) < this.depth);
