@@ -210,3 +210,25 @@ test('SIGKILL mid-snapshot: after the restart no committed chunk is written agai
     }
   });
 });
+
+test('snapshot.mode=initial_only with the chunked snapshot: reads arrive, the connector finishes and drops its slot', { skip, timeout: 180_000 }, async () => {
+  await withDb('chunkonly', async (db, name) => {
+    await db.query(`CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL); INSERT INTO items SELECT g, 'row ' || g FROM generate_series(1, 300) g;`);
+    const daemon = new Daemon(writeConfig({ env: env!, name, database: db.database, connector: {
+      'table.include.list': 'public\\.items', 'snapshot.mode': 'initial_only', 'incremental.snapshot.chunk.size': 100,
+    } }), env!);
+    daemon.start();
+    try {
+      await daemon.withLog(async () => {
+        await daemon.waitForLog(/task finished: snapshot complete/, 120_000);
+        const rs = await readUntil(env!, [`${name}.public.items`], (r) => r.length >= 300, 60_000);
+        assert.equal(new Set(rs.map((r) => norm(r.key))).size, 300);
+        assert.ok(rs.every((r) => value(r)!.op === 'r' && value(r)!.source.snapshot === 'incremental'));
+        const slot = await db.waitForSlot(name, (s) => s === null, 30_000);
+        assert.equal(slot, null, 'no slot left behind');
+      });
+    } finally {
+      await daemon.stop();
+    }
+  });
+});
