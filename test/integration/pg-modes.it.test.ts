@@ -292,7 +292,7 @@ test('Connect JSON: value with schema + payload in Debezium\'s envelope, key wit
       // numeric(10,2) 12.34 -> unscaled 1234 = 0x04d2, base64 (decimal.format=BASE64, Connect's default)
       assert.deepEqual(values[0]!.payload.after, { id: 1, name: 'snap', price: 'BNI=' });
       assert.equal(values[0]!.payload.before, null);
-      assert.equal(values[0]!.payload.source.snapshot, 'last', 'a one-row snapshot: its only row is the last');
+      assert.equal(values[0]!.payload.source.snapshot, 'incremental', 'a chunked snapshot read (single-transaction markers: pg-modes initial_only, pg-fidelity)');
       assert.equal(values[0]!.payload.source.connector, 'postgresql');
       assert.equal(values[0]!.payload.source.db, db.database);
       assert.deepEqual(values[1]!.payload.after, { id: 2, name: 'new', price: null });
