@@ -41,7 +41,14 @@ export interface ChunkedRunDeps {
 export async function openChunkedSnapshot(deps: ChunkedRunDeps): Promise<ChunkedRun> {
   const { cfg, log } = deps;
   const sessions: pg.Client[] = [];
-  for (let i = 0; i < cfg.snapshotThreads; i++) sessions.push(await openSql(cfg.connection));
+  for (let i = 0; i < cfg.snapshotThreads; i++) {
+    const s = await openSql(cfg.connection);
+    // The watermark's commit must flush WAL at once: with synchronous_commit=off (server or role
+    // default) it would wait for the WAL writer (wal_writer_delay, 200 ms), and every chunk with it.
+    // local: flushed here, without waiting for a synchronous standby.
+    await s.query('SET synchronous_commit = local');
+    sessions.push(s);
+  }
   const byId = new Map(deps.captured.map((r) => [relId(r), r]));
   const models = new Map<string, TableModel>();
   const recent = new RecentXids();

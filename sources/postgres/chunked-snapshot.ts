@@ -126,7 +126,10 @@ export class ChunkedSnapshot implements StreamCompanion {
       if (finished) this.deps.log.info(this.summary(this.deps.engine.progress()), 'initial snapshot complete');
     }
     this.deps.engine.pump();
-    return { ...u, records, offset: this.offset(u.offset), commitAfter: true };
+    // The runtime commits within its bound (1 s, or transaction.boundary), so a Kafka transaction holds
+    // one or more whole chunks; a commit per chunk would cost one broker round trip per chunk.
+    // The chunk that completes the initial snapshot commits at once (initial_only stops on it).
+    return { ...u, records, offset: this.offset(u.offset), ...(last && !last.initialPending ? { commitAfter: true } : {}) };
   }
 
   private readRecords(model: TableModel, row: ChunkRow, c: Closed): SourceRecord[] {
