@@ -27,6 +27,7 @@ export class SignalSender {
     }
     const parsed = parseSignal({ id: signal.id, type: signal.type, data: signal.data });
     if (!parsed.ok) throw new HerderError(400, `Invalid signal: ${parsed.what}; fix: ${parsed.fix}`);
+    if (parsed.signal.action.type === 'watermark') throw new HerderError(400, `Invalid signal: ${String(signal.type)} is Debezium's internal watermark, not a signal to send; fix: send execute-snapshot, stop-snapshot, pause-snapshot, resume-snapshot or log`);
     const id = signal.id ?? randomUUID();
     await this.deps.topics.ensure([s.topic], () => ({ partitions: 1, replicationFactor: -1 }));
     const producer = await this.client();
