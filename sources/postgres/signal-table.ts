@@ -26,7 +26,7 @@ export class SignalTable {
         code: 'CDC_CONFIG_INVALID',
         what: `signal.data.collection "${c}" is not schema.table of database "${database}"`,
         where: `${where}, property signal.data.collection`,
-        fix: 'set signal.data.collection to the signal table as schema.table, e.g. public.debezium_signal',
+        fix: 'set signal.data.collection to the signal table as <schema>.<table> (migrations/postgres/004_signal_table.sql creates one)',
       });
     });
     return new SignalTable(ids);
