@@ -206,3 +206,43 @@ test('REST signals: 202/409/400, pause/resume/stop of a running snapshot, a tabl
     }
   });
 });
+
+test('a signal\'s effect survives SIGKILL: the queued snapshot continues after the restart and the signal is not applied again', { skip, timeout: 600_000 }, async () => {
+  await withDb('sigkill', async (db, name) => {
+    await db.query(`CREATE TABLE big (id int PRIMARY KEY, pad text NOT NULL);
+      INSERT INTO big SELECT g, repeat('x', 100) FROM generate_series(1, 20000) g;`);
+    const config = writeConfig({ env: env!, name, database: db.database, connector: {
+      'table.include.list': 'public\\.big', 'snapshot.mode': 'no_data', 'incremental.snapshot.chunk.size': 100,
+      'signal.enabled.channels': 'kafka', 'signal.poll.interval.ms': 200,
+    } });
+    const kafka = kafkaFor(env!);
+    const topic = `${name}.public.big`;
+    let daemon = new Daemon(config, env!).start();
+    try {
+      await daemon.withLog(async () => {
+        await daemon.waitForLog(/reading signals from the signal topic/, 120_000);
+        const producer = kafka.producer();
+        await producer.connect();
+        await producer.send({ topic: `${name}-signal`, messages: [{ partition: 0, key: name, value: JSON.stringify({ id: 'big-2', type: 'execute-snapshot', data: { 'data-collections': ['public.big'] } }) }] });
+        await producer.disconnect();
+        await waitForTopics(env!, [topic], 120_000);
+        await readUntil(env!, [topic], (rs) => reads(rs).length >= 1000, 120_000);
+        await daemon.kill('SIGKILL');
+        const off = (await readConnectorOffsets(kafka, `offsets-${name}`, name)).get({ server: name });
+        assert.ok(typeof off?.incremental_snapshot_collections === 'string', `the queued snapshot is in the committed offset: ${JSON.stringify(off)}`);
+        assert.equal(off?.cdc_signal_kafka_offset, 1, 'the signal is recorded as read in the same offset');
+      });
+      const before = reads(await readToEnd(env!, [topic], { timeoutMs: 60_000 })).length;
+      assert.ok(before < 20000, `killed mid-snapshot (${before} of 20000)`);
+      daemon = new Daemon(config, env!).start();
+      await daemon.withLog(async () => {
+        const all = await readUntil(env!, [topic], (rs) => new Set(reads(rs).map(idOf)).size >= 20000, 300_000);
+        assert.equal(new Set(reads(all).map(idOf)).size, 20000, 'every row read once the snapshot continued');
+        assert.ok(!/signal \\?"big-2\\?"/.test(daemon.output), 'the signal was not applied again after the restart');
+        assert.match(daemon.output, /"from":"1"/, 'the channel restarted after the consumed signal');
+      });
+    } finally {
+      await daemon.stop();
+    }
+  });
+});
