@@ -52,3 +52,13 @@ export class SignalTable {
     return { id: row['id'] ?? null, type: row['type'] ?? null, data: row['data'] ?? null };
   }
 }
+
+/** Signals act on the chunked snapshot engine, which snapshot.strategy=single_transaction does not run. */
+export function signalsNeedChunkedError(where: string): ConfigError {
+  return new ConfigError({
+    code: 'CDC_SIGNAL_NEEDS_CHUNKED',
+    what: 'signals (signal.data.collection, or kafka/rest in signal.enabled.channels) need snapshot.strategy=chunked: with single_transaction there is no engine to run the snapshots they ask for, so they would be dropped',
+    where: `${where}, property snapshot.strategy`,
+    fix: 'remove snapshot.strategy (chunked is the default), or remove signal.data.collection and leave signal.enabled.channels at source',
+  });
+}

@@ -35,8 +35,8 @@ import { ExportedSnapshot } from './exported-snapshot.ts';
 import { openChunkedSnapshot, type ChunkedRun } from './chunked-run.ts';
 import { decideSnapshot, slotLostError, slotMissingError, standbyChunkedError } from './snapshot-plan.ts';
 import { SignalHub } from '../../src/snapshot/signals/signal-hub.ts';
-import { readSignalConfig } from '../../src/snapshot/signals/signal-config.ts';
-import { SignalTable } from './signal-table.ts';
+import { readSignalConfig, readsSignalTopic } from '../../src/snapshot/signals/signal-config.ts';
+import { SignalTable, signalsNeedChunkedError } from './signal-table.ts';
 
 export { decideSnapshot } from './snapshot-plan.ts';
 
@@ -113,6 +113,8 @@ export class PostgresSourceTask implements SourceTask {
       throw new SourceError({ code: 'CDC_PG_SLOT_PLUGIN', what: `slot "${cfg.slotName}" uses plugin ${slot.plugin}, not ${cfg.pluginName} (plugin.name)`, where: `${where}, property slot.name`, fix: 'drop that slot or choose another slot.name' });
     }
     if (cfg.snapshotStrategy === 'single_transaction') {
+      // Signals act on the chunked engine; with this strategy there is none, and a signal must never be dropped silently.
+      if (signalTable.enabled || readsSignalTopic(signalConfig)) throw signalsNeedChunkedError(where);
       await this.startSingleTransaction(stored, slot, captured, where);
       return;
     }
