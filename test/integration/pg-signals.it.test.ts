@@ -246,3 +246,36 @@ test('a signal\'s effect survives SIGKILL: the queued snapshot continues after t
     }
   });
 });
+
+test('distributed mode: a signal sent to a worker that does not run the connector reaches its task', { skip, timeout: 300_000 }, async () => {
+  await withDb('sigdist', async (db, name) => {
+    await db.query(`CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT g FROM generate_series(1, 30) g;`);
+    const group = `grp_${name}`;
+    const ports = [await freePort(), await freePort()];
+    const daemons = ports.map((p) => new Daemon(writeConfig({
+      env: env!, name, database: db.database, restPort: p, groupId: group, withConnector: false, offsetsTopic: `offsets-${group}`,
+      worker: { 'cluster.mode': 'distributed', 'session.timeout.ms': 6000, 'heartbeat.interval.ms': 1000 }, connector: {},
+    }), env!));
+    const apis = ports.map((p) => new Rest(`http://127.0.0.1:${p}`));
+    try {
+      daemons.forEach((d) => d.start());
+      await Promise.all(apis.map((a) => a.waitFor('/health', (b) => b.status === 'healthy', 90_000)));
+      const created = await apis[0]!.post('/connectors', { name, config: connectorConfig({ env: env!, name, database: db.database, connector: {
+        'table.include.list': 'public\\.t', 'snapshot.mode': 'no_data', 'signal.enabled.channels': 'rest', 'signal.poll.interval.ms': 200,
+      } }) });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const st = await apis[0]!.waitFor(`/connectors/${name}/status`, (b) => b.tasks[0]?.state === 'RUNNING', 120_000);
+      const owner = ports.indexOf(Number(String(st.tasks[0].worker_id).split(':').pop()));
+      const other = owner === 0 ? 1 : 0;
+      await daemons[owner]!.waitForLog(/reading signals from the signal topic/, 120_000);
+      const sent = await apis[other]!.post(`/connectors/${name}/signals`, { id: 'dist-1', type: 'execute-snapshot', data: { 'data-collections': ['public.t'] } });
+      assert.equal(sent.status, 202, JSON.stringify(sent.body));
+      await daemons[owner]!.withLog(() => daemons[owner]!.waitForLog(/signal \\?"dist-1\\?" \(execute-snapshot\) from the rest channel/, 60_000));
+      await waitForTopics(env!, [`${name}.public.t`], 120_000);
+      const rs = await readUntil(env!, [`${name}.public.t`], (r) => reads(r).length >= 30, 120_000);
+      assert.equal(new Set(reads(rs).map(idOf)).size, 30);
+    } finally {
+      await Promise.all(daemons.map((d) => d.stop()));
+    }
+  });
+});
