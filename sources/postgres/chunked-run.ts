@@ -20,6 +20,8 @@ import type { PgTaskConfig } from './task-config.ts';
 
 export interface ChunkedRun {
   readonly companion: ChunkedSnapshot;
+  /** what signals ask of the snapshot (signal-hub.ts) */
+  readonly engine: SnapshotEngine<ChunkRow>;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function openChunkedSnapshot(deps: ChunkedRunDeps): Promise<Chunked
   });
   return {
     companion,
+    engine,
     close: async () => { await Promise.all(sessions.map((s) => s.end().catch(() => undefined))); },
   };
 }

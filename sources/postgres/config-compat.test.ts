@@ -86,7 +86,7 @@ test('one property of each kind gets exactly its outcome: implemented, no effect
     ...PRODUCTION_GUIDE,
     'slot.name': 'orders_slot', // implemented
     'snapshot.max.threads.multiplier': '4', // accepted, no effect
-    'signal.data.collection': 'inventory.signals', // refused
+    'signal.enabled.channels': 'source,jmx', // refused for this value
     'snapshot.locking.mode': 'shared', // refused for this value
     'snapshot.isolation.mode': 'repeatable_read', // accepted, no effect for this value
     'column.mask.with.8.chars': 'inventory.customers.email', // refused family
@@ -97,13 +97,13 @@ test('one property of each kind gets exactly its outcome: implemented, no effect
   assert.deepEqual(errs.map((e) => [e.code, e.where]).sort(), [
     ['CDC_CONFIG_UNKNOWN', 'connector "c", property database.hostnme'],
     ['CDC_CONFIG_UNSUPPORTED', 'connector "c", property column.mask.with.8.chars'],
-    ['CDC_CONFIG_UNSUPPORTED', 'connector "c", property signal.data.collection'],
+    ['CDC_CONFIG_UNSUPPORTED', 'connector "c", property signal.enabled.channels'],
     ['CDC_CONFIG_UNSUPPORTED', 'connector "c", property snapshot.locking.mode'],
   ]);
   assert.match(errs.find((e) => e.code === 'CDC_CONFIG_UNKNOWN')!.fix!, /did you mean database\.hostname\?/);
-  assert.match(errs.find((e) => e.where!.endsWith('signal.data.collection'))!.what, /signals .* are not read/);
+  assert.match(errs.find((e) => e.where!.endsWith('signal.enabled.channels'))!.what, /jmx: there is no JMX/);
 
-  const accepted = def.parse({ ...raw, 'database.hostnme': undefined, 'signal.data.collection': undefined, 'snapshot.locking.mode': 'none', 'column.mask.with.8.chars': undefined }, 'x');
+  const accepted = def.parse({ ...raw, 'database.hostnme': undefined, 'signal.enabled.channels': 'source,kafka', 'snapshot.locking.mode': 'none', 'column.mask.with.8.chars': undefined }, 'x');
   assert.equal(readPgTaskConfig(accepted).slotName, 'orders_slot');
   const noEffect = accepted.warnings.filter((w) => w.kind === 'no-effect').map((w) => w.property).sort();
   assert.deepEqual(noEffect, ['database.history.kafka.topic', 'snapshot.isolation.mode', 'snapshot.max.threads.multiplier']);

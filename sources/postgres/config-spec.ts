@@ -10,6 +10,7 @@ import { SSL_MODES } from './tls.ts';
 import { keyColumnsSyntax } from './key-columns.ts';
 import { OVERRIDE_PREFIX, overridesCheck } from './snapshot-overrides.ts';
 import { NAME_ADJUSTMENT_FIELDS } from '../../src/serde/name-adjustment-config.ts';
+import { SIGNAL_CONSUMER_FAMILY, SIGNAL_FIELDS } from '../../src/snapshot/signals/signal-config.ts';
 
 const IDENT = /^[a-z0-9_]{1,63}$/;
 const regexList = (v: readonly string[]): true | string => {
@@ -93,8 +94,9 @@ export const F = {
 
 // The implemented fields, plus every other Debezium property declared refused or
 // "accepted, no effect", Debezium's renames and its Connect layout (config-compat.ts).
-export const POSTGRES_CONFIG_DEF = new ConfigDef(withPostgresCompat([...Object.values(F), ...NAME_ADJUSTMENT_FIELDS]), {
+export const POSTGRES_CONFIG_DEF = new ConfigDef(withPostgresCompat([...Object.values(F), ...NAME_ADJUSTMENT_FIELDS, ...SIGNAL_FIELDS]), {
   families: POSTGRES_COMPAT_FAMILIES,
+  prefixFamilies: [SIGNAL_CONSUMER_FAMILY],
   // Passthrough families: SMTs, converters, topic creation groups (client overrides are validated by the framework def).
   allowedPrefixes: ['transforms.', 'predicates.', 'key.converter.', 'value.converter.', 'header.converter.', 'topic.creation.', 'driver.', OVERRIDE_PREFIX],
 });

@@ -28,6 +28,8 @@ export async function migratePostgres(config: ParsedConfig, opts: { role?: strin
       'cdc.schema': schemas[0] ?? 'public',
       'cdc.publication': cfg.publicationName,
       'cdc.publish_via_root': String(cfg.publishViaRoot),
+      // The signal table (source channel) is created and published by 004_signal_table.sql.
+      'cdc.signal_table': (config.getList('signal.data.collection') ?? [])[0] ?? '',
       // The heartbeat table travels through the slot too, so it must be published.
       'cdc.tables': tables.length ? [...tables.map((t) => `${t.schema}.${t.name}`), `${schemas[0]}.cdc_heartbeat`].join(',') : '',
     };

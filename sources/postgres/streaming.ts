@@ -17,6 +17,8 @@ import type { Lsn } from './lsn.ts';
 import type { TableRegistry } from './table-registry.ts';
 import type { PgTaskConfig } from './task-config.ts';
 import { messageValueSchema } from './logical-messages.ts';
+import type { SignalHub } from '../../src/snapshot/signals/signal-hub.ts';
+import type { SignalTable } from './signal-table.ts';
 
 /** What a snapshot running beside the stream does to the units (chunked-snapshot.ts). */
 export interface StreamCompanion {
@@ -34,6 +36,8 @@ export interface StreamingDeps {
   readonly clock: Clock;
   readonly contextHeaders: Readonly<Record<string, string>> | null;
   readonly companion: StreamCompanion | null;
+  /** signals: the signal table's inserts go to the hub in stream order; the hub's topic position rides in every offset */
+  readonly signals?: { readonly hub: SignalHub; readonly table: SignalTable } | null;
 }
 
 export class Streaming {
@@ -74,14 +78,18 @@ export class Streaming {
     const stream = this.stream!, decoder = this.decoder!;
     const items = await stream.take(cfg.maxBatchSize, maxWaitMs);
     const units: SourceUnit[] = [];
+    const signals = this.deps.signals ?? null;
     const push = (u: SourceUnit | null): void => {
       const d = companion ? companion.decorate(u, decoder) : u;
-      if (d) units.push(d);
+      if (d) units.push(signals ? { ...d, offset: { ...d.offset, ...signals.hub.offsetFields() } } : d);
     };
     let lastLsn = 0n;
     for (const item of items) {
       if (item.kind === 'message') {
         lastLsn = item.lsn > lastLsn ? item.lsn : lastLsn;
+        // A signal acts before the unit of its insert is built, so that unit's offset carries its effect.
+        const raw = signals?.table.signalOf(item.msg);
+        if (raw) signals!.hub.fromSource(raw);
         const u = await decoder.handle(item.lsn, item.msg);
         if (u) push(u);
       } else if (stream.queued === 0 && Date.now() - this.lastIdleUnit >= cfg.statusIntervalMs) {
@@ -97,6 +105,11 @@ export class Streaming {
       }
       const u = decoder.heartbeatUnit([this.heartbeatRecord()]);
       if (u) push(u);
+    }
+    // Signals of the topic: applied between source transactions, and a unit commits their effect with their position.
+    if (signals && !decoder.inTransaction && signals.hub.poll()) {
+      const u = decoder.heartbeatUnit([]);
+      if (u) push({ ...u, commitAfter: true });
     }
     if (companion) push(null);
     ctx.metrics.queueDepth(stream.queued);

@@ -34,6 +34,9 @@ import { Streaming } from './streaming.ts';
 import { ExportedSnapshot } from './exported-snapshot.ts';
 import { openChunkedSnapshot, type ChunkedRun } from './chunked-run.ts';
 import { decideSnapshot, slotLostError, slotMissingError, standbyChunkedError } from './snapshot-plan.ts';
+import { SignalHub } from '../../src/snapshot/signals/signal-hub.ts';
+import { readSignalConfig, readsSignalTopic } from '../../src/snapshot/signals/signal-config.ts';
+import { SignalTable, signalsNeedChunkedError } from './signal-table.ts';
 
 export { decideSnapshot } from './snapshot-plan.ts';
 
@@ -51,6 +54,8 @@ export class PostgresSourceTask implements SourceTask {
   private consistentPoint: Lsn = 0n;
   private streaming: Streaming | null = null;
   private chunked: ChunkedRun | null = null;
+  /** signals (chunked strategy only: they act on its engine) */
+  private signals: { hub: SignalHub; table: SignalTable } | null = null;
   private tables: TableRegistry | null = null;
   /** extended.headers.enabled: the __debezium.context.* headers of this run, or null. */
   private contextHeaders: Readonly<Record<string, string>> | null = null;
@@ -93,7 +98,10 @@ export class PostgresSourceTask implements SourceTask {
     if (via) throw viaRootError(via, where);
     const detach = detachNotice(this.server.versionNum, cfg.publishViaRoot, captured, cfg.publicationName);
     if (detach) this.log.warn({ publication: cfg.publicationName }, detach);
-    const pub = await ensurePublication(this.sql, { name: cfg.publicationName, mode: cfg.publicationAutocreate, tables: captured.map((t) => [t.schema, t.name] as const), viaRoot: cfg.publishViaRoot }, where);
+    const signalConfig = readSignalConfig(ctx.config, cfg.topicPrefix);
+    const signalTable = SignalTable.fromConfig(signalConfig.dataCollections, cfg.connection.database, where);
+    // The signal table is published too: its inserts are signals that must travel through the slot.
+    const pub = await ensurePublication(this.sql, { name: cfg.publicationName, mode: cfg.publicationAutocreate, tables: signalTable.publicationTables(captured.map((t) => [t.schema, t.name] as const)), viaRoot: cfg.publishViaRoot }, where);
     if (pub !== 'exists') this.log.info({ publication: cfg.publicationName, action: pub }, 'publication prepared');
 
     let slot = await slotState(this.sql, cfg.slotName);
@@ -107,6 +115,8 @@ export class PostgresSourceTask implements SourceTask {
       throw new SourceError({ code: 'CDC_PG_SLOT_PLUGIN', what: `slot "${cfg.slotName}" uses plugin ${slot.plugin}, not ${cfg.pluginName} (plugin.name)`, where: `${where}, property slot.name`, fix: 'drop that slot or choose another slot.name' });
     }
     if (cfg.snapshotStrategy === 'single_transaction') {
+      // Signals act on the chunked engine; with this strategy there is none, and a signal must never be dropped silently.
+      if (signalTable.enabled || readsSignalTopic(signalConfig)) throw signalsNeedChunkedError(where);
       await this.startSingleTransaction(stored, slot, captured, where);
       return;
     }
@@ -132,6 +142,12 @@ export class PostgresSourceTask implements SourceTask {
       cfg, log: this.log, metrics: ctx.metrics, clock: this.clock, contextHeaders: this.contextHeaders, tables: this.tables, captured, where,
       stored: fresh ? null : storedMap ?? null, initial: fresh ? toSnapshot : null,
     });
+    const hub = new SignalHub({
+      connectorName: ctx.connectorName, config: signalConfig, commands: this.chunked.engine, log: this.log,
+      capturedTables: () => captured.map(relId), kafka: ctx.signalKafka ?? null,
+    });
+    this.signals = { hub, table: signalTable };
+    await hub.start(storedMap ?? null);
     if (fresh) this.log.info({ tables: toSnapshot.map(relId), strategy: 'chunked', chunkSize: cfg.chunkSize }, 'initial snapshot starts beside the stream');
     else if (resumable) this.log.info({ chunkSize: cfg.chunkSize }, 'snapshot continues after the last committed chunk');
     await this.startStream(stored, slotFlush);
@@ -191,6 +207,7 @@ export class PostgresSourceTask implements SourceTask {
     this.streaming = new Streaming({
       cfg, ctx: this.ctx, log: this.log, sql: this.sql!, tables: this.tables!, clock: this.clock, contextHeaders: this.contextHeaders,
       companion: this.chunked?.companion ?? null,
+      signals: this.signals,
     });
     await this.streaming.start(stored, slotFlush);
     this.phase = 'stream';
@@ -281,6 +298,8 @@ export class PostgresSourceTask implements SourceTask {
     const streaming = this.streaming;
     this.streaming = null;
     await streaming?.stop();
+    await this.signals?.hub.stop();
+    this.signals = null;
     await this.chunked?.close();
     this.chunked = null;
     this.log.info({ slot: this.cfg.slotName }, 'snapshot.mode=initial_only: initial snapshot committed; dropping the slot');
@@ -314,10 +333,11 @@ export class PostgresSourceTask implements SourceTask {
   }
 
   async stop(): Promise<void> {
-    const streaming = this.streaming, sql = this.sql, exported = this.exported, chunked = this.chunked;
-    this.streaming = null; this.sql = null; this.exported = null; this.chunked = null;
+    const streaming = this.streaming, sql = this.sql, exported = this.exported, chunked = this.chunked, signals = this.signals;
+    this.streaming = null; this.sql = null; this.exported = null; this.chunked = null; this.signals = null;
     if (this.phase !== 'done') this.phase = 'stopped';
     await streaming?.stop();
+    await signals?.hub.stop();
     await exported?.close();
     await chunked?.close();
     await sql?.end().catch(() => undefined);

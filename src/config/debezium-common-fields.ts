@@ -13,7 +13,6 @@ import { defineField, type FieldDef, type PropertyFamily } from './define.ts';
 
 const CONNECTOR = 'Connector';
 const EVENTS = 'Events';
-const NO_SIGNALS = 'signals (ad hoc and incremental snapshots, pause/resume through a signal table or topic) are not read by this daemon';
 const NO_INCREMENTAL = 'incremental snapshots are not offered (they are started by signals, which this daemon does not read)';
 
 /** Refuses every value but `allowed` (compared case-insensitively). */
@@ -96,15 +95,6 @@ export const DEBEZIUM_COMMON_FIELDS: readonly FieldDef[] = [
     unsupported: onlyValue(false, NO_INCREMENTAL, 'remove incremental.snapshot.allow.schema.changes'), noEffect: { why: NO_INCREMENTAL } }),
   defineField({ name: 'incremental.snapshot.watermarking.strategy', type: 'string', default: 'insert_insert', enum: ['insert_insert', 'insert_delete'], group: CONNECTOR, doc: 'How incremental snapshot windows are marked in the signal table.',
     unsupported: onlyValue('insert_insert', NO_INCREMENTAL, 'remove incremental.snapshot.watermarking.strategy'), noEffect: { why: NO_INCREMENTAL } }),
-  defineField({ name: 'signal.data.collection', type: 'list', required: false, group: EVENTS, doc: 'Table the connector reads signals from.',
-    unsupported: { why: NO_SIGNALS, fix: 'remove signal.data.collection; to snapshot again, stop the connector, drop its replication slot and start it with snapshot.mode=when_needed' } }),
-  defineField({ name: 'signal.enabled.channels', type: 'list', default: ['source'], group: EVENTS, doc: 'Channels signals are read from.',
-    unsupported: onlyValue('source', NO_SIGNALS, 'remove signal.enabled.channels'), noEffect: { why: NO_SIGNALS } }),
-  defineField({ name: 'signal.poll.interval.ms', type: 'long', default: 5000, group: EVENTS, doc: 'How often signal channels are polled.',
-    noEffect: { why: NO_SIGNALS } }),
-  ...['topic', 'bootstrap.servers', 'groupId', 'poll.timeout.ms'].map((suffix) =>
-    defineField({ name: `signal.kafka.${suffix}`, type: 'string', required: false, group: EVENTS, doc: 'Setting of the Kafka signal channel.',
-      unsupported: { why: NO_SIGNALS, fix: `remove signal.kafka.${suffix}` } })),
   defineField({ name: 'notification.enabled.channels', type: 'list', required: false, group: EVENTS, doc: 'Channels that receive notifications (snapshot progress and the like).',
     unsupported: { why: 'notifications are not sent; snapshot progress is in GET /connectors/{name}/status and the metrics', fix: 'remove notification.enabled.channels' } }),
   defineField({ name: 'notification.sink.topic.name', type: 'string', required: false, group: EVENTS, doc: 'Topic of the sink notification channel.',
@@ -175,8 +165,6 @@ export const DEBEZIUM_COMMON_FAMILIES: readonly PropertyFamily[] = [
     unsupported: { why: 'column values are never hashed here, so the columns would reach Kafka in clear', fix: 'remove it and leave such columns out with column.exclude.list' } },
   { pattern: /^column\.truncate\.to\.\d+\.chars$/, label: 'column.truncate.to.<n>.chars',
     unsupported: { why: 'column values are never truncated here', fix: 'remove it; values are written whole' } },
-  { pattern: /^signal\.consumer\./, label: 'signal.consumer.*',
-    unsupported: { why: NO_SIGNALS, fix: 'remove the signal.consumer.* settings' } },
   { pattern: /^database\.history\./, label: 'database.history.*',
     noEffect: 'Debezium\'s MySQL schema history (renamed schema.history.internal.* in Debezium 2.0); a PostgreSQL connector keeps no schema history, because pgoutput describes every table before its changes' },
   { pattern: /^schema\.history\.internal\./, label: 'schema.history.internal.*',

@@ -21,6 +21,7 @@ import { lifecycleRoutes } from './routes-lifecycle.ts';
 import { loggerRoutes } from './routes-loggers.ts';
 import { offsetRoutes } from './routes-offsets.ts';
 import { pluginRoutes } from './routes-plugins.ts';
+import { signalRoutes } from './routes-signals.ts';
 import { HEALTH_TIMEOUT_MS, workerRoutes } from './routes-worker.ts';
 import { tlsServerOptions } from './tls.ts';
 
@@ -46,6 +47,7 @@ export function allRoutes(herder: Herder, log: Logger, requestTimeoutMs: number)
     ...connectorRoutes({ herder, log }),
     ...lifecycleRoutes({ herder }),
     ...offsetRoutes({ herder }),
+    ...signalRoutes({ herder }),
     ...pluginRoutes({ herder }),
     ...loggerRoutes({ herder, log }),
   ];

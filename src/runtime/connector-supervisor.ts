@@ -47,6 +47,8 @@ export interface SupervisorDeps {
   readonly producer: ProducerSettings;
   /** the worker's offset.flush.interval.ms: the commit interval of transaction.boundary=interval by default */
   readonly offsetFlushIntervalMs: number;
+  /** the worker's bootstrap.servers, for the kafka signal channel (which must read the worker's cluster) */
+  readonly workerBrokers?: readonly string[];
   /** null: the connector creates no data topic (Connect's topic.creation.* not in use) */
   readonly topicCreation: TopicCreationRules | null;
   readonly converters: { key: Converter; value: Converter; header: HeaderConverter };
@@ -132,6 +134,7 @@ export class ConnectorSupervisor {
       });
       const runner = new TaskRunner({
         connectorName: d.name, taskId: 0, config: d.config, task, kafka: d.kafka, producer, topics: d.topics,
+        signalKafka: { kafka: d.kafka, topics: d.topics, brokers: d.workerBrokers ?? [] },
         dataTopicSpec: d.topicCreation ? (topic) => d.topicCreation!.specFor(topic) : null,
         offsetTopics: d.offsetTopics, offsetsTopicSpec: d.offsetsTopicSpec,
         keyConverter: d.converters.key, valueConverter: d.converters.value, headerConverter: d.converters.header,

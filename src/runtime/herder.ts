@@ -93,6 +93,13 @@ export interface Herder {
   alterConnectorOffsets(name: string, offsets: ConnectorOffsets): Promise<string>;
   resetConnectorOffsets(name: string): Promise<string>;
 
+  /**
+   * POST /connectors/{name}/signals (this daemon's extension): validates the signal and writes it
+   * to the connector's signal topic. 404 unknown connector, 409 rest not in signal.enabled.channels,
+   * 400 invalid signal.
+   */
+  sendSignal(name: string, signal: { id: string | null; type: unknown; data: unknown }): Promise<{ id: string; topic: string }>;
+
   connectorTopics(name: string): Promise<string[]>;
   resetConnectorTopics(name: string): Promise<void>;
 

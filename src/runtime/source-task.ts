@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger.ts';
 import type { ParsedConfig } from '../config/define.ts';
 import type { ConfigDef } from '../config/define.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
+import type { SignalKafkaAccess } from '../snapshot/signals/kafka-signal-channel.ts';
 
 export interface CommittedOffsets {
   get(partition: JsonMap): JsonMap | null;
@@ -21,6 +22,11 @@ export interface SourceTaskContext {
   readonly offsets: CommittedOffsets;
   readonly log: Logger;
   readonly metrics: TaskMetrics;
+  /**
+   * The worker's Kafka client, only for the signal hub's topic channel (src/snapshot/signals/signal-hub.ts);
+   * a plugin never writes to Kafka itself. Absent in unit tests.
+   */
+  readonly signalKafka?: SignalKafkaAccess;
 }
 
 export interface SourceTask {

@@ -23,6 +23,7 @@ import { SKIP, ToleranceOperator, type ErrorPolicy } from './error-tolerance.ts'
 import type { SourceTask, SourceTaskContext } from './source-task.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import type { ParsedConfig } from '../config/define.ts';
+import type { SignalKafkaAccess } from '../snapshot/signals/kafka-signal-channel.ts';
 
 const SEND_MAX_RECORDS = 256;
 const SEND_MAX_BYTES = 512 * 1024;
@@ -35,6 +36,8 @@ export interface TaskRunnerDeps {
   readonly kafka: Kafka;
   readonly producer: TxnProducer;
   readonly topics: TopicManager;
+  /** the worker's Kafka client for the kafka/rest signal channels of the task (src/snapshot/signals) */
+  readonly signalKafka?: SignalKafkaAccess;
   /** null: the connector creates no data topic (left to the broker's auto-creation) */
   readonly dataTopicSpec: ((topic: string) => TopicSpec) | null;
   readonly offsetTopics: OffsetTopics;
@@ -94,6 +97,7 @@ export class TaskRunner {
     if (signal.aborted) return; // stopped while fencing: do not start the source at all
     const ctx: SourceTaskContext = {
       connectorName: d.connectorName, taskId: d.taskId, config: d.config, offsets, log: d.log, metrics: d.metrics,
+      ...(d.signalKafka ? { signalKafka: d.signalKafka } : {}),
     };
     try {
       await d.task.start(ctx);

@@ -17,6 +17,7 @@ import { CdcError, CdcErrorList } from '../errors/cdc-error.ts';
 import type { Logger } from '../log/logger.ts';
 import type { TopicManager, TopicSpec } from '../kafka/topics.ts';
 import { producerSettings } from '../kafka/producer-settings.ts';
+import { bootstrapBrokers } from '../kafka/kafka-client.ts';
 import { KafkaTxnProducer } from '../kafka/txn-producer.ts';
 import { allOffsetTopics, offsetRecords, offsetTopicsFor, readOffsets, type OffsetTopics } from '../offsets/offset-topics.ts';
 import { topicCreationRules, TOPIC_CREATION_PREFIX } from '../config/topic-creation.ts';
@@ -25,6 +26,7 @@ import type { PromMetricsFactory } from '../metrics/task-metrics.ts';
 import type { ConfigStore, StoredConnector } from '../cluster/config-store.ts';
 import type { StatusStore } from '../cluster/status-store.ts';
 import { ConnectorInstance } from './connector-instance.ts';
+import { SignalSender } from './signal-sender.ts';
 import { connectTaskConfigs, offsetsChangedMessage, restartPlan } from './herder-answers.ts';
 import { connectorStatusAnswer, type OwnStatus } from './status-view.ts';
 import type { KafkaOutage } from '../kafka/kafka-reachability.ts';
@@ -77,7 +79,11 @@ export class WorkerHerder implements Herder {
   private started = false;
   private kafkaClusterId: string | null = null;
 
-  constructor(private readonly d: WorkerHerderDeps) {}
+  private readonly signals: SignalSender;
+
+  constructor(private readonly d: WorkerHerderDeps) {
+    this.signals = new SignalSender({ kafka: d.kafka, topics: d.topics });
+  }
 
   private get clusterId(): string { return this.d.worker.getString('group.id') ?? 'cdc'; }
   private get offsetsTopic(): string { return this.d.worker.getString('offset.storage.topic') ?? 'connect-offsets'; }
@@ -232,6 +238,7 @@ export class WorkerHerder implements Herder {
       offsetTopics: this.offsetTopicsOf(config), offsetsTopicSpec: this.offsetsSpec,
       producer: producerSettings(this.d.worker, config),
       offsetFlushIntervalMs: this.d.worker.getLong('offset.flush.interval.ms') ?? 60000,
+      workerBrokers: bootstrapBrokers(this.d.worker),
       topicCreation: topicCreationRules(creationKeys, creationEnabled),
       converters: { ...this.d.converters(config, log), header: createHeaderConverter(config.getString('header.converter')) },
       metrics: this.d.metrics.forTask(name, 0),
@@ -344,6 +351,17 @@ export class WorkerHerder implements Herder {
     if (this.d.kafkaOutage?.()) return;
     await (which === 'configs' ? this.d.configs.syncWithin(READ_WAIT_MS) : this.d.status.syncWithin(READ_WAIT_MS));
   }
+  async sendSignal(name: string, signal: { id: string | null; type: unknown; data: unknown }): Promise<{ id: string; topic: string }> {
+    const c = this.stored(name);
+    let config: ParsedConfig;
+    try {
+      config = this.parse(name, c.config).config;
+    } catch (err) {
+      throw new HerderError(409, `Connector ${name} has a config that does not load, so its signal settings are unknown: ${(err as Error).message}`);
+    }
+    return this.signals.send(name, config, signal);
+  }
+
   async connectorInfo(name: string): Promise<ConnectorInfo> { return this.info(this.stored(name)); }
   async connectorConfig(name: string): Promise<ConnectorConfig> { return this.info(this.stored(name)).config; }
 
@@ -556,6 +574,7 @@ export class WorkerHerder implements Herder {
     const mons = [...this.monitors.values()];
     this.monitors.clear();
     await Promise.all(mons.map((m) => m.extra.stop()));
+    await this.signals.stop();
     await this.d.membership.stop();
     await this.d.configs.stop();
     await this.d.status.stop();

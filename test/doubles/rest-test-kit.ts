@@ -49,6 +49,14 @@ export class FakeHerder implements Herder {
     }
   }
 
+  async sendSignal(name: string, signal: { id: string | null; type: unknown; data: unknown }): Promise<{ id: string; topic: string }> {
+    await this.enter('sendSignal', name, signal);
+    const c = this.get(name);
+    const channels = (c.config['signal.enabled.channels'] ?? 'source').split(',');
+    if (!channels.includes('rest')) throw new HerderError(409, `Connector ${name} does not take signals through the REST API: add rest to signal.enabled.channels`);
+    return { id: signal.id ?? 'generated-id', topic: `${c.config['topic.prefix'] ?? name}-signal` };
+  }
+
   private get(name: string, message = `Connector ${name} not found`): FakeConnector {
     const c = this.connectorsByName.get(name);
     if (!c) throw new HerderError(404, message);
