@@ -14,8 +14,8 @@
  *   incremental_snapshot_primary_key never goes back within a table;
  * - the longest Kafka transaction of the connector, read from the broker's
  *   transaction log, stayed under TRANSACTION_BOUND_SECONDS.
- * The broker runs with transaction.max.timeout.ms as test/stack sets it and the
- * daemon with its default transaction.timeout.ms (900,000 ms, Kafka's default max).
+ * The broker must run with Kafka's default transaction.max.timeout.ms (900,000 ms;
+ * checked first) and the daemon with its default transaction.timeout.ms (the same).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,7 +23,8 @@ import pg from 'pg';
 import { stackEnv, SKIP_REASON } from '../helpers/stack-env.ts';
 import { PgFixture } from '../helpers/pg-fixture.ts';
 import { Daemon, writeConfig } from '../helpers/daemon.ts';
-import { waitForTopics } from '../helpers/kafka-reader.ts';
+import { kafkaFor, waitForTopics } from '../helpers/kafka-reader.ts';
+import { ConfigResourceTypes } from 'kafkajs';
 import { longestTransaction } from '../helpers/kafka-transactions.ts';
 import { OffsetWatcher } from '../helpers/offset-watcher.ts';
 import { ChangeTally, type TopicTally } from '../helpers/change-tally.ts';
@@ -107,6 +108,14 @@ class Load {
 }
 
 test('SIGKILL at six moments of a multi-million-row chunked snapshot under load: every row, final states, no chunk twice, short transactions', { skip: env ? false : SKIP_REASON, timeout: 900_000 }, async () => {
+  const admin = kafkaFor(env!).admin();
+  await admin.connect();
+  try {
+    const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.BROKER, name: '1', configNames: ['transaction.max.timeout.ms'] }] });
+    assert.equal(described.resources[0]!.configEntries[0]!.configValue, '900000', "the broker's transaction.max.timeout.ms must be Kafka's default in issue 8's tests");
+  } finally {
+    await admin.disconnect();
+  }
   const name = `snapcrash_${db.database.slice(-8)}`;
   const config = writeConfig({
     env: env!, name, database: db.database,
