@@ -57,14 +57,20 @@ before(async () => {
 after(async () => { if (db) await db.drop(); });
 
 /**
- * The key in incremental_snapshot_primary_key: a Java-serialised Object[] (hex) of one
- * java.lang.Long (these tables' bigint keys). Its value is the stream's last 8 bytes;
- * `aced000570` is null (no row yet).
+ * The key in incremental_snapshot_primary_key, for these tables' one bigint column.
+ * Debezium's form is a Java-serialised Object[] as hex (`aced000570` = null): here one
+ * java.lang.Long, whose value is the stream's last 8 bytes. A JSON array (["123n"] or
+ * [123]) is accepted too: snap-pg's interim engine writes that until snap-engine's codec
+ * is in.
  */
-function javaLongKey(hex: string | null | undefined): bigint | null {
-  if (!hex || hex === 'aced000570') return null;
-  if (!hex.includes(Buffer.from('java.lang.Long').toString('hex'))) throw new Error(`incremental_snapshot_primary_key ${hex.slice(0, 80)}... is not one java.lang.Long`);
-  return BigInt.asIntN(64, BigInt(`0x${hex.slice(-16)}`));
+function snapshotKey(text: string | null | undefined): bigint | null {
+  if (!text || text === 'aced000570') return null;
+  if (text.startsWith('[')) {
+    const [v] = JSON.parse(text) as (string | number)[];
+    return BigInt(typeof v === 'string' ? v.replace(/n$/, '') : v!);
+  }
+  if (!text.includes(Buffer.from('java.lang.Long').toString('hex'))) throw new Error(`incremental_snapshot_primary_key ${text.slice(0, 80)}... is not one java.lang.Long`);
+  return BigInt.asIntN(64, BigInt(`0x${text.slice(-16)}`));
 }
 
 /** The table being snapshotted and the committed key, from an offset (null: no snapshot in it). */
@@ -73,7 +79,7 @@ function progress(o: JsonMap | null): { table: string; key: bigint | null } | nu
   if (typeof cols !== 'string') return null;
   const list = JSON.parse(cols) as { incremental_snapshot_collections_id: string }[];
   if (list.length === 0) return null;
-  return { table: list[0]!.incremental_snapshot_collections_id, key: javaLongKey(o!.incremental_snapshot_primary_key as string | null) };
+  return { table: list[0]!.incremental_snapshot_collections_id, key: snapshotKey(o!.incremental_snapshot_primary_key as string | null) };
 }
 
 class Load {
