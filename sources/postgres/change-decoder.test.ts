@@ -17,6 +17,7 @@ import { decodePosition, type PgPosition } from './offsets.ts';
 import { buildTableModel, type TableModel } from './table-model.ts';
 import { messagePrefixFilter, messageValueSchema } from './logical-messages.ts';
 import { DEFAULT_PG_TYPE_OPTIONS } from './types.ts';
+import { WATERMARK_PREFIX } from './watermark.ts';
 
 const clock: Clock = { nowMs: () => 1_700_000_000_000, nowNs: () => 1_700_000_000_000_000_000n };
 
@@ -417,4 +418,22 @@ test('heartbeatUnit(): the given records at the current position between transac
   assert.deepEqual(u1.offset, expected);
   // a heartbeat does not move the position itself
   assert.equal(d.lastCompleteLsn, T1.endLsn);
+});
+
+// ---- the chunked snapshot's view of the stream
+
+test('snapshot hooks: begun xids, old and new keys of changes, and our watermark, which is never a record', async () => {
+  const seen: string[] = [];
+  const hooks = {
+    onBegin: (xid: number) => seen.push(`begin ${xid}`),
+    onRowChange: (m: TableModel, rows: readonly Readonly<Record<string, string | null | undefined>>[]) => seen.push(`${m.id} ${rows.map((r) => r.id).join(',')}`),
+    onWatermark: (w: string, at: { lsn: bigint; xid: number | null }) => seen.push(`watermark ${w} at ${at.lsn} xid ${at.xid}`),
+  };
+  const keyChange: Pgoutput.MessageUpdate = { tag: 'update', relation: ITEMS_REL, key: { id: '5' }, old: null, new: { id: '6', name: 'moved' } };
+  const t: Tx = { xid: 720, commitLsn: 0x1000n, endLsn: 0x1030n, changes: [[0xf00n, insert(1)], [0xf08n, keyChange], [0xf10n, del(2)]] };
+  const w: Tx = { xid: 721, commitLsn: 0x2000n, endLsn: 0x2030n, changes: [[0x1f00n, logicalMsg(WATERMARK_PREFIX, true, 'win-1')]] };
+  const all = await feed(decoder(null, { messages: MSG, snapshot: hooks }).d, [t, w]);
+  assert.deepEqual(seen, ['begin 720', 'public.items 1', 'public.items 5,6', 'public.items 2', 'begin 721', 'watermark win-1 at 7936 xid 721']);
+  assert.ok(!all.flatMap((u) => u.records).some((r) => r.topic === 'srv.message'), 'the watermark is not written to the message topic');
+  assert.deepEqual(all.map((u) => u.offset.lsn_events_processed), [1, 2, 3, 3, 1, 1], 'the watermark counts as a change message of its transaction');
 });

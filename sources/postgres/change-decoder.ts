@@ -14,6 +14,20 @@ import type { Lsn } from './lsn.ts';
 import { messageRecord, type MessageOptions } from './logical-messages.ts';
 import type { SourceFacts } from './source-info.ts';
 import { parseLsn } from './lsn.ts';
+import type { TextRow } from './table-model.ts';
+import { isWatermark, watermarkWindow } from './watermark.ts';
+
+/**
+ * What the chunked snapshot needs to see of the stream (chunked-snapshot.ts): every
+ * transaction begun, every changed row of a captured table (its old and new key
+ * columns), and every watermark, in stream order.
+ */
+export interface SnapshotHooks {
+  onBegin(xid: number): void;
+  onRowChange(model: TableModel, rows: readonly TextRow[]): void;
+  /** `at`: the stream position of the watermark, which the chunk's read records carry */
+  onWatermark(windowId: string, at: { readonly lsn: Lsn; readonly xid: number | null; readonly lastCommitLsn: Lsn | null }): void;
+}
 
 export interface TableResolver {
   /** Called for every Relation message; returns the model, or null when the table is not captured. */
@@ -32,6 +46,8 @@ export interface DecoderOptions {
   readonly txTopic: string;
   /** Logical decoding messages: which prefixes to write and how; absent = none written. */
   readonly messages?: { readonly include: (prefix: string) => boolean; readonly record: MessageOptions };
+  /** The chunked snapshot's view of the stream; absent = no hooks. */
+  readonly snapshot?: SnapshotHooks;
 }
 
 /** Debezium counts transactional messages under this data collection in transaction metadata. */
@@ -97,6 +113,7 @@ export class ChangeDecoder {
           lastLsn: commitLsn, began: Boolean(resumed && this.stored!.txOrders),
         };
         this.lastTsUs = this.tx.commitTimeUs;
+        this.opts.snapshot?.onBegin(this.tx.xid);
         return null;
       }
       case 'relation':
@@ -151,6 +168,9 @@ export class ChangeDecoder {
         else targets.push([m, { kind: 'delete', key: msg.key, old: msg.old }]);
       }
     }
+    const hooks = this.opts.snapshot;
+    // Every change counts, written before or not: a change always beats a read (a conservative drop).
+    if (hooks) for (const [model, change] of targets) hooks.onRowChange(model, changedRows(change));
     for (const [model, change] of targets) {
       const source = {
         serverName: this.opts.serverName, db: this.opts.db, schema: model.schemaName, table: model.tableName,
@@ -195,12 +215,15 @@ export class ChangeDecoder {
       serverName: this.opts.serverName, db: this.opts.db, schema: '', table: '', tsUs, snapshot: 'false', txId: txid, lsn, lastCommitLsn: this.lastCommitLsn,
     });
     const tx = this.tx;
+    // Our watermark: the engine's, never a record of the user's message topic.
+    const ours = isWatermark(msg.prefix);
+    if (ours) this.opts.snapshot?.onWatermark(watermarkWindow(msg.content), { lsn, xid: tx?.xid ?? null, lastCommitLsn: this.lastCommitLsn });
     if (msg.transactional && tx) {
       tx.index++;
       tx.lastLsn = lsn;
       if (tx.skip === 'all' || tx.index <= tx.skip) return null;
       const records: SourceRecord[] = [];
-      if (m && m.include(msg.prefix)) {
+      if (m && !ours && m.include(msg.prefix)) {
         const block = this.txBlock(tx, MESSAGE_COLLECTION, lsn, records);
         records.push(messageRecord(msg.prefix, msg.content, facts(tx.xid, tx.commitTimeUs), block, m.record));
       }
@@ -209,7 +232,7 @@ export class ChangeDecoder {
     if (tx || lsn <= this.lastComplete) return null; // already decided (replayed before the stored position)
     this.lastComplete = lsn;
     this.lastCommitLsn = lsn;
-    const records = m && m.include(msg.prefix) ? [messageRecord(msg.prefix, msg.content, facts(null, this.lastTsUs), null, m.record)] : [];
+    const records = m && !ours && m.include(msg.prefix) ? [messageRecord(msg.prefix, msg.content, facts(null, this.lastTsUs), null, m.record)] : [];
     return { records, partition: this.opts.partition, offset: this.position({}) };
   }
 
@@ -242,6 +265,16 @@ export class ChangeDecoder {
     if (this.tx || walEnd <= this.lastComplete) return null;
     this.lastComplete = walEnd;
     return { records: [], partition: this.opts.partition, offset: this.position({}) };
+  }
+}
+
+/** The rows whose key columns a change touches: the old key (when sent) and the new row. */
+function changedRows(change: RowChange): TextRow[] {
+  switch (change.kind) {
+    case 'insert': case 'read': return [change.after];
+    case 'update': return [...(change.key ? [change.key] : change.old ? [change.old] : []), change.after];
+    case 'delete': return change.key ? [change.key] : change.old ? [change.old] : [];
+    case 'truncate': return [];
   }
 }
 

@@ -85,7 +85,7 @@ test('one property of each kind gets exactly its outcome: implemented, no effect
   const raw = {
     ...PRODUCTION_GUIDE,
     'slot.name': 'orders_slot', // implemented
-    'snapshot.max.threads': '4', // accepted, no effect
+    'snapshot.max.threads.multiplier': '4', // accepted, no effect
     'signal.data.collection': 'inventory.signals', // refused
     'snapshot.locking.mode': 'shared', // refused for this value
     'snapshot.isolation.mode': 'repeatable_read', // accepted, no effect for this value
@@ -106,7 +106,7 @@ test('one property of each kind gets exactly its outcome: implemented, no effect
   const accepted = def.parse({ ...raw, 'database.hostnme': undefined, 'signal.data.collection': undefined, 'snapshot.locking.mode': 'none', 'column.mask.with.8.chars': undefined }, 'x');
   assert.equal(readPgTaskConfig(accepted).slotName, 'orders_slot');
   const noEffect = accepted.warnings.filter((w) => w.kind === 'no-effect').map((w) => w.property).sort();
-  assert.deepEqual(noEffect, ['database.history.kafka.topic', 'snapshot.isolation.mode', 'snapshot.max.threads']);
+  assert.deepEqual(noEffect, ['database.history.kafka.topic', 'snapshot.isolation.mode', 'snapshot.max.threads.multiplier']);
 });
 
 test('REST validate reports refused and unknown keys with their errors, and unsent properties as null', () => {

@@ -53,7 +53,9 @@ export function encodePosition(p: PgPosition): JsonMap {
     txId: p.txId,
     ts_usec: p.tsUsec === null ? null : Number(p.tsUsec),
   };
-  if (p.snapshotCompleted) out.snapshot_completed = true;
+  // false only while the chunked initial snapshot runs beside the stream: a position without
+  // the key (and without Debezium's `snapshot` key) reads as "past the snapshot".
+  out.snapshot_completed = p.snapshotCompleted;
   if (p.lastCommitLsn !== undefined && p.lastCommitLsn !== null) out.last_commit_lsn = Number(p.lastCommitLsn);
   if (p.txOrders && p.txId !== null && p.lsnCommit !== null) {
     // Debezium's TransactionContext stores the bare xid (its BEGIN compares against it on resume).
@@ -102,7 +104,8 @@ export function decodePosition(m: JsonMap, where: string): PgPosition {
     txId: typeof m.txId === 'number' ? m.txId : null,
     tsUsec: big('ts_usec'),
     // Debezium marks an unfinished snapshot with a `snapshot` key; any other stored offset is past it.
-    snapshotCompleted: m.snapshot_completed === true || m.snapshot === undefined,
+    // snapshot_completed=false: the chunked initial snapshot was still running.
+    snapshotCompleted: m.snapshot_completed === true || (m.snapshot === undefined && m.snapshot_completed !== false),
     lastCommitLsn: big('last_commit_lsn'),
     ...(hasOrders ? { txOrders } : {}),
   };

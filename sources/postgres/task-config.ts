@@ -49,7 +49,13 @@ export interface PgTaskConfig {
   readonly types: TypeOptions;
   /** schema.name.adjustment.mode / field.name.adjustment.mode as this task applies them. */
   readonly names: NameAdjustmentSettings;
-  readonly snapshotMode: 'initial' | 'never' | 'initial_only' | 'no_data' | 'when_needed';
+  readonly snapshotMode: 'initial' | 'never' | 'initial_only' | 'no_data' | 'when_needed' | 'always';
+  /** snapshot.strategy: chunked beside the stream, or the exported snapshot in one Kafka transaction */
+  readonly snapshotStrategy: 'chunked' | 'single_transaction';
+  /** snapshot.include.collection.list as a predicate over table ids (all when empty) */
+  readonly snapshotIncludes: (tableId: string) => boolean;
+  readonly chunkSize: number;
+  readonly snapshotThreads: number;
   readonly snapshotFetchSize: number;
   /** snapshot.select.statement.overrides: SELECT per table id */
   readonly snapshotSelects: ReadonlyMap<string, string>;
@@ -122,6 +128,10 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
     names: readNameAdjustment(c),
     snapshotMode: c.get(F.snapshotMode),
     snapshotFetchSize: c.get(F.snapshotFetchSize),
+    snapshotStrategy: c.get(F.snapshotStrategy),
+    snapshotIncludes: anchoredAny(c.get(F.snapshotInclude)),
+    chunkSize: c.get(F.chunkSize),
+    snapshotThreads: c.get(F.maxThreads),
     snapshotSelects: selectOverrides(c.get(F.snapshotOverrides), c.raw()),
     maxBatchSize: c.get(F.maxBatchSize),
     maxQueueSize: c.get(F.maxQueueSize),
@@ -130,6 +140,13 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
     heartbeatPrefix: c.get(F.heartbeatPrefix),
     messagePrefixes: messagePrefixFilter(c.get(F.msgInclude), c.get(F.msgExclude)),
   };
+}
+
+/** Whole-name match against any pattern; an empty list matches everything. */
+function anchoredAny(patterns: readonly string[]): (id: string) => boolean {
+  if (patterns.length === 0) return () => true;
+  const res = patterns.map((p) => new RegExp(`^(?:${p.trim()})$`));
+  return (id) => res.some((r) => r.test(id));
 }
 
 /** `{ key: value }` when value is set, else `{}` (keeps absent optionals absent). */

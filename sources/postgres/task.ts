@@ -1,28 +1,22 @@
 /**
  * The PostgreSQL source task: composition root and lifecycle. start() checks
- * the server, prepares publication and slot, and decides between snapshot and
- * stream; poll() hands out units; committed() moves the slot.
- *
- * Snapshot and exactly-once: the whole initial snapshot is one Kafka
- * transaction (units carry holdTransaction), committed with the offset that
- * says "snapshot done at the consistent point". A crash mid-snapshot leaves
- * nothing visible, and the restart takes a fresh slot + snapshot. The producer's
- * transaction timeout bounds how long a snapshot may take (docs/postgres.md).
+ * the server, prepares publication and slot, and picks how the initial
+ * snapshot runs: chunked beside the stream (chunked-snapshot.ts, the default)
+ * or in one Kafka transaction before it (exported-snapshot.ts,
+ * snapshot.strategy=single_transaction); poll() hands out units of the current
+ * phase (streaming.ts); committed() moves the slot.
  */
 import type pg from 'pg';
-import type { SourceRecord, SourceUnit, JsonMap } from '../../src/events/record.ts';
+import type { SourceUnit, JsonMap } from '../../src/events/record.ts';
 import type { SourceTask, SourceTaskContext } from '../../src/runtime/source-task.ts';
-import { SourceError } from '../../src/errors/cdc-error.ts';
-import { HEARTBEAT_KEY_SCHEMA, HEARTBEAT_VALUE_SCHEMA, systemClock, type Clock, type Op, sanitizeTopicName } from '../../src/events/envelope.ts';
+import { systemClock, type Clock } from '../../src/events/envelope.ts';
 import type { Logger } from '../../src/log/logger.ts';
-import { dropSlot, openSql, SlotCreator, slotState, type PgConnectionSettings } from './connection.ts';
+import { dropSlot, openSql, SlotCreator, slotState } from './connection.ts';
 import { ensurePublication } from './publication.ts';
-import { beginSnapshot, readSnapshot, type SnapshotRow } from './snapshot.ts';
-import { ReplicationStream } from './stream.ts';
-import { ChangeDecoder } from './change-decoder.ts';
+import { beginSnapshot } from './snapshot.ts';
 import { randomUUID } from 'node:crypto';
-import { changeRecords, debeziumContextHeaders } from './change-events.ts';
-import { decodePosition, encodePosition, pgPartition, type PgPosition } from './offsets.ts';
+import { debeziumContextHeaders } from './change-events.ts';
+import { decodePosition, pgPartition, type PgPosition } from './offsets.ts';
 import { formatLsn, type Lsn } from './lsn.ts';
 import { TableRegistry } from './table-registry.ts';
 import { readPgTaskConfig, type PgTaskConfig } from './task-config.ts';
@@ -33,9 +27,15 @@ import { waitForFreeSlot } from './slot-claim.ts';
 import { describeUnmatched, nothingCapturedError, unmatchedIncludes } from './capture-check.ts';
 import { checkKeyColumns } from './key-columns.ts';
 import { oddValueSink } from './odd-values.ts';
-import { messageValueSchema } from './logical-messages.ts';
 import { partitionFilterError, viaRootError } from './partition-errors.ts';
-import { viaRootProblem } from './partitions.ts';
+import { relId, viaRootProblem, type PgRelation } from './partitions.ts';
+import { SourceError } from '../../src/errors/cdc-error.ts';
+import { Streaming } from './streaming.ts';
+import { ExportedSnapshot } from './exported-snapshot.ts';
+import { openChunkedSnapshot, type ChunkedRun } from './chunked-run.ts';
+import { decideSnapshot, slotLostError, slotMissingError, standbyChunkedError } from './snapshot-plan.ts';
+
+export { decideSnapshot } from './snapshot-plan.ts';
 
 type Phase = 'idle' | 'snapshot' | 'stream' | 'done' | 'stopped';
 
@@ -47,20 +47,16 @@ export class PostgresSourceTask implements SourceTask {
   private readonly clock: Clock = systemClock();
   private sql: pg.Client | null = null;
   private server!: PgServerFacts;
-  private snapSql: pg.Client | null = null;
-  private snapshotRows: AsyncGenerator<SnapshotRow> | null = null;
+  private exported: ExportedSnapshot | null = null;
   private consistentPoint: Lsn = 0n;
-  private stream: ReplicationStream | null = null;
-  private decoder: ChangeDecoder | null = null;
+  private streaming: Streaming | null = null;
+  private chunked: ChunkedRun | null = null;
   private tables: TableRegistry | null = null;
-  private lastIdleUnit = 0;
-  private lastHeartbeat = 0;
-  private snapshotCount = 0;
   /** extended.headers.enabled: the __debezium.context.* headers of this run, or null. */
   private contextHeaders: Readonly<Record<string, string>> | null = null;
-  /** The snapshot transaction's id (source.txId of snapshot records). */
-  private snapshotTxId: number | null = null;
   private lastCommitted = Date.now();
+  /** snapshot.mode=initial_only with the chunked snapshot: its completion is committed. */
+  private initialOnlyDone = false;
   private lastSourceLagMs = 0;
   /** Shown in the task status while RUNNING: include patterns that match nothing. */
   private notice: string | null = null;
@@ -100,97 +96,101 @@ export class PostgresSourceTask implements SourceTask {
 
     let slot = await slotState(this.sql, cfg.slotName);
     if (slot.exists && slot.walStatus === 'lost') {
-      if (cfg.snapshotMode !== 'when_needed') {
-        throw new SourceError({
-          code: 'CDC_PG_SLOT_LOST',
-          what: `replication slot "${cfg.slotName}" is lost: PostgreSQL removed WAL it still needed (max_slot_wal_keep_size), so changes were skipped`,
-          where: `${where}, property slot.name`,
-          fix: 'set snapshot.mode=when_needed to drop the slot and take a new snapshot, and raise max_slot_wal_keep_size; alert on cdc_postgres_slot_safe_wal_size_bytes',
-        });
-      }
+      if (cfg.snapshotMode !== 'when_needed') throw slotLostError(cfg.slotName, where);
       this.log.warn({ slot: cfg.slotName }, 'slot is lost; snapshot.mode=when_needed: dropping it and taking a new snapshot');
       await dropSlot(this.sql, cfg.slotName);
       slot = await slotState(this.sql, cfg.slotName);
     }
-    const needSnapshot = decideSnapshot(cfg.snapshotMode, stored, slot.exists);
-    if (stored && !slot.exists && !needSnapshot) {
-      throw new SourceError({
-        code: 'CDC_PG_SLOT_MISSING',
-        what: `replication slot "${cfg.slotName}" does not exist, but offsets at LSN ${formatLsn(stored.lsnProc)} do: changes since then cannot be read`,
-        where: `${where}, property slot.name`,
-        fix: 'set snapshot.mode=when_needed to take a new snapshot, or reset the connector offsets (DELETE /connectors/<name>/offsets while stopped)',
-      });
-    }
     if (slot.exists && slot.plugin !== cfg.pluginName) {
       throw new SourceError({ code: 'CDC_PG_SLOT_PLUGIN', what: `slot "${cfg.slotName}" uses plugin ${slot.plugin}, not ${cfg.pluginName} (plugin.name)`, where: `${where}, property slot.name`, fix: 'drop that slot or choose another slot.name' });
     }
+    if (cfg.snapshotStrategy === 'single_transaction') {
+      await this.startSingleTransaction(stored, slot, captured, where);
+      return;
+    }
 
-    if (needSnapshot) {
-      if (slot.exists) {
-        // A consistent snapshot needs the slot's own exported snapshot; an old slot has none.
-        if (slot.active) await waitForFreeSlot(this.sql, cfg.slotName, cfg.slotRetries, this.log, where);
-        this.log.warn({ slot: cfg.slotName }, 'dropping existing slot: a snapshot is needed and must start from the slot\'s own exported snapshot');
-        await dropSlot(this.sql, cfg.slotName);
-      }
-      const creator = await SlotCreator.create(cfg.connection, cfg.slotName, cfg.pluginName, this.server.versionNum,
-        { exportSnapshot: cfg.snapshotMode !== 'no_data' && cfg.snapshotMode !== 'never', failover: cfg.slotFailover });
-      try {
-        this.consistentPoint = creator.slot.consistentPoint;
-        this.snapSql = await openSql(cfg.connection);
-        this.snapshotTxId = await beginSnapshot(this.snapSql, creator.slot.snapshotName);
-      } finally {
-        // The readers imported the snapshot; the exporting session may go.
-        await creator.close();
-      }
-      if (cfg.slotFailover) await ensureFailoverSlot(this.sql, cfg, this.log);
-      const models = await this.tables.loadModels(this.snapSql, captured);
-      this.log.info({ slot: cfg.slotName, consistentPoint: formatLsn(this.consistentPoint), tables: models.map((m) => m.id) }, 'slot created; initial snapshot starts');
-      ctx.metrics.snapshotRunning(true);
-      this.snapshotRows = readSnapshot({
-        sql: this.snapSql, snapshotName: creator.slot.snapshotName, tables: models, fetchSize: cfg.snapshotFetchSize, log: this.log,
-        selectOverride: (id) => cfg.snapshotSelects.get(id),
-        progress: {
-          onTableStart: (t, est) => this.log.info({ table: t.id, estimatedRows: est }, 'snapshotting table'),
-          onRows: (t, n, est) => { ctx.metrics.snapshotProgress(t.id, n, est); this.log.info({ table: t.id, rows: n, estimatedRows: est }, 'snapshot progress'); },
-          onTableDone: (t, n, ms) => { ctx.metrics.snapshotProgress(t.id, n, n); this.log.info({ table: t.id, rows: n, ms }, 'table snapshot read'); },
-        },
-      });
-      this.phase = 'snapshot';
-    } else {
+    // Chunked: the stream starts at once from the slot (a new one needs no exported snapshot);
+    // the engine reads the tables while it runs, or continues the snapshot the offset records.
+    // A snapshot the offset records as under way (Debezium's incremental-snapshot keys) continues
+    // after its last committed chunk, unless the slot is gone (changes since are lost) or mode=always.
+    const resumable = slot.exists && cfg.snapshotMode !== 'always' && typeof storedMap?.incremental_snapshot_collections === 'string';
+    const fresh = !resumable && decideSnapshot(cfg.snapshotMode, stored, slot.exists);
+    if (stored && !slot.exists && !fresh) throw slotMissingError(cfg.slotName, stored, where);
+    if (this.server.inRecovery && (fresh || resumable)) throw standbyChunkedError(where);
+    let slotFlush: Lsn;
+    if (!slot.exists) {
+      const creator = await SlotCreator.create(cfg.connection, cfg.slotName, cfg.pluginName, this.server.versionNum, { exportSnapshot: false, failover: cfg.slotFailover });
+      slotFlush = creator.slot.consistentPoint;
+      await creator.close();
+      this.log.info({ slot: cfg.slotName, consistentPoint: formatLsn(slotFlush) }, 'slot created');
+    } else slotFlush = slot.confirmedFlush;
+    if (cfg.slotFailover) await ensureFailoverSlot(this.sql, cfg, this.log);
+    const toSnapshot = fresh ? captured.filter((t) => cfg.snapshotIncludes(relId(t))) : [];
+    this.chunked = await openChunkedSnapshot({
+      cfg, log: this.log, metrics: ctx.metrics, clock: this.clock, contextHeaders: this.contextHeaders, tables: this.tables, captured, where,
+      stored: fresh ? null : storedMap ?? null, initial: fresh ? toSnapshot : null,
+    });
+    if (fresh) this.log.info({ tables: toSnapshot.map(relId), strategy: 'chunked', chunkSize: cfg.chunkSize }, 'initial snapshot starts beside the stream');
+    else if (resumable) this.log.info({ chunkSize: cfg.chunkSize }, 'snapshot continues after the last committed chunk');
+    await this.startStream(stored, slotFlush);
+  }
+
+  /** snapshot.strategy=single_transaction: the slot's exported snapshot, in one Kafka transaction. */
+  private async startSingleTransaction(stored: PgPosition | null, slot: Awaited<ReturnType<typeof slotState>>, captured: readonly PgRelation[], where: string): Promise<void> {
+    const { cfg } = this;
+    const needSnapshot = decideSnapshot(cfg.snapshotMode, stored, slot.exists);
+    if (stored && !slot.exists && !needSnapshot) throw slotMissingError(cfg.slotName, stored, where);
+    if (!needSnapshot) {
       if (!slot.exists) {
         const creator = await SlotCreator.create(cfg.connection, cfg.slotName, cfg.pluginName, this.server.versionNum, { exportSnapshot: false, failover: cfg.slotFailover });
         this.consistentPoint = creator.slot.consistentPoint;
         await creator.close();
-        if (cfg.slotFailover) await ensureFailoverSlot(this.sql, cfg, this.log);
+        if (cfg.slotFailover) await ensureFailoverSlot(this.sql!, cfg, this.log);
         this.log.info({ slot: cfg.slotName, consistentPoint: formatLsn(this.consistentPoint) }, 'slot created (no snapshot)');
       } else {
         this.consistentPoint = slot.confirmedFlush;
-        if (cfg.slotFailover) await ensureFailoverSlot(this.sql, cfg, this.log);
+        if (cfg.slotFailover) await ensureFailoverSlot(this.sql!, cfg, this.log);
       }
       await this.startStream(stored, slot.exists ? slot.confirmedFlush : this.consistentPoint);
+      return;
     }
+    if (slot.exists) {
+      // A consistent snapshot needs the slot's own exported snapshot; an old slot has none.
+      if (slot.active) await waitForFreeSlot(this.sql!, cfg.slotName, cfg.slotRetries, this.log, where);
+      this.log.warn({ slot: cfg.slotName }, 'dropping existing slot: a snapshot is needed and must start from the slot\'s own exported snapshot');
+      await dropSlot(this.sql!, cfg.slotName);
+    }
+    const creator = await SlotCreator.create(cfg.connection, cfg.slotName, cfg.pluginName, this.server.versionNum,
+      { exportSnapshot: cfg.snapshotMode !== 'no_data' && cfg.snapshotMode !== 'never', failover: cfg.slotFailover });
+    let snapSql: pg.Client;
+    let txId: number | null;
+    try {
+      this.consistentPoint = creator.slot.consistentPoint;
+      snapSql = await openSql(cfg.connection);
+      txId = await beginSnapshot(snapSql, creator.slot.snapshotName);
+    } finally {
+      // The readers imported the snapshot; the exporting session may go.
+      await creator.close();
+    }
+    if (cfg.slotFailover) await ensureFailoverSlot(this.sql!, cfg, this.log);
+    const models = await this.tables!.loadModels(snapSql, captured.filter((t) => cfg.snapshotIncludes(relId(t))));
+    this.log.info({ slot: cfg.slotName, consistentPoint: formatLsn(this.consistentPoint), tables: models.map((m) => m.id) }, 'slot created; initial snapshot starts (single transaction)');
+    this.exported = new ExportedSnapshot({
+      cfg, ctx: this.ctx, log: this.log, clock: this.clock, contextHeaders: this.contextHeaders,
+      sql: snapSql, snapshotName: creator.slot.snapshotName!, txId, consistentPoint: this.consistentPoint, models,
+    });
+    this.phase = 'snapshot';
   }
 
   private async startStream(stored: PgPosition | null, slotFlush: Lsn): Promise<void> {
     const { cfg } = this;
     await this.takeOverSlot();
     await waitForFreeSlot(this.sql!, cfg.slotName, cfg.slotRetries, this.log, `connector "${this.ctx.connectorName}"`);
-    const initialFlush = stored && stored.lsnProc > slotFlush ? stored.lsnProc : slotFlush;
-    this.decoder = new ChangeDecoder({
-      serverName: cfg.topicPrefix, db: cfg.connection.database, partition: pgPartition(cfg.topicPrefix),
-      events: { tombstonesOnDelete: cfg.tombstonesOnDelete, skippedOperations: cfg.skippedOperations, clock: this.clock, contextHeaders: this.contextHeaders },
-      messages: {
-        include: cfg.messagePrefixes,
-        // Debezium appends ".message" to the logical name, whatever topic.delimiter says.
-        record: { topic: sanitizeTopicName(`${cfg.topicPrefix}.message`), binaryMode: cfg.types.binaryHandlingMode, valueSchema: messageValueSchema(cfg.types.binaryHandlingMode), clock: this.clock },
-      },
-      txMetadata: cfg.txMetadata, txTopic: sanitizeTopicName(`${cfg.topicPrefix}${cfg.topicDelimiter}${cfg.topicTransaction}`),
-    }, this.tables!, stored, slotFlush);
-    this.stream = new ReplicationStream({
-      settings: cfg.connection, slotName: cfg.slotName, publicationNames: [cfg.publicationName], initialFlush,
-      queueCapacity: cfg.maxQueueSize, statusIntervalMs: cfg.statusIntervalMs, log: this.log,
+    this.streaming = new Streaming({
+      cfg, ctx: this.ctx, log: this.log, sql: this.sql!, tables: this.tables!, clock: this.clock, contextHeaders: this.contextHeaders,
+      companion: this.chunked?.companion ?? null,
     });
-    await this.stream.start();
+    await this.streaming.start(stored, slotFlush);
     this.phase = 'stream';
   }
 
@@ -240,87 +240,29 @@ export class PostgresSourceTask implements SourceTask {
 
   async poll(maxWaitMs: number): Promise<SourceUnit[]> {
     switch (this.phase) {
-      case 'snapshot': return this.pollSnapshot();
-      case 'stream': return this.pollStream(maxWaitMs);
+      case 'snapshot': {
+        const { units, done } = await this.exported!.poll();
+        if (done) {
+          this.exported = null;
+          if (this.cfg.snapshotMode === 'initial_only') {
+            // The slot only served the exported snapshot; kept, it would pin WAL forever.
+            this.phase = 'done';
+            await dropSlot(this.sql!, this.cfg.slotName).catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'could not drop the snapshot slot'));
+          } else await this.startStream(done, this.consistentPoint);
+        }
+        return units;
+      }
+      case 'stream':
+        if (this.initialOnlyDone) {
+          await this.finishInitialOnly();
+          this.phase = 'done';
+          return [];
+        }
+        return this.streaming!.poll(maxWaitMs);
       default:
         await new Promise((r) => setTimeout(r, Math.min(maxWaitMs, 200)));
         return [];
     }
-  }
-
-  private async pollSnapshot(): Promise<SourceUnit[]> {
-    const units: SourceUnit[] = [];
-    const partition = pgPartition(this.cfg.topicPrefix);
-    const inProgress: JsonMap = { snapshot: 'INITIAL', lsn: Number(this.consistentPoint), last_snapshot_record: false };
-    while (units.length < this.cfg.maxBatchSize) {
-      const next = await this.snapshotRows!.next();
-      if (next.done) {
-        await this.snapSql!.query('COMMIT').catch(() => undefined);
-        await this.snapSql!.end().catch(() => undefined);
-        this.snapSql = null;
-        this.snapshotRows = null;
-        this.ctx.metrics.snapshotRunning(false);
-        this.log.info({ rows: this.snapshotCount }, 'initial snapshot read completely; committing it');
-        const done: PgPosition = { lsnProc: this.consistentPoint, lsnCommit: null, lsn: this.consistentPoint, eventsProcessed: 0, txId: null, tsUsec: BigInt(Date.now()) * 1000n, snapshotCompleted: true };
-        units.push({ records: [], partition, offset: encodePosition(done), commitAfter: true });
-        if (this.cfg.snapshotMode === 'initial_only') {
-          // The slot only served the exported snapshot; kept, it would pin WAL forever.
-          this.phase = 'done';
-          await dropSlot(this.sql!, this.cfg.slotName).catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'could not drop the snapshot slot'));
-        } else await this.startStream(done, this.consistentPoint);
-        return units;
-      }
-      const { table, row, marker } = next.value;
-      this.snapshotCount++;
-      const source = {
-        serverName: this.cfg.topicPrefix, db: this.cfg.connection.database, schema: table.schemaName, table: table.tableName,
-        // Debezium reads the clock with microsecond precision for each snapshot row.
-        tsUs: this.clock.nowNs() / 1000n, snapshot: marker, txId: this.snapshotTxId, lsn: this.consistentPoint, lastCommitLsn: null,
-      };
-      const records = changeRecords(table, { kind: 'read', after: row }, source, () => null, {
-        tombstonesOnDelete: false, skippedOperations: new Set<Op>(), clock: this.clock, contextHeaders: this.contextHeaders,
-      });
-      units.push({ records, partition, offset: inProgress, holdTransaction: true });
-    }
-    return units;
-  }
-
-  private async pollStream(maxWaitMs: number): Promise<SourceUnit[]> {
-    const stream = this.stream!, decoder = this.decoder!;
-    const items = await stream.take(this.cfg.maxBatchSize, maxWaitMs);
-    const units: SourceUnit[] = [];
-    let lastLsn = 0n;
-    for (const item of items) {
-      if (item.kind === 'message') {
-        lastLsn = item.lsn > lastLsn ? item.lsn : lastLsn;
-        const u = await decoder.handle(item.lsn, item.msg);
-        if (u) units.push(u);
-      } else if (stream.queued === 0 && Date.now() - this.lastIdleUnit >= this.cfg.statusIntervalMs) {
-        // Idle: let the slot move past WAL written by other tables and databases (invariant 5).
-        const u = decoder.idle(item.walEnd);
-        if (u) { units.push(u); this.lastIdleUnit = Date.now(); }
-      }
-    }
-    if (this.cfg.heartbeatIntervalMs > 0 && Date.now() - this.lastHeartbeat >= this.cfg.heartbeatIntervalMs) {
-      this.lastHeartbeat = Date.now();
-      if (this.cfg.heartbeatQuery) {
-        await this.sql!.query(this.cfg.heartbeatQuery).catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'heartbeat.action.query failed'));
-      }
-      const u = decoder.heartbeatUnit([this.heartbeatRecord()]);
-      if (u) units.push(u);
-    }
-    this.ctx.metrics.queueDepth(stream.queued);
-    if (lastLsn > 0n) this.ctx.metrics.receivedLsn(lastLsn);
-    return units;
-  }
-
-  private heartbeatRecord(): SourceRecord {
-    return {
-      topic: sanitizeTopicName(`${this.cfg.heartbeatPrefix}${this.cfg.topicDelimiter}${this.cfg.topicPrefix}`),
-      kafkaPartition: 0,
-      keySchema: HEARTBEAT_KEY_SCHEMA, key: { serverName: this.cfg.topicPrefix },
-      valueSchema: HEARTBEAT_VALUE_SCHEMA, value: { ts_ms: BigInt(Date.now()) },
-    };
   }
 
   committed(_partition: JsonMap, offset: JsonMap): void {
@@ -328,15 +270,24 @@ export class PostgresSourceTask implements SourceTask {
     const ts = offset.ts_usec;
     // Only positions of source transactions carry a commit time; idle keepalives mean "caught up".
     this.lastSourceLagMs = typeof ts === 'number' && offset.lsn_commit !== null ? Math.max(0, Date.now() - ts / 1000) : 0;
-    if (!this.stream) return;
-    const p = decodePosition(offset, 'committed offset');
-    // lsn_proc is the end of the last source transaction wholly in Kafka: exactly what may be flushed.
-    this.stream.confirm(p.lsnProc);
-    this.ctx.metrics.flushedLsn(this.stream.flushedLsn);
+    this.streaming?.committed(offset);
+    // initial_only: the chunked snapshot is committed; the next poll stops streaming and drops the slot.
+    if (this.chunked && this.cfg.snapshotMode === 'initial_only' && offset.snapshot_completed === true) this.initialOnlyDone = true;
+  }
+
+  private async finishInitialOnly(): Promise<void> {
+    const streaming = this.streaming;
+    this.streaming = null;
+    await streaming?.stop();
+    await this.chunked?.close();
+    this.chunked = null;
+    this.log.info({ slot: this.cfg.slotName }, 'snapshot.mode=initial_only: initial snapshot committed; dropping the slot');
+    await waitForFreeSlot(this.sql!, this.cfg.slotName, this.cfg.slotRetries, this.log, `connector "${this.ctx.connectorName}"`).catch(() => undefined);
+    await dropSlot(this.sql!, this.cfg.slotName).catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'could not drop the snapshot slot'));
   }
 
   health(): { stalled: string | null; catchingUp?: string | null } {
-    const s = this.stream;
+    const s = this.streaming?.replication;
     if (this.phase !== 'stream' || !s) return { stalled: null, catchingUp: this.notice };
     const silent = s.silentForMs();
     // The server answers every status request; three unanswered in a row means it is stuck or unreachable.
@@ -353,7 +304,7 @@ export class PostgresSourceTask implements SourceTask {
     if (this.lastSourceLagMs > 10_000) {
       return { stalled: null, catchingUp: 'catching up: committed changes are more than 10 s behind the source (see cdc_source_lag_seconds)' };
     }
-    return { stalled: null, catchingUp: this.notice };
+    return { stalled: null, catchingUp: this.chunked?.companion.status() ?? this.notice };
   }
 
   finished(): boolean {
@@ -361,20 +312,12 @@ export class PostgresSourceTask implements SourceTask {
   }
 
   async stop(): Promise<void> {
-    const stream = this.stream, sql = this.sql, snapSql = this.snapSql;
-    this.stream = null; this.sql = null; this.snapSql = null;
+    const streaming = this.streaming, sql = this.sql, exported = this.exported, chunked = this.chunked;
+    this.streaming = null; this.sql = null; this.exported = null; this.chunked = null;
     if (this.phase !== 'done') this.phase = 'stopped';
-    await stream?.stop();
-    await snapSql?.end().catch(() => undefined);
+    await streaming?.stop();
+    await exported?.close();
+    await chunked?.close();
     await sql?.end().catch(() => undefined);
-  }
-}
-
-export function decideSnapshot(mode: PgTaskConfig['snapshotMode'], stored: PgPosition | null, slotExists: boolean): boolean {
-  switch (mode) {
-    case 'initial': return !stored || !stored.snapshotCompleted;
-    case 'initial_only': return !stored || !stored.snapshotCompleted;
-    case 'when_needed': return !stored || !stored.snapshotCompleted || !slotExists;
-    case 'never': case 'no_data': return false;
   }
 }

@@ -1,0 +1,127 @@
+/**
+ * The SQL of the chunked snapshot, pure: keyset queries over a table's chunk
+ * key and the conversion between key values as PostgreSQL prints them and the
+ * engine's KeyValue (src/snapshot/contracts.ts).
+ *
+ * Ordering must be exactly the order the key's index keeps, or the keyset walk
+ * skips or repeats rows: every key column is compared and ordered under its own
+ * collation, named explicitly (a bound parameter's collation must not take part),
+ * and values are bound back as text with an explicit cast to the column's type,
+ * so a text key compares as text under that collation and a number as a number.
+ */
+import type { KeyValue, KeyValues } from '../../src/snapshot/contracts.ts';
+import { quoteIdent } from './connection.ts';
+import type { TextRow } from './table-model.ts';
+
+/** One column of a chunk key, as the catalog describes it. */
+export interface KeyColumnInfo {
+  readonly name: string;
+  /** the type to cast a bound text value to (format_type without modifier, already quoted) */
+  readonly castType: string;
+  /** pg_type.typname after resolving domains: int2/int4 -> number, int8 -> bigint, else text */
+  readonly baseType: string;
+  /** quoted collation name ("pg_catalog"."C"), or null for types without collation */
+  readonly collation: string | null;
+  readonly notNull: boolean;
+}
+
+export interface ChunkTable {
+  /** what to read from: ONLY "s"."t" (ordinary table), "s"."t" (partitioned root), or (override) AS o */
+  readonly from: string;
+  /** columns to select, quoted */
+  readonly columns: readonly string[];
+  readonly key: readonly KeyColumnInfo[];
+}
+
+/** Column name carrying the select's snapshot (pg_current_snapshot) on every row; not a row column. */
+export const SNAPSHOT_COLUMN = '__cdc_chunk_snapshot';
+
+function ordered(k: KeyColumnInfo): string {
+  return k.collation ? `${quoteIdent(k.name)} COLLATE ${k.collation}` : quoteIdent(k.name);
+}
+
+function bound(k: KeyColumnInfo, n: number): string {
+  return k.collation ? `$${n}::text::${k.castType} COLLATE ${k.collation}` : `$${n}::text::${k.castType}`;
+}
+
+/** ROW(k1, k2) <op> ROW($i, $i+1), or the plain form for one column (its index is used either way). */
+function compare(key: readonly KeyColumnInfo[], op: '>' | '<=', first: number): string {
+  const left = key.map(ordered), right = key.map((k, i) => bound(k, first + i));
+  return key.length === 1 ? `${left[0]} ${op} ${right[0]}` : `ROW(${left.join(', ')}) ${op} ROW(${right.join(', ')})`;
+}
+
+function where(parts: readonly string[]): string {
+  return parts.length === 0 ? '' : ` WHERE ${parts.join(' AND ')}`;
+}
+
+/** The table's largest key (with the filter): ORDER BY the key descending, LIMIT 1. */
+export function maxKeySql(t: ChunkTable, filter: string | null): string {
+  // Aliased: ORDER BY "id" would otherwise name the text output column, not the key.
+  const cols = t.key.map((k, i) => `${quoteIdent(k.name)}::text AS cdc_k${i}`).join(', ');
+  const order = t.key.map((k) => `${ordered(k)} DESC`).join(', ');
+  return `SELECT ${cols} FROM ${t.from}${where(filter ? [`(${filter})`] : [])} ORDER BY ${order} LIMIT 1`;
+}
+
+/**
+ * Rows with key > after (none: from the first) and key <= max, in key order, at most limit,
+ * each carrying the statement's snapshot (visibility check, chunk-source.ts).
+ */
+export function chunkSql(t: ChunkTable, hasAfter: boolean, limit: number, filter: string | null): string {
+  const parts: string[] = [];
+  let n = 1;
+  if (hasAfter) { parts.push(compare(t.key, '>', n)); n += t.key.length; }
+  parts.push(compare(t.key, '<=', n));
+  if (filter) parts.push(`(${filter})`);
+  const order = t.key.map(ordered).join(', ');
+  return `SELECT pg_current_snapshot()::text AS ${quoteIdent(SNAPSHOT_COLUMN)}, ${t.columns.join(', ')} FROM ${t.from}${where(parts)} ORDER BY ${order} LIMIT ${Math.max(1, Math.floor(limit))}`;
+}
+
+/** Parameters for chunkSql: the after key (if any), then the max key, each as text. */
+export function chunkParams(after: KeyValues | null, max: KeyValues): (string | null)[] {
+  return [...(after ?? []), ...max].map(keyText);
+}
+
+export function keyText(v: KeyValue): string | null {
+  return v === null ? null : String(v);
+}
+
+/** A key value as the engine keeps it (and Debezium serialises it: Integer, Long, String). */
+export function keyValue(k: KeyColumnInfo, text: string | null | undefined): KeyValue {
+  if (text === null || text === undefined) return null;
+  if (k.baseType === 'int2' || k.baseType === 'int4') return Number(text);
+  if (k.baseType === 'int8') return BigInt(text);
+  return text;
+}
+
+/** The key of a row (from a chunk select or a pgoutput tuple), or null when a key column is absent. */
+export function rowKey(key: readonly KeyColumnInfo[], row: TextRow): KeyValues | null {
+  const out: KeyValue[] = [];
+  for (const k of key) {
+    const v = row[k.name];
+    if (v === undefined) return null;
+    out.push(keyValue(k, v));
+  }
+  return out;
+}
+
+/** pg_current_snapshot() text "xmin:xmax:xip,xip" with the 64-bit xids. */
+export interface XidSnapshot { readonly xmax: bigint; readonly xip: ReadonlySet<bigint> }
+
+export function parseSnapshot(text: string): XidSnapshot {
+  const [, xmax, xip] = text.split(':');
+  return { xmax: BigInt(xmax ?? '0'), xip: new Set((xip ?? '').split(',').filter(Boolean).map((x) => BigInt(x))) };
+}
+
+const MASK = 0xffffffffn;
+
+/**
+ * Whether a 32-bit xid (as pgoutput's BEGIN carries it) is still in progress in the snapshot:
+ * listed in xip, or at/after xmax. xids of recent transactions are within 2^31 of xmax, so the
+ * 32-bit difference decides "after" across an epoch boundary.
+ */
+export function inProgress(s: XidSnapshot, xid: number): boolean {
+  const x = BigInt(xid >>> 0);
+  for (const p of s.xip) if ((p & MASK) === x) return true;
+  const diff = Number((x - (s.xmax & MASK)) & MASK) | 0;
+  return diff >= 0;
+}

@@ -1,0 +1,79 @@
+/**
+ * Wiring of the chunked snapshot for one task run: its SQL connections, the
+ * PostgreSQL ChunkSource, the engine (restored from the stored offset or given
+ * the initial snapshot's tables) and the companion the stream carries.
+ */
+import type pg from 'pg';
+import type { JsonMap } from '../../src/events/record.ts';
+import type { TaskMetrics } from '../../src/metrics/task-metrics.ts';
+import type { Logger } from '../../src/log/logger.ts';
+import type { Clock } from '../../src/events/envelope.ts';
+import { InterimSnapshotEngine } from '../../src/snapshot/interim-engine.ts';
+import { openSql } from './connection.ts';
+import { PgChunkSource, type ChunkRow } from './chunk-source.ts';
+import { ChunkedSnapshot } from './chunked-snapshot.ts';
+import { RecentXids } from './watermark.ts';
+import { relId, type PgRelation } from './partitions.ts';
+import type { TableModel } from './table-model.ts';
+import type { TableRegistry } from './table-registry.ts';
+import type { PgTaskConfig } from './task-config.ts';
+import { noChunkKeyError } from './snapshot-plan.ts';
+
+export interface ChunkedRun {
+  readonly companion: ChunkedSnapshot;
+  close(): Promise<void>;
+}
+
+export interface ChunkedRunDeps {
+  readonly cfg: PgTaskConfig;
+  readonly log: Logger;
+  readonly metrics: TaskMetrics;
+  readonly clock: Clock;
+  readonly contextHeaders: Readonly<Record<string, string>> | null;
+  readonly tables: TableRegistry;
+  readonly captured: readonly PgRelation[];
+  readonly where: string;
+  /** the stored offset map to continue from (null: none to continue) */
+  readonly stored: JsonMap | null;
+  /** tables of an initial snapshot to start now (null: none) */
+  readonly initial: readonly PgRelation[] | null;
+}
+
+export async function openChunkedSnapshot(deps: ChunkedRunDeps): Promise<ChunkedRun> {
+  const { cfg, log } = deps;
+  const sessions: pg.Client[] = [];
+  for (let i = 0; i < cfg.snapshotThreads; i++) sessions.push(await openSql(cfg.connection));
+  const byId = new Map(deps.captured.map((r) => [relId(r), r]));
+  const models = new Map<string, TableModel>();
+  const recent = new RecentXids();
+  const source = new PgChunkSource({
+    sql: sessions,
+    table: async (id) => {
+      const rel = byId.get(id);
+      if (!rel) return null;
+      // The table's columns as they are when its snapshot starts (see incremental.snapshot.allow.schema.changes).
+      const [model] = await deps.tables.loadModels(sessions[0]!, [rel]);
+      if (!model) return null;
+      models.set(id, model);
+      return { model, partitioned: rel.kind === 'p' };
+    },
+    override: (id) => cfg.snapshotSelects.get(id),
+    processedXids: () => recent.list(),
+    log,
+  });
+  const engine = new InterimSnapshotEngine<ChunkRow>({
+    source, chunkSize: cfg.chunkSize,
+    noKey: (tableId, what, fix) => noChunkKeyError(tableId, what, fix, deps.where),
+  });
+  if (deps.stored) engine.restore(deps.stored);
+  if (deps.initial) engine.startInitial(deps.initial.map((r) => ({ id: relId(r), filter: null, surrogateKey: null })));
+  const companion = new ChunkedSnapshot({
+    engine, source, recent, model: (id) => models.get(id),
+    serverName: cfg.topicPrefix, db: cfg.connection.database, clock: deps.clock, contextHeaders: deps.contextHeaders,
+    log, metrics: deps.metrics,
+  });
+  return {
+    companion,
+    close: async () => { await Promise.all(sessions.map((s) => s.end().catch(() => undefined))); },
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * What a task start does about the initial snapshot: snapshot.mode's meanings
+ * (Debezium's) against the stored offset and the slot, and the errors that
+ * refuse a start that cannot resume or cannot snapshot.
+ */
+import { SourceError } from '../../src/errors/cdc-error.ts';
+import { formatLsn } from './lsn.ts';
+import type { PgPosition } from './offsets.ts';
+import type { PgTaskConfig } from './task-config.ts';
+
+/** Whether this start takes an initial snapshot from the beginning (no progress of one to continue). */
+export function decideSnapshot(mode: PgTaskConfig['snapshotMode'], stored: PgPosition | null, slotExists: boolean): boolean {
+  switch (mode) {
+    case 'initial': return !stored || !stored.snapshotCompleted;
+    case 'initial_only': return !stored || !stored.snapshotCompleted;
+    case 'when_needed': return !stored || !stored.snapshotCompleted || !slotExists;
+    case 'always': return true;
+    case 'never': case 'no_data': return false;
+  }
+}
+
+export function slotMissingError(slotName: string, stored: PgPosition, where: string): SourceError {
+  return new SourceError({
+    code: 'CDC_PG_SLOT_MISSING',
+    what: `replication slot "${slotName}" does not exist, but offsets at LSN ${formatLsn(stored.lsnProc)} do: changes since then cannot be read`,
+    where: `${where}, property slot.name`,
+    fix: 'set snapshot.mode=when_needed to take a new snapshot, or reset the connector offsets (DELETE /connectors/<name>/offsets while stopped)',
+  });
+}
+
+export function slotLostError(slotName: string, where: string): SourceError {
+  return new SourceError({
+    code: 'CDC_PG_SLOT_LOST',
+    what: `replication slot "${slotName}" is lost: PostgreSQL removed WAL it still needed (max_slot_wal_keep_size), so changes were skipped`,
+    where: `${where}, property slot.name`,
+    fix: 'set snapshot.mode=when_needed to drop the slot and take a new snapshot, and raise max_slot_wal_keep_size; alert on cdc_postgres_slot_safe_wal_size_bytes',
+  });
+}
+
+/** The chunked snapshot writes watermarks into WAL, which a standby cannot do. */
+export function standbyChunkedError(where: string): SourceError {
+  return new SourceError({
+    code: 'CDC_PG_STANDBY_CHUNKED',
+    what: 'a snapshot is needed, and the chunked snapshot (snapshot.strategy=chunked, the default) writes its watermarks with pg_logical_emit_message, which a standby cannot run',
+    where: `${where}, property snapshot.strategy`,
+    fix: 'set snapshot.strategy=single_transaction (reads the slot\'s exported snapshot, writes nothing), or snapshot.mode=no_data to stream only',
+  });
+}
+
+/** A table the initial snapshot cannot read in chunks stops the connector: nothing is skipped silently. */
+export function noChunkKeyError(tableId: string, what: string, fix: string, where: string): SourceError {
+  return new SourceError({ code: 'CDC_PG_SNAPSHOT_NO_KEY', what, where: `${where}, table ${tableId}`, fix });
+}

@@ -1,0 +1,130 @@
+/**
+ * The streaming phase of the PostgreSQL task: the replication stream, the
+ * decoder, idle positions and heartbeats, and moving the slot after commits.
+ * A chunked snapshot, when one runs, rides along (chunked-snapshot.ts): it sees
+ * the decoded stream through the decoder's hooks and adds its rows and offset
+ * fields to the units handed out here.
+ */
+import type pg from 'pg';
+import type { JsonMap, SourceRecord, SourceUnit } from '../../src/events/record.ts';
+import type { SourceTaskContext } from '../../src/runtime/source-task.ts';
+import { HEARTBEAT_KEY_SCHEMA, HEARTBEAT_VALUE_SCHEMA, sanitizeTopicName, type Clock } from '../../src/events/envelope.ts';
+import type { Logger } from '../../src/log/logger.ts';
+import { ReplicationStream } from './stream.ts';
+import { ChangeDecoder, type SnapshotHooks } from './change-decoder.ts';
+import { decodePosition, pgPartition, type PgPosition } from './offsets.ts';
+import type { Lsn } from './lsn.ts';
+import type { TableRegistry } from './table-registry.ts';
+import type { PgTaskConfig } from './task-config.ts';
+import { messageValueSchema } from './logical-messages.ts';
+
+/** What a snapshot running beside the stream does to the units (chunked-snapshot.ts). */
+export interface StreamCompanion {
+  readonly hooks: SnapshotHooks;
+  /** Called once per decoded unit, in order, and at the end of each poll (unit null). */
+  decorate(unit: SourceUnit | null, decoder: ChangeDecoder): SourceUnit | null;
+}
+
+export interface StreamingDeps {
+  readonly cfg: PgTaskConfig;
+  readonly ctx: SourceTaskContext;
+  readonly log: Logger;
+  readonly sql: pg.Client;
+  readonly tables: TableRegistry;
+  readonly clock: Clock;
+  readonly contextHeaders: Readonly<Record<string, string>> | null;
+  readonly companion: StreamCompanion | null;
+}
+
+export class Streaming {
+  private stream: ReplicationStream | null = null;
+  private decoder: ChangeDecoder | null = null;
+  private lastIdleUnit = 0;
+  private lastHeartbeat = 0;
+
+  constructor(private readonly deps: StreamingDeps) {}
+
+  get replication(): ReplicationStream | null {
+    return this.stream;
+  }
+
+  async start(stored: PgPosition | null, slotFlush: Lsn): Promise<void> {
+    const { cfg } = this.deps;
+    const initialFlush = stored && stored.lsnProc > slotFlush ? stored.lsnProc : slotFlush;
+    this.decoder = new ChangeDecoder({
+      serverName: cfg.topicPrefix, db: cfg.connection.database, partition: pgPartition(cfg.topicPrefix),
+      events: { tombstonesOnDelete: cfg.tombstonesOnDelete, skippedOperations: cfg.skippedOperations, clock: this.deps.clock, contextHeaders: this.deps.contextHeaders },
+      messages: {
+        include: cfg.messagePrefixes,
+        // Debezium appends ".message" to the logical name, whatever topic.delimiter says.
+        record: { topic: sanitizeTopicName(`${cfg.topicPrefix}.message`), binaryMode: cfg.types.binaryHandlingMode, valueSchema: messageValueSchema(cfg.types.binaryHandlingMode), clock: this.deps.clock },
+      },
+      txMetadata: cfg.txMetadata, txTopic: sanitizeTopicName(`${cfg.topicPrefix}${cfg.topicDelimiter}${cfg.topicTransaction}`),
+      ...(this.deps.companion ? { snapshot: this.deps.companion.hooks } : {}),
+    }, this.deps.tables, stored, slotFlush);
+    this.stream = new ReplicationStream({
+      settings: cfg.connection, slotName: cfg.slotName, publicationNames: [cfg.publicationName], initialFlush,
+      queueCapacity: cfg.maxQueueSize, statusIntervalMs: cfg.statusIntervalMs, log: this.deps.log,
+    });
+    await this.stream.start();
+  }
+
+  async poll(maxWaitMs: number): Promise<SourceUnit[]> {
+    const { cfg, ctx, companion } = this.deps;
+    const stream = this.stream!, decoder = this.decoder!;
+    const items = await stream.take(cfg.maxBatchSize, maxWaitMs);
+    const units: SourceUnit[] = [];
+    const push = (u: SourceUnit | null): void => {
+      const d = companion ? companion.decorate(u, decoder) : u;
+      if (d) units.push(d);
+    };
+    let lastLsn = 0n;
+    for (const item of items) {
+      if (item.kind === 'message') {
+        lastLsn = item.lsn > lastLsn ? item.lsn : lastLsn;
+        const u = await decoder.handle(item.lsn, item.msg);
+        if (u) push(u);
+      } else if (stream.queued === 0 && Date.now() - this.lastIdleUnit >= cfg.statusIntervalMs) {
+        // Idle: let the slot move past WAL written by other tables and databases (invariant 5).
+        const u = decoder.idle(item.walEnd);
+        if (u) { push(u); this.lastIdleUnit = Date.now(); }
+      }
+    }
+    if (cfg.heartbeatIntervalMs > 0 && Date.now() - this.lastHeartbeat >= cfg.heartbeatIntervalMs) {
+      this.lastHeartbeat = Date.now();
+      if (cfg.heartbeatQuery) {
+        await this.deps.sql.query(cfg.heartbeatQuery).catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message }, 'heartbeat.action.query failed'));
+      }
+      const u = decoder.heartbeatUnit([this.heartbeatRecord()]);
+      if (u) push(u);
+    }
+    if (companion) push(null);
+    ctx.metrics.queueDepth(stream.queued);
+    if (lastLsn > 0n) ctx.metrics.receivedLsn(lastLsn);
+    return units;
+  }
+
+  private heartbeatRecord(): SourceRecord {
+    const { cfg } = this.deps;
+    return {
+      topic: sanitizeTopicName(`${cfg.heartbeatPrefix}${cfg.topicDelimiter}${cfg.topicPrefix}`),
+      kafkaPartition: 0,
+      keySchema: HEARTBEAT_KEY_SCHEMA, key: { serverName: cfg.topicPrefix },
+      valueSchema: HEARTBEAT_VALUE_SCHEMA, value: { ts_ms: BigInt(Date.now()) },
+    };
+  }
+
+  /** A committed offset: lsn_proc is the end of the last source transaction wholly in Kafka, exactly what may be flushed. */
+  committed(offset: JsonMap): void {
+    if (!this.stream) return;
+    const p = decodePosition(offset, 'committed offset');
+    this.stream.confirm(p.lsnProc);
+    this.deps.ctx.metrics.flushedLsn(this.stream.flushedLsn);
+  }
+
+  async stop(): Promise<void> {
+    const s = this.stream;
+    this.stream = null;
+    await s?.stop();
+  }
+}
