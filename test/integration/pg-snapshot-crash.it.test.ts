@@ -24,7 +24,7 @@ import { stackEnv, SKIP_REASON } from '../helpers/stack-env.ts';
 import { PgFixture } from '../helpers/pg-fixture.ts';
 import { Daemon, writeConfig } from '../helpers/daemon.ts';
 import { kafkaFor, waitForTopics } from '../helpers/kafka-reader.ts';
-import { ConfigResourceTypes } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import { longestTransaction } from '../helpers/kafka-transactions.ts';
 import { OffsetWatcher } from '../helpers/offset-watcher.ts';
 import { ChangeTally, type TopicTally } from '../helpers/change-tally.ts';
@@ -49,8 +49,8 @@ before(async () => {
   db = await PgFixture.create(env, 'snapcrash');
   for (const [t, rows] of TABLES) {
     await db.query(`CREATE TABLE ${t} (id bigserial PRIMARY KEY, v int NOT NULL DEFAULT 0, grp int NOT NULL, note text, at timestamptz NOT NULL DEFAULT now());
-      INSERT INTO ${t} (grp, note, at) SELECT g % 97, 'row ' || g || repeat('x', g % 40), timestamptz '2026-01-01' + g * interval '1 s' FROM generate_series(1, ${rows}) g;
-      VACUUM ANALYZE ${t};`);
+      INSERT INTO ${t} (grp, note, at) SELECT g % 97, 'row ' || g || repeat('x', g % 40), timestamptz '2026-01-01' + g * interval '1 s' FROM generate_series(1, ${rows}) g;`);
+    await db.query(`VACUUM ANALYZE ${t}`);
   }
 });
 
@@ -117,7 +117,7 @@ test('SIGKILL at six moments of a multi-million-row chunked snapshot under load:
   const admin = kafkaFor(env!).admin();
   await admin.connect();
   try {
-    const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.BROKER, name: '1', configNames: ['transaction.max.timeout.ms'] }] });
+    const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: kafkajs.ConfigResourceTypes.BROKER, name: '1', configNames: ['transaction.max.timeout.ms'] }] });
     assert.equal(described.resources[0]!.configEntries[0]!.configValue, '900000', "the broker's transaction.max.timeout.ms must be Kafka's default in issue 8's tests");
   } finally {
     await admin.disconnect();
