@@ -47,11 +47,6 @@ export class PgChunkSource implements ChunkSource<ChunkRow> {
 
   constructor(private readonly deps: ChunkSourceDeps) {}
 
-  /** Whether changes of this table must be reported to the engine (a chunk key is known for it). */
-  knows(tableId: string): boolean {
-    return this.prepared.has(tableId);
-  }
-
   async chunkKey(tableId: string, surrogateKey: string | null): Promise<ChunkKey> {
     const t = await this.deps.table(tableId);
     if (!t) return { ok: false, what: `table ${tableId} is not captured (or no longer exists)`, fix: `check table.include.list and that ${tableId} exists` };

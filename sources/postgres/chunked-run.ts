@@ -8,7 +8,7 @@ import type { JsonMap } from '../../src/events/record.ts';
 import type { TaskMetrics } from '../../src/metrics/task-metrics.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import type { Clock } from '../../src/events/envelope.ts';
-import { InterimSnapshotEngine } from '../../src/snapshot/interim-engine.ts';
+import { SnapshotEngine } from '../../src/snapshot/snapshot-engine.ts';
 import { openSql } from './connection.ts';
 import { PgChunkSource, type ChunkRow } from './chunk-source.ts';
 import { ChunkedSnapshot } from './chunked-snapshot.ts';
@@ -17,7 +17,6 @@ import { relId, type PgRelation } from './partitions.ts';
 import type { TableModel } from './table-model.ts';
 import type { TableRegistry } from './table-registry.ts';
 import type { PgTaskConfig } from './task-config.ts';
-import { noChunkKeyError } from './snapshot-plan.ts';
 
 export interface ChunkedRun {
   readonly companion: ChunkedSnapshot;
@@ -61,11 +60,10 @@ export async function openChunkedSnapshot(deps: ChunkedRunDeps): Promise<Chunked
     processedXids: () => recent.list(),
     log,
   });
-  const engine = new InterimSnapshotEngine<ChunkRow>({
-    source, chunkSize: cfg.chunkSize,
-    noKey: (tableId, what, fix) => noChunkKeyError(tableId, what, fix, deps.where),
-  });
-  if (deps.stored) engine.restore(deps.stored);
+  const engine = new SnapshotEngine<ChunkRow>({ source, log, chunkSize: cfg.chunkSize, maxThreads: cfg.snapshotThreads, where: deps.where });
+  engine.restore(deps.stored, `${deps.where}, stored offset`);
+  const gone = engine.forgetUncaptured((id) => byId.has(id));
+  if (gone.length > 0) log.warn({ tables: gone }, 'tables no longer captured were taken out of the snapshot queue');
   if (deps.initial) engine.startInitial(deps.initial.map((r) => ({ id: relId(r), filter: null, surrogateKey: null })));
   const companion = new ChunkedSnapshot({
     engine, source, recent, model: (id) => models.get(id),

@@ -16,7 +16,9 @@
  */
 import type { JsonMap, SourceRecord, SourceUnit } from '../../src/events/record.ts';
 import type { ChunkOutput, SnapshotProgress } from '../../src/snapshot/contracts.ts';
-import type { SnapshotEnginePort } from '../../src/snapshot/interim-engine.ts';
+import type { SnapshotEngine } from '../../src/snapshot/snapshot-engine.ts';
+import { SnapshotProgressReporter, snapshotStatusText } from '../../src/snapshot/snapshot-progress-log.ts';
+import { OWN_KEY } from '../../src/snapshot/offset-codec.ts';
 import type { TaskMetrics } from '../../src/metrics/task-metrics.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import type { Clock, Op } from '../../src/events/envelope.ts';
@@ -29,7 +31,7 @@ import type { Lsn } from './lsn.ts';
 import type { StreamCompanion } from './streaming.ts';
 
 export interface ChunkedSnapshotDeps {
-  readonly engine: SnapshotEnginePort<ChunkRow>;
+  readonly engine: SnapshotEngine<ChunkRow>;
   readonly source: PgChunkSource;
   readonly recent: RecentXids;
   /** the model a chunk's rows are emitted with */
@@ -40,8 +42,6 @@ export interface ChunkedSnapshotDeps {
   readonly contextHeaders: Readonly<Record<string, string>> | null;
   readonly log: Logger;
   readonly metrics: TaskMetrics;
-  /** how often progress is logged (ms) */
-  readonly logEveryMs?: number;
 }
 
 interface Closed {
@@ -57,12 +57,12 @@ export class ChunkedSnapshot implements StreamCompanion {
   private fields: JsonMap;
   private initialPending: boolean;
   private readonly closed: Closed[] = [];
-  private lastLog = 0;
-  private wasRunning = false;
+  private readonly reporter: SnapshotProgressReporter;
 
   constructor(private readonly deps: ChunkedSnapshotDeps) {
     this.fields = deps.engine.offsetFields();
     this.initialPending = deps.engine.initialPending;
+    this.reporter = new SnapshotProgressReporter({ progress: () => deps.engine.progress(), log: deps.log, metrics: deps.metrics });
   }
 
   /** True while the initial snapshot has tables left, as the last handed-out unit records it. */
@@ -73,7 +73,8 @@ export class ChunkedSnapshot implements StreamCompanion {
   readonly hooks: SnapshotHooks = {
     onBegin: (xid) => this.deps.recent.add(xid),
     onRowChange: (model, rows) => {
-      if (!this.deps.source.knows(model.id)) return;
+      // Only tables with an open window need their changed keys.
+      if (this.deps.engine.keyColumnsFor(model.id) === null) return;
       for (const row of rows) {
         const key = this.deps.source.changedKey(model.id, row);
         if (key) this.deps.engine.onChange(model.id, key);
@@ -142,22 +143,14 @@ export class ChunkedSnapshot implements StreamCompanion {
   private offset(position: JsonMap): JsonMap {
     // The stream's position keys first, then the snapshot's (replacing any stored ones).
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(position)) if (!k.startsWith('incremental_snapshot_') && k !== 'cdc_snapshot_kind') out[k] = v;
+    for (const [k, v] of Object.entries(position)) if (!k.startsWith('incremental_snapshot_') && k !== OWN_KEY) out[k] = v;
     return { ...out, ...this.fields, snapshot_completed: !this.initialPending } as JsonMap;
   }
 
   /** End of a poll: keep the engine reading, report progress. */
   private tick(): void {
-    const { engine, metrics } = this.deps;
-    engine.pump();
-    const p = engine.progress();
-    if (p.running !== this.wasRunning) { metrics.snapshotRunning(p.running); this.wasRunning = p.running; }
-    if (!p.running) return;
-    const now = Date.now();
-    if (now - this.lastLog < (this.deps.logEveryMs ?? 5000)) return;
-    this.lastLog = now;
-    for (const t of p.tables) if (t.state === 'running' || t.state === 'done') metrics.snapshotProgress(t.id, t.rowsDone, t.rowsEstimated);
-    this.deps.log.info(this.summary(p), 'snapshot progress');
+    this.deps.engine.pump();
+    this.reporter.tick();
   }
 
   private summary(p: SnapshotProgress): Record<string, unknown> {
@@ -173,10 +166,6 @@ export class ChunkedSnapshot implements StreamCompanion {
 
   /** Trace-free status text while RUNNING (task health), or null when no snapshot runs. */
   status(): string | null {
-    const p = this.deps.engine.progress();
-    if (!p.running) return null;
-    const s = this.summary(p);
-    const eta = p.etaSeconds === null ? '' : `, about ${p.etaSeconds < 120 ? `${p.etaSeconds} s` : `${Math.round(p.etaSeconds / 60)} min`} left`;
-    return `${p.paused ? 'snapshot paused' : `${p.kind ?? 'initial'} snapshot running while streaming`}: ${String(s.tablesDone)} of ${String(s.tables)} tables done, ${String(s.rowsDone)} of about ${String(s.rowsEstimated)} rows${s.table ? ` (reading ${String(s.table)})` : ''}${eta}`;
+    return snapshotStatusText(this.deps.engine.progress());
   }
 }

@@ -46,8 +46,3 @@ export function standbyChunkedError(where: string): SourceError {
     fix: 'set snapshot.strategy=single_transaction (reads the slot\'s exported snapshot, writes nothing), or snapshot.mode=no_data to stream only',
   });
 }
-
-/** A table the initial snapshot cannot read in chunks stops the connector: nothing is skipped silently. */
-export function noChunkKeyError(tableId: string, what: string, fix: string, where: string): SourceError {
-  return new SourceError({ code: 'CDC_PG_SNAPSHOT_NO_KEY', what, where: `${where}, table ${tableId}`, fix });
-}

@@ -48,6 +48,12 @@ export class ConfigError extends CdcError {}
 export class SourceError extends CdcError {}
 /** Kafka or the Schema Registry refused or failed. */
 export class SinkError extends CdcError {}
+/**
+ * A table of the initial snapshot has no key to read it in chunks by (no primary
+ * key, no usable message.key.columns, or nullable key columns). Never skipped:
+ * the initial snapshot promises every row (src/snapshot/key-rule.ts).
+ */
+export class SnapshotKeyError extends ConfigError {}
 /** A schema change the registry's compatibility rules reject. */
 export class SchemaCompatibilityError extends CdcError {}
 

@@ -14,6 +14,10 @@ export interface TaskMetrics {
   sourceLag(seconds: number): void;
   snapshotProgress(table: string, rows: number, estimated: number): void;
   snapshotRunning(running: boolean): void;
+  /** Chunks of a table read and emitted by the chunked snapshot so far. */
+  snapshotChunks(table: string, chunks: number): void;
+  /** Seconds the running snapshot still needs at its current rate; null = unknown (the gauge is removed). */
+  snapshotEta(seconds: number | null): void;
   receivedLsn(lsn: bigint): void;
   flushedLsn(lsn: bigint): void;
   queueDepth(n: number): void;
@@ -38,6 +42,8 @@ export class PromMetricsFactory {
   private readonly snapRows: Gauge<string>;
   private readonly snapEst: Gauge<string>;
   private readonly snapRunning: Gauge<string>;
+  private readonly snapChunks: Gauge<string>;
+  private readonly snapEta: Gauge<string>;
   private readonly receivedLsn: Gauge<string>;
   private readonly flushedLsn: Gauge<string>;
   private readonly queue: Gauge<string>;
@@ -58,6 +64,8 @@ export class PromMetricsFactory {
     this.snapRows = new Gauge({ name: 'cdc_snapshot_rows', help: 'Rows read so far by the running snapshot, per table', labelNames: ['connector', 'task', 'table'], registers });
     this.snapEst = new Gauge({ name: 'cdc_snapshot_rows_estimated', help: 'Estimated rows of a table being snapshotted (pg_class.reltuples)', labelNames: ['connector', 'task', 'table'], registers });
     this.snapRunning = new Gauge({ name: 'cdc_snapshot_running', help: '1 while an initial snapshot runs', labelNames: ['connector', 'task'], registers });
+    this.snapChunks = new Gauge({ name: 'cdc_snapshot_chunks', help: 'Chunks of a table read and emitted by the chunked snapshot so far', labelNames: ['connector', 'task', 'table'], registers });
+    this.snapEta = new Gauge({ name: 'cdc_snapshot_eta_seconds', help: 'Seconds the running snapshot still needs at its current rate (absent while unknown)', labelNames: ['connector', 'task'], registers });
     this.receivedLsn = new Gauge({ name: 'cdc_postgres_received_lsn', help: 'Latest LSN received from the slot', labelNames: ['connector', 'task'], registers });
     this.flushedLsn = new Gauge({ name: 'cdc_postgres_flushed_lsn', help: 'LSN confirmed to the slot (committed in Kafka)', labelNames: ['connector', 'task'], registers });
     this.state = new Gauge({ name: 'cdc_task_state', help: '1 for the task\'s current state', labelNames: ['connector', 'task', 'state'], registers });
@@ -79,6 +87,8 @@ export class PromMetricsFactory {
       sourceLag: (s) => this.lag.set(l, s),
       snapshotProgress: (table, rows, est) => { this.snapRows.set({ ...l, table }, rows); this.snapEst.set({ ...l, table }, est); },
       snapshotRunning: (r) => this.snapRunning.set(l, r ? 1 : 0),
+      snapshotChunks: (table, chunks) => this.snapChunks.set({ ...l, table }, chunks),
+      snapshotEta: (s) => { if (s === null) this.snapEta.remove(l); else this.snapEta.set(l, s); },
       receivedLsn: (lsn) => this.receivedLsn.set(l, Number(lsn)),
       flushedLsn: (lsn) => this.flushedLsn.set(l, Number(lsn)),
       queueDepth: (n) => this.queue.set(l, n),
@@ -94,7 +104,7 @@ export class PromMetricsFactory {
 export function noopTaskMetrics(): TaskMetrics {
   return {
     eventsWritten() {}, transactionCommitted() {}, commitToVisibleLatency() {}, sourceLag() {},
-    snapshotProgress() {}, snapshotRunning() {}, receivedLsn() {}, flushedLsn() {}, queueDepth() {}, taskState() {},
+    snapshotProgress() {}, snapshotRunning() {}, snapshotChunks() {}, snapshotEta() {}, receivedLsn() {}, flushedLsn() {}, queueDepth() {}, taskState() {},
     conversionFailure() {}, conversionRetry() {}, errorLogged() {}, valueReplaced() {},
   };
 }

@@ -12,11 +12,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { stackEnv, SKIP_REASON, type StackEnv } from '../helpers/stack-env.ts';
+import { stackEnv, SKIP_REASON } from '../helpers/stack-env.ts';
 import { PgFixture } from '../helpers/pg-fixture.ts';
 import { Daemon, writeConfig } from '../helpers/daemon.ts';
 import { kafkaFor, readToEnd, readUntil, waitForTopics, type ReadRecord } from '../helpers/kafka-reader.ts';
 import { readConnectorOffsets } from '../../src/offsets/offset-reader.ts';
+import { decodeSnapshotOffset } from '../../src/snapshot/offset-codec.ts';
 
 const env = stackEnv();
 const skip = env ? false : SKIP_REASON;
@@ -156,7 +157,7 @@ test('a table without a key stops the chunked snapshot with the fix', { skip, ti
     daemon.start();
     try {
       await daemon.withLog(async () => {
-        await daemon.waitForLog(/CDC_PG_SNAPSHOT_NO_KEY/, 120_000);
+        await daemon.waitForLog(/CDC_SNAPSHOT_NO_KEY/, 120_000);
         assert.match(daemon.output, /message\.key\.columns/);
         assert.match(daemon.output, /snapshot\.strategy=single_transaction/);
       });
@@ -185,7 +186,7 @@ test('SIGKILL mid-snapshot: after the restart no committed chunk is written agai
         await daemon.kill('SIGKILL');
         const off = (await readConnectorOffsets(kafka, `offsets-${name}`, name)).get({ server: name });
         assert.ok(off && off.snapshot_completed === false && typeof off.incremental_snapshot_primary_key === 'string', `an unfinished snapshot is recorded: ${JSON.stringify(off)}`);
-        committedLast = Number(JSON.parse(off.incremental_snapshot_primary_key as string)[0]);
+        committedLast = Number(decodeSnapshotOffset(off, 'test')!.collections[0]!.lastKey![0]);
       });
       const before = await readToEnd(env!, [topic], { timeoutMs: 60_000 });
       assert.ok(before.length > 0 && before.length < ROWS, `killed mid-snapshot (${before.length} of ${ROWS} visible)`);
@@ -203,6 +204,28 @@ test('SIGKILL mid-snapshot: after the restart no committed chunk is written agai
         assert.deepEqual(dup.slice(0, 5), [], `${dup.length} rows written twice (committed chunks ended at ${committedLast})`);
         assert.equal(seen.size, ROWS, 'every row read');
         assert.ok(all.length >= ROWS);
+      });
+    } finally {
+      await daemon.stop();
+    }
+  });
+});
+
+test('snapshot.mode=initial_only with the chunked snapshot: reads arrive, the connector finishes and drops its slot', { skip, timeout: 180_000 }, async () => {
+  await withDb('chunkonly', async (db, name) => {
+    await db.query(`CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL); INSERT INTO items SELECT g, 'row ' || g FROM generate_series(1, 300) g;`);
+    const daemon = new Daemon(writeConfig({ env: env!, name, database: db.database, connector: {
+      'table.include.list': 'public\\.items', 'snapshot.mode': 'initial_only', 'incremental.snapshot.chunk.size': 100,
+    } }), env!);
+    daemon.start();
+    try {
+      await daemon.withLog(async () => {
+        await daemon.waitForLog(/task finished: snapshot complete/, 120_000);
+        const rs = await readUntil(env!, [`${name}.public.items`], (r) => r.length >= 300, 60_000);
+        assert.equal(new Set(rs.map((r) => norm(r.key))).size, 300);
+        assert.ok(rs.every((r) => value(r)!.op === 'r' && value(r)!.source.snapshot === 'incremental'));
+        const slot = await db.waitForSlot(name, (s) => s === null, 30_000);
+        assert.equal(slot, null, 'no slot left behind');
       });
     } finally {
       await daemon.stop();

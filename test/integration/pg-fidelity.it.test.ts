@@ -51,7 +51,8 @@ test('headers, keyless tombstones, sequence, transaction ids, snapshot source, s
   const metricsPort = await freePort();
   const config = writeConfig({
     env: env!, name, database: db.database, worker: { 'metrics.port': metricsPort },
-    connector: { 'table.include.list': 'public\\.keyed,public\\.keyless', 'provide.transaction.metadata': true },
+    // Compared with Debezium's initial snapshot (markers, one snapshot txId, rows before changes): its single-transaction path.
+    connector: { 'table.include.list': 'public\\.keyed,public\\.keyless', 'provide.transaction.metadata': true, 'snapshot.strategy': 'single_transaction' },
   });
   const keyedTopic = `${name}.public.keyed`, keylessTopic = `${name}.public.keyless`, txTopic = `${name}.transaction`;
   const topics = [keyedTopic, keylessTopic, txTopic];

@@ -73,7 +73,7 @@ test('range, list and sub-partitioned tables: each row once in the snapshot, eve
       const daemon = daemonFor(env!, db, name, { 'table.include.list': 'public\\.orders.*,public\\.events.*', 'publication.autocreate.mode': 'filtered' }).start();
       try {
         await daemon.withLog(async () => {
-          await daemon.waitForLog(/replication stream started/, 90_000);
+          await daemon.waitForLog(/initial snapshot complete/, 90_000);
           const pub = await db.query(`SELECT pubviaroot::text AS via FROM pg_publication WHERE pubname = $1`, [`pub_${name}`]);
           assert.equal(pub.rows[0]?.via, 'true', 'the publication the connector created is via partition root');
           // Streamed: inserts into three different leaves (two levels), an update, a delete, a write straight into a partition.
@@ -244,7 +244,7 @@ test('publish.via.partition.root=false: each leaf partition is a table and topic
       const daemon = daemonFor(env!, db, name, { 'table.include.list': 'public\\.events_.*', 'publish.via.partition.root': false }).start();
       try {
         await daemon.withLog(async () => {
-          await daemon.waitForLog(/replication stream started/, 90_000);
+          await daemon.waitForLog(/initial snapshot complete/, 90_000);
           const pub = await db.query(`SELECT pubviaroot::text AS via FROM pg_publication WHERE pubname = $1`, [`pub_${name}`]);
           assert.equal(pub.rows[0]?.via, 'false');
           await db.query(`INSERT INTO events VALUES (4, 'a', 'w'), (5, 'b', 'v')`);

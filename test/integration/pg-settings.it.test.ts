@@ -167,7 +167,7 @@ test('daemon: snapshot override, initial statements on SQL sessions, comments of
       const api = new Rest(`http://127.0.0.1:${port}`);
       try {
         await daemon.withLog(async () => {
-          await daemon.waitForLog(/replication stream started/, 90_000);
+          await daemon.waitForLog(/initial snapshot complete/, 90_000);
           await db.query(`INSERT INTO items VALUES (4, 'streamed')`);
           const rs = await readUntil(env!, await waitForTopics(env!, [topic]), (r) => r.length >= 3, 60_000);
           assert.deepEqual(rs.map((r) => (r.value as { after: { id: number } }).after.id), [2, 3, 4], 'the override left row 1 out of the snapshot; streaming is not filtered');

@@ -106,7 +106,8 @@ test('PostgreSQL 17 standby: snapshot and stream decoded on the standby; slot la
   const daemon = new Daemon(writeConfig({
     env: standbyEnv!, name, database: db.database,
     // A standby cannot create a publication: it comes from the primary, like the rows.
-    connector: { 'table.include.list': 'public\\.t', 'publication.autocreate.mode': 'disabled' },
+    // A standby cannot write the chunked snapshot's watermarks: the exported snapshot, in one transaction.
+    connector: { 'table.include.list': 'public\\.t', 'publication.autocreate.mode': 'disabled', 'snapshot.strategy': 'single_transaction' },
   }), standbyEnv!);
   let standby: pg.Client | null = null;
   let stopNudging = () => undefined as void;
@@ -201,6 +202,34 @@ test('slot.failover=true: the slot is synchronised to the standby; after promoti
     if (standby) await (standby as pg.Client).end().catch(() => undefined);
     await primary.query(`ALTER SYSTEM RESET synchronized_standby_slots`).catch(() => undefined);
     await primary.query(`SELECT pg_reload_conf()`).catch(() => undefined);
+    await primary.end();
+    await db.drop();
+  }
+});
+
+test('a standby with the chunked snapshot (the default) is refused at start with the fix: snapshot.strategy=single_transaction', { skip, timeout: 180_000 }, async () => {
+  const db = await PgFixture.create(primaryEnv!, 'sbc');
+  const primary = await connect(primaryEnv!);
+  const name = `sbc_${db.database.slice(-8)}`;
+  const daemon = new Daemon(writeConfig({
+    env: standbyEnv!, name, database: db.database,
+    connector: { 'table.include.list': 'public\\.t', 'publication.autocreate.mode': 'disabled' },
+  }), standbyEnv!);
+  let standby: pg.Client | null = null;
+  try {
+    await db.query(`CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1); CREATE PUBLICATION pub_${name} FOR TABLE t`);
+    await standbyCaughtUp(primary, await until('the standby to have the database', async () => (standby = await connect(standbyEnv!, db.database))));
+    daemon.start();
+    await daemon.withLog(async () => {
+      await daemon.waitForLog(/CDC_PG_STANDBY_CHUNKED/, 120_000);
+      assert.match(daemon.output, /snapshot\.strategy=single_transaction/);
+    });
+  } finally {
+    await daemon.stop();
+    if (standby) {
+      await (standby as pg.Client).query(`SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = $1 AND NOT active`, [db.database]).catch(() => undefined);
+      await (standby as pg.Client).end();
+    }
     await primary.end();
     await db.drop();
   }

@@ -259,7 +259,7 @@ test('identifiers with capitals, quotes, dots, spaces and non-ASCII letters: sna
   const daemon = new Daemon(writeConfig({ env: env!, name, database: db.database, connector: { 'table.include.list': 'Sales\\.EU\\.Order "Lines" ü', 'decimal.handling.mode': 'string' } }), env!).start();
   try {
     await daemon.withLog(async () => {
-      await daemon.waitForLog(/replication stream started/);
+      await daemon.waitForLog(/initial snapshot complete/);
       await db.query(`INSERT INTO "Sales.EU"."Order ""Lines"" ü" VALUES (2, 4.00, 'y', 'XL', 5)`);
       const topic = `${name}.Sales.EU.Order__Lines___`; // "." is valid in a topic name: Debezium keeps it
       const records = await readUntil(env!, await waitForTopics(env!, [topic]), (rs) => rs.length >= 2, 60_000);
@@ -285,7 +285,7 @@ test('a table with 1,000 columns: snapshot, insert and update carry every column
   const daemon = new Daemon(writeConfig({ env: env!, name, database: db.database, connector: { 'table.include.list': 'public\\.wide1000' } }), env!).start();
   try {
     await daemon.withLog(async () => {
-      await daemon.waitForLog(/replication stream started/);
+      await daemon.waitForLog(/initial snapshot complete/);
       await db.query(`INSERT INTO wide1000 (id, c1, c999) VALUES (2, -1, -999)`);
       await db.query(`UPDATE wide1000 SET c500 = 0 WHERE id = 1`);
       const topic = `${name}.public.wide1000`;

@@ -1,0 +1,151 @@
+/**
+ * The open windows of the snapshot: one per chunk read and not yet emitted.
+ *
+ * The window rule (DBLog; Debezium's incremental snapshot; Sequin): a window is
+ * registered BEFORE its chunk is selected; from then on every key the stream
+ * changes in that table is remembered, and once the rows are known every such
+ * key is removed from them. When the stream reaches the window's high
+ * watermark the rows left are emitted: a change always beats a read, and
+ * removing a row is always safe because the change that removed it is
+ * emitted by the stream with a state at least as new.
+ *
+ * Why keys are remembered before the rows are known: a change the stream
+ * processes after registration may have committed after the select's
+ * snapshot was taken, so the selected copy could be older than the change.
+ * Until the select returns, the engine cannot tell which keys the chunk holds
+ * (nor compare keys: text keys sort by the database's collation), so it keeps
+ * every changed key of the table; once the rows are in, the set is dropped.
+ *
+ * Windows of one table close in the order they were opened (their watermarks
+ * are written one after the other). A watermark that arrives while an earlier
+ * window of the same table is still open closes that one too: closing a window
+ * late only removes more rows whose changes the stream emitted, never adds one.
+ */
+import type { KeyValues } from './contracts.ts';
+
+export interface ChunkWindow<Row, Owner> {
+  readonly id: string;
+  readonly tableId: string;
+  /** the queue entry this chunk belongs to */
+  readonly owner: Owner;
+  /** position the chunk was read after (restored if the window is dropped) */
+  readonly after: KeyValues | null;
+  /** keys changed while the select ran; null once the rows are known */
+  changed: Set<string> | null;
+  /** surviving rows by key text, in key order; null while the select runs */
+  rows: Map<string, Row> | null;
+  /** rows the select returned (progress counts reads, not survivors) */
+  selected: number;
+  /** key of the chunk's last row: where the next chunk starts */
+  lastKey: KeyValues | null;
+  /** the table's scan ends with this chunk */
+  last: boolean;
+}
+
+/**
+ * The text form of a key, equal for equal keys whatever the number type the
+ * source used for an integer column (1 and 1n are the same key).
+ */
+export function keyText(key: KeyValues): string {
+  return JSON.stringify(key.map((v) => (v === null ? null : typeof v === 'string' ? `s${v}` : `n${String(v)}`)));
+}
+
+export class ChunkWindows<Row, Owner> {
+  private readonly byTable = new Map<string, ChunkWindow<Row, Owner>[]>();
+  private readonly byId = new Map<string, ChunkWindow<Row, Owner>>();
+
+  /** Registers a window before its select starts. */
+  open(id: string, tableId: string, owner: Owner, after: KeyValues | null): ChunkWindow<Row, Owner> {
+    const w: ChunkWindow<Row, Owner> = { id, tableId, owner, after, changed: new Set(), rows: null, selected: 0, lastKey: after, last: false };
+    this.byId.set(id, w);
+    const list = this.byTable.get(tableId);
+    if (list) list.push(w); else this.byTable.set(tableId, [w]);
+    return w;
+  }
+
+  /** The select returned: keep the rows whose key the stream has not changed meanwhile. */
+  fill(w: ChunkWindow<Row, Owner>, rows: readonly Row[], keys: readonly string[], lastKey: KeyValues | null, last: boolean): void {
+    const changed = w.changed ?? new Set<string>();
+    const kept = new Map<string, Row>();
+    rows.forEach((row, i) => { if (!changed.has(keys[i]!)) kept.set(keys[i]!, row); });
+    w.rows = kept;
+    w.changed = null;
+    w.selected = rows.length;
+    w.lastKey = lastKey;
+    w.last = last;
+  }
+
+  /** The stream changed `key` of `tableId`: no open window of that table may emit it. */
+  changed(tableId: string, key: string): void {
+    const list = this.byTable.get(tableId);
+    if (!list) return;
+    for (const w of list) {
+      if (w.rows) w.rows.delete(key);
+      else w.changed!.add(key);
+    }
+  }
+
+  /** The queue entry whose windows are open on this table, if any. */
+  ownerOn(tableId: string): Owner | undefined {
+    return this.byTable.get(tableId)?.[0]?.owner;
+  }
+
+  isOpen(w: ChunkWindow<Row, Owner>): boolean {
+    return this.byId.get(w.id) === w;
+  }
+
+  /**
+   * Closes window `id` and any earlier window of its table, in order.
+   * null: not an open window (a watermark replayed after a restart, or of a scan that was stopped).
+   */
+  closeThrough(id: string): ChunkWindow<Row, Owner>[] | null {
+    const w = this.byId.get(id);
+    if (!w) return null;
+    const list = this.byTable.get(w.tableId)!;
+    const upTo = list.indexOf(w);
+    const closed = list.splice(0, upTo + 1);
+    if (list.length === 0) this.byTable.delete(w.tableId);
+    for (const c of closed) {
+      this.byId.delete(c.id);
+      // Its watermark is written only after the select returned, so a window reaching here has its rows.
+      if (c.rows === null) throw new Error(`snapshot window ${c.id} of ${c.tableId} closed before its chunk was read`);
+    }
+    return closed;
+  }
+
+  /** Forgets a window; its watermark, if it arrives, is ignored. */
+  drop(w: ChunkWindow<Row, Owner>): void {
+    if (!this.isOpen(w)) return;
+    this.byId.delete(w.id);
+    const list = this.byTable.get(w.tableId)!;
+    list.splice(list.indexOf(w), 1);
+    if (list.length === 0) this.byTable.delete(w.tableId);
+  }
+
+  /** Forgets every window of one queue entry (its scan was stopped or skipped). */
+  dropOwner(owner: Owner): void {
+    for (const w of [...this.byId.values()]) if (w.owner === owner) this.drop(w);
+  }
+
+  dropAll(): void {
+    this.byId.clear();
+    this.byTable.clear();
+  }
+
+  countOf(owner: Owner): number {
+    let n = 0;
+    for (const w of this.byId.values()) if (w.owner === owner) n++;
+    return n;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Rows held in memory now (the bound: tables x depth x chunk size). */
+  bufferedRows(): number {
+    let n = 0;
+    for (const w of this.byId.values()) n += w.rows?.size ?? 0;
+    return n;
+  }
+}
