@@ -42,14 +42,18 @@ export function sampleProcess(pid: number): ProcessSample {
   return { atMs: Date.now(), cpuSeconds: (utime + stime) / CLOCK_TICKS_PER_SECOND, rssBytes: kib('VmRSS'), peakRssBytes: kib('VmHWM') };
 }
 
-/** Polls a process every intervalMs, keeping the first, the last and the largest RSS seen. */
+/**
+ * Polls a process every intervalMs, keeping the first, the last and the largest RSS seen,
+ * and, when seriesEveryMs is set, one sample per that many ms (to show whether RSS is flat).
+ */
 export class ProcessSampler {
   private timer: NodeJS.Timeout | null = null;
   first: ProcessSample | null = null;
   last: ProcessSample | null = null;
   maxRssBytes = 0;
+  readonly series: ProcessSample[] = [];
 
-  constructor(private readonly pid: number, private readonly intervalMs = 250) {}
+  constructor(private readonly pid: number, private readonly intervalMs = 250, private readonly seriesEveryMs: number | null = null) {}
 
   start(): this {
     this.tick();
@@ -71,6 +75,8 @@ export class ProcessSampler {
       this.first ??= s;
       this.last = s;
       if (s.rssBytes > this.maxRssBytes) this.maxRssBytes = s.rssBytes;
+      const prev = this.series[this.series.length - 1];
+      if (this.seriesEveryMs !== null && (!prev || s.atMs - prev.atMs >= this.seriesEveryMs)) this.series.push(s);
     } catch {
       // The process exited; keep the last sample.
     }

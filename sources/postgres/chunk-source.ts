@@ -158,8 +158,10 @@ export class PgChunkSource implements ChunkSource<ChunkRow> {
   }
 
   async writeWatermark(windowId: string): Promise<void> {
-    // Transactional: its commit flushes WAL, so the stream sees it promptly, in commit order.
-    await this.deps.sql[0]!.query('SELECT pg_logical_emit_message(true, $1, $2)', [WATERMARK_PREFIX, windowId]).catch((err: unknown) => {
+    // Transactional, so it arrives in commit order. A walsender sends only flushed WAL: with the
+    // server's synchronous_commit=off the commit would wait for the WAL writer (wal_writer_delay,
+    // 200 ms by default) and every chunk with it, so this one transaction commits synchronously.
+    await this.deps.sql[0]!.query(`SELECT pg_logical_emit_message(true, $1, $2), set_config('synchronous_commit', 'on', true)`, [WATERMARK_PREFIX, windowId]).catch((err: unknown) => {
       throw new SourceError({
         code: 'CDC_PG_WATERMARK',
         what: `could not write the snapshot watermark (pg_logical_emit_message): ${(err as Error).message}`,

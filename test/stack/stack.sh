@@ -472,7 +472,6 @@ transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
-transaction.max.timeout.ms=3600000
 auto.create.topics.enable=false
 delete.topic.enable=true
 EOF
