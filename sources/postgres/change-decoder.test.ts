@@ -427,13 +427,15 @@ test('snapshot hooks: begun xids, old and new keys of changes, and our watermark
   const hooks = {
     onBegin: (xid: number) => seen.push(`begin ${xid}`),
     onRowChange: (m: TableModel, rows: readonly Readonly<Record<string, string | null | undefined>>[]) => seen.push(`${m.id} ${rows.map((r) => r.id).join(',')}`),
+    onTruncate: (m: TableModel) => seen.push(`truncate ${m.id}`),
     onWatermark: (w: string, at: { lsn: bigint; xid: number | null }) => seen.push(`watermark ${w} at ${at.lsn} xid ${at.xid}`),
   };
   const keyChange: Pgoutput.MessageUpdate = { tag: 'update', relation: ITEMS_REL, key: { id: '5' }, old: null, new: { id: '6', name: 'moved' } };
-  const t: Tx = { xid: 720, commitLsn: 0x1000n, endLsn: 0x1030n, changes: [[0xf00n, insert(1)], [0xf08n, keyChange], [0xf10n, del(2)]] };
+  const trunc: Pgoutput.MessageTruncate = { tag: 'truncate', cascade: false, restartIdentity: false, relations: [ITEMS_REL] };
+  const t: Tx = { xid: 720, commitLsn: 0x1000n, endLsn: 0x1030n, changes: [[0xf00n, insert(1)], [0xf08n, keyChange], [0xf10n, del(2)], [0xf18n, trunc]] };
   const w: Tx = { xid: 721, commitLsn: 0x2000n, endLsn: 0x2030n, changes: [[0x1f00n, logicalMsg(WATERMARK_PREFIX, true, 'win-1')]] };
   const all = await feed(decoder(null, { messages: MSG, snapshot: hooks }).d, [t, w]);
-  assert.deepEqual(seen, ['begin 720', 'public.items 1', 'public.items 5,6', 'public.items 2', 'begin 721', 'watermark win-1 at 7936 xid 721']);
+  assert.deepEqual(seen, ['begin 720', 'public.items 1', 'public.items 5,6', 'public.items 2', 'truncate public.items', 'begin 721', 'watermark win-1 at 7936 xid 721']);
   assert.ok(!all.flatMap((u) => u.records).some((r) => r.topic === 'srv.message'), 'the watermark is not written to the message topic');
-  assert.deepEqual(all.map((u) => u.offset.lsn_events_processed), [1, 2, 3, 3, 1, 1], 'the watermark counts as a change message of its transaction');
+  assert.deepEqual(all.map((u) => u.offset.lsn_events_processed), [1, 2, 3, 4, 4, 1, 1], 'the watermark counts as a change message of its transaction');
 });

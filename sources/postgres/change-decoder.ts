@@ -25,6 +25,8 @@ import { isWatermark, watermarkWindow } from './watermark.ts';
 export interface SnapshotHooks {
   onBegin(xid: number): void;
   onRowChange(model: TableModel, rows: readonly TextRow[]): void;
+  /** the table was truncated (its rows changed without keys in the stream) */
+  onTruncate(model: TableModel): void;
   /** `at`: the stream position of the watermark, which the chunk's read records carry */
   onWatermark(windowId: string, at: { readonly lsn: Lsn; readonly xid: number | null; readonly lastCommitLsn: Lsn | null }): void;
 }
@@ -170,7 +172,12 @@ export class ChangeDecoder {
     }
     const hooks = this.opts.snapshot;
     // Every change counts, written before or not: a change always beats a read (a conservative drop).
-    if (hooks) for (const [model, change] of targets) hooks.onRowChange(model, changedRows(change));
+    if (hooks) {
+      for (const [model, change] of targets) {
+        if (change.kind === 'truncate') hooks.onTruncate(model);
+        else hooks.onRowChange(model, changedRows(change));
+      }
+    }
     for (const [model, change] of targets) {
       const source = {
         serverName: this.opts.serverName, db: this.opts.db, schema: model.schemaName, table: model.tableName,

@@ -80,6 +80,7 @@ export class ChunkedSnapshot implements StreamCompanion {
         if (key) this.deps.engine.onChange(model.id, key);
       }
     },
+    onTruncate: (model) => this.deps.engine.onTruncate(model.id),
     onWatermark: (windowId, at) => {
       const outputs = this.deps.engine.onWatermark(windowId);
       if (outputs.length > 0) this.closed.push({ outputs, at, initialPending: this.deps.engine.initialPending });

@@ -32,6 +32,8 @@ export interface ChunkWindow<Row, Owner> {
   readonly after: KeyValues | null;
   /** keys changed while the select ran; null once the rows are known */
   changed: Set<string> | null;
+  /** the table was truncated while the select ran: no row it returns may be emitted */
+  truncated: boolean;
   /** surviving rows by key text, in key order; null while the select runs */
   rows: Map<string, Row> | null;
   /** rows the select returned (progress counts reads, not survivors) */
@@ -56,7 +58,7 @@ export class ChunkWindows<Row, Owner> {
 
   /** Registers a window before its select starts. */
   open(id: string, tableId: string, owner: Owner, after: KeyValues | null): ChunkWindow<Row, Owner> {
-    const w: ChunkWindow<Row, Owner> = { id, tableId, owner, after, changed: new Set(), rows: null, selected: 0, lastKey: after, last: false };
+    const w: ChunkWindow<Row, Owner> = { id, tableId, owner, after, changed: new Set(), truncated: false, rows: null, selected: 0, lastKey: after, last: false };
     this.byId.set(id, w);
     const list = this.byTable.get(tableId);
     if (list) list.push(w); else this.byTable.set(tableId, [w]);
@@ -67,7 +69,7 @@ export class ChunkWindows<Row, Owner> {
   fill(w: ChunkWindow<Row, Owner>, rows: readonly Row[], keys: readonly string[], lastKey: KeyValues | null, last: boolean): void {
     const changed = w.changed ?? new Set<string>();
     const kept = new Map<string, Row>();
-    rows.forEach((row, i) => { if (!changed.has(keys[i]!)) kept.set(keys[i]!, row); });
+    if (!w.truncated) rows.forEach((row, i) => { if (!changed.has(keys[i]!)) kept.set(keys[i]!, row); });
     w.rows = kept;
     w.changed = null;
     w.selected = rows.length;
@@ -82,6 +84,18 @@ export class ChunkWindows<Row, Owner> {
     for (const w of list) {
       if (w.rows) w.rows.delete(key);
       else w.changed!.add(key);
+    }
+  }
+
+  /**
+   * The stream truncated `tableId`: no open window of that table may emit any row. Every row a
+   * window holds either existed before the truncate (gone now) or was written after the window
+   * opened (the stream emits it), so dropping them all loses nothing.
+   */
+  truncated(tableId: string): void {
+    for (const w of this.byTable.get(tableId) ?? []) {
+      if (w.rows) w.rows.clear();
+      else w.truncated = true;
     }
   }
 

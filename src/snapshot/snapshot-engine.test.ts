@@ -84,6 +84,33 @@ test('window rule: a key changed while the select runs or before the high waterm
   assert.equal(s.outputs[0]!.kind, 'initial');
 });
 
+test('a truncate inside a window (during the select or before the high watermark) empties it: no row read before it comes back', async () => {
+  for (const when of ['during the select', 'after the select'] as const) {
+    const s = setup({ chunkSize: 10 });
+    table(s.db, 'public.t', 5);
+    s.db.log.length = 0; s.pos = 0;
+    s.engine.startInitial([col('public.t')]);
+    s.db.hooks = when === 'during the select'
+      ? { beforeRows: () => { s.engine.onTruncate('public.t'); } }
+      : { afterRows: () => { s.engine.onTruncate('public.t'); } };
+    await s.engine.step();
+    s.db.hooks = {};
+    s.stream();
+    assert.equal(s.outputs.length, 1, when);
+    assert.deepEqual(s.ids(s.outputs[0]!), [], `${when}: the truncate beats every read of the window`);
+  }
+  // A truncate of another table leaves the window alone.
+  const s = setup({ chunkSize: 10 });
+  table(s.db, 'public.t', 3);
+  s.db.log.length = 0; s.pos = 0;
+  s.engine.startInitial([col('public.t')]);
+  s.db.hooks = { afterRows: () => { s.engine.onTruncate('public.other'); } };
+  await s.engine.step();
+  s.db.hooks = {};
+  s.stream();
+  assert.deepEqual(s.ids(s.outputs[0]!), [1, 2, 3]);
+});
+
 test('the offset of a chunk records it as done; a chunk selected ahead (pipelining) is not in it; a restart reads strictly after', async () => {
   const s = setup({ chunkSize: 3, pipelineDepth: 2 });
   table(s.db, 'public.t', 10);

@@ -215,6 +215,11 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
     this.windows.changed(tableId, keyText(key));
   }
 
+  /** The stream truncated `tableId`: the open windows on it emit nothing (the truncate beats every read). */
+  onTruncate(tableId: string): void {
+    this.windows.truncated(tableId);
+  }
+
   /** The rows to emit at this watermark: [] when it closes no open window of this run, else one output. */
   onWatermark(windowId: string): readonly ChunkOutput<Row>[] {
     const closed = this.windows.closeThrough(windowId);
