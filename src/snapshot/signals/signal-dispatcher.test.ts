@@ -102,3 +102,22 @@ test('parseSignal: legacy additional-condition is refused with the new shape', (
   assert.equal(p.ok, false);
   assert.match(!p.ok ? p.fix : '', /additional-conditions/);
 });
+
+test('blocking additional-conditions: Debezium\'s SELECT * FROM ... WHERE form is reduced to its condition; other SELECTs are refused with the fix', () => {
+  const blocking = (filter: string) => parseSignal({ id: 'b', type: 'execute-snapshot', data: JSON.stringify({
+    type: 'blocking', 'data-collections': ['public.orders'], 'additional-conditions': [{ 'data-collection': 'public.orders', filter }],
+  }) });
+  const conds = (p: ReturnType<typeof parseSignal>) => (p.ok && p.signal.action.type === 'execute-snapshot' ? p.signal.action.additionalConditions.map((c) => c.filter) : null);
+  assert.deepEqual(conds(blocking("SELECT * FROM public.orders WHERE color = 'blue'")), ["color = 'blue'"]);
+  assert.deepEqual(conds(blocking('select * from "public"."orders" where id > 10;')), ['id > 10']);
+  assert.deepEqual(conds(blocking('SELECT * FROM public.orders')), [], 'no WHERE: the whole table');
+  assert.deepEqual(conds(blocking('id > 10')), ['id > 10'], 'a bare condition is taken as it is');
+  for (const bad of ['SELECT id FROM public.orders WHERE id > 1', 'SELECT * FROM public.orders WHERE id > 1 ORDER BY id DESC', 'SELECT * FROM public.orders o JOIN public.x ON true']) {
+    const p = blocking(bad);
+    assert.equal(p.ok, false, bad);
+    assert.match(!p.ok ? p.fix : '', /SELECT \* FROM <table> WHERE <condition>/);
+  }
+  // An incremental snapshot's filter is a WHERE condition, as in Debezium: taken as it is.
+  const inc = parseSignal({ id: 'i', type: 'execute-snapshot', data: JSON.stringify({ 'data-collections': ['public.orders'], 'additional-conditions': [{ 'data-collection': 'public.orders', filter: 'id > 10' }] }) });
+  assert.deepEqual(conds(inc), ['id > 10']);
+});

@@ -106,7 +106,27 @@ function collections(data: Data | null, type: string, required: boolean): RegExp
   return (list as string[]).map((x) => tablePattern(x.trim(), 'data.data-collections entry'));
 }
 
-function conditions(data: Data): AdditionalCondition[] {
+/**
+ * Debezium's blocking snapshot takes each additional-conditions filter as a whole SELECT statement
+ * (as snapshot.select.statement.overrides does); its incremental snapshot takes a WHERE condition.
+ * Here both kinds are read in key-ordered chunks, so only the condition can be used: a plain
+ * `SELECT * FROM <table> [WHERE <condition>]` is reduced to its condition, anything else (other
+ * columns, joins, ORDER BY, LIMIT) is refused rather than silently read differently.
+ */
+const PLAIN_SELECT = /^select\s+\*\s+from\s+(?:"[^"]+"|[^\s"]+)(?:\.(?:"[^"]+"|[^\s"]+))?(?:\s+where\s+([\s\S]+?))?\s*;?\s*$/i;
+const NOT_A_CONDITION = /\b(order\s+by|limit|offset|fetch|join|group\s+by|union)\b/i;
+
+function blockingFilter(filter: string): string | null {
+  if (!/^select\b/i.test(filter)) return filter;
+  const m = PLAIN_SELECT.exec(filter);
+  if (!m || (m[1] !== undefined && NOT_A_CONDITION.test(m[1]))) {
+    throw new Problem('a filter of data.additional-conditions is a SELECT statement this daemon cannot read in chunks (other columns, a join, ORDER BY or LIMIT)',
+      'write the filter as SELECT * FROM <table> WHERE <condition>, or as the condition alone (e.g. "color = \'blue\'"): blocking snapshots are read in key order like incremental ones');
+  }
+  return m[1]?.trim() ?? null;
+}
+
+function conditions(data: Data, blocking: boolean): AdditionalCondition[] {
   const list = data['additional-conditions'];
   if (data['additional-condition'] !== undefined) {
     throw new Problem('data.additional-condition (singular) is no longer read by Debezium nor here',
@@ -120,8 +140,9 @@ function conditions(data: Data): AdditionalCondition[] {
     if (typeof o !== 'object' || o === null || typeof dc !== 'string' || dc.trim() === '' || typeof filter !== 'string' || filter.trim() === '') {
       throw new Problem('an entry of data.additional-conditions lacks data-collection or filter', 'give every entry both: {"data-collection": "<regex>", "filter": "<where clause>"}');
     }
-    return { dataCollection: tablePattern(dc.trim(), 'additional-conditions data-collection'), filter: filter.trim() };
-  });
+    const condition = blocking ? blockingFilter(filter.trim()) : filter.trim();
+    return condition === null ? null : { dataCollection: tablePattern(dc.trim(), 'additional-conditions data-collection'), filter: condition };
+  }).filter((c): c is AdditionalCondition => c !== null);
 }
 
 function actionOf(type: string, rawData: unknown): SignalAction {
@@ -132,9 +153,10 @@ function actionOf(type: string, rawData: unknown): SignalAction {
       if (surrogate !== undefined && surrogate !== null && (typeof surrogate !== 'string' || surrogate.trim() === '')) {
         throw new Problem('data.surrogate-key is not a column name', 'set data.surrogate-key to one column name, or leave it out to chunk by the primary key');
       }
+      const kind = snapshotType(data, type);
       return {
-        type, snapshotType: snapshotType(data, type), dataCollections: collections(data, type, true)!,
-        additionalConditions: data ? conditions(data) : [], surrogateKey: typeof surrogate === 'string' ? surrogate.trim() : null,
+        type, snapshotType: kind, dataCollections: collections(data, type, true)!,
+        additionalConditions: data ? conditions(data, kind === 'blocking') : [], surrogateKey: typeof surrogate === 'string' ? surrogate.trim() : null,
       };
     }
     case 'stop-snapshot': {
