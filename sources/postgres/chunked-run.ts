@@ -73,7 +73,12 @@ export async function openChunkedSnapshot(deps: ChunkedRunDeps): Promise<Chunked
   engine.restore(deps.stored, `${deps.where}, stored offset`);
   const gone = engine.forgetUncaptured((id) => byId.has(id));
   if (gone.length > 0) log.warn({ tables: gone }, 'tables no longer captured were taken out of the snapshot queue');
-  if (deps.initial) engine.startInitial(deps.initial.map((r) => ({ id: relId(r), filter: null, surrogateKey: null })));
+  if (deps.initial) {
+    const ids = deps.initial.map(relId);
+    const ordered = cfg.tablesOrder === 'disabled' ? ids : await byRowCount(ids, source, cfg.tablesOrder);
+    if (cfg.tablesOrder !== 'disabled') log.info({ tables: ordered, order: cfg.tablesOrder }, 'initial snapshot tables ordered by estimated row count');
+    engine.startInitial(ordered.map((id) => ({ id, filter: null, surrogateKey: null })));
+  }
   const companion = new ChunkedSnapshot({
     engine, source, recent, model: (id) => models.get(id),
     serverName: cfg.topicPrefix, db: cfg.connection.database, clock: deps.clock, contextHeaders: deps.contextHeaders,
@@ -84,4 +89,12 @@ export async function openChunkedSnapshot(deps: ChunkedRunDeps): Promise<Chunked
     engine,
     close: async () => { await Promise.all(sessions.map((s) => s.end().catch(() => undefined))); },
   };
+}
+
+/** snapshot.tables.order.by.row.count: the tables sorted by PostgreSQL's estimate (ties keep their order). */
+async function byRowCount(ids: readonly string[], source: { estimateRows(id: string): Promise<number> }, order: 'ascending' | 'descending'): Promise<string[]> {
+  const est = new Map<string, number>();
+  for (const id of ids) est.set(id, await source.estimateRows(id));
+  const sign = order === 'ascending' ? 1 : -1;
+  return [...ids].sort((a, b) => sign * (est.get(a)! - est.get(b)!));
 }

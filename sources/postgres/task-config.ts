@@ -56,6 +56,8 @@ export interface PgTaskConfig {
   readonly snapshotIncludes: (tableId: string) => boolean;
   readonly chunkSize: number;
   readonly snapshotThreads: number;
+  /** snapshot.tables.order.by.row.count */
+  readonly tablesOrder: 'disabled' | 'ascending' | 'descending';
   readonly snapshotFetchSize: number;
   /** snapshot.select.statement.overrides: SELECT per table id */
   readonly snapshotSelects: ReadonlyMap<string, string>;
@@ -132,6 +134,7 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
     snapshotIncludes: anchoredAny(c.get(F.snapshotInclude)),
     chunkSize: c.get(F.chunkSize),
     snapshotThreads: c.get(F.maxThreads),
+    tablesOrder: c.get(F.tablesOrder),
     snapshotSelects: selectOverrides(c.get(F.snapshotOverrides), c.raw()),
     maxBatchSize: c.get(F.maxBatchSize),
     maxQueueSize: c.get(F.maxQueueSize),

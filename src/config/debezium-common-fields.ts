@@ -13,7 +13,7 @@ import { defineField, type FieldDef, type PropertyFamily } from './define.ts';
 
 const CONNECTOR = 'Connector';
 const EVENTS = 'Events';
-const NO_INCREMENTAL = 'incremental snapshots are not offered (they are started by signals, which this daemon does not read)';
+const NO_INCREMENTAL = 'this connector does not offer incremental snapshots (it has no chunk reader for the snapshot engine)';
 
 /** Refuses every value but `allowed` (compared case-insensitively). */
 function onlyValue(allowed: string | number | boolean, why: string, fix: string) {

@@ -119,6 +119,16 @@ export class Daemon {
     clearTimeout(t);
   }
 
+  /** The daemon's JSON log lines so far (other output skipped). */
+  logLines(): Record<string, unknown>[] {
+    const out: Record<string, unknown>[] = [];
+    for (const line of this.output.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      try { out.push(JSON.parse(line) as Record<string, unknown>); } catch { /* a line cut by the pipe */ }
+    }
+    return out;
+  }
+
   /** Runs fn; on failure, appends the end of the daemon's log to the error. */
   async withLog<T>(fn: () => Promise<T>): Promise<T> {
     try {

@@ -95,7 +95,7 @@ class Writer {
 
 const WORD_STEMS = ['a', 'A', 'á', 'Á', 'b', 'B', 'e', 'é', 'É', 'z', 'Z', 'ö', 'o', 'O'];
 
-test('chunked snapshot of several tables under concurrent writes: every row appears, every key ends in its final state', { skip, timeout: 600_000 }, async () => {
+test('chunked snapshot of several tables under concurrent writes, two at a time (snapshot.max.threads=2): every row appears, every key ends in its final state', { skip, timeout: 600_000 }, async () => {
   await withDb('chunked', async (db, name) => {
     await db.query(`
       CREATE TABLE comp (a int NOT NULL, b text NOT NULL, v int NOT NULL, PRIMARY KEY (a, b));
@@ -112,6 +112,8 @@ test('chunked snapshot of several tables under concurrent writes: every row appe
     const daemon = new Daemon(writeConfig({ env: env!, name, database: db.database, connector: {
       'table.include.list': 'public\\.(comp|words|parted|nokey)', 'incremental.snapshot.chunk.size': 97,
       'message.key.columns': 'public.nokey:x',
+      // Two tables read at once, each over its own SQL session, with their windows interleaved in the stream.
+      'snapshot.max.threads': 2,
     } }), env!);
     const client = new pg.Client({ ...env!.pg, database: db.database });
     await client.connect();
@@ -209,6 +211,35 @@ test('SIGKILL mid-snapshot: after the restart no committed chunk is written agai
       await daemon.stop();
     }
   });
+});
+
+test('snapshot.tables.order.by.row.count: tables are read largest first (descending) or smallest first (ascending), one at a time', { skip, timeout: 240_000 }, async () => {
+  for (const order of ['descending', 'ascending'] as const) {
+    await withDb(`order${order.slice(0, 3)}`, async (db, name) => {
+      await db.query(`CREATE TABLE small (id int PRIMARY KEY); INSERT INTO small SELECT generate_series(1, 50);
+        CREATE TABLE large (id int PRIMARY KEY); INSERT INTO large SELECT generate_series(1, 900);
+        CREATE TABLE medium (id int PRIMARY KEY); INSERT INTO medium SELECT generate_series(1, 300);
+        ANALYZE small; ANALYZE large; ANALYZE medium;`);
+      const daemon = new Daemon(writeConfig({ env: env!, name, database: db.database, connector: {
+        'table.include.list': 'public\\.(small|large|medium)', 'incremental.snapshot.chunk.size': 100,
+        'snapshot.tables.order.by.row.count': order,
+      } }), env!);
+      daemon.start();
+      try {
+        await daemon.withLog(async () => {
+          await daemon.waitForLog(/initial snapshot complete/, 120_000);
+          const done = daemon.logLines().filter((l) => l.msg === 'table snapshot done').map((l) => l.table);
+          const want = order === 'descending' ? ['public.large', 'public.medium', 'public.small'] : ['public.small', 'public.medium', 'public.large'];
+          assert.deepEqual(done, want, `tables finished in ${order} order of their row counts`);
+          const topics = await waitForTopics(env!, ['small', 'large', 'medium'].map((t) => `${name}.public.${t}`), 60_000);
+          const rs = await readUntil(env!, topics, (r) => r.length >= 1250, 60_000);
+          assert.equal(new Set(rs.map((r) => `${r.topic} ${norm(r.key)}`)).size, 1250, 'every row once');
+        });
+      } finally {
+        await daemon.stop();
+      }
+    });
+  }
 });
 
 test('snapshot.mode=initial_only with the chunked snapshot: reads arrive, the connector finishes and drops its slot', { skip, timeout: 180_000 }, async () => {
