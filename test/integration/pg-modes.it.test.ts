@@ -175,6 +175,8 @@ test('a dropped slot: when_needed takes a new snapshot, initial refuses with CDC
     await withDaemon(daemonFor(env!, db, name, config('when_needed')), async (d) => {
       await d.waitForLog(/replication stream started/, 60_000);
       assert.ok(await db.slot(slot), 'slot re-created');
+      // The chunked snapshot runs beside the stream: write after it ended, so the insert is not also read.
+      await d.waitForLog(/initial snapshot complete/, 60_000);
       await db.query(`INSERT INTO items VALUES (5, 'after')`);
       const rs = await readUntil(env!, [topic], (r) => r.length >= 3 + 4 + 1, 30_000);
       assert.deepEqual(rs.map(op), ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'c']);
