@@ -129,6 +129,16 @@ export class Daemon {
     }
   }
 
+  /** Runs fn; on failure, appends the end of each daemon's log to the error, labelled. */
+  static async withLogs<T>(daemons: readonly { label: string; daemon: Daemon }[], fn: () => Promise<T>, tailChars = 6000): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof Error) for (const { label, daemon } of daemons) err.message += `\n--- ${label} log (tail) ---\n${daemon.output.slice(-tailChars)}`;
+      throw err;
+    }
+  }
+
   /** Waits until the log shows `pattern` (or the process exits). */
   async waitForLog(pattern: RegExp, timeoutMs = 60_000): Promise<void> {
     const t0 = Date.now();
