@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { stackEnv, SKIP_REASON } from '../helpers/stack-env.ts';
 import { PgFixture } from '../helpers/pg-fixture.ts';
-import { Daemon, writeConfig, connectorConfig } from '../helpers/daemon.ts';
+import { Daemon, writeConfig, connectorConfig, appendToError } from '../helpers/daemon.ts';
 import { readToEnd, readUntil, waitForTopics, type ReadRecord } from '../helpers/kafka-reader.ts';
 import { Rest, freePort } from '../helpers/rest-client.ts';
 
@@ -183,7 +183,7 @@ test('three workers: failover on SIGKILL and SIGSTOP, rolling restart; exactly o
         assert.deepEqual(l, Array.from({ length: Number(finalV.get(k)! - from) + 1 }, (_, i) => from + BigInt(i)), `key ${k} in commit order, once each`);
       }
       process.stdout.write(`# distributed: ${txns} transactions; ${events.join('; ')}\n`);
-    })().catch((err: unknown) => { if (err instanceof Error) err.message += `\nevents: ${events.join('; ')}`; throw err; }));
+    })().catch((err: unknown) => { appendToError(err, `\nevents: ${events.join('; ')}`); throw err; }), { tailChars: 10_000, omit: /"method":"GET".*"msg":"REST request"/ });
   } finally {
     loading = false;
     await loader.catch(() => undefined);
