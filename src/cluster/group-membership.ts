@@ -66,6 +66,12 @@ export class GroupMembership implements Membership {
       sessionTimeout: this.d.sessionTimeoutMs,
       heartbeatInterval: this.d.heartbeatIntervalMs,
       rebalanceTimeout: this.d.rebalanceTimeoutMs,
+      // This member is assigned no partitions, and kafkajs then heartbeats only between fetch
+      // rounds, which sleep maxWaitTimeInMs (5 s by default) when there is nothing to fetch:
+      // heartbeats every 5 s against a session timeout of 6-10 s leave a stall of 1-5 s (a busy
+      // machine, a GC pause) enough to evict a live worker and move its connectors away and back.
+      // Sleeping half the heartbeat interval makes heartbeat.interval.ms the real cadence.
+      maxWaitTimeInMs: Math.max(100, Math.floor(this.d.heartbeatIntervalMs / 2)),
       allowAutoTopicCreation: false,
       partitionAssigners: [() => ({
         name: PROTOCOL,

@@ -94,8 +94,10 @@ export class WorkerHerder implements Herder {
   async start(fileConnectors: readonly { name: string; config: Record<string, unknown> }[]): Promise<void> {
     this.d.configs.onChange((name) => this.schedule(name));
     // Restart requests are records in the config topic: only the worker running the connector acts.
-    // Records replayed at start (written before this worker began) are ignored.
-    this.d.configs.onRestart((name, req) => { if (this.started) void this.localRestart(name, req); });
+    // Records replayed at start (written before this worker began) are ignored. A request waits its
+    // turn behind any reconcile of the connector in flight (a start, a stop on a membership change),
+    // so it acts on the instance that is running once that is done, never beside it.
+    this.d.configs.onRestart((name, req) => this.schedule(name, () => this.localRestart(name, req)));
     this.d.membership.onChange(() => { for (const n of new Set([...this.d.configs.names(), ...this.running.keys()])) this.schedule(n); });
     await this.d.configs.start();
     await this.d.status.start();
@@ -114,12 +116,15 @@ export class WorkerHerder implements Herder {
     for (const n of this.d.configs.names()) this.schedule(n);
   }
 
-  /** Serialises reconciliation per connector: the latest desired state wins. */
-  private schedule(name: string): void {
+  /**
+   * Serialises what happens to one connector on this worker (reconciling it, restarting it):
+   * each action starts after the previous one ended, so two never act on the same instance.
+   */
+  private schedule(name: string, action: () => Promise<void> = () => this.reconcile(name)): void {
     // Nothing runs before the file's connectors are written: a stale stored config must not start first.
     if (!this.started) return;
     const prev = this.reconciling.get(name) ?? Promise.resolve();
-    const next = prev.then(() => this.reconcile(name)).catch((err: unknown) => this.d.log.error({ connector: name, err: (err as Error).message }, 'reconcile failed'));
+    const next = prev.then(action).catch((err: unknown) => this.d.log.error({ connector: name, err: (err as Error).message }, 'reconcile failed'));
     this.reconciling.set(name, next);
   }
 
@@ -190,6 +195,7 @@ export class WorkerHerder implements Herder {
         await this.report(name, st, st).catch(() => undefined);
       }
       await run.instance.stop();
+      if (!wantRun) this.d.log.info({ connector: name, target: stored?.target ?? 'deleted', owned: this.d.membership.owns(name) }, 'connector stopped on this worker');
     }
     if (!stored) {
       // Deleted: its states go too (Connect tombstones them), also when it was paused or stopped.
@@ -434,12 +440,17 @@ export class WorkerHerder implements Herder {
     return restartPlan(before, req);
   }
 
-  /** Acts on a restart request if this worker runs the connector. */
+  /**
+   * Acts on a restart request if this worker runs the connector; runs inside schedule(). Not
+   * running here: reconciling starts it if this worker owns it (a fresh start is the restart),
+   * and otherwise the worker that owns it acts on the same record.
+   */
   private async localRestart(name: string, req: RestartRequest): Promise<void> {
     const run = this.running.get(name);
-    if (!run) { if (this.d.membership.owns(name)) this.schedule(name); return; }
+    if (!run) { await this.reconcile(name); return; }
     const failed = run.instance.current().state === 'FAILED';
     if (req.onlyFailed && !failed) return;
+    this.d.log.info({ connector: name, includeTasks: req.includeTasks, onlyFailed: req.onlyFailed }, 'restarting the connector: restart requested through the REST API');
     // Say RESTARTING (connector and task) from now until the new instance reports, as Connect's
     // restart plan does: the old instance leaves the running set before anything is awaited.
     const version = run.instance.statusNow().task.version;
@@ -448,7 +459,7 @@ export class WorkerHerder implements Herder {
     this.decided.set(name, { connector: st, task: st });
     await this.d.status.putConnector(name, st).then(() => this.d.status.putTask(name, 0, st)).catch(() => undefined);
     await run.instance.stop();
-    this.schedule(name);
+    await this.reconcile(name);
   }
 
   async restartTask(name: string, task: number): Promise<void> {

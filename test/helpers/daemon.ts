@@ -134,7 +134,21 @@ export class Daemon {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof Error) err.message += `\n--- daemon log (tail) ---\n${this.output.slice(-6000)}`;
+      appendToError(err, `\n--- daemon log (tail) ---\n${this.output.slice(-6000)}`);
+      throw err;
+    }
+  }
+
+  /**
+   * Runs fn; on failure, appends the end of each daemon's log to the error, labelled. `omit` drops
+   * lines (e.g. the test's own status polls) that would otherwise fill the tail.
+   */
+  static async withLogs<T>(daemons: readonly { label: string; daemon: Daemon }[], fn: () => Promise<T>, opts: { tailChars?: number; omit?: RegExp } = {}): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const tail = (d: Daemon) => d.output.split('\n').filter((l) => !opts.omit?.test(l)).join('\n').slice(-(opts.tailChars ?? 6000));
+      appendToError(err, daemons.map(({ label, daemon }) => `\n--- ${label} log (tail) ---\n${tail(daemon)}`).join(''));
       throw err;
     }
   }
@@ -148,4 +162,14 @@ export class Daemon {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/**
+ * Adds text to a test failure. The stack too: the test reporter prints it, and node's assert
+ * errors build theirs when thrown, so a later change of their message alone would not show.
+ */
+export function appendToError(err: unknown, text: string): void {
+  if (!(err instanceof Error)) return;
+  err.message += text;
+  if (err.stack && !err.stack.includes(text)) err.stack += text;
 }
