@@ -105,24 +105,14 @@ export const headerConverterPluginVersion = defineField({
 
 export const transforms = defineField({
   name: 'transforms', type: 'list', default: [], group: 'Transforms', importance: 'low', width: 'long', displayName: 'Transforms',
-  doc: 'Aliases of the single message transforms applied to every record, in order. Each alias is configured under transforms.<alias>.* and needs transforms.<alias>.type.',
+  doc: 'Aliases of the single message transforms applied to every record, in order, before the converters. Each alias is configured under transforms.<alias>.*: type (the class), predicate and negate, and the class\'s own properties (docs/transforms.md).',
   check: aliasesHaveType('transforms.'),
-  unsupported: {
-    why: 'single message transforms are not implemented yet, so records would be written untransformed',
-    fix: 'remove transforms and the transforms.* properties (and predicates); transform downstream until the daemon supports them',
-    when: (v) => v.length > 0,
-  },
 });
 
 export const predicates = defineField({
   name: 'predicates', type: 'list', default: [], group: 'Predicates', importance: 'low', width: 'long', displayName: 'Predicates',
-  doc: 'Aliases of the predicates that transforms may reference to apply only to some records. Each alias is configured under predicates.<alias>.* and needs predicates.<alias>.type.',
+  doc: 'Aliases of the predicates that transforms may reference (transforms.<alias>.predicate) to apply only to some records. Each alias is configured under predicates.<alias>.*: type (the class) and the class\'s own properties (docs/transforms.md).',
   check: aliasesHaveType('predicates.'),
-  unsupported: {
-    why: 'predicates only select records for single message transforms, which are not implemented yet',
-    fix: 'remove predicates and the predicates.* properties (and transforms)',
-    when: (v) => v.length > 0,
-  },
 });
 
 export const configActionReload = defineField({

@@ -9,6 +9,10 @@
  * the caller builds a new task and runner, which resume from Kafka's state.
  * A record whose conversion fails is handled by the errors.* policy
  * (error-tolerance.ts): skipped records still advance the offset of their unit.
+ * Records first go through the connector's transformation chain, when it has one (Connect's
+ * order: transforms, then header, key and value converters); a record a transform drops
+ * (Filter, a tombstone-dropping SMT) is not written, and its unit's offset still commits in
+ * the transaction that would have held it. With no transform configured the stage is skipped.
  */
 import type { Kafka } from 'kafkajs';
 import type { JsonMap, SourceRecord, SourceUnit } from '../events/record.ts';
@@ -23,6 +27,7 @@ import { SKIP, ToleranceOperator, type ErrorPolicy } from './error-tolerance.ts'
 import type { SourceTask, SourceTaskContext } from './source-task.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import type { ParsedConfig } from '../config/define.ts';
+import { TransformStageFailure, type TransformChain } from '../transforms/chain.ts';
 
 const SEND_MAX_RECORDS = 256;
 const SEND_MAX_BYTES = 512 * 1024;
@@ -43,6 +48,8 @@ export interface TaskRunnerDeps {
   readonly valueConverter: Converter;
   readonly headerConverter: HeaderConverter;
   readonly errors: ErrorPolicy;
+  /** The connector's single message transforms; null or absent: none configured. */
+  readonly transforms?: TransformChain | null;
   readonly log: Logger;
   readonly metrics: TaskMetrics;
   readonly limits: {
@@ -85,6 +92,11 @@ export class TaskRunner {
   }
 
   /** Runs until signal aborts (clean stop: open transaction committed) or a failure (thrown). */
+  /** While tolerated failures keep happening, one sentence for the task's status. */
+  skipNote(): string | null {
+    return this.tolerance.skipNote();
+  }
+
   async run(signal: AbortSignal): Promise<void> {
     const d = this.deps;
     this.signal = signal;
@@ -118,6 +130,7 @@ export class TaskRunner {
       throw err;
     } finally {
       await this.abort();
+      d.transforms?.close();
       await d.task.stop();
     }
   }
@@ -128,7 +141,14 @@ export class TaskRunner {
       this.open = { txn: await d.producer.begin(), openedAt: Date.now(), records: 0, buffer: [], offsets: new Map(), commitTimes: [], topics: new Set() };
     }
     const o = this.open;
-    for (const r of unit.records) {
+    const chain = d.transforms ?? null;
+    for (const original of unit.records) {
+      let r = original;
+      if (chain !== null) {
+        const t = this.tolerance.transform(original, `connector "${d.connectorName}"`, () => chain.apply(original), stageFailure);
+        if (t === SKIP || t === null) continue; // skipped or dropped: the unit's offset below still covers it
+        r = t;
+      }
       const out = await this.convert(r);
       if (out === SKIP) continue; // tolerated: the unit's offset below still covers it
       o.buffer.push(out);
@@ -214,4 +234,8 @@ export class TaskRunner {
       await this.deps.producer.reset(err);
     }
   }
+}
+
+function stageFailure(err: unknown): { alias: string; className: string; cause: unknown } | null {
+  return err instanceof TransformStageFailure ? { alias: err.stage.alias, className: err.stage.className, cause: err.cause } : null;
 }
