@@ -15,13 +15,10 @@ import { adjustName, NAME_ADJUSTMENT_MODES, type NameAdjustmentMode } from '../.
 import type { Transformation, TransformationPlugin } from '../contracts.ts';
 import { requireStruct, type StructValue } from '../schema-util.ts';
 import { envelopeOf } from './envelope-util.ts';
-import { JavaRegex } from './java-regex.ts';
+import { compileJavaRegex, regexCheck, type JavaRegex } from '../java-regex.ts';
+import { replaceWhole } from './route-regex.ts';
 
 const group = 'Topic routing';
-
-const regexCheck = (v: string): true | string => {
-  try { new JavaRegex(v); return true; } catch (e) { return `it is not a valid regular expression (${(e as Error).message})`; }
-};
 
 function routerConfig(keyFieldDefault: string, cacheName: string, cacheAliases: readonly string[]): ConfigDef {
   return new ConfigDef([
@@ -85,7 +82,7 @@ export class ByLogicalTableRouter implements Transformation {
   }
 
   apply(record: SourceRecord): SourceRecord | null {
-    const topic = this.o.topicRegex.replaceWhole(record.topic, this.o.replacement);
+    const topic = replaceWhole(this.o.topicRegex, record.topic, this.o.replacement);
     // No match, or a match replaced by nothing (Debezium logs a warning and keeps the topic).
     if (topic === null || topic === '') return record;
     let out: SourceRecord = { ...record, topic };
@@ -113,7 +110,7 @@ export class ByLogicalTableRouter implements Transformation {
 
   #keyFieldValue(oldTopic: string): string {
     if (!this.o.keyFieldRegex) return oldTopic;
-    return this.o.keyFieldRegex.replaceWhole(oldTopic, this.o.keyFieldReplacement) ?? oldTopic;
+    return replaceWhole(this.o.keyFieldRegex, oldTopic, this.o.keyFieldReplacement) ?? oldTopic;
   }
 
   #envelopeSchema(env: ConnectSchema, topic: string): ConnectSchema {
@@ -130,11 +127,11 @@ export class ByLogicalTableRouter implements Transformation {
 function optionsOf(c: ParsedConfig, keyFieldName: string, cacheName: string): RouterOptions {
   const keyRegex = c.getString('key.field.regex');
   return {
-    topicRegex: new JavaRegex(c.getString('topic.regex')!),
+    topicRegex: compileJavaRegex(c.getString('topic.regex')!),
     replacement: c.getString('topic.replacement')!,
     uniqueness: c.getBoolean('key.enforce.uniqueness') ?? true,
     keyFieldName: c.getString('key.field.name') ?? keyFieldName,
-    keyFieldRegex: keyRegex ? new JavaRegex(keyRegex) : undefined,
+    keyFieldRegex: keyRegex ? compileJavaRegex(keyRegex) : undefined,
     keyFieldReplacement: c.getString('key.field.replacement') ?? '',
     adjustment: (c.getString('schema.name.adjustment.mode') ?? 'none') as NameAdjustmentMode,
     cacheSize: c.getInt(cacheName) ?? 16,
