@@ -28,6 +28,7 @@ import { startPostgresExtras } from '../sources/postgres/extras.ts';
 import { migratePostgres } from '../sources/postgres/migrate.ts';
 import { TransformRegistry } from './transforms/transform-registry.ts';
 import { kafkaTransformPlugins } from './transforms/kafka/index.ts';
+import { debeziumTransforms } from './transforms/debezium/debezium-transforms.ts';
 import { loadTransformPluginPath } from './transforms/transform-loader.ts';
 import { withTransformFields } from './transforms/transform-config.ts';
 
@@ -46,7 +47,7 @@ function plugins(): PluginRegistry {
 
 /** Built-in transformations and predicates; plugin.path adds more (loadTransformPluginPath). */
 function transformPlugins(): TransformRegistry {
-  return new TransformRegistry().register(...kafkaTransformPlugins());
+  return new TransformRegistry().register(...kafkaTransformPlugins()).register(...debeziumTransforms());
 }
 
 function load(file: string): { daemon: DaemonConfig; worker: ParsedConfig } {

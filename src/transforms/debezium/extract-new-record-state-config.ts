@@ -86,7 +86,7 @@ function fromLegacy(c: ParsedConfig): { deletes: DeleteAction; keepTombstones: b
 function refs(entries: readonly string[], prefix: string, property: string): FieldReference[] {
   return entries.map((e) => {
     const r = parseFieldReference(e, prefix);
-    if (typeof r === 'string') throw new ConfigError({ code: 'CDC_CONFIG_INVALID', what: r, where: `property ${property}`, fix: 'write entries as [struct.]field[:newName], e.g. op,source.ts_ms' });
+    if (typeof r === 'string') throw new ConfigError({ code: 'CDC_CONFIG_INVALID', what: r, where: `property ${property}`, fix: 'write entries as [struct.]field[:newName], for example op, or ts_ms qualified by the source struct' });
     return r;
   });
 }

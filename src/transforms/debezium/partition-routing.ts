@@ -21,7 +21,7 @@ const group = 'partitions';
 
 export const partitionRoutingConfig = new ConfigDef([
   defineField({ name: 'partition.payload.fields', type: 'list', group, importance: 'high',
-    check: (v) => (v.length > 0 && v.every((f) => f.trim() !== '')) || 'list one or more fields, without empty entries, e.g. change.customer_id,source.table',
+    check: (v) => (v.length > 0 && v.every((f) => f.trim() !== '')) || 'list one or more envelope field paths (change, after, before or source, a dot, then a field name), without empty entries',
     doc: 'Payload fields whose values choose the partition; dotted paths into the envelope, change.x = after.x (before.x for deletes).' }),
   defineField({ name: 'partition.topic.num', type: 'int', group, importance: 'high',
     check: (v) => v > 0 || 'use the (positive) number of partitions of the topics this transform applies to',
