@@ -75,6 +75,8 @@ test('Filter with TopicNameMatches drops exactly its records, RegexRouter rename
       const plugins = (await api.call('GET', '/connector-plugins?connectorsOnly=false')).body as { class: string; type: string }[];
       assert.ok(plugins.some((p) => p.class === `${K}.RegexRouter` && p.type === 'transformation'));
       assert.ok(plugins.some((p) => p.class === `${K}.predicates.TopicNameMatches` && p.type === 'predicate'));
+      const described = (await api.call('GET', `/connector-plugins/${K}.RegexRouter/config`)).body as { name: string; required: boolean }[];
+      assert.deepEqual(described.map((d) => [d.name, d.required]), [['regex', true], ['replacement', true]]);
       const v = (await api.call('PUT', '/connector-plugins/io.debezium.connector.postgresql.PostgresConnector/config/validate', {
         'connector.class': 'io.debezium.connector.postgresql.PostgresConnector', transforms: 'r', 'transforms.r.type': `${K}.RegexRouter`, 'transforms.r.regex': 'x',
       })).body as { configs: { value: { name: string; errors: string[] } }[] };
