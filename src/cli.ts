@@ -26,9 +26,8 @@ import { createConverters } from './serde/create-converter.ts';
 import { createPostgresPlugin, POSTGRES_CONNECTOR_CLASS } from '../sources/postgres/connector.ts';
 import { startPostgresExtras } from '../sources/postgres/extras.ts';
 import { migratePostgres } from '../sources/postgres/migrate.ts';
-import { TransformRegistry } from './transforms/transform-registry.ts';
-import { kafkaTransformPlugins } from './transforms/kafka/index.ts';
-import { debeziumTransforms } from './transforms/debezium/debezium-transforms.ts';
+import type { TransformRegistry } from './transforms/transform-registry.ts';
+import { builtinTransformRegistry } from './transforms/builtin.ts';
 import { loadTransformPluginPath } from './transforms/transform-loader.ts';
 import { withTransformFields } from './transforms/transform-config.ts';
 
@@ -45,9 +44,9 @@ function plugins(): PluginRegistry {
   return new PluginRegistry().register(createPostgresPlugin());
 }
 
-/** Built-in transformations and predicates; plugin.path adds more (loadTransformPluginPath). */
+/** Built-in transformations and predicates (src/transforms/builtin.ts); plugin.path adds more (loadTransformPluginPath). */
 function transformPlugins(): TransformRegistry {
-  return new TransformRegistry().register(...kafkaTransformPlugins()).register(...debeziumTransforms());
+  return builtinTransformRegistry();
 }
 
 function load(file: string): { daemon: DaemonConfig; worker: ParsedConfig } {

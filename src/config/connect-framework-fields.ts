@@ -141,7 +141,7 @@ export const errorsRetryDelayMax = defineField({
 export const errorsTolerance = defineField({
   name: 'errors.tolerance', type: 'string', enum: ['none', 'all'], default: 'none', group: ERRORS, importance: 'medium',
   width: 'short', displayName: 'Error tolerance',
-  doc: 'none: a record whose key, value or headers cannot be converted ends the task (a retriable failure restarts it, a refusal such as an incompatible schema leaves it FAILED). all: such a record is skipped, its offset still committed with the records around it, counted in cdc_task_records_skipped_total and logged if errors.log.enable is true.',
+  doc: 'none: a record a transform fails on, or whose key, value or headers cannot be converted, ends the task (a retriable conversion failure restarts it; a transform failure or a refusal such as an incompatible schema leaves it FAILED, naming the record\'s topic and key). all: such a record is skipped, its offset still committed with the records around it, counted in cdc_task_records_skipped_total, logged if errors.log.enable is true, and a failing transform is named in the task\'s status while records keep being skipped.',
 });
 
 export const errorsLogEnable = defineField({

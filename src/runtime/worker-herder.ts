@@ -545,6 +545,9 @@ export class WorkerHerder implements Herder {
   }
 
   async pluginConfig(plugin: string, version?: string): Promise<unknown[]> {
+    // Connect describes transformations and predicates too: their own properties only.
+    const smt = this.transformRegistry.find('transformation', plugin, version) ?? this.transformRegistry.find('predicate', plugin, version);
+    if (smt) return smt.configDef.describe();
     return connectorKeyInfos(this.findPlugin(plugin, version).configDef, connectFrameworkConfigDef());
   }
 

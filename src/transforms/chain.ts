@@ -8,7 +8,7 @@ import type { ParsedConfig } from '../config/define.ts';
 import { ConfigError } from '../errors/cdc-error.ts';
 import type { SourceRecord } from '../events/record.ts';
 import type { Predicate, Transformation } from './contracts.ts';
-import { PREDICATES_PREFIX, TRANSFORMS_PREFIX, subConfig } from './transform-config.ts';
+import { PREDICATES_PREFIX, TRANSFORMS_PREFIX, subConfig, versionOf } from './transform-config.ts';
 import type { TransformRegistry } from './transform-registry.ts';
 
 export interface TransformStage {
@@ -70,7 +70,7 @@ export function buildTransformChain(config: ParsedConfig, registry: TransformReg
       const prefix = `${TRANSFORMS_PREFIX}${alias}.`;
       const raw = config.raw();
       const cls = raw[`${prefix}type`] ?? '';
-      const plugin = registry.find('transformation', cls);
+      const plugin = registry.find('transformation', cls, versionOf(raw, prefix));
       if (!plugin) throw unknownClass('transformation', `${prefix}type`, cls, registry, where);
       const predicateAlias = raw[`${prefix}predicate`];
       let predicate: Predicate | null = null;
@@ -83,7 +83,7 @@ export function buildTransformChain(config: ParsedConfig, registry: TransformReg
             where: `${where}, property ${prefix}predicate`, fix: `add ${predicateAlias} to predicates and set ${pPrefix}type, or remove ${prefix}predicate`,
           });
         }
-        const pPlugin = registry.find('predicate', pCls);
+        const pPlugin = registry.find('predicate', pCls, versionOf(raw, pPrefix));
         if (!pPlugin) throw unknownClass('predicate', `${pPrefix}type`, pCls, registry, where);
         predicate = pPlugin.create(subConfig(config, pPrefix, pPlugin));
       }

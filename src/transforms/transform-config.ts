@@ -18,7 +18,7 @@ import type { TransformRegistry } from './transform-registry.ts';
 export const TRANSFORMS_PREFIX = 'transforms.';
 export const PREDICATES_PREFIX = 'predicates.';
 /** Stage properties every transform has, never handed to the transformation itself. */
-const STAGE_KEYS = new Set(['type', 'predicate', 'negate']);
+const STAGE_KEYS = new Set(['type', 'predicate', 'negate', 'plugin.version']);
 
 /** The aliases of a list property as written (YAML list or comma-separated text), trimmed, empty ones dropped. */
 export function aliasesOf(raw: Readonly<Record<string, unknown>>, name: string): string[] {
@@ -39,8 +39,8 @@ export function withTransformFields(def: ConfigDef, raw: Readonly<Record<string,
   const prefixes: string[] = [];
   for (const alias of transforms) {
     const prefix = `${TRANSFORMS_PREFIX}${alias}.`;
-    const plugin = registry.find('transformation', String(raw[`${prefix}type`] ?? ''));
-    extra.push(typeField('transformation', prefix, alias, registry));
+    const plugin = registry.find('transformation', String(raw[`${prefix}type`] ?? ''), versionOf(raw, prefix));
+    extra.push(typeField('transformation', prefix, alias, registry), versionField('transformation', prefix, alias));
     extra.push(defineField({
       name: `${prefix}predicate`, type: 'string', required: false, group: `Transforms: ${alias}`,
       doc: 'Alias of the predicate (under predicates) that decides which records this transform applies to; unset: every record.',
@@ -56,8 +56,8 @@ export function withTransformFields(def: ConfigDef, raw: Readonly<Record<string,
   }
   for (const alias of predicates) {
     const prefix = `${PREDICATES_PREFIX}${alias}.`;
-    const plugin = registry.find('predicate', String(raw[`${prefix}type`] ?? ''));
-    extra.push(typeField('predicate', prefix, alias, registry));
+    const plugin = registry.find('predicate', String(raw[`${prefix}type`] ?? ''), versionOf(raw, prefix));
+    extra.push(typeField('predicate', prefix, alias, registry), versionField('predicate', prefix, alias));
     if (plugin) { extra.push(...prefixedFields(plugin, prefix, `Predicates: ${alias}`)); prefixes.push(...plugin.configDef.allowedPrefixes().map((p) => prefix + p)); }
   }
   const declared = new Set(extra.map((f) => f.name));
@@ -86,14 +86,29 @@ function aliasOfKey(key: string, prefix: string, listed: readonly string[]): str
   return match ?? rest.split('.')[0]!;
 }
 
+/** transforms.<alias>.plugin.version / predicates.<alias>.plugin.version (KIP-891), as written; undefined: the newest. */
+export function versionOf(raw: Readonly<Record<string, unknown>>, prefix: string): string | undefined {
+  const v = raw[`${prefix}plugin.version`];
+  return v === undefined || v === null || String(v).trim() === '' ? undefined : String(v).trim();
+}
+
+function versionField(kind: TransformPlugin['kind'], prefix: string, alias: string): FieldDef {
+  return defineField({
+    name: `${prefix}plugin.version`, type: 'string', required: false, group: kind === 'transformation' ? `Transforms: ${alias}` : `Predicates: ${alias}`,
+    doc: `Version of the ${kind} class to use when several are installed under plugin.path; unset: the newest.`,
+  });
+}
+
 function typeField(kind: TransformPlugin['kind'], prefix: string, alias: string, registry: TransformRegistry): FieldDef {
   const group = kind === 'transformation' ? `Transforms: ${alias}` : `Predicates: ${alias}`;
   return defineField({
     name: `${prefix}type`, type: 'class', group, importance: 'high',
     doc: `Class of the ${kind} ${alias}: a name listed by GET /connector-plugins?connectorsOnly=false (docs/transforms.md).`,
     check: (cls, all) => {
-      const plugin = registry.find(kind, cls);
+      const version = versionOf(all.raw(), prefix);
+      const plugin = registry.find(kind, cls, version);
       if (!plugin) {
+        if (version !== undefined && registry.find(kind, cls)) return `${cls} has no installed version ${version}; remove ${prefix}plugin.version to use the newest, or install that version under plugin.path`;
         const known = registry.classNames(kind);
         const guess = closestName(cls, known);
         return `${cls} is not an installed ${kind}; ${guess ? `did you mean ${guess}? ` : ''}use one of: ${known.join(', ')} (or install one under plugin.path, see docs/transforms.md)`;

@@ -3,20 +3,27 @@
  * beside the built-in ones (docs/transforms.md, "Your own transform"). Each directory under
  * a plugin.path entry (or the entry itself) that holds a `cdc-transforms.json` manifest
  * ({"module": "<file>"}) contributes the plugins its module exports as
- * `transformPlugins(): TransformPlugin[]`. Versions work as for connector plugins: two
+ * `transformPlugins(api): TransformPlugin[]`; `api` hands the module what it needs to build
+ * plugins (TRANSFORM_PLUGIN_API), so it imports nothing from the daemon's files. Versions work as for connector plugins: two
  * versions of a class can be installed side by side, transforms.<alias>.plugin.version
  * picks one, else the newest is used.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigDef } from '../config/define.ts';
+import { ConfigDef, defineField } from '../config/define.ts';
 import { ConfigError } from '../errors/cdc-error.ts';
+import { S } from '../events/schema.ts';
+import * as schemaUtil from './schema-util.ts';
+import { TransformError } from './contracts.ts';
 import type { Logger } from '../log/logger.ts';
 import type { TransformPlugin } from './contracts.ts';
 import type { TransformRegistry } from './transform-registry.ts';
 
 export const TRANSFORM_MANIFEST = 'cdc-transforms.json';
+
+/** What transformPlugins(api) receives: version 1 of the plugin interface (docs/transforms.md). */
+export const TRANSFORM_PLUGIN_API = Object.freeze({ apiVersion: 1, ConfigDef, defineField, TransformError, S, schemaUtil });
 
 export async function loadTransformPluginPath(registry: TransformRegistry, dirs: readonly string[], log: Logger): Promise<void> {
   for (const root of dirs) {
@@ -28,9 +35,9 @@ export async function loadTransformPluginPath(registry: TransformRegistry, dirs:
       try {
         const manifest = JSON.parse(readFileSync(join(dir, TRANSFORM_MANIFEST), 'utf8')) as { module?: unknown };
         if (typeof manifest.module !== 'string') throw new Error(`${TRANSFORM_MANIFEST} has no "module" naming the file to load`);
-        const mod = await import(pathToFileURL(resolve(dir, manifest.module)).href) as { transformPlugins?: () => unknown };
+        const mod = await import(pathToFileURL(resolve(dir, manifest.module)).href) as { transformPlugins?: (api: typeof TRANSFORM_PLUGIN_API) => unknown };
         if (typeof mod.transformPlugins !== 'function') throw new Error(`${manifest.module} exports no transformPlugins()`);
-        const list = mod.transformPlugins();
+        const list = mod.transformPlugins(TRANSFORM_PLUGIN_API);
         if (!Array.isArray(list)) throw new Error('transformPlugins() returned no array');
         plugins = list.map((p, i) => checked(p, i));
       } catch (err) {
@@ -57,7 +64,7 @@ function checked(p: unknown, i: number): TransformPlugin {
   if (o.kind !== 'transformation' && o.kind !== 'predicate') throw lacks('needs kind "transformation" or "predicate"');
   if (typeof o.className !== 'string' || o.className === '') throw lacks('needs a className');
   if (typeof o.version !== 'string' || o.version === '') throw lacks(`(${o.className}) needs a version string`);
-  if (!(o.configDef instanceof ConfigDef)) throw lacks(`(${o.className}) needs a configDef built with ConfigDef from src/config/define.ts`);
+  if (o.configDef !== undefined && !(o.configDef instanceof ConfigDef)) throw lacks(`(${o.className}) needs a configDef built with api.ConfigDef`);
   if (typeof o.create !== 'function') throw lacks(`(${o.className}) needs create(config)`);
-  return { aliases: [], doc: '', ...o } as TransformPlugin;
+  return { aliases: [], doc: '', configDef: new ConfigDef([]), ...o } as TransformPlugin;
 }
