@@ -127,6 +127,7 @@ test('route.by.field: the column value becomes the topic (old row for deletes); 
   assert.equal(smt.apply(change(tt, 'c', null, { id: 1, name: 'a', qty: 1, dest: 'eu' }))!.topic, 'eu');
   assert.equal(smt.apply(change(tt, 'd', { id: 1, name: 'a', qty: 1, dest: 'us' }, null))!.topic, 'us');
   assert.equal(smt.apply(change(tt, 'c', null, { id: 1, name: 'a', qty: 1, dest: ' ' }))!.topic, 'shop.public.orders');
+  assert.throws(() => make({ 'route.by.field': 'nope' }).smt.apply(change(tt, 'c', null, { id: 1, name: 'a', qty: 1, dest: 'x' })), /nope is not a valid field name/);
 });
 
 test('drop.fields.header.name removes listed optional fields (required ones kept while keep.schema.compatible), also from the key when asked', () => {

@@ -102,7 +102,8 @@ export class ExtractNewRecordState implements Transformation {
   #routed(record: SourceRecord, row: StructValue): SourceRecord {
     const field = this.#plan.routeByField;
     if (!field) return record;
-    if (!(field in row)) throw new TransformError(`Unknown field: ${field}`);
+    // Struct.getString on a field the row does not have (Connect's DataException text).
+    if (!(field in row)) throw new TransformError(`${field} is not a valid field name (route.by.field names a column this table does not have)`);
     const topic = row[field];
     return typeof topic === 'string' && topic.trim() !== '' ? { ...record, topic } : record;
   }

@@ -52,6 +52,9 @@ test('missing or null fields are skipped; none left -> unchanged; tombstones, he
   assert.throws(() => make({ 'partition.payload.fields': 'before.name', 'partition.topic.num': '3' }).apply(change(t, 'c', null, { id: 1, name: 'x', qty: 1 })), /Unprocessable message/);
 });
 
-test('partition.topic.num must be positive', () => {
+test('partition.topic.num must be positive; the 2.x singular partition.payload.field is read with a warning', () => {
+  const c = partitionRoutingPlugin.configDef.parse({ 'partition.payload.field': 'after.name', 'partition.topic.num': '3' }, 'transforms.part');
+  assert.deepEqual(c.getList('partition.payload.fields'), ['after.name']);
+  assert.equal(c.warnings[0]!.kind, 'deprecated');
   assert.throws(() => make({ 'partition.payload.fields': 'after.id', 'partition.topic.num': '0' }), /partition\.topic\.num/);
 });

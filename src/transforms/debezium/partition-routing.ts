@@ -20,7 +20,8 @@ import { debeziumMurmurHash, javaHashCode } from './java-hash.ts';
 const group = 'partitions';
 
 export const partitionRoutingConfig = new ConfigDef([
-  defineField({ name: 'partition.payload.fields', type: 'list', group, importance: 'high',
+  // Debezium 2.1-2.2 spelled it partition.payload.field.
+  defineField({ name: 'partition.payload.fields', type: 'list', group, importance: 'high', aliases: ['partition.payload.field'],
     check: (v) => (v.length > 0 && v.every((f) => f.trim() !== '')) || 'list one or more envelope field paths (change, after, before or source, a dot, then a field name), without empty entries',
     doc: 'Payload fields whose values choose the partition; dotted paths into the envelope, change.x = after.x (before.x for deletes).' }),
   defineField({ name: 'partition.topic.num', type: 'int', group, importance: 'high',
