@@ -81,3 +81,10 @@ test('a failing stage names its alias and class', () => {
   const chain = buildTransformChain(withTransformFields(connectFrameworkConfigDef(), all, reg).parse(all, 'c'), reg, 'c')!;
   assert.throws(() => chain.apply(rec('t')), (e: unknown) => (e as { stage: { alias: string } }).stage.alias === 'x' && /bad data/.test((e as Error).message));
 });
+
+test('a transform may be named by its simple class name, as Connect\'s plugin aliases allow', () => {
+  const chain = chainOf({ transforms: 'r', 'transforms.r.type': 'RegexRouter', 'transforms.r.regex': 'a', 'transforms.r.replacement': 'b' })!;
+  assert.equal(chain.apply(rec('a'))!.topic, 'b');
+  assert.equal(registry.find('transformation', 'ReplaceField$Value')?.className, `${K}.ReplaceField$Value`);
+  assert.equal(registry.find('predicate', 'RegexRouter'), undefined);
+});

@@ -25,12 +25,19 @@ export class TransformRegistry {
   }
 
   /**
-   * The plugin a class name designates: exact class name or alias (Connect matches class
-   * names exactly; `$` inner-class spellings are part of the name). The newest version
+   * The plugin a class name designates: exact class name or alias, or (as Connect's plugin
+   * aliases) the simple class name when one class of that kind has it; `$` inner-class
+   * spellings are part of the name. The newest version
    * when several are installed, or `version` when given.
    */
   find<K extends TransformPlugin['kind']>(kind: K, name: string, version?: string): KindOf<K> | undefined {
-    const matches = this.#plugins.filter((p) => p.kind === kind && namesOf(p).includes(name.trim()));
+    const n = name.trim();
+    let matches = this.#plugins.filter((p) => p.kind === kind && namesOf(p).includes(n));
+    if (matches.length === 0 && !n.includes('.')) {
+      // Connect's plugin aliases: the simple class name, when one class of that kind has it.
+      const bySimple = this.#plugins.filter((p) => p.kind === kind && simpleName(p.className) === n);
+      if (new Set(bySimple.map((p) => p.className)).size === 1) matches = bySimple;
+    }
     if (version !== undefined) return matches.find((p) => p.version === version) as KindOf<K> | undefined;
     return matches.sort((a, b) => compareVersions(b.version, a.version))[0] as KindOf<K> | undefined;
   }
@@ -39,6 +46,10 @@ export class TransformRegistry {
   classNames(kind: TransformPlugin['kind']): string[] {
     return [...new Set(this.#plugins.filter((p) => p.kind === kind).map((p) => p.className))].sort();
   }
+}
+
+function simpleName(className: string): string {
+  return className.slice(className.lastIndexOf('.') + 1);
 }
 
 function namesOf(p: TransformPlugin): readonly string[] {

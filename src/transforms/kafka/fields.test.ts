@@ -78,3 +78,11 @@ test('ExtractField: the field value with its schema; a null value keeps the fiel
   assert.equal(v2.apply(rec)!.value, 'a');
   assert.equal(transform('ExtractField$Key', { field: 'id' }).apply(rec)!.key, 1);
 });
+
+test('MaskField fails on a bytes field only when it holds a value', () => {
+  const schema = S.struct('B', [S.field('id', S.int32()), S.field('blob', S.optional(S.bytes()))]);
+  const t = transform('MaskField$Value', { fields: 'blob' });
+  const rec = (blob: Buffer | null) => ({ topic: 't', keySchema: null, key: null, valueSchema: schema, value: { id: 1, blob } });
+  assert.deepEqual(t.apply(rec(null))!.value, { id: 1, blob: null });
+  assert.throws(() => t.apply(rec(Buffer.from('x'))), /Cannot mask value of type: bytes/);
+});

@@ -91,7 +91,10 @@ export const maskFieldPlugins = keyValuePlugins({
         const struct = requireStruct(value, purpose);
         let m = maskers.get(schema);
         if (!m) {
-          m = new Map((schema.fields ?? []).filter((f) => masked.has(f.name)).map((f) => [f.name, masker(f.schema, repl)]));
+          // A type that cannot be masked fails only when a non-null value of it is met, as in Connect.
+          m = new Map((schema.fields ?? []).filter((f) => masked.has(f.name)).map((f) => {
+            try { return [f.name, masker(f.schema, repl)] as const; } catch (err) { return [f.name, () => { throw err; }] as const; }
+          }));
           maskers.set(schema, m);
         }
         const out: Record<string, unknown> = {};
