@@ -6,12 +6,15 @@
  * in garbage collection, also for each half alone (decoding into records, converting records
  * to Avro; the decoded records then live longer, as they do in the daemon), and, with --digest, a sha256 of every key and value byte (fixed clock and seed), so
  * a change to the encoding path can show that the events stayed byte for byte the same.
+ * Then the per-event cost of the transform chains in bench/transform-chains.ts (RegexRouter, and
+ * RegexRouter + ExtractNewRecordState once that transform is registered) on the decoded records.
  * It measures only the daemon's own conversion; kafkajs's produce encoding and the pg wire
  * protocol are not in it.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { benchMessages, encodeDigest, encodePath } from './encode-path.ts';
+import { chainCosts } from './transform-chains.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -56,6 +59,8 @@ async function main(): Promise<void> {
     }
   }
   obs.disconnect();
+  // Transform chains alone, on the decoded records (the chain runs before the converters).
+  for (const line of chainCosts(await encodePath({ txMetadata }).decode(messages))) process.stdout.write(`${line}\n`);
   process.stdout.write(`best after warm-up, µs/event: ${best.all.toFixed(2)} (decode alone ${best.decode.toFixed(2)}, convert alone ${best.convert.toFixed(2)})\n`);
 }
 

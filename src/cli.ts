@@ -26,6 +26,10 @@ import { createConverters } from './serde/create-converter.ts';
 import { createPostgresPlugin, POSTGRES_CONNECTOR_CLASS } from '../sources/postgres/connector.ts';
 import { startPostgresExtras } from '../sources/postgres/extras.ts';
 import { migratePostgres } from '../sources/postgres/migrate.ts';
+import type { TransformRegistry } from './transforms/transform-registry.ts';
+import { builtinTransformRegistry } from './transforms/builtin.ts';
+import { loadTransformPluginPath } from './transforms/transform-loader.ts';
+import { withTransformFields } from './transforms/transform-config.ts';
 
 const VERSION = '0.1.0';
 
@@ -38,6 +42,11 @@ const USAGE = `usage:
 
 function plugins(): PluginRegistry {
   return new PluginRegistry().register(createPostgresPlugin());
+}
+
+/** Built-in transformations and predicates (src/transforms/builtin.ts); plugin.path adds more (loadTransformPluginPath). */
+function transformPlugins(): TransformRegistry {
+  return builtinTransformRegistry();
 }
 
 function load(file: string): { daemon: DaemonConfig; worker: ParsedConfig } {
@@ -64,8 +73,10 @@ async function run(file: string): Promise<number> {
   const log = levelledLogger(levels);
   for (const w of worker.warnings) log.warn({ property: w.property }, `worker config: ${w.message}`);
   await loadPluginPath(registry, worker.getList('plugin.path') ?? [], log);
+  const transforms = transformPlugins();
+  await loadTransformPluginPath(transforms, worker.getList('plugin.path') ?? [], log);
   const w = new Worker({
-    worker, connectors: daemon.connectors, plugins: registry, log, levels, version: VERSION,
+    worker, connectors: daemon.connectors, plugins: registry, transforms, log, levels, version: VERSION,
     providers: { env: process.env, readFile: readTextFile },
     converters: (config, clog) => createConverters(config.raw(), clog),
     membership: ({ workerId, kafka, configs, kafkaOutage }) => (worker.getString('cluster.mode') === 'distributed'
@@ -107,6 +118,8 @@ async function validate(file: string): Promise<number> {
   const { daemon, worker } = load(file);
   const registry = plugins();
   const log = createLogger({ level: 'warn' });
+  const transforms = transformPlugins();
+  await loadTransformPluginPath(transforms, worker.getList('plugin.path') ?? [], log);
   const problems: string[] = [];
   const warnings = worker.warnings.map((w) => `worker config (${daemon.worker.where}): ${w.message}`);
   try {
@@ -120,7 +133,8 @@ async function validate(file: string): Promise<number> {
     let plugin;
     try {
       plugin = registry.find(String(c.config['connector.class'] ?? ''), c.where);
-      config = plugin.configDef.parse(applyWorkerDefaults(worker, { name: c.name, ...c.config }), c.where, { secretKeys: c.secretKeys });
+      const values = applyWorkerDefaults(worker, { name: c.name, ...c.config });
+      config = withTransformFields(plugin.configDef, values, transforms).parse(values, c.where, { secretKeys: c.secretKeys });
     } catch (err) {
       if (err instanceof CdcErrorList) { problems.push(...err.errors.map((e) => e.message)); continue; }
       if (err instanceof CdcError) { problems.push(err.message); continue; }

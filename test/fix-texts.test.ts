@@ -19,6 +19,7 @@ import { connectFrameworkConfigDef } from '../src/config/connect-framework-field
 import { workerConfigDef } from '../src/config/worker-config.ts';
 import type { ConfigDef } from '../src/config/define.ts';
 import { AVRO_CONVERTER_FIELDS } from '../src/serde/avro-converter-config.ts';
+import { builtinTransformRegistry } from '../src/transforms/builtin.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -161,7 +162,9 @@ const CONVERTER_SETTINGS = [
   ...AVRO_CONVERTER_FIELDS.map((f) => f.name),
   ...[...readFileSync(join(ROOT, 'src/serde/json-converter.ts'), 'utf8').matchAll(/bool\('([a-z.]+)'/g)].map((m) => m[1]!),
 ];
-const names = new Set([...defs.flatMap((d) => d.fields().flatMap((f) => [f.name, ...(f.aliases ?? [])])), ...CONVERTER_SETTINGS]);
+/** Transform and predicate settings (written under transforms.<alias>. / predicates.<alias>.), declared by each plugin. */
+const TRANSFORM_SETTINGS = builtinTransformRegistry().all().flatMap((p) => p.configDef.fields().flatMap((f) => [f.name, ...(f.aliases ?? [])]));
+const names = new Set([...defs.flatMap((d) => d.fields().flatMap((f) => [f.name, ...(f.aliases ?? [])])), ...CONVERTER_SETTINGS, ...TRANSFORM_SETTINGS]);
 const prefixes = defs.flatMap((d) => d.allowedPrefixes());
 
 export function isKnownProperty(token: string): boolean {

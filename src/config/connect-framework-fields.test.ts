@@ -29,19 +29,20 @@ test('a typical Debezium connector config parses with defaults and passthrough k
   assert.deepEqual(c.originalsWithPrefix('producer.override.'), { 'linger.ms': '5' });
 });
 
-test('transforms and predicates are refused until single message transforms exist; tasks.max at least 1', () => {
+test('transforms and predicates need a type per alias and no repeated alias; tasks.max at least 1', () => {
   assert.throws(
-    () => connectFrameworkConfigDef().parse({ ...base, transforms: 'unwrap', 'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState', 'tasks.max': 0 }, 'connector "x"'),
+    () => connectFrameworkConfigDef().parse({ ...base, transforms: 'unwrap,route,unwrap', 'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState', 'tasks.max': 0 }, 'connector "x"'),
     (err: unknown) => {
       assert.ok(err instanceof CdcErrorList);
       const text = err.errors.map((e) => e.message).join('\n');
-      assert.match(text, /CDC_CONFIG_UNSUPPORTED: transforms = "unwrap" is not supported by this daemon: single message transforms are not implemented yet/);
-      assert.match(text, /fix: remove transforms and the transforms\.\* properties/);
+      assert.match(text, /alias unwrap is listed twice/);
       assert.match(text, /tasks\.max = "0" is not accepted/);
       return true;
     },
   );
-  assert.throws(() => connectFrameworkConfigDef().parse({ ...base, predicates: 'p', 'predicates.p.type': 'x' }, 'x'), /CDC_CONFIG_UNSUPPORTED: predicates/);
+  assert.throws(() => connectFrameworkConfigDef().parse({ ...base, predicates: 'p' }, 'x'), /add predicates\.p\.type/);
+  const ok = connectFrameworkConfigDef().parse({ ...base, transforms: 'r', 'transforms.r.type': 'org.apache.kafka.connect.transforms.RegexRouter' }, 'x');
+  assert.deepEqual(ok.get(transforms), ['r']);
 });
 
 test('no-effect framework properties warn once, naming why', () => {

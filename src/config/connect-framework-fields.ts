@@ -105,24 +105,14 @@ export const headerConverterPluginVersion = defineField({
 
 export const transforms = defineField({
   name: 'transforms', type: 'list', default: [], group: 'Transforms', importance: 'low', width: 'long', displayName: 'Transforms',
-  doc: 'Aliases of the single message transforms applied to every record, in order. Each alias is configured under transforms.<alias>.* and needs transforms.<alias>.type.',
+  doc: 'Aliases of the single message transforms applied to every record, in order, before the converters. Each alias is configured under transforms.<alias>.*: type (the class), predicate and negate, and the class\'s own properties (docs/transforms.md).',
   check: aliasesHaveType('transforms.'),
-  unsupported: {
-    why: 'single message transforms are not implemented yet, so records would be written untransformed',
-    fix: 'remove transforms and the transforms.* properties (and predicates); transform downstream until the daemon supports them',
-    when: (v) => v.length > 0,
-  },
 });
 
 export const predicates = defineField({
   name: 'predicates', type: 'list', default: [], group: 'Predicates', importance: 'low', width: 'long', displayName: 'Predicates',
-  doc: 'Aliases of the predicates that transforms may reference to apply only to some records. Each alias is configured under predicates.<alias>.* and needs predicates.<alias>.type.',
+  doc: 'Aliases of the predicates that transforms may reference (transforms.<alias>.predicate) to apply only to some records. Each alias is configured under predicates.<alias>.*: type (the class) and the class\'s own properties (docs/transforms.md).',
   check: aliasesHaveType('predicates.'),
-  unsupported: {
-    why: 'predicates only select records for single message transforms, which are not implemented yet',
-    fix: 'remove predicates and the predicates.* properties (and transforms)',
-    when: (v) => v.length > 0,
-  },
 });
 
 export const configActionReload = defineField({
@@ -151,7 +141,7 @@ export const errorsRetryDelayMax = defineField({
 export const errorsTolerance = defineField({
   name: 'errors.tolerance', type: 'string', enum: ['none', 'all'], default: 'none', group: ERRORS, importance: 'medium',
   width: 'short', displayName: 'Error tolerance',
-  doc: 'none: a record whose key, value or headers cannot be converted ends the task (a retriable failure restarts it, a refusal such as an incompatible schema leaves it FAILED). all: such a record is skipped, its offset still committed with the records around it, counted in cdc_task_records_skipped_total and logged if errors.log.enable is true.',
+  doc: 'none: a record a transform fails on, or whose key, value or headers cannot be converted, ends the task (a retriable conversion failure restarts it; a transform failure or a refusal such as an incompatible schema leaves it FAILED, naming the record\'s topic and key). all: such a record is skipped, its offset still committed with the records around it, counted in cdc_task_records_skipped_total, logged if errors.log.enable is true, and a failing transform is named in the task\'s status while records keep being skipped.',
 });
 
 export const errorsLogEnable = defineField({

@@ -89,6 +89,13 @@ export interface FieldDef<T = unknown> {
    * does anyway (e.g. snapshot.locking.mode none), and `why` must say which ones those are.
    */
   readonly unsupported?: { readonly why: string; readonly fix: string; when?(value: NonNullable<T>): boolean };
+  /**
+   * A property kept under its old name because its values do not map one to one onto
+   * the new property (Debezium's drop.tombstones -> delete.tombstone.handling.mode):
+   * it is read and honoured, and setting it adds one 'deprecated' warning naming the
+   * replacement.
+   */
+  readonly deprecated?: { readonly replacement: string; readonly why: string };
 }
 
 /**

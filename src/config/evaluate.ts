@@ -162,6 +162,11 @@ export function evaluate(def: ConfigDef, raw: Readonly<Record<string, unknown>>,
   }
 
   for (const f of allFields) {
+    if (!f.deprecated || !input.has(f.name)) continue;
+    warnings.push({ property: f.name, replacement: f.deprecated.replacement, kind: 'deprecated', message: `property ${f.name} is deprecated: ${f.deprecated.why}; use ${f.deprecated.replacement}` });
+  }
+
+  for (const f of allFields) {
     const value = values.get(f.name);
     if (!input.has(f.name) || value === undefined || value === null || !f.noEffect) continue;
     if (f.noEffect.when && !f.noEffect.when(value)) continue;

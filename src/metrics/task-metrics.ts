@@ -70,8 +70,8 @@ export class PromMetricsFactory {
     this.flushedLsn = new Gauge({ name: 'cdc_postgres_flushed_lsn', help: 'LSN confirmed to the slot (committed in Kafka)', labelNames: ['connector', 'task'], registers });
     this.state = new Gauge({ name: 'cdc_task_state', help: '1 for the task\'s current state', labelNames: ['connector', 'task', 'state'], registers });
     // Connect's task-error-metrics (total-record-errors, total-records-skipped, total-retries, total-errors-logged).
-    this.recordErrors = new Counter({ name: 'cdc_task_record_errors_total', help: 'Records whose key, value or header conversion failed after retries', labelNames: ['connector', 'task'], registers });
-    this.skipped = new Counter({ name: 'cdc_task_records_skipped_total', help: 'Records skipped because their conversion failed and errors.tolerance=all', labelNames: ['connector', 'task'], registers });
+    this.recordErrors = new Counter({ name: 'cdc_task_record_errors_total', help: 'Records whose transformation, or key, value or header conversion, failed (after retries)', labelNames: ['connector', 'task'], registers });
+    this.skipped = new Counter({ name: 'cdc_task_records_skipped_total', help: 'Records skipped because a transform or their conversion failed and errors.tolerance=all', labelNames: ['connector', 'task'], registers });
     this.retries = new Counter({ name: 'cdc_task_retries_total', help: 'Conversion attempts retried after a retriable failure (errors.retry.timeout)', labelNames: ['connector', 'task'], registers });
     this.errorsLogged = new Counter({ name: 'cdc_task_errors_logged_total', help: 'Tolerated errors written to the log (errors.log.enable)', labelNames: ['connector', 'task'], registers });
     this.replaced = new Counter({ name: 'cdc_values_replaced_total', help: 'Source values written as Debezium writes them although information is lost (numeric NaN/Infinity as null in precise mode, multi-dimensional arrays, timetz 24:00)', labelNames: ['connector', 'task'], registers });

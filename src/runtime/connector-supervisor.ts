@@ -21,6 +21,7 @@ import { TaskRunner } from './task-runner.ts';
 import { interruption, kafkaOutageReason, type InterruptionCause } from './interruption.ts';
 import type { KafkaOutage } from '../kafka/kafka-reachability.ts';
 import type { SourceConnectorPlugin } from './source-task.ts';
+import type { TransformChain } from '../transforms/chain.ts';
 
 export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'STALLED' | 'RESTARTING' | 'FAILED' | 'STOPPED' | 'FINISHED';
 
@@ -65,6 +66,8 @@ export interface SupervisorDeps {
   readonly onTopic?: (topic: string) => void;
   /** the worker's knowledge of a Kafka outage (null while reachable) */
   readonly kafkaOutage?: () => KafkaOutage | null;
+  /** a fresh transformation chain per attempt (null: no transform configured) */
+  readonly transforms?: () => TransformChain | null;
 }
 
 export class ConnectorSupervisor {
@@ -103,7 +106,7 @@ export class ConnectorSupervisor {
     const d = this.deps;
     let delay = d.backoff.initialMs;
     let failures = 0;
-    let current: { task: ReturnType<SourceConnectorPlugin['createTask']>; startedAt: number } | null = null;
+    let current: { task: ReturnType<SourceConnectorPlugin['createTask']>; startedAt: number; runner?: TaskRunner } | null = null;
     // One log line per interruption, not per retry: the first attempt of a cause warns, the rest are debug.
     let streak: { cause: InterruptionCause; since: number; attempts: number } | null = null;
     // Status must not say RUNNING while nothing can flow: watch the task's own health and Kafka's.
@@ -116,7 +119,7 @@ export class ConnectorSupervisor {
       }
       const h = current.task.health?.() ?? { stalled: null };
       if (h.stalled) this.set('STALLED', h.stalled);
-      else this.set('RUNNING', h.catchingUp ?? null);
+      else this.set('RUNNING', current.runner?.skipNote() ?? h.catchingUp ?? null);
     }, 1000);
     watch.unref();
     signal.addEventListener('abort', () => clearInterval(watch), { once: true });
@@ -126,6 +129,16 @@ export class ConnectorSupervisor {
         this.set('UNASSIGNED', 'waiting to confirm this worker still owns the connector');
         await sleep(500, signal);
         continue;
+      }
+      let transforms: TransformChain | null;
+      try {
+        transforms = d.transforms?.() ?? null;
+      } catch (err) {
+        const msg = describeError(err);
+        clearInterval(watch);
+        this.set('FAILED', msg, err instanceof Error ? err.stack ?? msg : msg);
+        d.log.error({ err: msg }, 'task failed: its transforms cannot be built; fix the config, then restart the connector');
+        return;
       }
       const task = d.plugin.createTask();
       current = { task, startedAt: Date.now() };
@@ -138,7 +151,7 @@ export class ConnectorSupervisor {
         dataTopicSpec: d.topicCreation ? (topic) => d.topicCreation!.specFor(topic) : null,
         offsetTopics: d.offsetTopics, offsetsTopicSpec: d.offsetsTopicSpec,
         keyConverter: d.converters.key, valueConverter: d.converters.value, headerConverter: d.converters.header,
-        errors: errorPolicy(d.config),
+        errors: errorPolicy(d.config), transforms,
         log: d.log, metrics: d.metrics,
         limits: {
           sendBatch: d.config.getInt('max.batch.size') ?? 2048,
@@ -156,6 +169,7 @@ export class ConnectorSupervisor {
         ...(d.onTopic ? { onTopic: d.onTopic } : {}),
         onCommit: () => { this.status = { ...this.status, lastCommitAt: Date.now() }; delay = d.backoff.initialMs; failures = 0; },
       });
+      current.runner = runner;
       try {
         await runner.run(signal);
         await producer.stop();

@@ -81,3 +81,27 @@ test('a stop during retries fails the record instead of skipping it', async () =
   await assert.rejects(h.op.execute('VALUE_CONVERTER', record, stop.signal, async () => { throw unreachable(); }));
   assert.equal(h.counts.skipped, 0);
 });
+
+const failure = (err: unknown) => ({ alias: 'mask', className: 'org.apache.kafka.connect.transforms.MaskField$Value', cause: err });
+
+test('TRANSFORMATION with errors.tolerance=none: a CdcError naming topic, key, alias, class and cause', () => {
+  const h = harness({});
+  assert.throws(() => h.op.transform(record, 'connector "inv"', () => { throw new Error('Only Struct objects supported'); }, failure), (err: unknown) => {
+    const m = (err as Error).message;
+    assert.match(m, /^CDC_TRANSFORM_FAILED: transform mask \(org\.apache\.kafka\.connect\.transforms\.MaskField\$Value\) failed on a record of topic t with key \{"id":7\}: Only Struct objects supported/);
+    assert.match(m, /at connector "inv", property transforms\.mask\.type/);
+    return true;
+  });
+  assert.deepEqual(h.counts, { failed: 1, skipped: 0, retries: 0, logged: 0 });
+  assert.equal(h.op.transform(record, 'c', () => 42, failure), 42);
+});
+
+test('TRANSFORMATION with errors.tolerance=all: skipped, logged as Connect does, and noted for status for a minute', () => {
+  const h = harness({ tolerance: 'all', logEnable: true });
+  assert.equal(h.op.transform(record, 'c', () => { throw new Error('bad'); }, failure), SKIP);
+  assert.equal(h.op.transform(record, 'c', () => { throw new Error('bad'); }, failure), SKIP);
+  assert.deepEqual(h.counts, { failed: 0, skipped: 2, retries: 0, logged: 2 });
+  assert.match(h.lines[0]!.msg!, /Executing stage 'TRANSFORMATION' with class 'org\.apache\.kafka\.connect\.transforms\.MaskField\$Value'/);
+  assert.equal(h.lines[0]!.obj['value'], undefined, 'no data without errors.log.include.messages');
+  assert.match(h.op.skipNote()!, /2 record\(s\) skipped .*transform mask failed \(bad\)/);
+});

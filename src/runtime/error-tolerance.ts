@@ -1,5 +1,5 @@
 /**
- * Kafka Connect's error handling for the conversion stages of a source record
+ * Kafka Connect's error handling for the transformation and conversion stages of a source record
  * (errors.* properties; Connect's RetryWithToleranceOperator and LogReporter):
  * - a retriable failure (Schema Registry unreachable or answering 5xx) is retried with
  *   a delay doubling from 300 ms up to errors.retry.delay.max.ms, until
@@ -11,6 +11,10 @@
  *   errors.log.include.messages; records hold data, never config secrets).
  * The runner still commits the skipped record's offset in the same transaction as the
  * records around it, so a skip is final and exactly-once still holds for the rest.
+ * The TRANSFORMATION stage is synchronous (transforms are; no retry: a transform failing
+ * on a record fails the same way again): with none the task fails naming the record's
+ * topic and key, the transform's alias and the cause; with all the record is skipped and
+ * the skips of the last minute are summarised for the task's status.
  */
 import type { ParsedConfig } from '../config/define.ts';
 import { CdcError, describeError } from '../errors/cdc-error.ts';
@@ -20,7 +24,17 @@ import type { Logger } from '../log/logger.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import { render } from '../serde/header-converter.ts';
 
-export type ErrorStage = 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER';
+export type ErrorStage = 'TRANSFORMATION' | 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER';
+
+/** What the TRANSFORMATION stage knows about the failing transform. */
+export interface TransformFailureInfo {
+  readonly alias: string;
+  readonly className: string;
+  readonly cause: unknown;
+}
+
+/** How long a tolerated skip keeps being mentioned in the task's status. */
+const SKIP_NOTE_MS = 60_000;
 
 export interface ErrorPolicy {
   readonly tolerance: 'none' | 'all';
@@ -59,6 +73,8 @@ export interface ToleranceDeps {
 
 export class ToleranceOperator {
   private readonly now: () => number;
+  /** Tolerated transform failures of the last minute, for status: count since `first`, and the latest. */
+  private skips: { first: number; last: number; count: number; what: string } | null = null;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 
   constructor(private readonly deps: ToleranceDeps) {
@@ -97,17 +113,60 @@ export class ToleranceOperator {
     }
   }
 
-  private report(stage: ErrorStage, record: SourceRecord, err: unknown, attempts: number): void {
+  /**
+   * The TRANSFORMATION stage for one record: the chain's result, or SKIP when a transform
+   * failed and errors.tolerance=all; with none, a CdcError naming topic, key, alias and cause.
+   */
+  transform<T>(record: SourceRecord, where: string, op: () => T, failure: (err: unknown) => TransformFailureInfo | null): T | typeof SKIP {
+    try {
+      return op();
+    } catch (err) {
+      const info = failure(err);
+      if (!info) throw err;
+      const { policy, metrics } = this.deps;
+      const cause = describeError(info.cause);
+      if (policy.tolerance === 'none') {
+        metrics.conversionFailure('failed');
+        throw new CdcError({
+          code: 'CDC_TRANSFORM_FAILED',
+          what: `transform ${info.alias} (${info.className}) failed on a record of topic ${record.topic} with key ${shown(record.keySchema, record.key) ?? 'null'}: ${cause}`,
+          where: `${where}, property transforms.${info.alias}.type`,
+          fix: `correct transforms.${info.alias}.* for such records, or apply it only to the records it can handle with transforms.${info.alias}.predicate (e.g. RecordIsTombstone with negate=true), or set errors.tolerance=all to skip failing records; then restart the task`,
+          cause: info.cause,
+        });
+      }
+      metrics.conversionFailure('skipped');
+      const now = this.now();
+      const what = `transform ${info.alias} failed (${cause.split('\n')[0]})`;
+      this.skips = this.skips && now - this.skips.last < SKIP_NOTE_MS
+        ? { ...this.skips, last: now, count: this.skips.count + 1, what }
+        : { first: now, last: now, count: 1, what };
+      if (policy.logEnable) this.report('TRANSFORMATION', record, info.cause, 1, info.className);
+      return SKIP;
+    }
+  }
+
+  /** One sentence for the task's status while records keep being skipped (null after a quiet minute). */
+  skipNote(): string | null {
+    const s = this.skips;
+    if (!s || this.now() - s.last >= SKIP_NOTE_MS) return null;
+    return `errors.tolerance=all: ${s.count} record(s) skipped since ${new Date(s.first).toISOString()}, last at ${new Date(s.last).toISOString()}: ${s.what}`;
+  }
+
+  private report(stage: ErrorStage, record: SourceRecord, err: unknown, attempts: number, className?: string): void {
     const { policy, log, metrics, taskName } = this.deps;
     const fields: Record<string, unknown> = {
-      task: taskName, stage, topic: record.topic, attempts, err: describeError(err),
+      task: taskName, stage, ...(className ? { class: className } : {}), topic: record.topic, attempts, err: describeError(err),
       ...(err instanceof CdcError ? { code: err.code } : {}),
     };
     if (policy.includeMessages) {
       fields.key = shown(record.keySchema, record.key);
       fields.value = shown(record.valueSchema, record.value);
     }
-    log.error(fields, `record skipped: the ${stage === 'KEY_CONVERTER' ? 'key' : stage === 'VALUE_CONVERTER' ? 'value' : 'header'} could not be converted (errors.tolerance=all)`);
+    const line = stage === 'TRANSFORMATION'
+      ? `record skipped: Error encountered in task ${taskName}. Executing stage 'TRANSFORMATION' with class '${className ?? ''}' (errors.tolerance=all)`
+      : `record skipped: the ${stage === 'KEY_CONVERTER' ? 'key' : stage === 'VALUE_CONVERTER' ? 'value' : 'header'} could not be converted (errors.tolerance=all)`;
+    log.error(fields, line);
     metrics.errorLogged();
   }
 }

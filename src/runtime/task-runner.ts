@@ -9,6 +9,10 @@
  * the caller builds a new task and runner, which resume from Kafka's state.
  * A record whose conversion fails is handled by the errors.* policy
  * (error-tolerance.ts): skipped records still advance the offset of their unit.
+ * Records first go through the connector's transformation chain, when it has one (Connect's
+ * order: transforms, then header, key and value converters); a record a transform drops
+ * (Filter, a tombstone-dropping SMT) is not written, and its unit's offset still commits in
+ * the transaction that would have held it. With no transform configured the stage is skipped.
  */
 import type { Kafka } from 'kafkajs';
 import type { JsonMap, SourceRecord, SourceUnit } from '../events/record.ts';
@@ -24,6 +28,7 @@ import type { SourceTask, SourceTaskContext } from './source-task.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import type { ParsedConfig } from '../config/define.ts';
 import type { SignalKafkaAccess } from '../snapshot/signals/kafka-signal-channel.ts';
+import { TransformStageFailure, type TransformChain } from '../transforms/chain.ts';
 
 const SEND_MAX_RECORDS = 256;
 const SEND_MAX_BYTES = 512 * 1024;
@@ -46,6 +51,8 @@ export interface TaskRunnerDeps {
   readonly valueConverter: Converter;
   readonly headerConverter: HeaderConverter;
   readonly errors: ErrorPolicy;
+  /** The connector's single message transforms; null or absent: none configured. */
+  readonly transforms?: TransformChain | null;
   readonly log: Logger;
   readonly metrics: TaskMetrics;
   readonly limits: {
@@ -88,6 +95,11 @@ export class TaskRunner {
   }
 
   /** Runs until signal aborts (clean stop: open transaction committed) or a failure (thrown). */
+  /** While tolerated failures keep happening, one sentence for the task's status. */
+  skipNote(): string | null {
+    return this.tolerance.skipNote();
+  }
+
   async run(signal: AbortSignal): Promise<void> {
     const d = this.deps;
     this.signal = signal;
@@ -122,6 +134,7 @@ export class TaskRunner {
       throw err;
     } finally {
       await this.abort();
+      d.transforms?.close();
       await d.task.stop();
     }
   }
@@ -132,7 +145,14 @@ export class TaskRunner {
       this.open = { txn: await d.producer.begin(), openedAt: Date.now(), records: 0, buffer: [], offsets: new Map(), commitTimes: [], topics: new Set() };
     }
     const o = this.open;
-    for (const r of unit.records) {
+    const chain = d.transforms ?? null;
+    for (const original of unit.records) {
+      let r = original;
+      if (chain !== null) {
+        const t = this.tolerance.transform(original, `connector "${d.connectorName}"`, () => chain.apply(original), stageFailure);
+        if (t === SKIP || t === null) continue; // skipped or dropped: the unit's offset below still covers it
+        r = t;
+      }
       const out = await this.convert(r);
       if (out === SKIP) continue; // tolerated: the unit's offset below still covers it
       o.buffer.push(out);
@@ -218,4 +238,8 @@ export class TaskRunner {
       await this.deps.producer.reset(err);
     }
   }
+}
+
+function stageFailure(err: unknown): { alias: string; className: string; cause: unknown } | null {
+  return err instanceof TransformStageFailure ? { alias: err.stage.alias, className: err.stage.className, cause: err.cause } : null;
 }

@@ -36,6 +36,10 @@ import type { PluginRegistry } from './plugin-registry.ts';
 import type { Converter } from '../serde/converter.ts';
 import type { SourceConnectorPlugin } from './source-task.ts';
 import type { JsonMap } from '../events/record.ts';
+import { TransformRegistry } from '../transforms/transform-registry.ts';
+import { withTransformFields } from '../transforms/transform-config.ts';
+import { buildTransformChain } from '../transforms/chain.ts';
+import type { ConfigDef } from '../config/define.ts';
 import { HerderError, type ConnectorConfig, type ConnectorInfo, type ConnectorOffsets, type ConnectorStateInfo, type Herder,
   type InitialState, type LoggerLevel, type PluginInfo, type RestartRequest, type TaskInfo, type TaskStateInfo } from './herder.ts';
 
@@ -58,6 +62,8 @@ export interface WorkerHerderDeps {
   readonly providers: ProviderIo;
   /** the worker's knowledge of a Kafka outage (null while reachable) */
   readonly kafkaOutage?: () => KafkaOutage | null;
+  /** transformations and predicates connectors may use (transforms.*, predicates.*); absent: none */
+  readonly transforms?: TransformRegistry;
 }
 
 /** How long a read answer (status, lists) waits for the internal topics before answering from memory. */
@@ -80,9 +86,16 @@ export class WorkerHerder implements Herder {
   private kafkaClusterId: string | null = null;
 
   private readonly signals: SignalSender;
+  private readonly transformRegistry: TransformRegistry;
 
   constructor(private readonly d: WorkerHerderDeps) {
     this.signals = new SignalSender({ kafka: d.kafka, topics: d.topics });
+    this.transformRegistry = d.transforms ?? new TransformRegistry();
+  }
+
+  /** The plugin's ConfigDef grown with the properties of the transforms and predicates `raw` lists. */
+  private defFor(plugin: SourceConnectorPlugin, raw: Readonly<Record<string, unknown>>): ConfigDef {
+    return withTransformFields(plugin.configDef, raw, this.transformRegistry);
   }
 
   private get clusterId(): string { return this.d.worker.getString('group.id') ?? 'cdc'; }
@@ -251,6 +264,7 @@ export class WorkerHerder implements Herder {
       status: this.d.status, workerId: this.d.membership.workerId, generation: () => this.d.membership.generation(), log,
       mayRun: () => this.d.membership.current() && this.d.membership.owns(name),
       ...(this.d.kafkaOutage ? { kafkaOutage: this.d.kafkaOutage } : {}),
+      transforms: () => buildTransformChain(config, this.transformRegistry, `connector "${name}"`),
     });
     this.decided.delete(name);
     this.running.set(name, { instance, configJson, generation: this.d.membership.generation() });
@@ -262,7 +276,8 @@ export class WorkerHerder implements Herder {
     const where = `connector "${name}"`;
     const plugin = this.d.plugins.find(config['connector.class'] ?? '', where, config['connector.plugin.version']);
     const resolved = resolveProviders(config, this.d.providers, where);
-    return { plugin, config: plugin.configDef.parse(applyWorkerDefaults(this.d.worker, resolved.values), where, { secretKeys: resolved.fromProvider }) };
+    const values = applyWorkerDefaults(this.d.worker, resolved.values);
+    return { plugin, config: this.defFor(plugin, values).parse(values, where, { secretKeys: resolved.fromProvider }) };
   }
 
   /**
@@ -285,14 +300,16 @@ export class WorkerHerder implements Herder {
     } catch (err) {
       throw new HerderError(400, err instanceof CdcErrorList || err instanceof CdcError ? err.message : String(err));
     }
-    const result = plugin.configDef.validate(applyWorkerDefaults(this.d.worker, resolved.values), { secretKeys: resolved.fromProvider });
+    const values = applyWorkerDefaults(this.d.worker, resolved.values);
+    const def = this.defFor(plugin, values);
+    const result = def.validate(values, { secretKeys: resolved.fromProvider });
     if (result.error_count > 0) {
       const lines = result.configs.flatMap((c) => c.value.errors.map((e) => `${c.value.name}: ${e}`));
       throw new HerderError(400, `Connector configuration is invalid and contains the following ${result.error_count} error(s):\n${lines.join('\n')}\n` +
         `You can also find the above list of errors at the endpoint \`/connector-plugins/${plugin.className}/config/validate\``);
     }
     const where = `connector "${name}"`;
-    const parsed = plugin.configDef.parse(applyWorkerDefaults(this.d.worker, resolved.values), where, { secretKeys: resolved.fromProvider });
+    const parsed = def.parse(values, where, { secretKeys: resolved.fromProvider });
     const problems = await plugin.validateEnvironment(parsed, this.d.log.child({ connector: name }));
     if (problems.length > 0) {
       const lines = problems.map((p) => `${p.property ?? 'connector'}: ${CdcError.format(p)}`);
@@ -545,11 +562,19 @@ export class WorkerHerder implements Herder {
   async connectorTopics(name: string): Promise<string[]> { this.stored(name); await this.catchUp('status'); return this.d.status.activeTopics(name); }
   async resetConnectorTopics(name: string): Promise<void> { this.stored(name); await this.d.status.resetTopics(name); }
 
-  async plugins(_connectorsOnly: boolean): Promise<PluginInfo[]> {
-    return this.d.plugins.all().map((p) => ({ class: p.className, type: p.type, version: p.version }));
+  async plugins(connectorsOnly: boolean): Promise<PluginInfo[]> {
+    const connectors = this.d.plugins.all().map((p) => ({ class: p.className, type: p.type, version: p.version }));
+    if (connectorsOnly) return connectors;
+    // Connect lists transformations and predicates (and converters) when connectorsOnly=false.
+    const smts = this.transformRegistry.all().map((p) => ({ class: p.className, type: p.kind, version: p.version }))
+      .sort((a, b) => a.type.localeCompare(b.type) || a.class.localeCompare(b.class));
+    return [...connectors, ...smts];
   }
 
   async pluginConfig(plugin: string, version?: string): Promise<unknown[]> {
+    // Connect describes transformations and predicates too: their own properties only.
+    const smt = this.transformRegistry.find('transformation', plugin, version) ?? this.transformRegistry.find('predicate', plugin, version);
+    if (smt) return smt.configDef.describe();
     return connectorKeyInfos(this.findPlugin(plugin, version).configDef, connectFrameworkConfigDef());
   }
 
@@ -558,7 +583,8 @@ export class WorkerHerder implements Herder {
     const cls = config['connector.class'];
     if (cls && this.findPlugin(cls) !== p) throw new HerderError(400, `Included connector type ${cls} does not match request type ${plugin}`);
     // The worker's converter defaults take part in the checks, but only what was sent has a value.
-    return p.configDef.validate(applyWorkerDefaults(this.d.worker, { ...config, 'connector.class': p.className }), { name: p.className, sent: Object.keys(config) });
+    const values = applyWorkerDefaults(this.d.worker, { ...config, 'connector.class': p.className });
+    return this.defFor(p, values).validate(values, { name: p.className, sent: Object.keys(config) });
   }
 
   private findPlugin(plugin: string, version?: string): SourceConnectorPlugin {

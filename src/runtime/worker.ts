@@ -27,6 +27,7 @@ import type { Converter } from '../serde/converter.ts';
 import type { SourceConnectorPlugin } from './source-task.ts';
 import type { Herder } from './herder.ts';
 import type { ProviderIo } from '../config/providers.ts';
+import type { TransformRegistry } from '../transforms/transform-registry.ts';
 
 export interface WorkerDeps {
   readonly worker: ParsedConfig;
@@ -40,6 +41,8 @@ export interface WorkerDeps {
   readonly rest?: (herder: Herder) => Promise<{ close(): Promise<void> } | null>;
   readonly version: string;
   readonly providers: ProviderIo;
+  /** transformations and predicates connectors may use; absent: none */
+  readonly transforms?: TransformRegistry;
 }
 
 export class Worker {
@@ -98,6 +101,7 @@ export class Worker {
       version: this.d.version,
       providers: this.d.providers,
       kafkaOutage: () => reachability.outage(),
+      ...(this.d.transforms ? { transforms: this.d.transforms } : {}),
     });
     this.herder = herder;
     const metricsPort = worker.getInt('metrics.port') ?? 0;
