@@ -28,6 +28,7 @@ import { describeUnmatched, nothingCapturedError, unmatchedIncludes } from './ca
 import { checkKeyColumns } from './key-columns.ts';
 import { oddValueSink } from './odd-values.ts';
 import { partitionFilterError, viaRootError } from './partition-errors.ts';
+import { LEGACY_SCHEMA_NAMES_WARNING } from '../../src/serde/name-adjustment-config.ts';
 import { detachNotice, relId, viaRootProblem, type PgRelation } from './partitions.ts';
 import { SourceError } from '../../src/errors/cdc-error.ts';
 import { Streaming } from './streaming.ts';
@@ -96,6 +97,7 @@ export class PostgresSourceTask implements SourceTask {
     // Before creating or altering it: an existing publication that names partitions where the root is captured (or back).
     const via = await viaRootProblem(this.sql, cfg.publicationName, cfg.publishViaRoot, captured);
     if (via) throw viaRootError(via, where);
+    if (cfg.names.schemaAvroForLegacyConfig) this.log.warn({ property: 'schema.name.adjustment.mode' }, LEGACY_SCHEMA_NAMES_WARNING);
     const detach = detachNotice(this.server.versionNum, cfg.publishViaRoot, captured, cfg.publicationName);
     if (detach) this.log.warn({ publication: cfg.publicationName }, detach);
     const signalConfig = readSignalConfig(ctx.config, cfg.topicPrefix);

@@ -18,6 +18,7 @@ export const schemaNameAdjustmentMode = defineField({
   group: 'Connector', importance: 'low', width: 'medium', displayName: 'Schema Name Adjustment',
   doc: `How record names (<topic.prefix>.<schema>.<table>.Key/Value/Envelope) are adjusted for the converter: ${MODES_DOC} `
     + 'With none, a topic.prefix with "-" gives Avro namespaces with "-", as in Debezium: older Confluent registries accept them, registries that parse with Java Avro 1.12 (Confluent Schema Registry 8.0.3/8.1.1 and later by default, Apicurio 3) refuse them; set avro then. '
+    + 'A config that still names the topic prefix database.server.name (a Debezium 1.x config: 2.0 removed that name) and does not set this property gets avro, 1.x\'s default, with a warning. '
     + 'Two different names that become the same stop the connector (CDC_NAME_ADJUSTMENT_CONFLICT).',
 });
 
@@ -37,7 +38,14 @@ export interface NameAdjustmentSettings {
   readonly field: NameAdjustmentMode;
   /** True when field is avro only because none was asked for with the Avro converter. */
   readonly fieldAvroForConverter: boolean;
+  /** True when schema is avro only because a Debezium 1.x config (database.server.name) left it unset. */
+  readonly schemaAvroForLegacyConfig: boolean;
 }
+
+/** Said at start when a 1.x config gets 1.x's schema name adjustment. */
+export const LEGACY_SCHEMA_NAMES_WARNING = 'schema.name.adjustment.mode is not set and the topic prefix is given as database.server.name, '
+  + 'a Debezium 1.x property: record names are adjusted for Avro (avro), as Debezium 1.x did by default; '
+  + 'set schema.name.adjustment.mode (avro to keep this, none for Debezium 2.x+ names) and rename database.server.name to topic.prefix to silence this';
 
 /**
  * The modes a task uses. Debezium turns field.name.adjustment.mode=none into avro
@@ -49,9 +57,12 @@ export interface NameAdjustmentSettings {
  * (Avro set only on the worker), this one emits the adjusted name instead.
  */
 export function readNameAdjustment(config: ParsedValues): NameAdjustmentSettings {
-  const schema = config.get(schemaNameAdjustmentMode);
+  // Debezium 1.x adjusted record names for Avro by default; 2.0 removed database.server.name and made
+  // the default none. A config that still uses that name was written for 1.x: give it 1.x's names.
+  const schemaAvroForLegacyConfig = !config.isSet(schemaNameAdjustmentMode.name) && 'database.server.name' in config.raw();
+  const schema = schemaAvroForLegacyConfig ? 'avro' : config.get(schemaNameAdjustmentMode);
   const asked = config.get(fieldNameAdjustmentMode);
   const avro = selectsAvroConverter(config.raw()['key.converter']) || selectsAvroConverter(config.raw()['value.converter']);
   const fieldAvroForConverter = asked === 'none' && avro;
-  return { schema, field: fieldAvroForConverter ? 'avro' : asked, fieldAvroForConverter };
+  return { schema, field: fieldAvroForConverter ? 'avro' : asked, fieldAvroForConverter, schemaAvroForLegacyConfig };
 }

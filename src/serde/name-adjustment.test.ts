@@ -107,11 +107,19 @@ test('field.name.adjustment.mode=none acts as avro when the Avro converter is us
   const read = (raw: Record<string, string>) => readNameAdjustment(def.parse(raw, 'test'));
   const AVRO = 'io.confluent.connect.avro.AvroConverter';
   const JSON_ = 'org.apache.kafka.connect.json.JsonConverter';
-  assert.deepEqual(read({}), { schema: 'none', field: 'avro', fieldAvroForConverter: true }, 'Avro is the default converter here');
-  assert.deepEqual(read({ 'key.converter': JSON_, 'value.converter': JSON_ }), { schema: 'none', field: 'none', fieldAvroForConverter: false });
+  assert.deepEqual(read({}), { schema: 'none', field: 'avro', fieldAvroForConverter: true, schemaAvroForLegacyConfig: false }, 'Avro is the default converter here');
+  assert.deepEqual(read({ 'key.converter': JSON_, 'value.converter': JSON_ }), { schema: 'none', field: 'none', fieldAvroForConverter: false, schemaAvroForLegacyConfig: false });
   assert.equal(read({ 'key.converter': JSON_, 'value.converter': AVRO }).field, 'avro');
   assert.equal(read({ 'key.converter': 'json', 'value.converter': 'avro', 'field.name.adjustment.mode': 'none' }).field, 'avro');
   assert.equal(read({ 'value.converter': AVRO, 'field.name.adjustment.mode': 'avro_unicode' }).field, 'avro_unicode');
   assert.equal(read({ 'key.converter': JSON_, 'value.converter': JSON_, 'schema.name.adjustment.mode': 'AVRO' }).schema, 'avro');
   assert.throws(() => read({ 'schema.name.adjustment.mode': 'sanitize' }), /schema\.name\.adjustment\.mode/);
+});
+
+test('a Debezium 1.x config (database.server.name) without schema.name.adjustment.mode gets avro, 1.x\'s default; set explicitly, it wins', () => {
+  const def = new ConfigDef([keyConverter, valueConverter, ...NAME_ADJUSTMENT_FIELDS, { name: 'topic.prefix', type: 'string', required: false, group: 'x', doc: 'x', aliases: ['database.server.name'] }]);
+  const read = (raw: Record<string, string>) => readNameAdjustment(def.parse(raw, 'test'));
+  assert.deepEqual([read({ 'database.server.name': 'orders-db' }).schema, read({ 'database.server.name': 'orders-db' }).schemaAvroForLegacyConfig], ['avro', true]);
+  assert.equal(read({ 'database.server.name': 'orders-db', 'schema.name.adjustment.mode': 'none' }).schema, 'none');
+  assert.equal(read({ 'topic.prefix': 'orders-db' }).schema, 'none', 'a 2.x+ config keeps Debezium 2.x+\'s default');
 });
