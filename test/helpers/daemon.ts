@@ -153,6 +153,16 @@ export class Daemon {
     }
   }
 
+  /**
+   * Waits until the stream runs and, when this start began a chunked initial snapshot, until that
+   * snapshot was handed out whole: a row written after this is streamed only, never also read by a
+   * chunk (the chunked snapshot runs beside the stream; docs/snapshots.md).
+   */
+  async waitForStreaming(timeoutMs = 60_000): Promise<void> {
+    await this.waitForLog(/replication stream started/, timeoutMs);
+    if (/initial snapshot starts beside the stream/.test(this.output)) await this.waitForLog(/initial snapshot complete/, timeoutMs);
+  }
+
   /** Waits until the log shows `pattern` (or the process exits). */
   async waitForLog(pattern: RegExp, timeoutMs = 60_000): Promise<void> {
     const t0 = Date.now();

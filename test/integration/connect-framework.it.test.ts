@@ -52,7 +52,7 @@ test('offsets.storage.topic: fallback to the worker topic, then records and offs
       await daemon.withLog(async () => {
         await waitForTopics(env!, [topic]);
         await readUntil(env!, [topic], (r) => r.length >= 2, 60_000);
-        await daemon.waitForLog(/replication stream started/);
+        await daemon.waitForStreaming();
       });
     } finally { await daemon.stop(); }
     const before = (await readConnectorOffsets(kafka, workerTopic, name)).get({ server: name });
@@ -63,7 +63,7 @@ test('offsets.storage.topic: fallback to the worker topic, then records and offs
     daemon = new Daemon(writeConfig({ ...base, restPort: port, connector: { ...connector, 'offsets.storage.topic': ownTopic } }), env!).start();
     const rest = new Rest(`http://127.0.0.1:${port}`);
     try { await daemon.withLog(async () => {
-      await daemon.waitForLog(/replication stream started/);
+      await daemon.waitForStreaming();
       await db.query(`INSERT INTO orders VALUES (3, 'c')`);
       const rs = await readUntil(env!, [topic], (r) => r.some((x) => idOf(x) === 3), 60_000);
       assert.deepEqual(rs.map((r) => [opOf(r), idOf(r)]), [['r', 1], ['r', 2], ['c', 3]], 'resumed from the worker topic: no second snapshot');
@@ -184,7 +184,7 @@ test('errors.tolerance=all: a record the registry refuses is skipped and logged 
         method: 'PUT', headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' }, body: JSON.stringify({ compatibility: 'BACKWARD' }),
       });
       assert.ok(res.ok);
-      await daemon.waitForLog(/replication stream started/);
+      await daemon.waitForStreaming();
       // int -> text is incompatible under BACKWARD: the registry refuses the new schema.
       await db.query(`ALTER TABLE items ALTER COLUMN n TYPE text USING n::text`);
       await db.query(`INSERT INTO items VALUES (2, 'secret-row-data')`);
@@ -212,7 +212,7 @@ test('header.converter=StringConverter writes the key-change headers as Struct{.
   try {
     await daemon.withLog(async () => {
       await waitForTopics(env!, [topic]);
-      await daemon.waitForLog(/replication stream started/);
+      await daemon.waitForStreaming();
       await db.query(`UPDATE keyed SET id = 100 WHERE id = 1`);
       const rs = await readUntil(env!, [topic], (r) => r.some((x) => opOf(x) === 'c'), 60_000);
       const del = rs.find((r) => opOf(r) === 'd')!;

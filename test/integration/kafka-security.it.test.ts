@@ -91,7 +91,7 @@ test('the daemon streams through SASL_SSL (SCRAM-SHA-512, PEM CA) exactly once, 
   const daemon = new Daemon(config, env!).start();
   try {
     await daemon.withLog(async () => {
-      await daemon.waitForLog(/replication stream started/, 120_000);
+      await daemon.waitForStreaming(120_000);
       await db.query(`INSERT INTO orders SELECT g, 'live-' || g FROM generate_series(51, 120) g`);
       const topic = `${name}.public.orders`;
       await waitForTopics(env!, [topic], 90_000);

@@ -45,7 +45,7 @@ test('updates, deletes, identity, tombstones, key changes, TOAST, truncate, tran
   }), env!).start();
   try {
     await daemon.withLog(async () => {
-      await daemon.waitForLog(/replication stream started/);
+      await daemon.waitForStreaming();
       const big = 'x'.repeat(300_000); // compressed + out of line: TOASTed
       await db.query(`BEGIN;
         INSERT INTO items VALUES (1, 'one', 1, $$${big}$$, 's1'), (2, 'two', 2, NULL, 's2');
@@ -130,7 +130,7 @@ test('truncate events when skipped.operations=none', { skip: env ? false : SKIP_
   const daemon = new Daemon(writeConfig({ env: env!, name, database: db.database, connector: { 'table.include.list': 'public\\.trunc_me', 'skipped.operations': 'none', 'snapshot.mode': 'no_data' } }), env!).start();
   try {
     await daemon.withLog(async () => {
-      await daemon.waitForLog(/replication stream started/);
+      await daemon.waitForStreaming();
       await db.query(`INSERT INTO trunc_me VALUES (1)`);
       await db.query(`TRUNCATE trunc_me`);
       const topic = `${name}.public.trunc_me`;

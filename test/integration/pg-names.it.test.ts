@@ -89,7 +89,7 @@ test('defaults: the prefix\'s "-" stays in the namespace, the registry refuses i
       try {
         await second.withLog(async () => {
           await waitForTopics(env!, [topic], 90_000);
-          await second.waitForLog(/replication stream started/, 60_000);
+          await second.waitForStreaming(60_000);
           await db.query(`INSERT INTO "my table" VALUES (3, 'three', 'Éloïse')`);
           const rs: ReadRecord[] = await readUntil(env!, [topic], (r) => r.length >= 3, 60_000);
           assert.equal(rs.length, 3);

@@ -138,7 +138,7 @@ test('ATTACH and DETACH PARTITION while a writer inserts: every row written thro
       })(); };
       try {
         await daemon.withLog(async () => {
-          await daemon.waitForLog(/replication stream started/, 90_000);
+          await daemon.waitForStreaming(90_000);
           startWriter(); // after the snapshot: every row it writes is a streamed insert
           await sleep(1500);
           await db.query(`ALTER TABLE m ATTACH PARTITION m2 FOR VALUES FROM (100000) TO (200000)`);
@@ -216,7 +216,7 @@ test('a publication without publish_via_partition_root is refused with its fix; 
       let daemon = daemonFor(env!, db, name, connector).start();
       try {
         await daemon.withLog(async () => {
-          await daemon.waitForLog(/replication stream started/, 90_000);
+          await daemon.waitForStreaming(90_000);
           await readUntil(env!, await waitForTopics(env!, [topic]), (r) => r.length >= 6, 60_000);
         });
       } finally {
@@ -297,7 +297,7 @@ test('SIGKILL mid-stream on a hash-partitioned table: every row once on the root
       let daemon = daemonFor(env!, db, name, connector).start();
       try {
         await daemon.withLog(async () => {
-          await daemon.waitForLog(/replication stream started/, 90_000);
+          await daemon.waitForStreaming(90_000);
           startWriter();
           await sleep(1500);
           // A large transaction over every partition, then the kill while it is being written to Kafka.
@@ -311,7 +311,7 @@ test('SIGKILL mid-stream on a hash-partitioned table: every row once on the root
         await sleep(1000);
         daemon = daemonFor(env!, db, name, connector).start();
         await daemon.withLog(async () => {
-          await daemon.waitForLog(/replication stream started/, 90_000);
+          await daemon.waitForStreaming(90_000);
           await sleep(1500);
           stop = true;
           await writing;

@@ -146,6 +146,8 @@ test('streaming over verify-full with a client certificate: every connector sess
   try {
     await daemon.withLog(async () => {
       await daemon.waitForLog(/replication stream started/, 90_000);
+      // The chunked snapshot runs beside the stream: write after it ended, so the row is not also read.
+      await daemon.waitForLog(/initial snapshot complete/, 90_000);
       await db.query(`INSERT INTO items VALUES (2, 'streamed')`);
       const rs = await readUntil(env!, await waitForTopics(env!, [topic]), (r) => r.length >= 2, 60_000);
       assert.deepEqual(rs.map((r) => (r.value as { after: { id: number } }).after.id), [1, 2]);

@@ -130,7 +130,7 @@ test('every type round-trips through snapshot and stream, Avro-decoded with the 
   const daemon = new Daemon(writeConfig({ env: env!, name, database: db.database, connector: { 'table.include.list': 'public\\.all_types' } }), env!).start();
   try {
     await daemon.withLog(async () => {
-    await daemon.waitForLog(/replication stream started/);
+    await daemon.waitForStreaming();
     await db.query(`INSERT INTO all_types VALUES ${ROW(3)}`);
     await db.query(`INSERT INTO all_types (id) VALUES (4)`);
     const topic = `${name}.public.all_types`;
@@ -216,7 +216,7 @@ test('generated columns, domains, contrib types and unmapped types: one schema v
   const daemon = new Daemon(writeConfig({ env: env!, name, database: db.database, connector: { 'table.include.list': 'public\\.prod_types', 'column.exclude.list': 'public\\.prod_types\\.mr' } }), env!).start();
   try {
     await daemon.withLog(async () => {
-      await daemon.waitForLog(/replication stream started/);
+      await daemon.waitForStreaming();
       await db.query(`INSERT INTO prod_types (${cols}) VALUES ${row(2)}`);
       // A generated column added mid-stream: pgoutput's next Relation message does not list it either.
       await db.query(`ALTER TABLE prod_types ADD COLUMN tripled int GENERATED ALWAYS AS (id * 3) STORED`);
@@ -324,7 +324,7 @@ test('publish_generated_columns: on 18 the stored generated column is captured i
   const daemon = new Daemon(writeConfig({ env: env!, name, database: db.database, connector: { 'table.include.list': 'public\\.gen18', 'publication.autocreate.mode': 'disabled' } }), env!).start();
   try {
     await daemon.withLog(async () => {
-      await daemon.waitForLog(/replication stream started/);
+      await daemon.waitForStreaming();
       await db.query(`INSERT INTO gen18 (id, note) VALUES (2, 'b')`);
       const topic = `${name}.public.gen18`;
       const records = await readUntil(env!, await waitForTopics(env!, [topic]), (rs) => rs.length >= 2, 60_000);
