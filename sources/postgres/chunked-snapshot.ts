@@ -6,11 +6,12 @@
  *  - a closed window's rows become read records (op "r", source.snapshot
  *    "incremental", the stream's position at the watermark), added to the unit
  *    that ends the watermark's transaction, with the offset that records the
- *    chunk as done, and the Kafka transaction commits after it (commitAfter);
+ *    chunk as done, and the Kafka transaction commits after it (commitAfter):
+ *    one chunk per Kafka transaction;
  *  - every other unit's offset carries the engine's fields as of the last chunk
  *    emitted (never a chunk whose rows are not yet out) and snapshot_completed,
  *    false until the initial snapshot's queue is empty.
- * No unit holds the Kafka transaction open, so the runtime's bound applies.
+ * No unit holds the Kafka transaction open, so the runtime's bound applies to stream records.
  * Progress goes to the log every few seconds, the cdc_snapshot_* gauges and the
  * task status.
  */
@@ -87,7 +88,7 @@ export class ChunkedSnapshot implements StreamCompanion {
     },
   };
 
-  decorate(unit: SourceUnit | null, decoder: ChangeDecoder): SourceUnit | null {
+  decorate(unit: SourceUnit | null, decoder: ChangeDecoder): SourceUnit[] {
     const { engine } = this.deps;
     if (engine.failure) throw engine.failure;
     let u = unit;
@@ -105,32 +106,34 @@ export class ChunkedSnapshot implements StreamCompanion {
       if (finished) this.deps.log.info(this.summary(engine.progress()), 'initial snapshot complete');
     }
     if (unit === null) this.tick();
-    if (!u) return null;
-    return { ...u, offset: this.offset(u.offset), ...(u === unit ? {} : { commitAfter: true }) };
+    if (!u) return [];
+    return [{ ...u, offset: this.offset(u.offset), ...(u === unit ? {} : { commitAfter: true }) }];
   }
 
-  private withChunks(u: SourceUnit): SourceUnit {
-    const records: SourceRecord[] = [...u.records];
-    let last: Closed | null = null;
+  /**
+   * One unit per closed window (one chunk), each closing its Kafka transaction: a chunk is never
+   * split across transactions nor shares one with another chunk, so a transaction lasts one
+   * chunk's send and a crash loses at most the chunk in flight. The first unit also carries the
+   * stream unit it rides on (the records of the source transaction that just ended).
+   */
+  private withChunks(u: SourceUnit): SourceUnit[] {
+    const units: SourceUnit[] = [];
     for (const c of this.closed.splice(0)) {
+      const records: SourceRecord[] = units.length === 0 ? [...u.records] : [];
       for (const out of c.outputs) {
         const model = this.deps.model(out.tableId);
         if (!model) throw new Error(`no table model for ${out.tableId}`);
         for (const row of out.rows) records.push(...this.readRecords(model, row, c));
         this.fields = out.offset;
       }
-      last = c;
-    }
-    if (last) {
-      const finished = this.initialPending && !last.initialPending;
-      this.initialPending = last.initialPending;
+      const finished = this.initialPending && !c.initialPending;
+      this.initialPending = c.initialPending;
       if (finished) this.deps.log.info(this.summary(this.deps.engine.progress()), 'initial snapshot complete');
+      const base: SourceUnit = units.length === 0 ? u : { records: [], partition: u.partition, offset: u.offset };
+      units.push({ ...base, records, offset: this.offset(u.offset), commitAfter: true });
     }
     this.deps.engine.pump();
-    // The runtime commits within its bound (1 s, or transaction.boundary), so a Kafka transaction holds
-    // one or more whole chunks; a commit per chunk would cost one broker round trip per chunk.
-    // The chunk that completes the initial snapshot commits at once (initial_only stops on it).
-    return { ...u, records, offset: this.offset(u.offset), ...(last && !last.initialPending ? { commitAfter: true } : {}) };
+    return units;
   }
 
   private readRecords(model: TableModel, row: ChunkRow, c: Closed): SourceRecord[] {

@@ -24,7 +24,7 @@ import type { SignalTable } from './signal-table.ts';
 export interface StreamCompanion {
   readonly hooks: SnapshotHooks;
   /** Called once per decoded unit, in order, and at the end of each poll (unit null). */
-  decorate(unit: SourceUnit | null, decoder: ChangeDecoder): SourceUnit | null;
+  decorate(unit: SourceUnit | null, decoder: ChangeDecoder): readonly SourceUnit[];
 }
 
 export interface StreamingDeps {
@@ -80,8 +80,8 @@ export class Streaming {
     const units: SourceUnit[] = [];
     const signals = this.deps.signals ?? null;
     const push = (u: SourceUnit | null): void => {
-      const d = companion ? companion.decorate(u, decoder) : u;
-      if (d) units.push(signals ? { ...d, offset: { ...d.offset, ...signals.hub.offsetFields() } } : d);
+      const out = companion ? companion.decorate(u, decoder) : u ? [u] : [];
+      for (const d of out) units.push(signals ? { ...d, offset: { ...d.offset, ...signals.hub.offsetFields() } } : d);
     };
     let lastLsn = 0n;
     for (const item of items) {

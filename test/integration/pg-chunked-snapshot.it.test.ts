@@ -6,8 +6,9 @@
  * writer inserts, updates and deletes; every key's last event must equal the
  * final row (deleted rows: a delete last) and every row must appear. A table
  * without any key stops the connector with the fix. A SIGKILL mid-snapshot and
- * a restart write no committed chunk again and miss nothing, and records are
- * visible to read_committed consumers long before the snapshot ends.
+ * a restart write no committed chunk again and miss nothing, records are
+ * visible to read_committed consumers long before the snapshot ends, and each
+ * chunk is committed in its own Kafka transaction.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -206,6 +207,21 @@ test('SIGKILL mid-snapshot: after the restart no committed chunk is written agai
         assert.deepEqual(dup.slice(0, 5), [], `${dup.length} rows written twice (committed chunks ended at ${committedLast})`);
         assert.equal(seen.size, ROWS, 'every row read');
         assert.ok(all.length >= ROWS);
+        // One chunk per Kafka transaction: every transaction writes the offset of its chunk, so the
+        // offsets topic holds the last key of every chunk (a transaction of several chunks would
+        // record only its last one).
+        const offsetRecords = await readToEnd(env!, [`offsets-${name}`], { timeoutMs: 60_000, decodeAvro: false });
+        const chunkEnds = new Set<number>();
+        for (const r of offsetRecords) {
+          if (!r.rawValue) continue;
+          const snap = decodeSnapshotOffset(JSON.parse(r.rawValue.toString('utf8')), 'test');
+          const lastKey = snap?.collections[0]?.lastKey?.[0];
+          if (lastKey !== undefined) chunkEnds.add(Number(lastKey));
+        }
+        const missing: number[] = [];
+        for (let k = 500; k < ROWS; k += 500) if (!chunkEnds.has(k)) missing.push(k);
+        assert.deepEqual(missing.slice(0, 10), [], `${missing.length} chunks committed in a transaction with another chunk (their end keys have no offset record)`);
+        assert.ok([...chunkEnds].every((k) => k % 500 === 0), `offsets only at chunk ends: ${[...chunkEnds].filter((k) => k % 500 !== 0).slice(0, 5)}`);
       });
     } finally {
       await daemon.stop();
