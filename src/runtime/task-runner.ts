@@ -188,12 +188,14 @@ export class TaskRunner {
     };
   }
 
-  private async flush(): Promise<void> {
+  /** Sends the buffered records; `trailer` (the offset records at commit) rides in the last request. */
+  private async flush(trailer: readonly OutRecord[] = []): Promise<void> {
     const o = this.open;
-    if (!o || o.buffer.length === 0) return;
-    const batch = o.buffer;
+    if (!o || o.buffer.length + trailer.length === 0) return;
+    const data = o.buffer;
     o.buffer = [];
-    await this.deps.topics.ensure(batch.map((r) => r.topic), this.deps.dataTopicSpec);
+    if (data.length > 0) await this.deps.topics.ensure(data.map((r) => r.topic), this.deps.dataTopicSpec);
+    const batch = trailer.length === 0 ? data : [...data, ...trailer];
     // Sends stay well under the broker's default message.max.bytes (1 MiB per record batch),
     // and small enough that kafkajs's per-partition grouping (quadratic in the send size) stays cheap.
     let start = 0, bytes = 0;
@@ -212,9 +214,9 @@ export class TaskRunner {
     const o = this.open;
     if (!o) return;
     const d = this.deps;
-    await this.flush();
-    // The connector's offsets topic (and the worker's, when that is another topic) in the same transaction.
-    await o.txn.send(offsetRecords(d.offsetTopics, d.connectorName, o.offsets.values()));
+    // The connector's offsets topic (and the worker's, when that is another topic) in the same
+    // transaction, in the same produce request as the last records: one broker round trip less per commit.
+    await this.flush(offsetRecords(d.offsetTopics, d.connectorName, o.offsets.values()));
     await o.txn.commit();
     this.open = null;
     const now = Date.now();
