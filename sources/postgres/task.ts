@@ -147,6 +147,7 @@ export class PostgresSourceTask implements SourceTask {
     const hub = new SignalHub({
       connectorName: ctx.connectorName, config: signalConfig, commands: this.chunked.engine, log: this.log,
       capturedTables: () => captured.map(relId), kafka: ctx.signalKafka ?? null,
+      handled: (channel, type, outcome) => ctx.metrics.signalHandled(channel, type, outcome),
     });
     this.signals = { hub, table: signalTable };
     await hub.start(storedMap ?? null);

@@ -27,6 +27,8 @@ export interface TaskMetrics {
   conversionFailure(outcome: 'skipped' | 'failed'): void;
   /** A retriable conversion failure retried (errors.retry.timeout). */
   conversionRetry(): void;
+  /** A signal handled (src/snapshot/signals): its channel, type (known types, else "other") and what came of it. */
+  signalHandled(channel: string, type: string, outcome: 'applied' | 'rejected' | 'ignored'): void;
   /** A tolerated error written to the log (errors.log.enable). */
   errorLogged(): void;
   /** A source value written with less information than the source holds, as Debezium writes it (e.g. numeric NaN as null). */
@@ -53,6 +55,7 @@ export class PromMetricsFactory {
   private readonly retries: Counter<string>;
   private readonly errorsLogged: Counter<string>;
   private readonly replaced: Counter<string>;
+  private readonly signals: Counter<string>;
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
@@ -75,6 +78,7 @@ export class PromMetricsFactory {
     this.retries = new Counter({ name: 'cdc_task_retries_total', help: 'Conversion attempts retried after a retriable failure (errors.retry.timeout)', labelNames: ['connector', 'task'], registers });
     this.errorsLogged = new Counter({ name: 'cdc_task_errors_logged_total', help: 'Tolerated errors written to the log (errors.log.enable)', labelNames: ['connector', 'task'], registers });
     this.replaced = new Counter({ name: 'cdc_values_replaced_total', help: 'Source values written as Debezium writes them although information is lost (numeric NaN/Infinity as null in precise mode, multi-dimensional arrays, timetz 24:00)', labelNames: ['connector', 'task'], registers });
+    this.signals = new Counter({ name: 'cdc_signals_total', help: 'Signals handled, by channel (source, kafka, rest), type and outcome (applied, rejected, ignored)', labelNames: ['connector', 'task', 'channel', 'type', 'outcome'], registers });
     this.queue = new Gauge({ name: 'cdc_source_queue_depth', help: 'Decoded messages waiting between the source socket and Kafka', labelNames: ['connector', 'task'], registers });
   }
 
@@ -97,6 +101,7 @@ export class PromMetricsFactory {
       conversionRetry: () => this.retries.inc(l),
       errorLogged: () => this.errorsLogged.inc(l),
       valueReplaced: () => this.replaced.inc(l),
+      signalHandled: (channel, type, outcome) => this.signals.inc({ ...l, channel, type, outcome }),
     };
   }
 }
@@ -105,6 +110,6 @@ export function noopTaskMetrics(): TaskMetrics {
   return {
     eventsWritten() {}, transactionCommitted() {}, commitToVisibleLatency() {}, sourceLag() {},
     snapshotProgress() {}, snapshotRunning() {}, snapshotChunks() {}, snapshotEta() {}, receivedLsn() {}, flushedLsn() {}, queueDepth() {}, taskState() {},
-    conversionFailure() {}, conversionRetry() {}, errorLogged() {}, valueReplaced() {},
+    conversionFailure() {}, conversionRetry() {}, errorLogged() {}, valueReplaced() {}, signalHandled() {},
   };
 }

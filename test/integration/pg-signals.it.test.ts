@@ -198,6 +198,14 @@ test('REST signals: 202/409/400, pause/resume/stop of a running snapshot, a tabl
         assert.ok(!/once-marker|hello from REST|signal \\?"big-1\\?"|signal \\?"later-1\\?"/.test(daemon.output), 'no signal acted again after the restart');
         assert.equal((await rest.post(`/connectors/${name}/signals`, { id: 'after-1', type: 'log', data: { message: 'after-restart' } })).status, 202);
         await daemon.waitForLog(/after-restart/, 60_000);
+        // rest taken out of signal.enabled.channels: 409 with the fix, and nothing is written.
+        const put = await rest.put(`/connectors/${name}/config`, { ...connectorConfig(opts), 'table.include.list': 'public\\.(big|busy|later)', 'signal.enabled.channels': 'kafka' });
+        assert.equal(put.status, 200);
+        const refused = await rest.post(`/connectors/${name}/signals`, { id: 'no-1', type: 'log', data: { message: 'must-not-arrive' } });
+        assert.equal(refused.status, 409, JSON.stringify(refused.body));
+        assert.match(refused.body.message, /rest is not in its signal\.enabled\.channels \(kafka\).*fix: add rest to signal\.enabled\.channels/);
+        await sleep(2000);
+        assert.ok(!/must-not-arrive/.test(daemon.output), 'a refused signal is not acted on');
       });
     } finally {
       await writer.stop();

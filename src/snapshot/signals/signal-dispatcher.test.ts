@@ -121,3 +121,16 @@ test('blocking additional-conditions: Debezium\'s SELECT * FROM ... WHERE form i
   const inc = parseSignal({ id: 'i', type: 'execute-snapshot', data: JSON.stringify({ 'data-collections': ['public.orders'], 'additional-conditions': [{ 'data-collection': 'public.orders', filter: 'id > 10' }] }) });
   assert.deepEqual(conds(inc), ['id > 10']);
 });
+
+test('every signal is counted once with its channel, its type (unknown types as "other") and its outcome', () => {
+  const commands = new RecordingSnapshotCommands();
+  const { log } = recordingLog();
+  const counted: string[] = [];
+  const d = new SignalDispatcher({ commands, capturedTables: () => TABLES, log, handled: (channel, type, outcome) => counted.push(`${channel}/${type}/${outcome}`) });
+  d.dispatch({ id: 'a', type: 'pause-snapshot', data: null }, 'rest');
+  d.dispatch({ id: 'b', type: 'execute-snapshot', data: { 'data-collections': ['nowhere'] } }, 'kafka');
+  d.dispatch({ id: 'c', type: 'stop-snapshot', data: { type: 'blocking' } }, 'source');
+  d.dispatch({ id: 'd', type: 'drop-everything', data: null }, 'source');
+  d.dispatch({ id: 'e', type: 'log', data: { message: 'x' } }, 'kafka');
+  assert.deepEqual(counted, ['rest/pause-snapshot/applied', 'kafka/execute-snapshot/rejected', 'source/stop-snapshot/ignored', 'source/other/rejected', 'kafka/log/applied']);
+});

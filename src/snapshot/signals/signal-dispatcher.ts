@@ -23,7 +23,12 @@ export interface SignalDispatcherDeps {
   readonly log: Logger;
   /** the connector's current offset, for the {} placeholder of log signals (Debezium's behaviour) */
   readonly currentOffset?: () => JsonMap | null;
+  /** told of every signal handled (metrics) */
+  readonly handled?: (channel: SignalChannelName, type: string, outcome: DispatchResult) => void;
 }
+
+/** Signal types counted by name; anything else is counted as "other" (label values stay bounded). */
+const KNOWN_TYPES = new Set(['execute-snapshot', 'stop-snapshot', 'pause-snapshot', 'resume-snapshot', 'log', 'watermark']);
 
 export type DispatchResult = 'applied' | 'rejected' | 'ignored';
 
@@ -32,6 +37,12 @@ export class SignalDispatcher {
 
   /** Validates and applies one signal; never throws. */
   dispatch(raw: RawSignal, channel: SignalChannelName): DispatchResult {
+    const outcome = this.handle(raw, channel);
+    this.deps.handled?.(channel, typeof raw.type === 'string' && KNOWN_TYPES.has(raw.type) ? raw.type : 'other', outcome);
+    return outcome;
+  }
+
+  private handle(raw: RawSignal, channel: SignalChannelName): DispatchResult {
     const parsed = parseSignal(raw);
     if (!parsed.ok) {
       this.deps.log.warn({ signalId: parsed.id, channel }, `signal ${label(parsed.id)} from the ${channel} channel ignored: ${parsed.what}; fix: ${parsed.fix}`);

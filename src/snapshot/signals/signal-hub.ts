@@ -26,10 +26,10 @@ import type { JsonMap } from '../../events/record.ts';
 import type { Logger } from '../../log/logger.ts';
 import { ConfigError } from '../../errors/cdc-error.ts';
 import type { SnapshotCommands } from '../contracts.ts';
-import { SignalDispatcher } from './signal-dispatcher.ts';
+import { SignalDispatcher, type DispatchResult } from './signal-dispatcher.ts';
 import { debeziumGroupPosition, KafkaSignalChannel, sameBrokers, type SignalKafkaAccess } from './kafka-signal-channel.ts';
 import { readsSignalTopic, type SignalConfig } from './signal-config.ts';
-import type { RawSignal } from './signal.ts';
+import type { RawSignal, SignalChannelName } from './signal.ts';
 
 export const SIGNAL_OFFSET_KEY = 'cdc_signal_kafka_offset';
 export const SIGNAL_TOPIC_KEY = 'cdc_signal_kafka_topic';
@@ -46,6 +46,8 @@ export interface SignalHubDeps {
   /** the connector's current offset, for the {} of log signals */
   readonly currentOffset?: () => JsonMap | null;
   readonly now?: () => number;
+  /** told of every signal handled, ignored ones included (cdc_signals_total) */
+  readonly handled?: (channel: SignalChannelName, type: string, outcome: DispatchResult) => void;
 }
 
 export class SignalHub {
@@ -59,6 +61,7 @@ export class SignalHub {
     this.dispatcher = new SignalDispatcher({
       commands: deps.commands, capturedTables: deps.capturedTables, log: deps.log,
       ...(deps.currentOffset ? { currentOffset: deps.currentOffset } : {}),
+      ...(deps.handled ? { handled: deps.handled } : {}),
     });
   }
 
@@ -96,6 +99,7 @@ export class SignalHub {
   fromSource(row: RawSignal): void {
     if (!this.deps.config.channels.has('source')) {
       this.deps.log.warn({ signalId: row.id }, 'a row was inserted into the signal table, but source is not in signal.enabled.channels: ignored; fix: add source to signal.enabled.channels');
+      this.deps.handled?.('source', 'other', 'ignored');
       return;
     }
     this.dispatcher.dispatch(row, 'source');
