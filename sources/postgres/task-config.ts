@@ -14,6 +14,7 @@ import { splitStatements } from './sql-statements.ts';
 import type { TypeOptions } from './types.ts';
 import { messagePrefixFilter } from './logical-messages.ts';
 import { readNameAdjustment, type NameAdjustmentSettings } from '../../src/serde/name-adjustment-config.ts';
+import { resolveConfigurationBased } from '../../src/snapshot/configuration-based-mode.ts';
 
 export interface PgTaskConfig {
   readonly connection: PgConnectionSettings;
@@ -128,7 +129,7 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
       includeSchemaComments: c.get(F.includeSchemaComments),
     },
     names: readNameAdjustment(c),
-    snapshotMode: c.get(F.snapshotMode),
+    snapshotMode: snapshotMode(c),
     snapshotFetchSize: c.get(F.snapshotFetchSize),
     snapshotStrategy: c.get(F.snapshotStrategy),
     snapshotIncludes: anchoredAny(c.get(F.snapshotInclude)),
@@ -155,4 +156,13 @@ function anchoredAny(patterns: readonly string[]): (id: string) => boolean {
 /** `{ key: value }` when value is set, else `{}` (keeps absent optionals absent). */
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
+/** snapshot.mode, with configuration_based resolved to the named mode its flags behave as (its check refused the others). */
+function snapshotMode(c: ParsedConfig): PgTaskConfig['snapshotMode'] {
+  const mode = c.get(F.snapshotMode);
+  if (mode !== 'configuration_based') return mode;
+  const r = resolveConfigurationBased(c);
+  if ('problem' in r) throw new Error(r.problem); // unreachable: snapshot.mode's check refuses these at parse time
+  return r.mode;
 }
