@@ -17,7 +17,7 @@ import { PluginRegistry } from './runtime/plugin-registry.ts';
 import { loadPluginPath } from './runtime/plugin-loader.ts';
 import { Worker } from './runtime/worker.ts';
 import { kafkaSecurity } from './kafka/kafka-security.ts';
-import { StandaloneMembership } from './runtime/membership.ts';
+import { StandaloneMembership } from './cluster/membership.ts';
 import { GroupMembership } from './cluster/group-membership.ts';
 import { LogLevels, levelledLogger, type Level } from './log/log-levels.ts';
 import { createRestServer } from './rest/rest-server.ts';

@@ -31,7 +31,7 @@ import { connectTaskConfigs, offsetsChangedMessage, restartPlan } from './herder
 import { connectorStatusAnswer, type OwnStatus } from './status-view.ts';
 import type { KafkaOutage } from '../kafka/kafka-reachability.ts';
 import type { StatusValue } from '../cluster/status-store.ts';
-import type { Membership } from './membership.ts';
+import type { Membership } from '../cluster/membership.ts';
 import type { PluginRegistry } from './plugin-registry.ts';
 import type { Converter } from '../serde/converter.ts';
 import type { SourceConnectorPlugin } from './source-task.ts';

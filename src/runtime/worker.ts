@@ -21,7 +21,7 @@ import { startMetricsServer } from '../metrics/metrics-server.ts';
 import { ConfigStore } from '../cluster/config-store.ts';
 import { StatusStore } from '../cluster/status-store.ts';
 import { WorkerHerder } from './worker-herder.ts';
-import type { Membership } from './membership.ts';
+import type { Membership } from '../cluster/membership.ts';
 import type { PluginRegistry } from './plugin-registry.ts';
 import type { Converter } from '../serde/converter.ts';
 import type { SourceConnectorPlugin } from './source-task.ts';
