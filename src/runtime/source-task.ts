@@ -10,6 +10,7 @@ import type { ParsedConfig } from '../config/define.ts';
 import type { ConfigDef } from '../config/define.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import type { SignalKafkaAccess } from '../snapshot/signals/kafka-signal-channel.ts';
+import type { InternalTopics } from './internal-topics.ts';
 
 export interface CommittedOffsets {
   get(partition: JsonMap): JsonMap | null;
@@ -22,6 +23,11 @@ export interface SourceTaskContext {
   readonly offsets: CommittedOffsets;
   readonly log: Logger;
   readonly metrics: TaskMetrics;
+  /**
+   * Topics the plugin owns (e.g. a schema history): declare them in start(), read them back there,
+   * and hand their records out in SourceUnit.internalRecords, which commit with the unit.
+   */
+  readonly internalTopics: InternalTopics;
   /**
    * The worker's Kafka client, only for the signal hub's topic channel (src/snapshot/signals/signal-hub.ts);
    * a plugin never writes to Kafka itself. Absent in unit tests.
