@@ -83,6 +83,6 @@ export function undeclaredInternalTopic(topic: string, connectorName: string): C
     code: 'CDC_INTERNAL_TOPIC_UNDECLARED',
     what: `the task handed out a record for internal topic ${topic}, which it did not declare`,
     where: `connector "${connectorName}"`,
-    fix: 'this is a defect of the connector plugin: report it; the plugin must call internalTopics.declare() for the topic in start()',
+    fix: 'this is a defect of the connector plugin: report it to its authors with this message',
   });
 }

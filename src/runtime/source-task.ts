@@ -11,6 +11,8 @@ import type { ConfigDef } from '../config/define.ts';
 import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import type { SignalKafkaAccess } from '../snapshot/signals/kafka-signal-channel.ts';
 import type { InternalTopics } from './internal-topics.ts';
+import type { ExtrasEnv, MigrateOptions, PluginMetricNames, RunningExtras } from './plugin-hooks.ts';
+import type { ConfigReferenceSection } from '../config/config-docs.ts';
 
 export interface CommittedOffsets {
   get(partition: JsonMap): JsonMap | null;
@@ -87,4 +89,16 @@ export interface SourceConnectorPlugin {
   onDelete?(config: ParsedConfig, log: Logger): Promise<void>;
   /** Source partition(s) the connector's offsets live under (for the offsets REST API). */
   partitions(config: ParsedConfig): JsonMap[];
+  /** `cdc migrate`: prepares the connector's database (migrations/<source>); resolves with what it applied. Absent: nothing to migrate. */
+  migrate?(config: ParsedConfig, opts: MigrateOptions): Promise<string[]>;
+  /**
+   * Started while this worker owns the connector, whatever its target state, and stopped when it
+   * no longer does or the config changes: monitors that must keep reporting while the task is
+   * paused, retrying or failed (DESIGN.md invariant 5). Null: nothing to run for this config.
+   */
+  startExtras?(config: ParsedConfig, env: ExtrasEnv): RunningExtras | null;
+  /** The plugin's own section of docs/config-reference.md (its properties without the framework's). */
+  readonly configReference?: ConfigReferenceSection;
+  /** Names of its source-position gauges (default: cdc_source_received_position, cdc_source_flushed_position). */
+  readonly metricNames?: PluginMetricNames;
 }
