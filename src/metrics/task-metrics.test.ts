@@ -20,3 +20,17 @@ test('source positions are exported under the names the plugin gives, generic on
   assert.match(text, /^cdc_source_received_position\{connector="other",task="0"\} 42$/m);
   assert.doesNotMatch(text, /cdc_postgres_received_lsn\{connector="other"/);
 });
+
+test('a plugin gauge carries the task\'s labels and is shared by attempts', async () => {
+  const registry = new Registry();
+  const f = new PromMetricsFactory(registry);
+  const spec = { name: 'cdc_demo_margin_bytes', help: 'demo' };
+  f.forTask('a', 0).sourceGauge(spec).set(5);
+  f.forTask('a', 0).sourceGauge(spec).set(7);
+  const b = f.forTask('b', 0).sourceGauge(spec);
+  b.set(1);
+  b.remove();
+  const text = await registry.metrics();
+  assert.match(text, /^cdc_demo_margin_bytes\{connector="a",task="0"\} 7$/m);
+  assert.doesNotMatch(text, /connector="b"/);
+});

@@ -6,7 +6,7 @@
  * cdc_postgres_received_lsn and cdc_postgres_flushed_lsn.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { PluginMetricNames, PositionGauge } from '../runtime/plugin-hooks.ts';
+import type { PluginMetricNames, GaugeSpec } from '../runtime/plugin-hooks.ts';
 
 /** The position gauges of a plugin that names none. */
 export const DEFAULT_POSITION_GAUGES: PluginMetricNames = {
@@ -33,6 +33,12 @@ export interface TaskMetrics {
    * names of the plugin's metricNames.
    */
   sourcePosition(kind: 'received' | 'flushed', position: bigint | number): void;
+  /**
+   * A gauge of the plugin's own with this task's connector and task labels (e.g. the distance
+   * from the committed position to the oldest binlog on the server), created on first use and
+   * shared by every attempt. Series that must outlive the task belong in the plugin's startExtras.
+   */
+  sourceGauge(gauge: GaugeSpec): { set(value: number): void; remove(): void };
   queueDepth(n: number): void;
   /** 1 for the task's current state (RUNNING, STALLED, RESTARTING, FAILED, ...), 0 for the others */
   taskState(state: string): void;
@@ -87,8 +93,8 @@ export class PromMetricsFactory {
     this.queue = new Gauge({ name: 'cdc_source_queue_depth', help: 'Decoded messages waiting between the source socket and Kafka', labelNames: ['connector', 'task'], registers });
   }
 
-  /** One gauge per name on this registry, however many connectors or attempts ask for it. */
-  private positionGauge(g: PositionGauge): Gauge<string> {
+  /** One gauge per name on this registry, however many connectors or attempts ask for it (labels connector, task). */
+  private positionGauge(g: GaugeSpec): Gauge<string> {
     const existing = this.registry.getSingleMetric(g.name);
     if (existing instanceof Gauge) return existing as Gauge<string>;
     return new Gauge({ name: g.name, help: g.help, labelNames: ['connector', 'task'], registers: [this.registry] });
@@ -108,6 +114,10 @@ export class PromMetricsFactory {
       snapshotChunks: (table, chunks) => this.snapChunks.set({ ...l, table }, chunks),
       snapshotEta: (s) => { if (s === null) this.snapEta.remove(l); else this.snapEta.set(l, s); },
       sourcePosition: (kind, position) => (kind === 'received' ? received : flushed).set(l, Number(position)),
+      sourceGauge: (spec) => {
+        const g = this.positionGauge(spec);
+        return { set: (v) => g.set(l, v), remove: () => g.remove(l) };
+      },
       queueDepth: (n) => this.queue.set(l, n),
       taskState: (s) => { for (const st of TASK_STATES) this.state.set({ ...l, state: st }, st === s ? 1 : 0); },
       conversionFailure: (outcome) => { this.recordErrors.inc(l); if (outcome === 'skipped') this.skipped.inc(l); },
@@ -121,7 +131,7 @@ export class PromMetricsFactory {
 export function noopTaskMetrics(): TaskMetrics {
   return {
     eventsWritten() {}, transactionCommitted() {}, commitToVisibleLatency() {}, sourceLag() {},
-    snapshotProgress() {}, snapshotRunning() {}, snapshotChunks() {}, snapshotEta() {}, sourcePosition() {}, queueDepth() {}, taskState() {},
+    snapshotProgress() {}, snapshotRunning() {}, snapshotChunks() {}, snapshotEta() {}, sourcePosition() {}, sourceGauge: () => ({ set() {}, remove() {} }), queueDepth() {}, taskState() {},
     conversionFailure() {}, conversionRetry() {}, errorLogged() {}, valueReplaced() {},
   };
 }

@@ -27,7 +27,7 @@ export interface RunningExtras {
   stop(): Promise<void>;
 }
 
-export interface PositionGauge {
+export interface GaugeSpec {
   readonly name: string;
   readonly help: string;
 }
@@ -39,7 +39,7 @@ export interface PositionGauge {
  */
 export interface PluginMetricNames {
   /** the newest position read from the source */
-  readonly receivedPosition: PositionGauge;
+  readonly receivedPosition: GaugeSpec;
   /** the newest position confirmed to the source (committed in Kafka) */
-  readonly flushedPosition: PositionGauge;
+  readonly flushedPosition: GaugeSpec;
 }
