@@ -6,7 +6,23 @@
  * cdc_postgres_received_lsn and cdc_postgres_flushed_lsn.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { PluginMetricNames, GaugeSpec } from '../runtime/plugin-hooks.ts';
+
+export interface GaugeSpec {
+  readonly name: string;
+  readonly help: string;
+}
+
+/**
+ * Names of the gauges fed by TaskMetrics.sourcePosition (src/metrics/task-metrics.ts), so that a
+ * plugin keeps the metric names its dashboards know (cdc_postgres_received_lsn, ...). A plugin
+ * without them gets cdc_source_received_position and cdc_source_flushed_position.
+ */
+export interface PluginMetricNames {
+  /** the newest position read from the source */
+  readonly receivedPosition: GaugeSpec;
+  /** the newest position confirmed to the source (committed in Kafka) */
+  readonly flushedPosition: GaugeSpec;
+}
 
 /** The position gauges of a plugin that names none. */
 export const DEFAULT_POSITION_GAUGES: PluginMetricNames = {

@@ -1,8 +1,9 @@
 /**
  * Optional hooks of a source connector plugin (SourceConnectorPlugin in source-task.ts)
  * that the runtime and the command line call without knowing which database is behind:
- * `cdc migrate`, what runs beside a task while this worker owns the connector, the
- * plugin's section of docs/config-reference.md, and the names of its position gauges.
+ * `cdc migrate` and what runs beside a task while this worker owns the connector.
+ * The plugin's metric names (PluginMetricNames) are declared in src/metrics/task-metrics.ts,
+ * its reference section (ConfigReferenceSection) in src/config/config-docs.ts.
  */
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log/logger.ts';
@@ -25,21 +26,4 @@ export interface ExtrasEnv {
 export interface RunningExtras {
   /** Idempotent. */
   stop(): Promise<void>;
-}
-
-export interface GaugeSpec {
-  readonly name: string;
-  readonly help: string;
-}
-
-/**
- * Names of the gauges fed by TaskMetrics.sourcePosition (src/metrics/task-metrics.ts), so that a
- * plugin keeps the metric names its dashboards know (cdc_postgres_received_lsn, ...). A plugin
- * without them gets cdc_source_received_position and cdc_source_flushed_position.
- */
-export interface PluginMetricNames {
-  /** the newest position read from the source */
-  readonly receivedPosition: GaugeSpec;
-  /** the newest position confirmed to the source (committed in Kafka) */
-  readonly flushedPosition: GaugeSpec;
 }

@@ -8,10 +8,10 @@ import type { JsonMap, SourceUnit } from '../events/record.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ParsedConfig } from '../config/define.ts';
 import type { ConfigDef } from '../config/define.ts';
-import type { TaskMetrics } from '../metrics/task-metrics.ts';
+import type { PluginMetricNames, TaskMetrics } from '../metrics/task-metrics.ts';
 import type { SignalKafkaAccess } from '../snapshot/signals/kafka-signal-channel.ts';
 import type { InternalTopics } from './internal-topics.ts';
-import type { ExtrasEnv, MigrateOptions, PluginMetricNames, RunningExtras } from './plugin-hooks.ts';
+import type { ExtrasEnv, MigrateOptions, RunningExtras } from './plugin-hooks.ts';
 import type { ConfigReferenceSection } from '../config/config-docs.ts';
 
 export interface CommittedOffsets {
