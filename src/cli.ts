@@ -4,7 +4,8 @@
  *   cdc run      --config cdc.yaml   run a standalone worker with the file's connectors
  *   cdc validate --config cdc.yaml   check config and each source database; exit 1 on any problem
  *   cdc migrate  --config cdc.yaml   apply migrations/<source> to each connector's database
- * The only place (with src/config) that reads process.env.
+ * The only place (with src/config) that reads process.env, and the only file in src/ that
+ * knows the built-in plugins (sources/builtin-plugins.ts, the list a new source joins).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -17,15 +18,13 @@ import { PluginRegistry } from './runtime/plugin-registry.ts';
 import { loadPluginPath } from './runtime/plugin-loader.ts';
 import { Worker } from './runtime/worker.ts';
 import { kafkaSecurity } from './kafka/kafka-security.ts';
-import { StandaloneMembership } from './runtime/membership.ts';
+import { StandaloneMembership } from './cluster/membership.ts';
 import { GroupMembership } from './cluster/group-membership.ts';
 import { LogLevels, levelledLogger, type Level } from './log/log-levels.ts';
 import { createRestServer } from './rest/rest-server.ts';
 import { restConfigFromWorker } from './rest/rest-config.ts';
 import { createConverters } from './serde/create-converter.ts';
-import { createPostgresPlugin, POSTGRES_CONNECTOR_CLASS } from '../sources/postgres/connector.ts';
-import { startPostgresExtras } from '../sources/postgres/extras.ts';
-import { migratePostgres } from '../sources/postgres/migrate.ts';
+import { builtinPlugins } from '../sources/builtin-plugins.ts';
 import type { TransformRegistry } from './transforms/transform-registry.ts';
 import { builtinTransformRegistry } from './transforms/builtin.ts';
 import { loadTransformPluginPath } from './transforms/transform-loader.ts';
@@ -41,7 +40,9 @@ const USAGE = `usage:
 `;
 
 function plugins(): PluginRegistry {
-  return new PluginRegistry().register(createPostgresPlugin());
+  const registry = new PluginRegistry();
+  for (const p of builtinPlugins()) registry.register(p);
+  return registry;
 }
 
 /** Built-in transformations and predicates (src/transforms/builtin.ts); plugin.path adds more (loadTransformPluginPath). */
@@ -88,7 +89,6 @@ async function run(file: string): Promise<number> {
         rebalanceTimeoutMs: worker.getInt('rebalance.timeout.ms') ?? 60000,
       })
       : new StandaloneMembership(workerId)),
-    extras: (plugin, config, registry, clog) => (plugin.className === POSTGRES_CONNECTOR_CLASS ? startPostgresExtras(config, registry, clog) : null),
     rest: async (herder) => {
       const server = createRestServer({ herder, log: log.child({ component: 'cdc.rest' }), config: { ...restConfigFromWorker(worker), port: w.port() } });
       const { port } = await server.listen();
@@ -166,8 +166,8 @@ async function migrate(file: string, opts: { connector?: string; role?: string; 
   for (const c of targets) {
     const plugin = registry.find(String(c.config['connector.class'] ?? ''), c.where);
     const config = plugin.configDef.parse(applyWorkerDefaults(worker, { name: c.name, ...c.config }), c.where, { secretKeys: c.secretKeys });
-    if (plugin.className !== POSTGRES_CONNECTOR_CLASS) { log.warn({ connector: c.name }, 'no migrations for this connector type'); continue; }
-    const applied = await migratePostgres(config, { ...(opts.role ? { role: opts.role, rolePassword: rolePassword! } : {}), log });
+    if (!plugin.migrate) { log.warn({ connector: c.name, class: plugin.className }, 'no migrations for this connector type'); continue; }
+    const applied = await plugin.migrate(config, { ...(opts.role ? { role: opts.role, rolePassword: rolePassword! } : {}), log });
     process.stdout.write(`connector ${c.name}: applied ${applied.join(', ')}\n`);
   }
   return 0;

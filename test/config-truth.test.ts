@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { referenceSections } from '../src/config/reference-sections.ts';
+import { builtinPlugins } from '../sources/builtin-plugins.ts';
 import type { FieldDef } from '../src/config/define.ts';
 import { workerConfigDef } from '../src/config/worker-config.ts';
 import { connectFrameworkConfigDef } from '../src/config/connect-framework-fields.ts';
@@ -93,7 +94,7 @@ const READ_BY_COMPUTED_NAME = new Set(['key.converter', 'value.converter']);
 const KNOWN_IGNORED: Record<string, readonly string[]> = {
 };
 
-for (const section of referenceSections()) {
+for (const section of referenceSections(builtinPlugins())) {
   test(`every ${section.title} property is read by code, refused, or declared "accepted, no effect"`, () => {
     const ignored = section.def.fields()
       .filter((f) => !f.unsupported && !(f.noEffect && !f.noEffect.when) && !READ_BY_COMPUTED_NAME.has(f.name))

@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { referenceSections } from '../src/config/reference-sections.ts';
+import { builtinPlugins } from '../sources/builtin-plugins.ts';
 import { connectFrameworkConfigDef } from '../src/config/connect-framework-fields.ts';
 import { workerConfigDef } from '../src/config/worker-config.ts';
 import type { ConfigDef } from '../src/config/define.ts';
@@ -156,7 +157,7 @@ export function commands(text: string): string[] {
   return [...text.matchAll(/\bcdc ([a-z][a-z-]*)/g)].map((m) => m[1]!);
 }
 
-const defs: ConfigDef[] = [workerConfigDef(), connectFrameworkConfigDef(), ...referenceSections().map((s) => s.def)];
+const defs: ConfigDef[] = [workerConfigDef(), connectFrameworkConfigDef(), ...referenceSections(builtinPlugins()).map((s) => s.def)];
 /** Converter settings (written under key.converter. / value.converter.), declared by the converters. */
 const CONVERTER_SETTINGS = [
   ...AVRO_CONVERTER_FIELDS.map((f) => f.name),

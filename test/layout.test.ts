@@ -40,3 +40,11 @@ test('the image build leaves test/ and *.test.ts out', () => {
   const copies = [...readFileSync(join(ROOT, 'docker/Dockerfile'), 'utf8').matchAll(/^COPY\s+(?!--from)(\S+)/gm)].map((m) => m[1]);
   assert.ok(!copies.some((c) => c === 'test' || c === '.' || c.startsWith('test/')), `Dockerfile copies ${copies.join(', ')}`);
 });
+
+test('src/ is database-agnostic: only the composition root (src/cli.ts) imports sources/, and only its plugin list', () => {
+  const offenders = shipped.filter((f) => f.startsWith('src/') && f !== 'src/cli.ts'
+    && /from\s+['"](\.\.\/)+sources\/|import\(\s*['"](\.\.\/)+sources\//.test(readFileSync(join(ROOT, f), 'utf8')));
+  assert.deepEqual(offenders, [], 'a plugin reaches the runtime through sources/builtin-plugins.ts and its hooks, not by import');
+  const cli = [...readFileSync(join(ROOT, 'src/cli.ts'), 'utf8').matchAll(/from\s+['"]\.\.\/(sources\/[^'"]+)['"]/g)].map((m) => m[1]);
+  assert.deepEqual(cli, ['sources/builtin-plugins.ts']);
+});

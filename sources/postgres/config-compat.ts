@@ -117,4 +117,11 @@ function withKeyInfo(f: FieldDef): FieldDef {
   return Object.freeze({ ...f, group, width, importance, displayName, connectRequired: false, ...(dependents ? { dependents } : {}) });
 }
 
-export const POSTGRES_COMPAT_FAMILIES: readonly PropertyFamily[] = DEBEZIUM_COMMON_FAMILIES;
+export const POSTGRES_COMPAT_FAMILIES: readonly PropertyFamily[] = [
+  ...DEBEZIUM_COMMON_FAMILIES,
+  // Debezium's schema history: the MySQL connector's; PostgreSQL needs none.
+  { pattern: /^database\.history\./, label: 'database.history.*',
+    noEffect: 'Debezium\'s MySQL schema history (renamed schema.history.internal.* in Debezium 2.0); a PostgreSQL connector keeps no schema history, because pgoutput describes every table before its changes' },
+  { pattern: /^schema\.history\.internal\./, label: 'schema.history.internal.*',
+    noEffect: 'Debezium\'s schema history of MySQL and others; a PostgreSQL connector keeps no schema history, because pgoutput describes every table before its changes' },
+];

@@ -3,6 +3,7 @@
  * names and defaults). Parsing, config/validate, the generated reference and
  * redaction all read these declarations.
  */
+import { SOURCE_TASK_FIELDS } from '../../src/config/source-task-fields.ts';
 import { ConfigDef, defineField } from '../../src/config/define.ts';
 import { POSTGRES_COMPAT_FAMILIES, withPostgresCompat } from './config-compat.ts';
 import { tasksMax } from '../../src/config/connect-framework-fields.ts';
@@ -83,9 +84,9 @@ export const F = {
   snapshotOverrides: defineField({ name: 'snapshot.select.statement.overrides', type: 'list', default: [], group: 'Snapshot', importance: 'low', doc: 'Tables (schema.table) whose snapshot reads a SELECT of your own instead of the whole table; each needs snapshot.select.statement.overrides.<schema>.<table> holding that SELECT (e.g. with a WHERE clause). Streaming is not affected.', check: overridesCheck }),
   includeSchemaComments: defineField({ name: 'include.schema.comments', type: 'boolean', default: false, group: 'Events', importance: 'low', doc: 'Copy column comments (COMMENT ON COLUMN) into the doc of the field schemas. Off by default, as in Debezium: a comment then changes the registered schema.' }),
   snapshotFetchSize: defineField({ name: 'snapshot.fetch.size', type: 'int', default: 10240, group: 'Snapshot', importance: 'low', doc: 'Rows fetched per round trip while snapshotting (bounds memory).', check: (v) => v > 0 || 'use a positive number' }),
-  maxBatchSize: defineField({ name: 'max.batch.size', type: 'int', default: 2048, group: 'Performance', importance: 'low', doc: 'Most events handed to Kafka in one batch; also the most events per Kafka transaction while streaming.', check: (v) => v > 0 || 'use a positive number' }),
-  maxQueueSize: defineField({ name: 'max.queue.size', type: 'int', default: 8192, group: 'Performance', importance: 'low', doc: 'Decoded replication messages buffered before the socket is paused.', check: (v, all) => v > (all.value('max.batch.size') as number) || 'make max.queue.size larger than max.batch.size' }),
-  pollInterval: defineField({ name: 'poll.interval.ms', type: 'long', default: 500, group: 'Performance', importance: 'low', doc: 'Longest wait for new events before an idle poll returns.' }),
+  maxBatchSize: SOURCE_TASK_FIELDS.maxBatchSize,
+  maxQueueSize: SOURCE_TASK_FIELDS.maxQueueSize,
+  pollInterval: SOURCE_TASK_FIELDS.pollInterval,
   heartbeatInterval: defineField({ name: 'heartbeat.interval.ms', type: 'int', default: 0, group: 'Heartbeat', importance: 'medium', doc: 'When > 0, write a heartbeat record carrying the current position this often, so the slot advances while captured tables are quiet.' }),
   heartbeatQuery: defineField({ name: 'heartbeat.action.query', type: 'string', required: false, group: 'Heartbeat', importance: 'low', doc: 'SQL run on every heartbeat (e.g. an upsert into a published heartbeat table), so a quiet database produces WAL the slot can confirm.' }),
   heartbeatPrefix: defineField({ name: 'topic.heartbeat.prefix', type: 'string', default: '__debezium-heartbeat', group: 'Heartbeat', importance: 'low', doc: 'Heartbeat topic is <prefix>.<topic.prefix>.' }),

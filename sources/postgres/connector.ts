@@ -20,6 +20,8 @@ import { partitionFilterError, viaRootError } from './partition-errors.ts';
 import { viaRootProblem } from './partitions.ts';
 import { describeUnmatched, nothingCapturedError, unmatchedIncludes } from './capture-check.ts';
 import { checkKeyColumns } from './key-columns.ts';
+import { migratePostgres } from './migrate.ts';
+import { startPostgresExtras } from './extras.ts';
 
 /** The property a connection-time error belongs to, for config/validate. */
 const CONNECT_PROPERTY: Record<string, string> = {
@@ -45,6 +47,22 @@ export function createPostgresPlugin(): SourceConnectorPlugin {
     createTask: () => new PostgresSourceTask(),
     onDelete: dropSlotOnDelete,
     partitions: (config) => [pgPartition(config.get(F.topicPrefix))],
+    migrate: migratePostgres,
+    startExtras: (config, env) => startPostgresExtras(config, env.registry, env.log),
+    configReference: {
+      title: 'PostgreSQL connector',
+      intro:
+        'Properties of the PostgreSQL source connector (`connector.class: io.debezium.connector.postgresql.PostgresConnector`, ' +
+        'or the aliases `PostgresConnector`, `postgres`, `postgresql`), with Debezium 3.6\'s names and defaults. ' +
+        'The connector also accepts every connector framework property above. How to prepare the database, snapshot modes, ' +
+        'offsets and slot lag metrics: [postgres.md](postgres.md).',
+      def: POSTGRES_CONFIG_DEF,
+    },
+    // The names dashboards and alert rules have always used (docker/grafana, docs/postgres.md).
+    metricNames: {
+      receivedPosition: { name: 'cdc_postgres_received_lsn', help: 'Latest LSN received from the slot' },
+      flushedPosition: { name: 'cdc_postgres_flushed_lsn', help: 'LSN confirmed to the slot (committed in Kafka)' },
+    },
   };
 }
 

@@ -113,7 +113,7 @@ export class Streaming {
     }
     if (companion) push(null);
     ctx.metrics.queueDepth(stream.queued);
-    if (lastLsn > 0n) ctx.metrics.receivedLsn(lastLsn);
+    if (lastLsn > 0n) ctx.metrics.sourcePosition('received', lastLsn);
     return units;
   }
 
@@ -132,7 +132,7 @@ export class Streaming {
     if (!this.stream) return;
     const p = decodePosition(offset, 'committed offset');
     this.stream.confirm(p.lsnProc);
-    this.deps.ctx.metrics.flushedLsn(this.stream.flushedLsn);
+    this.deps.ctx.metrics.sourcePosition('flushed', this.stream.flushedLsn);
   }
 
   async stop(): Promise<void> {

@@ -10,7 +10,9 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from '../log/logger.ts';
 import type { TopicManager } from '../kafka/topics.ts';
 import { KafkaLog, type LogRecord } from './kafka-log.ts';
-import type { TargetState } from '../runtime/herder.ts';
+
+/** What a connector should be doing, as the config topic stores it (Connect's target state). */
+export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
 
 export interface StoredConnector {
   readonly name: string;

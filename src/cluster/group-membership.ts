@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { AssignerProtocol, type Consumer, type Kafka } from 'kafkajs';
 import type { Logger } from '../log/logger.ts';
 import type { ConfigStore, MemberView } from './config-store.ts';
-import type { Membership } from '../runtime/membership.ts';
+import type { Membership } from './membership.ts';
 import type { KafkaOutage } from '../kafka/kafka-reachability.ts';
 import { owner } from './rendezvous.ts';
 

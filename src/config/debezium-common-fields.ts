@@ -157,7 +157,11 @@ export const DEBEZIUM_REMOVED_FIELDS: readonly FieldDef[] = [
     unsupported: { why: 'custom snapshotters are Java plugins, not available here', fix: 'remove snapshot.custom.class and choose a snapshot.mode' } }),
 ];
 
-/** Pattern-named families (column masks and truncation) and MySQL's schema history. */
+/**
+ * Pattern-named families (column masks and truncation). The schema history families
+ * (schema.history.internal.*, database.history.*) are each plugin's own: a source that
+ * keeps a history implements them, one that needs none declares why (sources/postgres/config-compat.ts).
+ */
 export const DEBEZIUM_COMMON_FAMILIES: readonly PropertyFamily[] = [
   { pattern: /^column\.mask\.with\.\d+\.chars$/, label: 'column.mask.with.<n>.chars',
     unsupported: { why: 'column values are never masked here, so the columns would reach Kafka in clear', fix: 'remove it and leave such columns out with column.exclude.list, or mask them before they are written' } },
@@ -165,10 +169,6 @@ export const DEBEZIUM_COMMON_FAMILIES: readonly PropertyFamily[] = [
     unsupported: { why: 'column values are never hashed here, so the columns would reach Kafka in clear', fix: 'remove it and leave such columns out with column.exclude.list' } },
   { pattern: /^column\.truncate\.to\.\d+\.chars$/, label: 'column.truncate.to.<n>.chars',
     unsupported: { why: 'column values are never truncated here', fix: 'remove it; values are written whole' } },
-  { pattern: /^database\.history\./, label: 'database.history.*',
-    noEffect: 'Debezium\'s MySQL schema history (renamed schema.history.internal.* in Debezium 2.0); a PostgreSQL connector keeps no schema history, because pgoutput describes every table before its changes' },
-  { pattern: /^schema\.history\.internal\./, label: 'schema.history.internal.*',
-    noEffect: 'Debezium\'s schema history of MySQL and others; a PostgreSQL connector keeps no schema history, because pgoutput describes every table before its changes' },
 ];
 
 /**

@@ -1,32 +1,20 @@
 /**
  * What docs/config-reference.md contains, in order: the one list that both
- * scripts/gen-config-docs.ts and config-docs.test.ts render.
- *
- * PLUGIN SECTIONS GO IN pluginSections() BELOW: one `{ title, intro, def }` per connector
- * plugin, e.g. `{ title: 'PostgreSQL connector', def: postgresConfigDef() }`. This module
- * is only used to generate docs, never at run time, so importing a plugin's config
- * spec here does not make src/ depend on a plugin (DESIGN.md, layout).
+ * scripts/gen-config-docs.ts and test/config-reference.test.ts render. The worker and
+ * framework sections are the runtime's; one section per connector plugin follows, from
+ * the plugins themselves (SourceConnectorPlugin.configReference), in the order of
+ * sources/builtin-plugins.ts. src/ never imports a plugin's spec.
  */
 import type { ConfigReferenceSection } from './config-docs.ts';
 import { connectFrameworkConfigDef } from './connect-framework-fields.ts';
 import { workerConfigDef } from './worker-config.ts';
-import { POSTGRES_CONFIG_DEF } from '../../sources/postgres/config-spec.ts';
 
-function pluginSections(): ConfigReferenceSection[] {
-  return [
-    {
-      title: 'PostgreSQL connector',
-      intro:
-        'Properties of the PostgreSQL source connector (`connector.class: io.debezium.connector.postgresql.PostgresConnector`, ' +
-        'or the aliases `PostgresConnector`, `postgres`, `postgresql`), with Debezium 3.6\'s names and defaults. ' +
-        'The connector also accepts every connector framework property above. How to prepare the database, snapshot modes, ' +
-        'offsets and slot lag metrics: [postgres.md](postgres.md).',
-      def: POSTGRES_CONFIG_DEF,
-    },
-  ];
+/** Structurally a SourceConnectorPlugin (src/runtime/source-task.ts), which src/config does not import. */
+export interface DocumentedPlugin {
+  readonly configReference?: ConfigReferenceSection;
 }
 
-export function referenceSections(): ConfigReferenceSection[] {
+export function referenceSections(plugins: readonly DocumentedPlugin[]): ConfigReferenceSection[] {
   return [
     {
       title: 'Worker',
@@ -40,7 +28,7 @@ export function referenceSections(): ConfigReferenceSection[] {
         'these groups come first, followed by the plugin\'s own. A plugin may redefine one of them (for example to allow only one task).',
       def: connectFrameworkConfigDef(),
     },
-    ...pluginSections(),
+    ...plugins.flatMap((p) => (p.configReference ? [p.configReference] : [])),
   ];
 }
 

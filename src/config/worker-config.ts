@@ -6,7 +6,7 @@
  * (producer.*, consumer.*, admin.*) in kafka-client-fields.ts.
  */
 import { ConfigDef, defineField, type ParsedConfig, type ParsedValues } from './define.ts';
-import { REST_CONFIG_FIELDS } from '../rest/rest-config.ts';
+import { REST_CONFIG_FIELDS } from './rest-fields.ts';
 import { KAFKA_SECURITY_FIELDS } from './kafka-security-fields.ts';
 import { workerClientFamilies } from './kafka-client-fields.ts';
 import { HEADER_CONVERTER_CHECK } from './header-converter-names.ts';

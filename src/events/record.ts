@@ -30,12 +30,36 @@ export interface SourceRecord {
 }
 
 /**
+ * A record for one of the connector's own internal topics (declared through the task
+ * context's InternalTopics service, src/runtime/internal-topics.ts), such as Debezium's
+ * schema history. The plugin serialises it (e.g. JSON text): it bypasses the transform
+ * chain and the key/value/header converters, and is written as given, in the same Kafka
+ * transaction as the unit's records and offset.
+ */
+export interface InternalRecord {
+  readonly topic: string;
+  /** Kafka partition; undefined = the default (murmur2 of the key). */
+  readonly partition?: number;
+  readonly key: string | Buffer | null;
+  readonly value: string | Buffer | null;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Kafka record timestamp (ms); undefined = producer time. */
+  readonly timestamp?: number;
+}
+
+/**
  * A group of records plus the offset that becomes true when all of them are
  * committed. An empty `records` list is a pure position advance (end of a source
  * transaction, idle keepalive, heartbeat without a topic).
  */
 export interface SourceUnit {
   readonly records: readonly SourceRecord[];
+  /**
+   * Records for the connector's internal topics that belong to this unit (e.g. the schema
+   * history entry of the DDL whose offset this unit carries): committed or aborted together
+   * with `records` and `offset`, written before them, never counted as change events.
+   */
+  readonly internalRecords?: readonly InternalRecord[];
   readonly partition: JsonMap;
   readonly offset: JsonMap;
   /**

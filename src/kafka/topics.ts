@@ -108,6 +108,40 @@ export class TopicManager {
     }
   }
 
+  /**
+   * A topic a connector plugin owns (src/runtime/internal-topics.ts): created with exactly `spec`
+   * when missing; when it exists, its partition count and every topic config the spec names must
+   * match, because a history topic with one partition too many or a retention of seven days
+   * loses order or data silently.
+   */
+  async ensureInternal(topic: string, spec: TopicSpec, where: string): Promise<void> {
+    await this.ensure([topic], () => spec);
+    const admin = await this.client();
+    const want = Object.entries(spec.configs ?? {});
+    const problems: string[] = [];
+    if (want.length > 0) {
+      const res = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: topic, configNames: want.map(([k]) => k) }] });
+      const entries = res.resources[0]?.configEntries ?? [];
+      for (const [name, value] of want) {
+        const actual = entries.find((c) => c.configName === name)?.configValue;
+        if (actual !== value) problems.push(`${name}=${actual ?? '(unset)'} where it needs ${value}`);
+      }
+    }
+    if (spec.partitions > 0) {
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      const n = meta.topics[0]?.partitions.length ?? 0;
+      if (n !== spec.partitions) problems.push(`${n} partitions where it needs ${spec.partitions}`);
+    }
+    if (problems.length > 0) {
+      throw new SinkError({
+        code: 'CDC_INTERNAL_TOPIC_MISMATCH',
+        what: `internal topic ${topic} exists with ${problems.join(', ')}`,
+        where,
+        fix: `let the daemon create it: delete topic ${topic} (only if its content can be rebuilt) or fix it with kafka-configs --alter --entity-type topics --entity-name ${topic} --add-config ${want.map(([k, v]) => `${k}=${v}`).join(',') || '...'}, then restart the connector`,
+      });
+    }
+  }
+
   async close(): Promise<void> {
     const a = this.admin;
     this.admin = null;

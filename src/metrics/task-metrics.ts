@@ -1,9 +1,34 @@
 /**
  * Per-task metrics, created against a registry handed in by the composition
  * root (no global prom-client registry). Names follow Prometheus conventions;
- * labels carry connector and task.
+ * labels carry connector and task. Nothing here is named after a database: a source's
+ * position gauges take the names its plugin gives (PluginMetricNames), so PostgreSQL keeps
+ * cdc_postgres_received_lsn and cdc_postgres_flushed_lsn.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+export interface GaugeSpec {
+  readonly name: string;
+  readonly help: string;
+}
+
+/**
+ * Names of the gauges fed by TaskMetrics.sourcePosition (src/metrics/task-metrics.ts), so that a
+ * plugin keeps the metric names its dashboards know (cdc_postgres_received_lsn, ...). A plugin
+ * without them gets cdc_source_received_position and cdc_source_flushed_position.
+ */
+export interface PluginMetricNames {
+  /** the newest position read from the source */
+  readonly receivedPosition: GaugeSpec;
+  /** the newest position confirmed to the source (committed in Kafka) */
+  readonly flushedPosition: GaugeSpec;
+}
+
+/** The position gauges of a plugin that names none. */
+export const DEFAULT_POSITION_GAUGES: PluginMetricNames = {
+  receivedPosition: { name: 'cdc_source_received_position', help: 'Newest source position read (as a number: an LSN, a binlog offset...)' },
+  flushedPosition: { name: 'cdc_source_flushed_position', help: 'Newest source position confirmed to the source after its Kafka commit' },
+};
 
 const TASK_STATES = ['UNASSIGNED', 'RUNNING', 'STALLED', 'RESTARTING', 'PAUSED', 'FAILED', 'STOPPED'] as const;
 
@@ -18,8 +43,18 @@ export interface TaskMetrics {
   snapshotChunks(table: string, chunks: number): void;
   /** Seconds the running snapshot still needs at its current rate; null = unknown (the gauge is removed). */
   snapshotEta(seconds: number | null): void;
-  receivedLsn(lsn: bigint): void;
-  flushedLsn(lsn: bigint): void;
+  /**
+   * The source's position as one number (PostgreSQL: an LSN): `received` is the newest read,
+   * `flushed` the newest confirmed to the source once committed in Kafka. Exported under the
+   * names of the plugin's metricNames.
+   */
+  sourcePosition(kind: 'received' | 'flushed', position: bigint | number): void;
+  /**
+   * A gauge of the plugin's own with this task's connector and task labels (e.g. the distance
+   * from the committed position to the oldest binlog on the server), created on first use and
+   * shared by every attempt. Series that must outlive the task belong in the plugin's startExtras.
+   */
+  sourceGauge(gauge: GaugeSpec): { set(value: number): void; remove(): void };
   queueDepth(n: number): void;
   /** 1 for the task's current state (RUNNING, STALLED, RESTARTING, FAILED, ...), 0 for the others */
   taskState(state: string): void;
@@ -46,8 +81,6 @@ export class PromMetricsFactory {
   private readonly snapRunning: Gauge<string>;
   private readonly snapChunks: Gauge<string>;
   private readonly snapEta: Gauge<string>;
-  private readonly receivedLsn: Gauge<string>;
-  private readonly flushedLsn: Gauge<string>;
   private readonly queue: Gauge<string>;
   private readonly state: Gauge<string>;
   private readonly recordErrors: Counter<string>;
@@ -69,8 +102,6 @@ export class PromMetricsFactory {
     this.snapRunning = new Gauge({ name: 'cdc_snapshot_running', help: '1 while an initial snapshot runs', labelNames: ['connector', 'task'], registers });
     this.snapChunks = new Gauge({ name: 'cdc_snapshot_chunks', help: 'Chunks of a table read and emitted by the chunked snapshot so far', labelNames: ['connector', 'task', 'table'], registers });
     this.snapEta = new Gauge({ name: 'cdc_snapshot_eta_seconds', help: 'Seconds the running snapshot still needs at its current rate (absent while unknown)', labelNames: ['connector', 'task'], registers });
-    this.receivedLsn = new Gauge({ name: 'cdc_postgres_received_lsn', help: 'Latest LSN received from the slot', labelNames: ['connector', 'task'], registers });
-    this.flushedLsn = new Gauge({ name: 'cdc_postgres_flushed_lsn', help: 'LSN confirmed to the slot (committed in Kafka)', labelNames: ['connector', 'task'], registers });
     this.state = new Gauge({ name: 'cdc_task_state', help: '1 for the task\'s current state', labelNames: ['connector', 'task', 'state'], registers });
     // Connect's task-error-metrics (total-record-errors, total-records-skipped, total-retries, total-errors-logged).
     this.recordErrors = new Counter({ name: 'cdc_task_record_errors_total', help: 'Records whose transformation, or key, value or header conversion, failed (after retries)', labelNames: ['connector', 'task'], registers });
@@ -82,8 +113,17 @@ export class PromMetricsFactory {
     this.queue = new Gauge({ name: 'cdc_source_queue_depth', help: 'Decoded messages waiting between the source socket and Kafka', labelNames: ['connector', 'task'], registers });
   }
 
-  forTask(connector: string, task: number): TaskMetrics {
+  /** One gauge per name on this registry, however many connectors or attempts ask for it (labels connector, task). */
+  private positionGauge(g: GaugeSpec): Gauge<string> {
+    const existing = this.registry.getSingleMetric(g.name);
+    if (existing instanceof Gauge) return existing as Gauge<string>;
+    return new Gauge({ name: g.name, help: g.help, labelNames: ['connector', 'task'], registers: [this.registry] });
+  }
+
+  forTask(connector: string, task: number, names: PluginMetricNames = DEFAULT_POSITION_GAUGES): TaskMetrics {
     const l = { connector, task: String(task) };
+    const received = this.positionGauge(names.receivedPosition);
+    const flushed = this.positionGauge(names.flushedPosition);
     return {
       eventsWritten: (n) => this.events.inc(l, n),
       transactionCommitted: (records, seconds) => { this.txns.inc(l); this.txnSeconds.observe(l, seconds); void records; },
@@ -93,8 +133,11 @@ export class PromMetricsFactory {
       snapshotRunning: (r) => this.snapRunning.set(l, r ? 1 : 0),
       snapshotChunks: (table, chunks) => this.snapChunks.set({ ...l, table }, chunks),
       snapshotEta: (s) => { if (s === null) this.snapEta.remove(l); else this.snapEta.set(l, s); },
-      receivedLsn: (lsn) => this.receivedLsn.set(l, Number(lsn)),
-      flushedLsn: (lsn) => this.flushedLsn.set(l, Number(lsn)),
+      sourcePosition: (kind, position) => (kind === 'received' ? received : flushed).set(l, Number(position)),
+      sourceGauge: (spec) => {
+        const g = this.positionGauge(spec);
+        return { set: (v) => g.set(l, v), remove: () => g.remove(l) };
+      },
       queueDepth: (n) => this.queue.set(l, n),
       taskState: (s) => { for (const st of TASK_STATES) this.state.set({ ...l, state: st }, st === s ? 1 : 0); },
       conversionFailure: (outcome) => { this.recordErrors.inc(l); if (outcome === 'skipped') this.skipped.inc(l); },
@@ -109,7 +152,7 @@ export class PromMetricsFactory {
 export function noopTaskMetrics(): TaskMetrics {
   return {
     eventsWritten() {}, transactionCommitted() {}, commitToVisibleLatency() {}, sourceLag() {},
-    snapshotProgress() {}, snapshotRunning() {}, snapshotChunks() {}, snapshotEta() {}, receivedLsn() {}, flushedLsn() {}, queueDepth() {}, taskState() {},
+    snapshotProgress() {}, snapshotRunning() {}, snapshotChunks() {}, snapshotEta() {}, sourcePosition() {}, sourceGauge: () => ({ set() {}, remove() {} }), queueDepth() {}, taskState() {},
     conversionFailure() {}, conversionRetry() {}, errorLogged() {}, valueReplaced() {}, signalHandled() {},
   };
 }

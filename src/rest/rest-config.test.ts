@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigDef } from '../config/define.ts';
 import { restHostName, restPort, workerConfigDef } from '../config/worker-config.ts';
-import { REST_CONFIG_FIELDS, parseBasicUsers, restConfigFromWorker } from './rest-config.ts';
+import { restConfigFromWorker } from './rest-config.ts';
+import { REST_CONFIG_FIELDS, parseBasicUsers } from '../config/rest-fields.ts';
 
 // The worker ConfigDef once the lead adds REST_CONFIG_FIELDS; until then, just the REST part.
 const def = new ConfigDef([restHostName, restPort, ...REST_CONFIG_FIELDS]);

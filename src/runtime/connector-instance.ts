@@ -28,7 +28,7 @@ export class ConnectorInstance {
       backoff: { initialMs: 1000, maxMs: deps.config.getLong('errors.retry.delay.max.ms') ?? 60000 },
       maxRestarts: deps.config.getInt('restart.max.attempts') ?? -1,
       stallTimeoutMs: deps.config.getLong('stall.timeout.ms') ?? 60000,
-      onTopic: (topic) => void deps.status.putTopic(deps.name, 0, topic).catch(() => undefined),
+      onTopic: (topic) => void deps.status.putTopic(deps.name, deps.taskId, topic).catch(() => undefined),
     });
   }
 
@@ -80,7 +80,7 @@ export class ConnectorInstance {
       written = this.last;
       const { connector, task } = this.statusNow();
       await this.deps.status.putConnector(this.deps.name, connector).catch(() => undefined);
-      await this.deps.status.putTask(this.deps.name, 0, task).catch(() => undefined);
+      await this.deps.status.putTask(this.deps.name, this.deps.taskId, task).catch(() => undefined);
     }
   }
 

@@ -24,10 +24,10 @@ function recorder(): { log: Logger; lines: { level: string; msg: string }[] } {
 test('while Kafka is unreachable the task is RESTARTING with the cause and the outage\'s start, and the log says it once', async () => {
   const { log, lines } = recorder();
   const outage = { since: Date.now() - 5_000, brokers: ['127.0.0.1:9092'], error: 'connect ECONNREFUSED 127.0.0.1:9092' };
-  const config = { getInt: () => undefined, getLong: () => undefined, getString: () => undefined, getBoolean: () => undefined } as unknown as ParsedConfig;
+  const config = { get: (f: { default?: unknown }) => f.default, getInt: () => undefined, getLong: () => undefined, getString: () => undefined, getBoolean: () => undefined } as unknown as ParsedConfig;
   const plugin = { createTask: () => ({ start: async () => undefined, poll: async () => [], committed: () => undefined, finished: () => false, stop: async () => undefined }) } as unknown as SourceConnectorPlugin;
   const sup = new ConnectorSupervisor({
-    name: 'orders', plugin, config, kafka: downKafka, topics: {} as TopicManager, clusterId: 'cdc', offsetTopics: { primary: 'offsets', secondary: null } satisfies OffsetTopics, offsetsTopicSpec: { partitions: 1, replicationFactor: 1 },
+    name: 'orders', taskId: 0, plugin, config, kafka: downKafka, topics: {} as TopicManager, clusterId: 'cdc', offsetTopics: { primary: 'offsets', secondary: null } satisfies OffsetTopics, offsetsTopicSpec: { partitions: 1, replicationFactor: 1 },
     producer: { compression: 'none', maxRequestBytes: 1_048_576, transactionTimeoutMs: 60_000 }, converters: { key: {} as Converter, value: {} as Converter, header: createHeaderConverter(undefined) }, offsetFlushIntervalMs: 60_000, topicCreation: null, log, metrics: noopTaskMetrics(),
     backoff: { initialMs: 5, maxMs: 10 }, maxRestarts: -1, stallTimeoutMs: 60_000, kafkaOutage: () => outage,
   });

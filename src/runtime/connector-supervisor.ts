@@ -22,6 +22,8 @@ import { interruption, kafkaOutageReason, type InterruptionCause } from './inter
 import type { KafkaOutage } from '../kafka/kafka-reachability.ts';
 import type { SourceConnectorPlugin } from './source-task.ts';
 import type { TransformChain } from '../transforms/chain.ts';
+import { SOURCE_TASK_FIELDS } from '../config/source-task-fields.ts';
+import { taskTransactionalId } from './task-ids.ts';
 
 export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'STALLED' | 'RESTARTING' | 'FAILED' | 'STOPPED' | 'FINISHED';
 
@@ -37,6 +39,8 @@ export interface TaskStatus {
 
 export interface SupervisorDeps {
   readonly name: string;
+  /** the task this supervisor keeps running (Connect's task number) */
+  readonly taskId: number;
   readonly plugin: SourceConnectorPlugin;
   readonly config: ParsedConfig;
   readonly kafka: Kafka;
@@ -143,10 +147,10 @@ export class ConnectorSupervisor {
       const task = d.plugin.createTask();
       current = { task, startedAt: Date.now() };
       const producer = new KafkaTxnProducer({
-        kafka: d.kafka, transactionalId: `${d.clusterId}-${d.name}-0`, settings: d.producer, log: d.log,
+        kafka: d.kafka, transactionalId: taskTransactionalId(d.clusterId, d.name, d.taskId), settings: d.producer, log: d.log,
       });
       const runner = new TaskRunner({
-        connectorName: d.name, taskId: 0, config: d.config, task, kafka: d.kafka, producer, topics: d.topics,
+        connectorName: d.name, taskId: d.taskId, config: d.config, task, kafka: d.kafka, producer, topics: d.topics,
         signalKafka: { kafka: d.kafka, topics: d.topics, brokers: d.workerBrokers ?? [] },
         dataTopicSpec: d.topicCreation ? (topic) => d.topicCreation!.specFor(topic) : null,
         offsetTopics: d.offsetTopics, offsetsTopicSpec: d.offsetsTopicSpec,
@@ -154,10 +158,11 @@ export class ConnectorSupervisor {
         errors: errorPolicy(d.config), transforms,
         log: d.log, metrics: d.metrics,
         limits: {
-          sendBatch: d.config.getInt('max.batch.size') ?? 2048,
-          txnMaxRecords: d.config.getInt('max.batch.size') ?? 2048,
+          // Declared for every plugin by src/config/source-task-fields.ts (PluginRegistry.register checks it).
+          sendBatch: d.config.get(SOURCE_TASK_FIELDS.maxBatchSize),
+          txnMaxRecords: d.config.get(SOURCE_TASK_FIELDS.maxBatchSize),
           txnMaxMs: transactionMaxAgeMs(d.config, d.offsetFlushIntervalMs),
-          pollMs: d.config.getLong('poll.interval.ms') ?? 500,
+          pollMs: d.config.get(SOURCE_TASK_FIELDS.pollInterval),
         },
         onStarted: () => {
           if (streak) {

@@ -7,7 +7,6 @@
 
 export type ConnectorState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'STOPPED' | 'FAILED' | 'RESTARTING';
 export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED' | 'RESTARTING' | 'STALLED';
-export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
 export type InitialState = 'RUNNING' | 'PAUSED' | 'STOPPED';
 
 export type ConnectorConfig = Record<string, string>;

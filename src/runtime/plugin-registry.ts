@@ -2,14 +2,27 @@
  * The connector plugins this daemon can run, handed to the worker by the
  * composition root (cli.ts). Nothing registers itself by being imported.
  */
-import { ConfigError } from '../errors/cdc-error.ts';
+import { CdcError, ConfigError } from '../errors/cdc-error.ts';
 import { closestName } from '../config/did-you-mean.ts';
 import type { SourceConnectorPlugin } from './source-task.ts';
+import { connectFrameworkConfigDef } from '../config/connect-framework-fields.ts';
+import { runtimeReadFields } from '../config/source-task-fields.ts';
 
 export class PluginRegistry {
   private readonly plugins: SourceConnectorPlugin[] = [];
 
+  /** Refuses a plugin whose ConfigDef lacks a property the runtime reads (CDC_PLUGIN_CONTRACT). */
   register(plugin: SourceConnectorPlugin): this {
+    const needed = [...connectFrameworkConfigDef().fields(), ...runtimeReadFields()].map((f) => f.name);
+    const missing = needed.filter((n) => plugin.configDef.field(n) === undefined);
+    if (missing.length > 0) {
+      throw new CdcError({
+        code: 'CDC_PLUGIN_CONTRACT',
+        what: `connector plugin ${plugin.className} ${plugin.version} does not declare ${missing.join(', ')}, which the runtime reads for every connector`,
+        where: `plugin ${plugin.className}`,
+        fix: 'build the plugin\'s configDef as connectFrameworkConfigDef().merge(...) and include SOURCE_TASK_FIELDS (src/config/source-task-fields.ts); see docs/writing-a-source.md',
+      });
+    }
     this.plugins.push(plugin);
     return this;
   }

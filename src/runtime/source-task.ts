@@ -8,8 +8,11 @@ import type { JsonMap, SourceUnit } from '../events/record.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ParsedConfig } from '../config/define.ts';
 import type { ConfigDef } from '../config/define.ts';
-import type { TaskMetrics } from '../metrics/task-metrics.ts';
+import type { PluginMetricNames, TaskMetrics } from '../metrics/task-metrics.ts';
 import type { SignalKafkaAccess } from '../snapshot/signals/kafka-signal-channel.ts';
+import type { InternalTopics } from './internal-topics.ts';
+import type { ExtrasEnv, MigrateOptions, RunningExtras } from './plugin-hooks.ts';
+import type { ConfigReferenceSection } from '../config/config-docs.ts';
 
 export interface CommittedOffsets {
   get(partition: JsonMap): JsonMap | null;
@@ -22,6 +25,11 @@ export interface SourceTaskContext {
   readonly offsets: CommittedOffsets;
   readonly log: Logger;
   readonly metrics: TaskMetrics;
+  /**
+   * Topics the plugin owns (e.g. a schema history): declare them in start(), read them back there,
+   * and hand their records out in SourceUnit.internalRecords, which commit with the unit.
+   */
+  readonly internalTopics: InternalTopics;
   /**
    * The worker's Kafka client, only for the signal hub's topic channel (src/snapshot/signals/signal-hub.ts);
    * a plugin never writes to Kafka itself. Absent in unit tests.
@@ -81,4 +89,16 @@ export interface SourceConnectorPlugin {
   onDelete?(config: ParsedConfig, log: Logger): Promise<void>;
   /** Source partition(s) the connector's offsets live under (for the offsets REST API). */
   partitions(config: ParsedConfig): JsonMap[];
+  /** `cdc migrate`: prepares the connector's database (migrations/<source>); resolves with what it applied. Absent: nothing to migrate. */
+  migrate?(config: ParsedConfig, opts: MigrateOptions): Promise<string[]>;
+  /**
+   * Started while this worker owns the connector, whatever its target state, and stopped when it
+   * no longer does or the config changes: monitors that must keep reporting while the task is
+   * paused, retrying or failed (DESIGN.md invariant 5). Null: nothing to run for this config.
+   */
+  startExtras?(config: ParsedConfig, env: ExtrasEnv): RunningExtras | null;
+  /** The plugin's own section of docs/config-reference.md (its properties without the framework's). */
+  readonly configReference?: ConfigReferenceSection;
+  /** Names of its source-position gauges (default: cdc_source_received_position, cdc_source_flushed_position). */
+  readonly metricNames?: PluginMetricNames;
 }

@@ -9,7 +9,8 @@
  * the cluster is UNASSIGNED, not the truth any more.
  */
 import type { StatusValue } from '../cluster/status-store.ts';
-import type { ConnectorStateInfo, StateInfo, TargetState, TaskStateInfo } from './herder.ts';
+import type { ConnectorStateInfo, StateInfo, TaskStateInfo } from './herder.ts';
+import type { TargetState } from '../cluster/config-store.ts';
 
 export interface OwnStatus {
   readonly connector: StatusValue;

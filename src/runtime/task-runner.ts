@@ -13,9 +13,11 @@
  * order: transforms, then header, key and value converters); a record a transform drops
  * (Filter, a tombstone-dropping SMT) is not written, and its unit's offset still commits in
  * the transaction that would have held it. With no transform configured the stage is skipped.
+ * A unit's internalRecords (topics the plugin declared through ctx.internalTopics, e.g. a schema
+ * history) skip transforms and converters and go out first, in the same transaction.
  */
 import type { Kafka } from 'kafkajs';
-import type { JsonMap, SourceRecord, SourceUnit } from '../events/record.ts';
+import type { InternalRecord, JsonMap, SourceRecord, SourceUnit } from '../events/record.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Converter } from '../serde/converter.ts';
 import type { TxnProducer, OutRecord, OpenTransaction } from '../kafka/txn-producer.ts';
@@ -29,6 +31,7 @@ import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import type { ParsedConfig } from '../config/define.ts';
 import type { SignalKafkaAccess } from '../snapshot/signals/kafka-signal-channel.ts';
 import { TransformStageFailure, type TransformChain } from '../transforms/chain.ts';
+import { KafkaInternalTopics, undeclaredInternalTopic, type InternalTopics } from './internal-topics.ts';
 
 const SEND_MAX_RECORDS = 256;
 const SEND_MAX_BYTES = 512 * 1024;
@@ -51,6 +54,8 @@ export interface TaskRunnerDeps {
   readonly valueConverter: Converter;
   readonly headerConverter: HeaderConverter;
   readonly errors: ErrorPolicy;
+  /** The task's internal topics service; absent: Kafka-backed (KafkaInternalTopics). Tests inject one. */
+  readonly internalTopics?: InternalTopics;
   /** The connector's single message transforms; null or absent: none configured. */
   readonly transforms?: TransformChain | null;
   readonly log: Logger;
@@ -89,9 +94,11 @@ export class TaskRunner {
   private readonly partitionIds = new WeakMap<JsonMap, string>();
   private readonly tolerance: ToleranceOperator;
   private signal: AbortSignal = new AbortController().signal;
+  private readonly internal: InternalTopics;
 
   constructor(private readonly deps: TaskRunnerDeps) {
     this.tolerance = new ToleranceOperator({ policy: deps.errors, log: deps.log, metrics: deps.metrics, taskName: `${deps.connectorName}-${deps.taskId}` });
+    this.internal = deps.internalTopics ?? new KafkaInternalTopics({ kafka: deps.kafka, topics: deps.topics, connectorName: deps.connectorName });
   }
 
   /** Runs until signal aborts (clean stop: open transaction committed) or a failure (thrown). */
@@ -109,6 +116,7 @@ export class TaskRunner {
     if (signal.aborted) return; // stopped while fencing: do not start the source at all
     const ctx: SourceTaskContext = {
       connectorName: d.connectorName, taskId: d.taskId, config: d.config, offsets, log: d.log, metrics: d.metrics,
+      internalTopics: this.internal,
       ...(d.signalKafka ? { signalKafka: d.signalKafka } : {}),
     };
     try {
@@ -145,6 +153,7 @@ export class TaskRunner {
       this.open = { txn: await d.producer.begin(), openedAt: Date.now(), records: 0, buffer: [], offsets: new Map(), commitTimes: [], topics: new Set() };
     }
     const o = this.open;
+    for (const ir of unit.internalRecords ?? []) o.buffer.push(this.internalOut(ir));
     const chain = d.transforms ?? null;
     for (const original of unit.records) {
       let r = original;
@@ -164,6 +173,20 @@ export class TaskRunner {
     o.offsets.set(pid, { partition: unit.partition, offset: unit.offset });
     if (unit.sourceCommitTimeMs !== undefined) o.commitTimes.push(unit.sourceCommitTimeMs);
     if (o.buffer.length >= d.limits.sendBatch) await this.flush();
+  }
+
+  /** As the plugin serialised it: no transform, no converter, no errors.* policy (a failure here is the plugin's). */
+  private internalOut(ir: InternalRecord): OutRecord {
+    if (!this.internal.isDeclared(ir.topic)) throw undeclaredInternalTopic(ir.topic, this.deps.connectorName);
+    const bytes = (v: string | Buffer | null): Buffer | null => (v === null ? null : typeof v === 'string' ? Buffer.from(v, 'utf8') : v);
+    return {
+      topic: ir.topic,
+      ...(ir.partition !== undefined ? { partition: ir.partition } : {}),
+      key: bytes(ir.key),
+      value: bytes(ir.value),
+      ...(ir.headers ? { headers: ir.headers } : {}),
+      ...(ir.timestamp !== undefined ? { timestamp: ir.timestamp } : {}),
+    };
   }
 
   /** Key, value and headers through their converters, each stage under the errors.* policy. */
@@ -194,7 +217,8 @@ export class TaskRunner {
     if (!o || o.buffer.length + trailer.length === 0) return;
     const data = o.buffer;
     o.buffer = [];
-    if (data.length > 0) await this.deps.topics.ensure(data.map((r) => r.topic), this.deps.dataTopicSpec);
+    // Internal topics were created (or checked) with their own spec when declared.
+    if (data.length > 0) await this.deps.topics.ensure(data.filter((r) => !this.internal.isDeclared(r.topic)).map((r) => r.topic), this.deps.dataTopicSpec);
     const batch = trailer.length === 0 ? data : [...data, ...trailer];
     // Sends stay well under the broker's default message.max.bytes (1 MiB per record batch),
     // and small enough that kafkajs's per-partition grouping (quadratic in the send size) stays cheap.

@@ -31,7 +31,7 @@ import { connectTaskConfigs, offsetsChangedMessage, restartPlan } from './herder
 import { connectorStatusAnswer, type OwnStatus } from './status-view.ts';
 import type { KafkaOutage } from '../kafka/kafka-reachability.ts';
 import type { StatusValue } from '../cluster/status-store.ts';
-import type { Membership } from './membership.ts';
+import type { Membership } from '../cluster/membership.ts';
 import type { PluginRegistry } from './plugin-registry.ts';
 import type { Converter } from '../serde/converter.ts';
 import type { SourceConnectorPlugin } from './source-task.ts';
@@ -40,6 +40,7 @@ import { TransformRegistry } from '../transforms/transform-registry.ts';
 import { withTransformFields } from '../transforms/transform-config.ts';
 import { buildTransformChain } from '../transforms/chain.ts';
 import type { ConfigDef } from '../config/define.ts';
+import { SINGLE_TASK_ID, taskTransactionalId } from './task-ids.ts';
 import { HerderError, type ConnectorConfig, type ConnectorInfo, type ConnectorOffsets, type ConnectorStateInfo, type Herder,
   type InitialState, type LoggerLevel, type PluginInfo, type RestartRequest, type TaskInfo, type TaskStateInfo } from './herder.ts';
 
@@ -56,7 +57,6 @@ export interface WorkerHerderDeps {
   readonly registry: Registry;
   readonly log: Logger;
   readonly loggers: { get(): Record<string, LoggerLevel>; set(name: string, level: string): string[]; effective(name: string): string };
-  readonly extras?: (plugin: SourceConnectorPlugin, config: ParsedConfig, registry: Registry, log: Logger) => { stop(): Promise<void> } | null;
   readonly version: string;
   /** resolves ${env:...} / ${file:...} in stored configs (which keep the placeholders) */
   readonly providers: ProviderIo;
@@ -150,7 +150,7 @@ export class WorkerHerder implements Herder {
     if (connector === null) this.decided.delete(name);
     else this.decided.set(name, { connector, ...(task !== undefined ? { task } : {}) });
     await this.d.status.putConnector(name, connector);
-    if (task !== undefined) await this.d.status.putTask(name, 0, task);
+    if (task !== undefined) await this.d.status.putTask(name, SINGLE_TASK_ID, task);
   }
 
   /** This worker's own view of a connector it owns, or null. */
@@ -177,7 +177,7 @@ export class WorkerHerder implements Herder {
    */
   private async reconcileMonitor(name: string): Promise<void> {
     const stored = this.d.configs.get(name);
-    const want = stored !== undefined && this.d.membership.owns(name) && this.d.extras !== undefined;
+    const want = stored !== undefined && this.d.membership.owns(name);
     const configJson = stored ? JSON.stringify(stored.config) : '';
     const cur = this.monitors.get(name);
     if (cur && (!want || cur.configJson !== configJson)) {
@@ -187,7 +187,7 @@ export class WorkerHerder implements Herder {
     if (!want || this.monitors.has(name)) return;
     try {
       const { plugin, config } = this.parse(name, stored!.config);
-      const extra = this.d.extras!(plugin, config, this.d.registry, this.d.log.child({ connector: name }));
+      const extra = plugin.startExtras?.(config, { registry: this.d.registry, log: this.d.log.child({ connector: name }) }) ?? null;
       if (extra) this.monitors.set(name, { configJson, extra });
     } catch { /* an unparsable config fails the task with the reason; nothing to monitor */ }
   }
@@ -253,14 +253,14 @@ export class WorkerHerder implements Herder {
       log.info({}, 'exactly.once.support=required is satisfied: records and offsets are committed in one Kafka transaction');
     }
     const instance = new ConnectorInstance({
-      name, plugin, config, kafka: this.d.kafka, topics: this.d.topics, clusterId: this.clusterId,
+      name, taskId: SINGLE_TASK_ID, plugin, config, kafka: this.d.kafka, topics: this.d.topics, clusterId: this.clusterId,
       offsetTopics: this.offsetTopicsOf(config), offsetsTopicSpec: this.offsetsSpec,
       producer: producerSettings(this.d.worker, config),
       offsetFlushIntervalMs: this.d.worker.getLong('offset.flush.interval.ms') ?? 60000,
       workerBrokers: bootstrapBrokers(this.d.worker),
       topicCreation: topicCreationRules(creationKeys, creationEnabled),
       converters: { ...this.d.converters(config, log), header: createHeaderConverter(config.getString('header.converter')) },
-      metrics: this.d.metrics.forTask(name, 0),
+      metrics: this.d.metrics.forTask(name, SINGLE_TASK_ID, plugin.metricNames),
       status: this.d.status, workerId: this.d.membership.workerId, generation: () => this.d.membership.generation(), log,
       mayRun: () => this.d.membership.current() && this.d.membership.owns(name),
       ...(this.d.kafkaOutage ? { kafkaOutage: this.d.kafkaOutage } : {}),
@@ -474,7 +474,7 @@ export class WorkerHerder implements Herder {
     const st = { state: 'RESTARTING', worker_id: this.d.membership.workerId, generation: this.d.membership.generation(), trace: null, since: Date.now(), reason: 'restart requested through the REST API', ...(version ? { version } : {}) };
     this.running.delete(name);
     this.decided.set(name, { connector: st, task: st });
-    await this.d.status.putConnector(name, st).then(() => this.d.status.putTask(name, 0, st)).catch(() => undefined);
+    await this.d.status.putConnector(name, st).then(() => this.d.status.putTask(name, SINGLE_TASK_ID, st)).catch(() => undefined);
     await run.instance.stop();
     await this.reconcile(name);
   }
@@ -519,7 +519,7 @@ export class WorkerHerder implements Herder {
   private async writeOffsets(name: string, entries: { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[]): Promise<void> {
     const topics = this.storedOffsetTopics(this.stored(name));
     for (const topic of allOffsetTopics(topics)) await this.d.topics.ensureCompacted(topic, this.offsetsSpec);
-    const producer = new KafkaTxnProducer({ kafka: this.d.kafka, transactionalId: `${this.clusterId}-${name}-0`, settings: { ...producerSettings(this.d.worker), transactionTimeoutMs: 60_000 }, log: this.d.log });
+    const producer = new KafkaTxnProducer({ kafka: this.d.kafka, transactionalId: taskTransactionalId(this.clusterId, name, SINGLE_TASK_ID), settings: { ...producerSettings(this.d.worker), transactionTimeoutMs: 60_000 }, log: this.d.log });
     await producer.start();
     try {
       const txn = await producer.begin();

@@ -21,10 +21,9 @@ import { startMetricsServer } from '../metrics/metrics-server.ts';
 import { ConfigStore } from '../cluster/config-store.ts';
 import { StatusStore } from '../cluster/status-store.ts';
 import { WorkerHerder } from './worker-herder.ts';
-import type { Membership } from './membership.ts';
+import type { Membership } from '../cluster/membership.ts';
 import type { PluginRegistry } from './plugin-registry.ts';
 import type { Converter } from '../serde/converter.ts';
-import type { SourceConnectorPlugin } from './source-task.ts';
 import type { Herder } from './herder.ts';
 import type { ProviderIo } from '../config/providers.ts';
 import type { TransformRegistry } from '../transforms/transform-registry.ts';
@@ -37,7 +36,6 @@ export interface WorkerDeps {
   readonly log: Logger;
   readonly levels: LogLevels;
   readonly membership: (ctx: { workerId: string; kafka: ReturnType<typeof createKafka>; configs: ConfigStore; log: Logger; kafkaOutage: () => KafkaOutage | null }) => Membership;
-  readonly extras?: (plugin: SourceConnectorPlugin, config: ParsedConfig, registry: Registry, log: Logger) => { stop(): Promise<void> } | null;
   readonly rest?: (herder: Herder) => Promise<{ close(): Promise<void> } | null>;
   readonly version: string;
   readonly providers: ProviderIo;
@@ -97,7 +95,6 @@ export class Worker {
         set: (name, level) => this.d.levels.set(name, level),
         effective: (name) => this.d.levels.effective(name),
       },
-      ...(this.d.extras ? { extras: this.d.extras } : {}),
       version: this.d.version,
       providers: this.d.providers,
       kafkaOutage: () => reachability.outage(),

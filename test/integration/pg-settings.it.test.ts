@@ -7,6 +7,7 @@
  * config with every source problem listed.
  * Task-level tests run the task in process (no Kafka needed); the last one runs the daemon.
  */
+import { InMemoryInternalTopics } from '../doubles/in-memory-internal-topics.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogicalReplicationService, PgoutputPlugin } from 'pg-logical-replication';
@@ -44,7 +45,7 @@ function parsed(db: PgFixture, extra: Record<string, string>) {
 async function startTask(db: PgFixture, extra: Record<string, string>): Promise<{ task: PostgresSourceTask; error: CdcError | null }> {
   const task = new PostgresSourceTask();
   try {
-    await task.start({ connectorName: 'c', taskId: 0, config: parsed(db, extra), offsets: { get: () => null }, log: silentLogger(), metrics: noopTaskMetrics() });
+    await task.start({ connectorName: 'c', taskId: 0, config: parsed(db, extra), offsets: { get: () => null }, log: silentLogger(), metrics: noopTaskMetrics(), internalTopics: new InMemoryInternalTopics() });
     return { task, error: null };
   } catch (err) {
     await task.stop();

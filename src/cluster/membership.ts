@@ -1,6 +1,7 @@
 /**
  * Which connectors this worker runs. Standalone: all of them. Distributed:
- * the share the group coordinator gave this worker (src/cluster/).
+ * the share the group coordinator gave this worker (group-membership.ts).
+ * The contract lives here, below the runtime that asks it (src/runtime/worker.ts).
  */
 export interface Membership {
   readonly workerId: string;
