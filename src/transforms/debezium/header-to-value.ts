@@ -51,8 +51,12 @@ export class HeaderToValue implements Transformation {
     }
     if (matched.length === 0) return record;
     if (!record.valueSchema || record.valueSchema.type !== 'struct') throw new TransformError(`Only Struct objects supported for [header to value], found: ${typeof record.value}`);
-    const twice = matched.find((m, i) => matched.findIndex((o) => o.field === m.field) !== i);
-    if (twice) throw new TransformError(`Cannot create field because of field name duplication ${twice.field} (the record has header ${twice.h.key} more than once)`);
+    for (let i = 1; i < matched.length; i++) {
+      const first = matched.findIndex((o) => o.field === matched[i]!.field);
+      if (first === i) continue;
+      const which = matched[first]!.h.key === matched[i]!.h.key ? `the record has header ${matched[i]!.h.key} more than once` : `headers ${matched[first]!.h.key} and ${matched[i]!.h.key} both go to it`;
+      throw new TransformError(`Cannot create field because of field name duplication ${matched[i]!.field} (${which})`);
+    }
     const value = requireStruct(record.value, 'header to value');
     const schema = this.#schema(record.valueSchema, matched.map((m) => ({ path: m.field.split('.'), schema: headerSchema(m.h) })));
     const out = structuredCopy(value);

@@ -20,6 +20,7 @@
  */
 import type { ConnectSchema } from '../../events/schema.ts';
 import { bigIntBytes } from './number-text.ts';
+import { DATE, parseTemporal, TIME, TIMESTAMP } from './iso-date-parse.ts';
 
 export interface SchemaAndValue {
   readonly schema: ConnectSchema | null;
@@ -33,9 +34,6 @@ const DELIMITERS = new Set([':', ',', '{', '}', '[', ']', '"']);
 const req = (type: ConnectSchema['type'], extra: Partial<ConnectSchema> = {}): ConnectSchema => ({ type, optional: false, ...extra });
 const STRING = req('string');
 const BOOLEAN = req('boolean');
-const DATE = req('int32', { name: 'org.apache.kafka.connect.data.Date', version: 1 });
-const TIME = req('int32', { name: 'org.apache.kafka.connect.data.Time', version: 1 });
-const TIMESTAMP = req('int64', { name: 'org.apache.kafka.connect.data.Timestamp', version: 1 });
 const DECIMAL = 'org.apache.kafka.connect.data.Decimal';
 const decimalSchema = (scale: number): ConnectSchema => req('bytes', { name: DECIMAL, version: 1, parameters: { scale: String(scale) } });
 
@@ -321,43 +319,4 @@ function exactInteger(unscaled: bigint, scale: number): SchemaAndValue | null {
   if (n >= -32768n && n <= 32767n) return { schema: req('int16'), value: Number(n) };
   if (n >= -2147483648n && n <= 2147483647n) return { schema: req('int32'), value: Number(n) };
   return { schema: req('int64'), value: n };
-}
-
-const TIME_LENGTH = 13; // HH:mm:ss.SSS'Z'
-const TIMESTAMP_LENGTH = 24; // yyyy-MM-dd'T'HH:mm:ss.SSS'Z'
-const DATE_LENGTH = 10; // yyyy-MM-dd
-
-/** Values.parseAsTemporal: the pattern is chosen by the length alone, then read as SimpleDateFormat would. */
-function parseTemporal(text: string): SchemaAndValue | null {
-  const t = text.replaceAll('\\:', ':');
-  if (t.length === TIME_LENGTH) return temporal(t, ['H', ':', 'm', ':', 's', '.', 'S', 'Z'], TIME);
-  if (t.length === TIMESTAMP_LENGTH) return temporal(t, ['y', '-', 'M', '-', 'd', 'T', 'H', ':', 'm', ':', 's', '.', 'S', 'Z'], TIMESTAMP);
-  if (t.length === DATE_LENGTH) return temporal(t, ['y', '-', 'M', '-', 'd'], DATE);
-  return null;
-}
-
-/**
- * SimpleDateFormat.parse(text, ParsePosition) with its defaults: lenient (fields roll over),
- * numbers may have any number of digits and a sign, spaces before a number are skipped,
- * literals must match exactly, and text after the pattern is ignored. UTC.
- */
-function temporal(text: string, pattern: readonly string[], schema: ConnectSchema): SchemaAndValue | null {
-  const f: Record<string, number> = { y: 1970, M: 1, d: 1, H: 0, m: 0, s: 0, S: 0 };
-  let i = 0;
-  for (const part of pattern) {
-    if (part.length === 1 && /[yMdHmsS]/.test(part)) {
-      while (text[i] === ' ' || text[i] === '\t') i++;
-      const m = /^-?[0-9]+/.exec(text.slice(i));
-      if (!m) return null;
-      f[part] = Number(m[0]);
-      i += m[0].length;
-    } else {
-      if (text[i] !== part) return null;
-      i++;
-    }
-  }
-  const d = new Date(0);
-  d.setUTCFullYear(f['y']!, f['M']! - 1, f['d']!);
-  d.setUTCHours(f['H']!, f['m']!, f['s']!, f['S']!);
-  return Number.isNaN(d.getTime()) ? null : { schema, value: d };
 }
