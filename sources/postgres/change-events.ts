@@ -4,7 +4,8 @@
  * __debezium.oldkey/newkey headers, truncate events when not skipped.
  * Pure: no I/O, so every shape is unit-tested without a database.
  */
-import type { HeaderValue, SourceRecord } from '../../src/events/record.ts';
+import type { RecordHeader, SourceRecord } from '../../src/events/record.ts';
+import { textHeader } from '../../src/events/headers.ts';
 import type { Clock, EnvelopeValue, Op, TransactionBlock } from '../../src/events/envelope.ts';
 import { keyOnlyRowValue, keyValue, rowValue, type TableModel, type TextRow } from './table-model.ts';
 import { DEBEZIUM_VERSION, type SourceFacts } from './source-info.ts';
@@ -109,7 +110,20 @@ function envelope(op: Op, before: Record<string, unknown> | null, after: Record<
   return { before, after, source: sourceValue, transaction: tx, op, ts_ms: ns / 1_000_000n, ts_us: ns / 1_000n, ts_ns: ns };
 }
 
-type Headers = Readonly<Record<string, string | HeaderValue>>;
+type Headers = readonly RecordHeader[];
+
+/**
+ * The context headers as a header list, built once per context object (one per task start):
+ * the snapshot and streaming code hand the context around as a name -> text map, and a
+ * record only points at the shared list, so a record with only context headers costs no copy.
+ */
+const contextLists = new WeakMap<object, Headers>();
+
+function contextList(ctx: Readonly<Record<string, string>>): Headers {
+  let list = contextLists.get(ctx);
+  if (list === undefined) contextLists.set(ctx, (list = Object.entries(ctx).map(([k, v]) => textHeader(k, v))));
+  return list;
+}
 
 /** A change record or tombstone; headers left out when there are none (extended headers off, no key change). */
 function record(model: TableModel, key: Record<string, unknown> | null, value: EnvelopeValue | null, headers: Headers | null): SourceRecord {
@@ -121,10 +135,10 @@ function record(model: TableModel, key: Record<string, unknown> | null, value: E
 }
 
 /** The record's own headers, then the context headers (Debezium adds them last). */
-function withContext(own: Record<string, HeaderValue> | null, opts: EventOptions): Headers | null {
+function withContext(own: RecordHeader | null, opts: EventOptions): Headers | null {
   const ctx = opts.contextHeaders ?? null;
-  if (own === null) return ctx;
-  return ctx === null ? own : { ...own, ...ctx };
+  if (own === null) return ctx === null ? null : contextList(ctx);
+  return ctx === null ? [own] : [own, ...contextList(ctx)];
 }
 
 function sameKey(a: Record<string, unknown> | null, b: Record<string, unknown> | null): boolean {
@@ -138,8 +152,8 @@ function sameKey(a: Record<string, unknown> | null, b: Record<string, unknown> |
 }
 
 /** The other key of a key change, as Debezium sends it: the key struct with its schema; header.converter renders it. */
-function keyHeader(model: TableModel, key: Record<string, unknown> | null): HeaderValue {
-  return { schema: model.keySchema, value: key };
+function keyHeader(name: '__debezium.oldkey' | '__debezium.newkey', model: TableModel, key: Record<string, unknown> | null): RecordHeader {
+  return { key: name, schema: model.keySchema, value: key };
 }
 
 /**
@@ -167,12 +181,12 @@ export function changeRecords(model: TableModel, change: RowChange, source: Sour
         const out: SourceRecord[] = [];
         if (!opts.skippedOperations.has('d')) {
           // Debezium's tombstone is a copy of the delete without value: same headers, newkey included.
-          const headers = withContext({ '__debezium.newkey': keyHeader(model, newKey) }, opts);
+          const headers = withContext(keyHeader('__debezium.newkey', model, newKey), opts);
           out.push(record(model, oldKey, envelope('d', before, null, source, tx(), clock), headers));
           if (opts.tombstonesOnDelete) out.push(record(model, oldKey, null, headers));
         }
         if (!opts.skippedOperations.has('c')) {
-          out.push(record(model, newKey, envelope('c', null, after, source, tx(), clock), withContext({ '__debezium.oldkey': keyHeader(model, oldKey) }, opts)));
+          out.push(record(model, newKey, envelope('c', null, after, source, tx(), clock), withContext(keyHeader('__debezium.oldkey', model, oldKey), opts)));
         }
         return out;
       }

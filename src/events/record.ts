@@ -8,8 +8,12 @@ import type { ConnectSchema } from './schema.ts';
 
 export type JsonMap = { readonly [k: string]: string | number | boolean | null };
 
-/** A header value with its schema, as a Connect SourceRecord carries it. */
-export interface HeaderValue {
+/**
+ * One record header, as Connect's Header: a key, and a value with its schema (null = unknown;
+ * the header converter renders the value either way, a string as its text).
+ */
+export interface RecordHeader {
+  readonly key: string;
   readonly schema: ConnectSchema | null;
   readonly value: unknown;
 }
@@ -23,8 +27,12 @@ export interface SourceRecord {
   readonly valueSchema: ConnectSchema | null;
   /** null = tombstone */
   readonly value: unknown;
-  /** Text, or a Connect value the connector's header.converter renders (src/serde/header-converter.ts). */
-  readonly headers?: Readonly<Record<string, string | HeaderValue>>;
+  /**
+   * Headers in order, as Connect's ConnectHeaders: a key may repeat (InsertHeader and HeaderFrom
+   * append, DropHeaders removes every occurrence). Helpers: src/events/headers.ts; the
+   * connector's header.converter renders them (src/serde/header-converter.ts). Undefined = none.
+   */
+  readonly headers?: readonly RecordHeader[];
   /** Kafka record timestamp (ms); undefined = producer time. */
   readonly timestamp?: number;
 }

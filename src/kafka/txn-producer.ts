@@ -7,7 +7,7 @@
  * (whose InitProducerId aborts whatever the old one left open), and the caller
  * resumes from the committed offset (DESIGN.md invariants 1 and 3).
  */
-import type { Kafka, Producer, Transaction, Message } from 'kafkajs';
+import type { IHeaders, Kafka, Producer, Transaction, Message } from 'kafkajs';
 import { COMPRESSION_TYPES } from './compression-codecs.ts';
 import { explainKafkaAccessError } from './kafka-access-errors.ts';
 import type { ProducerSettings } from './producer-settings.ts';
@@ -19,7 +19,8 @@ export interface OutRecord {
   readonly partition?: number;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
-  readonly headers?: Readonly<Record<string, string>>;
+  /** Header text by key; a repeated key has its values in order (src/serde/header-converter.ts). */
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
   readonly timestamp?: number;
 }
 
@@ -107,7 +108,8 @@ export class KafkaTxnProducer implements TxnProducer {
               key: r.key,
               value: r.value,
               ...(r.partition !== undefined ? { partition: r.partition } : {}),
-              ...(r.headers ? { headers: { ...r.headers } } : {}),
+              // kafkajs only reads the header object (an array value = one header per element, in order).
+              ...(r.headers ? { headers: r.headers as IHeaders } : {}),
               ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
             });
           }
@@ -164,7 +166,12 @@ const RECORD_OVERHEAD = 64;
 
 export function recordSize(r: OutRecord): number {
   let n = RECORD_OVERHEAD + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-  for (const [k, v] of Object.entries(r.headers ?? {})) n += Buffer.byteLength(k) + Buffer.byteLength(v) + 10;
+  if (r.headers) {
+    for (const [k, v] of Object.entries(r.headers)) {
+      if (typeof v === 'string') n += Buffer.byteLength(k) + Buffer.byteLength(v) + 10;
+      else for (const x of v) n += Buffer.byteLength(k) + Buffer.byteLength(x) + 10;
+    }
+  }
   return n;
 }
 

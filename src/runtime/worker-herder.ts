@@ -264,7 +264,7 @@ export class WorkerHerder implements Herder {
       status: this.d.status, workerId: this.d.membership.workerId, generation: () => this.d.membership.generation(), log,
       mayRun: () => this.d.membership.current() && this.d.membership.owns(name),
       ...(this.d.kafkaOutage ? { kafkaOutage: this.d.kafkaOutage } : {}),
-      transforms: () => buildTransformChain(config, this.transformRegistry, `connector "${name}"`),
+      transforms: () => buildTransformChain(config, this.transformRegistry, `connector "${name}"`, log),
     });
     this.decided.delete(name);
     this.running.set(name, { instance, configJson, generation: this.d.membership.generation() });

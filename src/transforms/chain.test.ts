@@ -8,6 +8,9 @@ import { buildTransformChain } from './chain.ts';
 import { kafkaTransformPlugins } from './kafka/index.ts';
 import { withTransformFields } from './transform-config.ts';
 import { TransformRegistry } from './transform-registry.ts';
+import type { PredicatePlugin, TransformationPlugin } from './contracts.ts';
+import type { Logger } from '../log/logger.ts';
+import { recordingLogger } from '../../test/doubles/recording-logger.ts';
 
 const registry = new TransformRegistry().register(...kafkaTransformPlugins());
 const base = { name: 'c', 'connector.class': 'x' };
@@ -87,4 +90,34 @@ test('a transform may be named by its simple class name, as Connect\'s plugin al
   assert.equal(chain.apply(rec('a'))!.topic, 'b');
   assert.equal(registry.find('transformation', 'ReplaceField$Value')?.className, `${K}.ReplaceField$Value`);
   assert.equal(registry.find('predicate', 'RegexRouter'), undefined);
+});
+
+test('each stage is created with the connector\'s logger bound to its alias; a predicate with both aliases; validation passes none', () => {
+  const seen: { kind: string; log: Logger | undefined }[] = [];
+  const noisy: TransformationPlugin = {
+    kind: 'transformation', className: 'com.example.Noisy', aliases: [], version: '1.0.0', doc: '', configDef: new ConfigDef([]),
+    create(_config, log) {
+      seen.push({ kind: 'transformation', log });
+      return { apply(r) { log?.warn({ topic: r.topic }, 'noisy saw a record'); return r; } };
+    },
+  };
+  const always: PredicatePlugin = {
+    kind: 'predicate', className: 'com.example.Always', aliases: [], version: '1.0.0', doc: '', configDef: new ConfigDef([]),
+    create(_config, log) { seen.push({ kind: 'predicate', log }); return { test: () => { log?.debug({}, 'tested'); return true; } }; },
+  };
+  const reg = new TransformRegistry().register(noisy, always);
+  const raw = { ...base, transforms: 'first,second', 'transforms.first.type': 'com.example.Noisy', 'transforms.second.type': 'com.example.Noisy',
+    'transforms.second.predicate': 'yes', predicates: 'yes', 'predicates.yes.type': 'com.example.Always' };
+  const def = withTransformFields(connectFrameworkConfigDef(), raw, reg);
+  def.validate(raw);
+  assert.ok(seen.length > 0 && seen.every((s) => s.log === undefined), 'validation builds instances without a logger');
+  seen.length = 0;
+  const { log, lines } = recordingLogger();
+  const chain = buildTransformChain(def.parse(raw, 'connector "c"'), reg, 'connector "c"', log.child({ connector: 'c' }))!;
+  chain.apply(rec('orders'));
+  assert.deepEqual(lines.map((l) => [l.level, l.bindings, l.msg]), [
+    ['warn', { connector: 'c', transform: 'first' }, 'noisy saw a record'],
+    ['debug', { connector: 'c', transform: 'second', predicate: 'yes' }, 'tested'],
+    ['warn', { connector: 'c', transform: 'second' }, 'noisy saw a record'],
+  ]);
 });

@@ -7,6 +7,7 @@
 import type { ParsedConfig } from '../config/define.ts';
 import { ConfigError } from '../errors/cdc-error.ts';
 import type { SourceRecord } from '../events/record.ts';
+import type { Logger } from '../log/logger.ts';
 import type { Predicate, Transformation } from './contracts.ts';
 import { PREDICATES_PREFIX, TRANSFORMS_PREFIX, subConfig, versionOf } from './transform-config.ts';
 import type { TransformRegistry } from './transform-registry.ts';
@@ -58,9 +59,10 @@ export class TransformChain {
 
 /**
  * The chain a connector config describes, or null when it lists no transform (the runtime
- * then skips the stage outright: no per-record call at all).
+ * then skips the stage outright: no per-record call at all). `log` is the connector's logger:
+ * each transformation gets a child bound to its alias, each predicate one bound to both aliases.
  */
-export function buildTransformChain(config: ParsedConfig, registry: TransformRegistry, where: string): TransformChain | null {
+export function buildTransformChain(config: ParsedConfig, registry: TransformRegistry, where: string, log?: Logger): TransformChain | null {
   const aliases = config.getList('transforms') ?? [];
   if (aliases.length === 0) return null;
   const predicateAliases = config.getList('predicates') ?? [];
@@ -85,10 +87,11 @@ export function buildTransformChain(config: ParsedConfig, registry: TransformReg
         }
         const pPlugin = registry.find('predicate', pCls, versionOf(raw, pPrefix));
         if (!pPlugin) throw unknownClass('predicate', `${pPrefix}type`, pCls, registry, where);
-        predicate = pPlugin.create(subConfig(config, pPrefix, pPlugin));
+        predicate = pPlugin.create(subConfig(config, pPrefix, pPlugin), log?.child({ transform: alias, predicate: predicateAlias }));
       }
       const negate = (raw[`${prefix}negate`] ?? '').trim().toLowerCase() === 'true';
-      stages.push({ alias, className: plugin.className, transformation: plugin.create(subConfig(config, prefix, plugin)), predicate, negate });
+      const transformation = plugin.create(subConfig(config, prefix, plugin), log?.child({ transform: alias }));
+      stages.push({ alias, className: plugin.className, transformation, predicate, negate });
     }
   } catch (err) {
     new TransformChain(stages).close();

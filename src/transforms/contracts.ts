@@ -16,9 +16,15 @@
  *
  * Transforms are synchronous on purpose: with no transform configured the chain is
  * skipped outright, and with some it adds no per-record promise (issue 9 §3).
+ *
+ * create() receives the connector's logger bound to the stage (`transform: <alias>`, and
+ * `predicate: <alias>` for a predicate), where Connect's transforms log through their own
+ * class loggers; it is absent when validation builds an instance only to check its config,
+ * so a plugin logs through `log?.` or falls back to silence.
  */
 import type { ConfigDef, ParsedConfig } from '../config/define.ts';
 import type { SourceRecord } from '../events/record.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** One configured transformation instance (Connect's Transformation<SourceRecord>). */
 export interface Transformation {
@@ -48,13 +54,16 @@ interface PluginBase {
 
 export interface TransformationPlugin extends PluginBase {
   readonly kind: 'transformation';
-  /** `config` has been parsed by configDef (prefix stripped, predicate/negate removed); throws ConfigError on a bad combination. */
-  create(config: ParsedConfig): Transformation;
+  /**
+   * `config` has been parsed by configDef (prefix stripped, predicate/negate removed); throws
+   * ConfigError on a bad combination. `log`: the connector's logger for this stage, absent at validation.
+   */
+  create(config: ParsedConfig, log?: Logger): Transformation;
 }
 
 export interface PredicatePlugin extends PluginBase {
   readonly kind: 'predicate';
-  create(config: ParsedConfig): Predicate;
+  create(config: ParsedConfig, log?: Logger): Predicate;
 }
 
 export type TransformPlugin = TransformationPlugin | PredicatePlugin;

@@ -9,6 +9,7 @@ import { buildTransformChain } from './chain.ts';
 import { builtinTransformRegistry } from './builtin.ts';
 import { withTransformFields } from './transform-config.ts';
 import { loadTransformPluginPath } from './transform-loader.ts';
+import { recordingLogger } from '../../test/doubles/recording-logger.ts';
 
 function install(root: string, dir: string, version: string, suffix: string): void {
   mkdirSync(join(root, dir));
@@ -19,9 +20,13 @@ export function transformPlugins(api) {
   return [{
     kind: 'transformation', className: 'com.example.Upper', version: '${version}', doc: 'upper-cases a field',
     configDef: new api.ConfigDef([field]),
-    create(config) {
+    create(config, log) {
       const name = config.get(field);
-      return { apply: (r) => ({ ...r, value: { ...r.value, [name]: String(r.value[name]).toUpperCase() + '${suffix}' } }) };
+      return { apply: (r) => {
+        log?.info({ api: api.apiVersion }, 'upper-casing');
+        const out = { ...r, value: { ...r.value, [name]: String(r.value[name]).toUpperCase() + '${suffix}' } };
+        return api.headers.appendHeaders(out, [api.headers.textHeader('upper', '${version}')]);
+      } };
     },
   }];
 }`);
@@ -33,13 +38,16 @@ test('a transform module from plugin.path is registered, validated like a built-
   install(root, 'v2', '2.0.0', '2');
   const registry = builtinTransformRegistry();
   await loadTransformPluginPath(registry, [root], createLogger({ level: 'error' }));
+  const { log, lines } = recordingLogger();
   const chainFor = (extra: Record<string, string>) => {
     const raw = { name: 'c', 'connector.class': 'x', transforms: 'u', 'transforms.u.type': 'com.example.Upper', 'transforms.u.field': 'nm', ...extra };
-    return buildTransformChain(withTransformFields(connectFrameworkConfigDef(), raw, registry).parse(raw, 'c'), registry, 'c')!;
+    return buildTransformChain(withTransformFields(connectFrameworkConfigDef(), raw, registry).parse(raw, 'c'), registry, 'c', log)!;
   };
   const rec = { topic: 't', keySchema: null, key: null, valueSchema: null, value: { nm: 'ab' } };
   assert.deepEqual(chainFor({}).apply(rec)!.value, { nm: 'AB2' }, 'the newest version by default');
+  assert.deepEqual(chainFor({}).apply(rec)!.headers!.map((h) => [h.key, h.value]), [['upper', '2.0.0']], 'api.headers helpers');
   assert.deepEqual(chainFor({ 'transforms.u.plugin.version': '1.0.0' }).apply(rec)!.value, { nm: 'AB1' });
+  assert.deepEqual(lines.at(-1), { level: 'info', bindings: { transform: 'u' }, obj: { api: 2 }, msg: 'upper-casing' }, 'the plugin logs through the logger create() received');
   const raw = { name: 'c', 'connector.class': 'x', transforms: 'u', 'transforms.u.type': 'com.example.Upper' };
   assert.throws(() => withTransformFields(connectFrameworkConfigDef(), raw, registry).parse(raw, 'c'), /required property transforms\.u\.field is not set/);
 });

@@ -15,6 +15,7 @@ import { ConfigDef, defineField } from '../config/define.ts';
 import { ConfigError } from '../errors/cdc-error.ts';
 import { S } from '../events/schema.ts';
 import * as schemaUtil from './schema-util.ts';
+import * as headers from '../events/headers.ts';
 import { TransformError } from './contracts.ts';
 import type { Logger } from '../log/logger.ts';
 import type { TransformPlugin } from './contracts.ts';
@@ -22,8 +23,12 @@ import type { TransformRegistry } from './transform-registry.ts';
 
 export const TRANSFORM_MANIFEST = 'cdc-transforms.json';
 
-/** What transformPlugins(api) receives: version 1 of the plugin interface (docs/transforms.md). */
-export const TRANSFORM_PLUGIN_API = Object.freeze({ apiVersion: 1, ConfigDef, defineField, TransformError, S, schemaUtil });
+/**
+ * What transformPlugins(api) receives (docs/transforms.md). Version 2: record headers are an
+ * ordered list of { key, schema, value } (version 1 had a name -> value object), with the
+ * helpers of src/events/headers.ts as `headers`; create(config, log) gets a logger.
+ */
+export const TRANSFORM_PLUGIN_API = Object.freeze({ apiVersion: 2, ConfigDef, defineField, TransformError, S, schemaUtil, headers });
 
 export async function loadTransformPluginPath(registry: TransformRegistry, dirs: readonly string[], log: Logger): Promise<void> {
   for (const root of dirs) {
@@ -65,6 +70,6 @@ function checked(p: unknown, i: number): TransformPlugin {
   if (typeof o.className !== 'string' || o.className === '') throw lacks('needs a className');
   if (typeof o.version !== 'string' || o.version === '') throw lacks(`(${o.className}) needs a version string`);
   if (o.configDef !== undefined && !(o.configDef instanceof ConfigDef)) throw lacks(`(${o.className}) needs a configDef built with api.ConfigDef`);
-  if (typeof o.create !== 'function') throw lacks(`(${o.className}) needs create(config)`);
+  if (typeof o.create !== 'function') throw lacks(`(${o.className}) needs create(config, log)`);
   return { aliases: [], doc: '', configDef: new ConfigDef([]), ...o } as TransformPlugin;
 }

@@ -27,7 +27,13 @@ export interface ReadRecord {
   readonly value: unknown;
   readonly rawKey: Buffer | null;
   readonly rawValue: Buffer | null;
+  /** Header text by key; for a key that repeats, its last value (Connect's Headers.lastWithName). */
   readonly headers: Record<string, string>;
+  /**
+   * Every header as [key, text]. kafkajs hands a repeated key's values over as one array, so a
+   * key's values are together at its first position, in the order they are in the record.
+   */
+  readonly headerList: readonly (readonly [string, string])[];
   readonly valueSchemaId: number | null;
 }
 
@@ -111,10 +117,16 @@ async function readTopics(env: StackEnv, topics: readonly string[], done: (recor
           const k = registry && message.key ? await registry.decode(message.key) : null;
           const v = registry && message.value ? await registry.decode(message.value) : null;
           const headers: Record<string, string> = {};
-          for (const [h, val] of Object.entries(message.headers ?? {})) headers[h] = String(val);
+          const headerList: [string, string][] = [];
+          for (const [h, val] of Object.entries(message.headers ?? {})) {
+            for (const one of Array.isArray(val) ? val : [val]) {
+              headers[h] = String(one);
+              headerList.push([h, String(one)]);
+            }
+          }
           records.push({
             topic, partition, offset: message.offset, key: toPlain(k), value: toPlain(v),
-            rawKey: message.key, rawValue: message.value, headers,
+            rawKey: message.key, rawValue: message.value, headers, headerList,
             valueSchemaId: registry && message.value && message.value.length >= 5 ? message.value.readInt32BE(1) : null,
           });
           advance(topic, partition, BigInt(message.offset));

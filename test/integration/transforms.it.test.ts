@@ -4,8 +4,11 @@
  * read_committed consumer decoding Avro with the registry's schemas (independently of the
  * daemon's code) sees exactly the kept changes under the new names, nothing of the dropped
  * table, and the slot still advances past a trailing run of dropped changes (their offsets
- * commit with the transactions that would have held them). The REST API lists the transforms
- * and reports a transform's config problem on its own property.
+ * commit with the transactions that would have held them). Header transforms keep Connect's
+ * list semantics on the Kafka record: two InsertHeader stages under one key give two headers
+ * with that key, in order; a literal is typed as Values.parseString types it; DropHeaders
+ * removes one of Debezium's context headers. The REST API lists the transforms and reports a
+ * transform's config problem on its own property.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,9 +41,14 @@ test('Filter with TopicNameMatches drops exactly its records, RegexRouter rename
     env: env!, name, database: db.database, restPort: port,
     connector: {
       'table.include.list': 'public\\.orders,public\\.items,public\\.audit_log', 'snapshot.mode': 'no_data',
-      transforms: 'route,dropAudit',
+      transforms: 'route,dropAudit,tagA,tagB,list,amount,dropRun',
       'transforms.route.type': `${K}.RegexRouter`, 'transforms.route.regex': '([^.]+)\\.([^.]+)\\.([^.]+)', 'transforms.route.replacement': `${out}.$3`,
       'transforms.dropAudit.type': `${K}.Filter`, 'transforms.dropAudit.predicate': 'isAudit',
+      'transforms.tagA.type': `${K}.InsertHeader`, 'transforms.tagA.header': 'cdc.tag', 'transforms.tagA.value.literal': 'first',
+      'transforms.tagB.type': `${K}.InsertHeader`, 'transforms.tagB.header': 'cdc.tag', 'transforms.tagB.value.literal': 'second',
+      'transforms.list.type': `${K}.InsertHeader`, 'transforms.list.header': 'cdc.list', 'transforms.list.value.literal': '[1, 2,3]',
+      'transforms.amount.type': `${K}.InsertHeader`, 'transforms.amount.header': 'cdc.amount', 'transforms.amount.value.literal': '1.50',
+      'transforms.dropRun.type': `${K}.DropHeaders`, 'transforms.dropRun.headers': '__debezium.context.runId',
       predicates: 'isAudit', 'predicates.isAudit.type': `${K}.predicates.TopicNameMatches`, 'predicates.isAudit.pattern': '.*\\.audit_log',
     },
   }), env!).start();
@@ -62,6 +70,16 @@ test('Filter with TopicNameMatches drops exactly its records, RegexRouter rename
       assert.deepEqual(ids(`${out}.items`), Array.from({ length: 20 }, (_, i) => i + 1), 'each item change once');
       const order = rs.find((r) => r.topic === `${out}.orders`)!;
       assert.equal((order.value as { after: { amount: number } }).after.amount % 10, 0);
+
+      // Headers on the Kafka record: both InsertHeader stages under cdc.tag, in order (appended, not replaced).
+      for (const r of rs) {
+        assert.deepEqual(r.headerList.filter(([k]) => k === 'cdc.tag').map(([, v]) => v), ['first', 'second'], `two cdc.tag headers on ${r.topic}@${r.offset}`);
+      }
+      // value.literal typed as Connect's Values.parseString: an INT8 array and a FLOAT32, as SimpleHeaderConverter writes them
+      assert.equal(order.headers['cdc.list'], '[1,2,3]');
+      assert.equal(order.headers['cdc.amount'], '1.5');
+      assert.equal(order.headers['__debezium.context.runId'], undefined, 'DropHeaders removed it');
+      assert.equal(order.headers['__debezium.context.connectorLogicalName'], name, 'the other context headers stay');
 
       const slotName = name.replace(/[^a-z0-9_]/g, '_');
       const slot = await db.waitForSlot(slotName, (s) => s !== null && s.confirmedFlush >= after, 90_000);

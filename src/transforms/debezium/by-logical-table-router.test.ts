@@ -4,6 +4,7 @@ import { S } from '../../events/schema.ts';
 import { change, heartbeat, ordersTable, tombstone } from '../../../test/doubles/debezium-records.ts';
 import { byLogicalTableRouterPlugin, toLogicalTopicRouterPlugin } from './by-logical-table-router.ts';
 import type { TransformationPlugin } from '../contracts.ts';
+import { recordingLogger } from '../../../test/doubles/recording-logger.ts';
 
 const make = (props: Record<string, string>, plugin: TransformationPlugin = byLogicalTableRouterPlugin) =>
   plugin.create(plugin.configDef.parse(props, 'transforms.route'));
@@ -58,4 +59,16 @@ test('key.field.regex without key.field.replacement is refused; ToLogicalTopicRo
   assert.throws(() => make({ 'topic.regex': '(.*)', 'topic.replacement': 'x', 'key.field.regex': '(.*)' }), /key\.field\.replacement must be set/);
   const out = make({ 'topic.regex': '(.*)', 'topic.replacement': 'all', 'logical.table.cache.size': '4' }, toLogicalTopicRouterPlugin).apply(change(shard, 'c', null, { id: 7 }))!;
   assert.deepEqual(out.key, { id: 7, __dbz__sourceIdentifier: 'app.shard_3.users' });
+});
+
+test('a regex match rewritten to an empty topic keeps the record as it is, with Debezium\'s WARN', () => {
+  const { log, lines } = recordingLogger();
+  const smt = byLogicalTableRouterPlugin.create(byLogicalTableRouterPlugin.configDef.parse({ 'topic.regex': '(.*)', 'topic.replacement': '' }, 'transforms.route'), log);
+  const rec = change(shard, 'c', null, { id: 7, name: 'x', qty: 1 });
+  assert.equal(smt.apply(rec), rec);
+  assert.deepEqual(lines.map((l) => [l.level, l.msg, l.obj]), [
+    ['warn', 'Routing regex returned an empty topic name, propagating original record', { topic: 'app.shard_3.users', property: 'topic.replacement' }],
+  ]);
+  smt.apply(heartbeat());
+  assert.equal(lines.length, 2, 'once per such record, as Debezium');
 });

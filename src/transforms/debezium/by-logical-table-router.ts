@@ -6,13 +6,15 @@
  * The key and envelope schemas are renamed after the new topic, so records of all the
  * physical tables share one subject; a key field holding the physical topic keeps keys
  * unique across them (key.enforce.uniqueness). Renamed schemas are cached per
- * (input schema, new topic), bounded by logical.table.cache.size.
+ * (input schema, new topic), bounded by logical.table.cache.size. A topic the regex matches
+ * but rewrites to nothing keeps its name, with a WARN for each such record (as Debezium).
  */
 import { ConfigDef, defineField, type ParsedConfig } from '../../config/define.ts';
 import type { SourceRecord } from '../../events/record.ts';
 import { S, type ConnectSchema } from '../../events/schema.ts';
 import { adjustName, NAME_ADJUSTMENT_MODES, type NameAdjustmentMode } from '../../serde/name-adjustment.ts';
 import type { Transformation, TransformationPlugin } from '../contracts.ts';
+import { silentLogger, type Logger } from '../../log/logger.ts';
 import { requireStruct, type StructValue } from '../schema-util.ts';
 import { envelopeOf } from './envelope-util.ts';
 import { compileJavaRegex, regexCheck, type JavaRegex } from '../java-regex.ts';
@@ -76,15 +78,18 @@ export class ByLogicalTableRouter implements Transformation {
   readonly #keySchemas: RenamedSchemas;
   readonly #envelopeSchemas: RenamedSchemas;
 
-  constructor(private readonly o: RouterOptions) {
+  constructor(private readonly o: RouterOptions, private readonly log: Logger = silentLogger()) {
     this.#keySchemas = new RenamedSchemas(o.cacheSize);
     this.#envelopeSchemas = new RenamedSchemas(o.cacheSize);
   }
 
   apply(record: SourceRecord): SourceRecord | null {
     const topic = replaceWhole(this.o.topicRegex, record.topic, this.o.replacement);
-    // No match, or a match replaced by nothing (Debezium logs a warning and keeps the topic).
-    if (topic === null || topic === '') return record;
+    if (topic === null) return record;
+    if (topic === '') {
+      this.log.warn({ topic: record.topic, property: 'topic.replacement' }, 'Routing regex returned an empty topic name, propagating original record');
+      return record;
+    }
     let out: SourceRecord = { ...record, topic };
     if (record.key !== null && record.key !== undefined && record.keySchema) out = { ...out, ...this.#key(record, topic) };
     if (envelopeOf(record)) out = { ...out, valueSchema: this.#envelopeSchema(record.valueSchema!, topic) };
@@ -145,7 +150,7 @@ export const byLogicalTableRouterPlugin: TransformationPlugin = {
   version: '3.6.1.Final',
   configDef: routerConfig('__dbz__physicalTableIdentifier', 'logical.table.cache.size', []),
   doc: 'Reroutes records of several physical tables to one logical topic, renaming key and envelope schemas and keeping keys unique.',
-  create: (c) => new ByLogicalTableRouter(optionsOf(c, '__dbz__physicalTableIdentifier', 'logical.table.cache.size')),
+  create: (c, log) => new ByLogicalTableRouter(optionsOf(c, '__dbz__physicalTableIdentifier', 'logical.table.cache.size'), log),
 };
 
 /** Debezium 3.7's name for the same router; its cache property was renamed, the old name still read. */
@@ -156,5 +161,5 @@ export const toLogicalTopicRouterPlugin: TransformationPlugin = {
   version: '3.7.0',
   configDef: routerConfig('__dbz__sourceIdentifier', 'logical.destination.cache.size', ['logical.table.cache.size']),
   doc: 'Debezium 3.7 name of ByLogicalTableRouter (default key field __dbz__sourceIdentifier).',
-  create: (c) => new ByLogicalTableRouter(optionsOf(c, '__dbz__sourceIdentifier', 'logical.destination.cache.size')),
+  create: (c, log) => new ByLogicalTableRouter(optionsOf(c, '__dbz__sourceIdentifier', 'logical.destination.cache.size'), log),
 };

@@ -102,15 +102,17 @@ test('an add.fields entry naming another struct is refused at configure time', (
   assert.throws(() => make({ 'add.fields': 'after.id' }), /only source, transaction and updateDescription/);
 });
 
-test('add.headers: envelope fields as typed headers; on a tombstone only op="d"; non-envelopes get none', () => {
+test('add.headers: envelope fields as typed headers appended after the record\'s own; on a tombstone only op="d"; non-envelopes get none', () => {
   const { smt } = make({ 'add.headers': 'op,source.table,db', 'delete.tombstone.handling.mode': 'rewrite-with-tombstone' });
-  const out = smt.apply(change(t, 'u', null, { id: 1, name: 'a', qty: 1 }))!;
-  assert.deepEqual(out.headers, {
-    __op: { schema: S.optional(S.string()), value: 'u' },
-    __source_table: { schema: S.optional(S.string()), value: 'orders' },
-    __db: { schema: S.optional(S.string()), value: 'shopdb' },
-  });
-  assert.deepEqual(smt.apply(tombstone(t, 1))!.headers, { __op: { schema: S.optional(S.string()), value: 'd' } });
+  const own = { key: '__op', schema: S.string(), value: 'earlier' };
+  const out = smt.apply(change(t, 'u', null, { id: 1, name: 'a', qty: 1 }, { headers: [own] }))!;
+  assert.deepEqual(out.headers, [
+    own,
+    { key: '__op', schema: S.optional(S.string()), value: 'u' },
+    { key: '__source_table', schema: S.optional(S.string()), value: 'orders' },
+    { key: '__db', schema: S.optional(S.string()), value: 'shopdb' },
+  ]);
+  assert.deepEqual(smt.apply(tombstone(t, 1))!.headers, [{ key: '__op', schema: S.string(), value: 'd' }]);
   assert.equal(smt.apply(heartbeat())!.headers, undefined);
 });
 
@@ -131,8 +133,9 @@ test('route.by.field: the column value becomes the topic (old row for deletes); 
 });
 
 test('drop.fields.header.name removes listed optional fields (required ones kept while keep.schema.compatible), also from the key when asked', () => {
-  const list = { schema: S.optional(S.array(S.optional(S.string()))), value: ['name', 'id'] };
-  const rec = change(t, 'u', null, { id: 1, name: 'a', qty: 1 }, { headers: { changed: list } });
+  const list = { key: 'changed', schema: S.optional(S.array(S.optional(S.string()))), value: ['name', 'id'] };
+  // The first header of that name counts, as Debezium looks it up.
+  const rec = change(t, 'u', null, { id: 1, name: 'a', qty: 1 }, { headers: [list, { ...list, value: ['qty'] }] });
   const out = make({ 'drop.fields.header.name': 'changed' }).smt.apply(rec)!;
   assert.deepEqual(out.value, { id: 1, qty: 1 });
   assert.equal(out.valueSchema!.name, 'shop.public.orders.Value');

@@ -10,7 +10,8 @@
  * rebuilds it with copySchemaBasics); `__deleted` is an optional STRING "true"/"false"
  * (inserted as InsertField's static field, so no prefix applies to it).
  */
-import type { HeaderValue, SourceRecord } from '../../events/record.ts';
+import type { RecordHeader, SourceRecord } from '../../events/record.ts';
+import { appendHeaders, firstHeader } from '../../events/headers.ts';
 import { S, type ConnectField, type ConnectSchema } from '../../events/schema.ts';
 import type { Transformation, TransformationPlugin } from '../contracts.ts';
 import { TransformError } from '../contracts.ts';
@@ -20,7 +21,8 @@ import { extractNewRecordStateConfig, planOf, type ExtractNewRecordStatePlan } f
 import { addedFieldSchema, referencedSchema, referencedValue, type FieldReference } from './field-reference.ts';
 
 const DELETED = S.optional(S.string());
-const OP_HEADER_SCHEMA = S.optional(S.string());
+/** Debezium adds the tombstone's op header with Headers.addString: a STRING schema. */
+const OP_HEADER_SCHEMA = S.string();
 
 export class ExtractNewRecordState implements Transformation {
   readonly #plan: ExtractNewRecordStatePlan;
@@ -108,26 +110,28 @@ export class ExtractNewRecordState implements Transformation {
     return typeof topic === 'string' && topic.trim() !== '' ? { ...record, topic } : record;
   }
 
+  /** add.headers, appended after the record's own headers (Debezium adds each with Headers.add). */
   #withHeaders(record: SourceRecord, tombstone: boolean): SourceRecord {
-    const headers: Record<string, string | HeaderValue> = { ...(record.headers ?? {}) };
+    const added: RecordHeader[] = [];
     for (const ref of this.#plan.addHeaders) {
       if (tombstone) {
-        if (ref.struct === null && ref.field === 'op') headers[ref.newName] = { schema: OP_HEADER_SCHEMA, value: 'd' };
+        if (ref.field === 'op') added.push({ key: ref.newName, schema: OP_HEADER_SCHEMA, value: 'd' });
         continue;
       }
       const schema = referencedSchema(ref, record.valueSchema!);
       if (!schema) continue;
-      headers[ref.newName] = { schema: addedFieldSchema(schema), value: referencedValue(ref, record.value as StructValue) };
+      added.push({ key: ref.newName, schema: addedFieldSchema(schema), value: referencedValue(ref, record.value as StructValue) });
     }
-    return { ...record, headers };
+    return appendHeaders(record, added);
   }
 
   /** drop.fields.header.name: remove the fields the header lists (optional ones only unless told otherwise). */
   #dropFields(record: SourceRecord): SourceRecord {
     const name = this.#plan.dropFieldsHeader;
     if (!name) return record;
-    const h = record.headers?.[name];
-    const listed = h && typeof h === 'object' && Array.isArray(h.value) ? new Set(h.value.map(String)) : undefined;
+    // The first header with that name, as Debezium looks it up.
+    const h = firstHeader(record.headers, name);
+    const listed = h && Array.isArray(h.value) ? new Set(h.value.map(String)) : undefined;
     if (!listed || listed.size === 0) return record;
     const keep = (f: ConnectField): boolean => !listed.has(f.name) || (this.#plan.dropFieldsKeepSchemaCompatible && !f.schema.optional);
     let out = record;

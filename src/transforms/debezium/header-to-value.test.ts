@@ -6,7 +6,9 @@ import { headerToValuePlugin } from './header-to-value.ts';
 
 const make = (props: Record<string, string>) => headerToValuePlugin.create(headerToValuePlugin.configDef.parse(props, 'transforms.h2v'));
 const t = ordersTable();
-const headers = { traceId: { schema: S.optional(S.string()), value: 'abc' }, attempt: { schema: S.int32(), value: 3 }, plain: 'p' };
+const headers = [
+  { key: 'traceId', schema: S.optional(S.string()), value: 'abc' }, { key: 'attempt', schema: S.int32(), value: 3 }, { key: 'plain', schema: null, value: 'p' },
+];
 
 test('copy adds fields with the header schemas at the end of a required struct; headers kept', () => {
   const rec = change(t, 'c', null, { id: 1, name: 'a', qty: 1 }, { headers });
@@ -19,15 +21,16 @@ test('copy adds fields with the header schemas at the end of a required struct; 
   assert.deepEqual(out.headers, headers);
 });
 
-test('move removes the headers; dotted fields go into an existing struct; plain text headers are strings', () => {
+test('move removes the headers; dotted fields go into an existing struct; headers without a schema are optional strings', () => {
   const rec = change(t, 'c', null, { id: 1, name: 'a', qty: 1 }, { headers });
   const out = make({ headers: 'traceId,plain', fields: 'source.trace_id,p', operation: 'move' }).apply(rec)!;
-  assert.deepEqual(Object.keys(out.headers!), ['attempt']);
+  assert.deepEqual(out.headers!.map((h) => h.key), ['attempt']);
   const source = out.valueSchema!.fields!.find((f) => f.name === 'source')!.schema;
   assert.equal(source.fields!.at(-1)!.name, 'trace_id');
   assert.equal(source.name, 'io.debezium.connector.postgresql.Source');
   assert.equal((out.value as any).source.trace_id, 'abc');
   assert.equal((out.value as any).p, 'p');
+  assert.deepEqual(out.valueSchema!.fields!.at(-1), S.field('p', S.optional(S.string())));
   assert.equal((rec.value as any).source.trace_id, undefined, 'the input record is not mutated');
 });
 
@@ -38,4 +41,14 @@ test('null values and records without a listed header pass unchanged; unequal li
   assert.equal(smt.apply(rec), rec);
   assert.throws(() => make({ headers: 'a,b', fields: 'a', operation: 'copy' }), /as many entries/);
   assert.throws(() => make({ headers: 'a', fields: 'a', operation: 'swap' }), /operation/);
+});
+
+test('fields are added in the order of the record\'s headers; a listed header present twice is refused, as Connect\'s SchemaBuilder refuses a field twice; move drops every occurrence', () => {
+  const rec = change(t, 'c', null, { id: 1, name: 'a', qty: 1 }, { headers: [headers[1]!, headers[0]!] });
+  const out = make({ headers: 'traceId,attempt', fields: 'trace_id,attempt', operation: 'copy' }).apply(rec)!;
+  assert.deepEqual(out.valueSchema!.fields!.slice(-2).map((f) => f.name), ['attempt', 'trace_id']);
+  const twice = change(t, 'c', null, { id: 1, name: 'a', qty: 1 }, { headers: [...headers, { key: 'traceId', schema: S.optional(S.string()), value: 'def' }] });
+  assert.throws(() => make({ headers: 'traceId', fields: 'trace_id', operation: 'move' }).apply(twice), /field name duplication trace_id.*header traceId more than once/);
+  const moved = make({ headers: 'plain', fields: 'p', operation: 'move' }).apply(twice)!;
+  assert.deepEqual(moved.headers!.map((h) => h.key), ['traceId', 'attempt', 'traceId']);
 });

@@ -3,10 +3,13 @@
  * (shared/reference/transforms.md §7.5). `headers[i]` goes to `fields[i]`; a dotted field
  * name goes into the existing struct field it names (e.g. source.trace_id). The new field
  * takes the header's schema; the rebuilt top-level struct is required, as Connect's
- * copySchemaBasics makes it, nested structs keep their optionality.
+ * copySchemaBasics makes it, nested structs keep their optionality. Fields are added in the
+ * order of the record's headers (as Debezium walks them); a listed key that the record
+ * carries twice would add its field twice, which Connect's SchemaBuilder refuses: so does this.
  */
 import { ConfigDef, defineField } from '../../config/define.ts';
-import type { HeaderValue, SourceRecord } from '../../events/record.ts';
+import type { RecordHeader, SourceRecord } from '../../events/record.ts';
+import { withoutHeaderKeys } from '../../events/headers.ts';
 import { S, type ConnectSchema } from '../../events/schema.ts';
 import { TransformError, type Transformation, type TransformationPlugin } from '../contracts.ts';
 import { copyStructSchema, requireStruct, type StructValue } from '../schema-util.ts';
@@ -24,27 +27,41 @@ export const headerToValueConfig = new ConfigDef([
   defineField({ name: 'operation', type: 'string', enum: ['copy', 'move'], group, importance: 'high', doc: 'copy keeps the headers, move removes them.' }),
 ]);
 
-const headerSchema = (h: string | HeaderValue): ConnectSchema => (typeof h === 'string' ? S.string() : h.schema ?? S.optional(S.string()));
-const headerValue = (h: string | HeaderValue): unknown => (typeof h === 'string' ? h : h.value);
+/** A header without a schema is taken as Connect's optional string. */
+const headerSchema = (h: RecordHeader): ConnectSchema => h.schema ?? S.optional(S.string());
 
 export class HeaderToValue implements Transformation {
   readonly #cache = new WeakMap<ConnectSchema, Map<string, ConnectSchema>>();
-  constructor(private readonly headers: readonly string[], private readonly fields: readonly string[], private readonly move: boolean) {}
+  readonly #fieldOf: ReadonlyMap<string, string>;
+  readonly #listed: ReadonlySet<string>;
+  constructor(headers: readonly string[], fields: readonly string[], private readonly move: boolean) {
+    // The first position of a header name decides its field (Debezium: List.indexOf).
+    const fieldOf = new Map<string, string>();
+    headers.forEach((h, i) => { if (!fieldOf.has(h)) fieldOf.set(h, fields[i]!); });
+    this.#fieldOf = fieldOf;
+    this.#listed = new Set(headers);
+  }
 
   apply(record: SourceRecord): SourceRecord | null {
     if (record.value === null || record.value === undefined || !record.headers) return record;
-    const matched = this.headers.map((h, i) => ({ header: h, field: this.fields[i]!, hv: record.headers![h] })).filter((m) => m.hv !== undefined);
+    const matched: { field: string; h: RecordHeader }[] = [];
+    for (const h of record.headers) {
+      const field = this.#fieldOf.get(h.key);
+      if (field !== undefined) matched.push({ field, h });
+    }
     if (matched.length === 0) return record;
     if (!record.valueSchema || record.valueSchema.type !== 'struct') throw new TransformError(`Only Struct objects supported for [header to value], found: ${typeof record.value}`);
-    const value = requireStruct(record.value, 'header to value');
-    const schema = this.#schema(record.valueSchema, matched.map((m) => ({ path: m.field.split('.'), schema: headerSchema(m.hv!) })));
-    const out = structuredCopy(value);
-    for (const m of matched) setPath(out, m.field.split('.'), headerValue(m.hv!));
-    let headers = record.headers;
-    if (this.move) {
-      headers = { ...headers };
-      for (const m of matched) delete (headers as Record<string, unknown>)[m.header];
+    for (let i = 1; i < matched.length; i++) {
+      const first = matched.findIndex((o) => o.field === matched[i]!.field);
+      if (first === i) continue;
+      const which = matched[first]!.h.key === matched[i]!.h.key ? `the record has header ${matched[i]!.h.key} more than once` : `headers ${matched[first]!.h.key} and ${matched[i]!.h.key} both go to it`;
+      throw new TransformError(`Cannot create field because of field name duplication ${matched[i]!.field} (${which})`);
     }
+    const value = requireStruct(record.value, 'header to value');
+    const schema = this.#schema(record.valueSchema, matched.map((m) => ({ path: m.field.split('.'), schema: headerSchema(m.h) })));
+    const out = structuredCopy(value);
+    for (const m of matched) setPath(out, m.field.split('.'), m.h.value);
+    const headers = this.move ? withoutHeaderKeys(record.headers, this.#listed) : record.headers;
     return { ...record, valueSchema: schema, value: out, headers };
   }
 

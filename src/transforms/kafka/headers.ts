@@ -1,15 +1,17 @@
 /**
- * InsertHeader, DropHeaders, HeaderFrom$Key / $Value (KIP-145). Records here keep one value
- * per header name, so a header "appended" under a name the record already has replaces it
- * (Connect would keep both; the daemon's own records never carry the names these add).
+ * InsertHeader, DropHeaders, HeaderFrom$Key / $Value (KIP-145), on headers as Connect keeps
+ * them: an ordered list where a key may repeat. InsertHeader and HeaderFrom append (a header
+ * already under that key stays), DropHeaders removes every header with a listed key.
  */
 import { ConfigDef, defineField } from '../../config/define.ts';
 import type { ConnectSchema } from '../../events/schema.ts';
-import type { HeaderValue } from '../../events/record.ts';
+import type { RecordHeader } from '../../events/record.ts';
+import { appendHeaders, withoutHeaderKeys } from '../../events/headers.ts';
 import { TransformError, type TransformationPlugin } from '../contracts.ts';
 import { copyStructSchema, fieldValue, findField, requireMap, requireStruct, SchemaCache, sideSchema, sideValue, withSide } from '../schema-util.ts';
 import { keyValuePlugins, replaceNullWithDefault } from './key-value.ts';
 import { KAFKA_TRANSFORMS_PACKAGE, KAFKA_TRANSFORMS_VERSION } from './version.ts';
+import { parseString } from './values-parse.ts';
 
 const header = defineField({ name: 'header', type: 'string', group: 'Transform', importance: 'high', doc: 'The name of the header.' });
 const valueLiteral = defineField({
@@ -17,34 +19,16 @@ const valueLiteral = defineField({
   doc: 'The literal value that is to be set as the header value on all records (typed as Connect\'s Values.parseString types it).',
 });
 
-/**
- * Connect's Values.parseString for the literals headers get: the smallest integer type that
- * holds an integer, FLOAT64 for other numbers, BOOLEAN for true/false, else STRING (dates,
- * arrays and maps stay strings here; with the default SimpleHeaderConverter the bytes written
- * are the same text either way).
- */
-export function parseLiteral(text: string): HeaderValue {
-  const t = text.trim();
-  if (/^[+-]?\d+$/.test(t)) {
-    const n = BigInt(t);
-    if (n >= -128n && n <= 127n) return { schema: { type: 'int8', optional: false }, value: Number(n) };
-    if (n >= -32768n && n <= 32767n) return { schema: { type: 'int16', optional: false }, value: Number(n) };
-    if (n >= -2147483648n && n <= 2147483647n) return { schema: { type: 'int32', optional: false }, value: Number(n) };
-    if (n >= -(2n ** 63n) && n < 2n ** 63n) return { schema: { type: 'int64', optional: false }, value: n };
-  }
-  if (/^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$/.test(t)) return { schema: { type: 'float64', optional: false }, value: Number(t) };
-  if (/^(true|false)$/i.test(t)) return { schema: { type: 'boolean', optional: false }, value: t.toLowerCase() === 'true' };
-  return { schema: { type: 'string', optional: false }, value: text };
-}
-
 export const insertHeader: TransformationPlugin = {
   kind: 'transformation', className: `${KAFKA_TRANSFORMS_PACKAGE}.InsertHeader`, aliases: [], version: KAFKA_TRANSFORMS_VERSION,
   configDef: new ConfigDef([header, valueLiteral]),
   doc: 'Add a header to each record.',
   create(config) {
-    const name = config.get(header);
-    const value = parseLiteral(config.get(valueLiteral));
-    return { apply: (record) => ({ ...record, headers: { ...record.headers, [name]: value } }) };
+    const key = config.get(header);
+    const parsed = parseString(config.get(valueLiteral));
+    // One header object for every record: header lists are never modified in place (src/events/headers.ts).
+    const added: readonly RecordHeader[] = [{ key, schema: parsed?.schema ?? null, value: parsed?.value ?? null }];
+    return { apply: (record) => appendHeaders(record, added) };
   },
 };
 
@@ -61,10 +45,8 @@ export const dropHeaders: TransformationPlugin = {
     const drop = new Set(config.get(dropList));
     return {
       apply(record) {
-        if (!record.headers || !Object.keys(record.headers).some((k) => drop.has(k))) return record;
-        const kept: Record<string, string | HeaderValue> = {};
-        for (const [k, v] of Object.entries(record.headers)) if (!drop.has(k)) kept[k] = v;
-        return { ...record, headers: kept };
+        const kept = withoutHeaderKeys(record.headers, drop);
+        return kept === record.headers ? record : { ...record, headers: kept };
       },
     };
   },
@@ -95,26 +77,25 @@ export const headerFromPlugins = keyValuePlugins({
       apply(record) {
         const schema = sideSchema(record, side);
         const value = sideValue(record, side);
-        const headers: Record<string, string | HeaderValue> = { ...record.headers };
         if (schema === null) {
           const map = requireMap(value, purpose);
-          names.forEach((n, i) => { headers[targets[i]!] = { schema: null, value: map[n] ?? null }; });
-          if (!move) return { ...record, headers };
+          const withHeaders = appendHeaders(record, names.map((n, i) => ({ key: targets[i]!, schema: null, value: map[n] ?? null })));
+          if (!move) return withHeaders;
           const rest: Record<string, unknown> = {};
           for (const [k, v] of Object.entries(map)) if (!moved.has(k)) rest[k] = v;
-          return withSide({ ...record, headers }, side, null, rest);
+          return withSide(withHeaders, side, null, rest);
         }
         const struct = requireStruct(value, purpose);
-        names.forEach((n, i) => {
+        const withHeaders = appendHeaders(record, names.map((n, i) => {
           const f = findField(schema, n);
           if (!f) throw new TransformError(`${n} is not a valid field name`);
-          headers[targets[i]!] = { schema: f.schema, value: fieldValue(struct, f, withDefault) };
-        });
-        if (!move) return { ...record, headers };
+          return { key: targets[i]!, schema: f.schema, value: fieldValue(struct, f, withDefault) };
+        }));
+        if (!move) return withHeaders;
         const out = cache.get(schema, (s): ConnectSchema => copyStructSchema(s, (s.fields ?? []).filter((f) => !moved.has(f.name))));
         const rest: Record<string, unknown> = {};
         for (const f of out.fields ?? []) rest[f.name] = fieldValue(struct, findField(schema, f.name)!, withDefault);
-        return withSide({ ...record, headers }, side, out, rest);
+        return withSide(withHeaders, side, out, rest);
       },
     };
   },

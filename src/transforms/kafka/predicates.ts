@@ -41,7 +41,8 @@ export const hasHeaderKey: PredicatePlugin = {
   doc: 'A predicate which is true for records with at least one header with the configured name.',
   create(config) {
     const key = config.get(name);
-    return { test: (record) => record.headers !== undefined && Object.prototype.hasOwnProperty.call(record.headers, key) };
+    // Any header with that key (a key may repeat).
+    return { test: (record) => record.headers !== undefined && record.headers.some((h) => h.key === key) };
   },
 };
 

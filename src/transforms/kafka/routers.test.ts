@@ -38,7 +38,8 @@ test('TopicNameMatches matches the whole topic; HasHeaderKey; RecordIsTombstone 
   assert.equal(p.test({ ...tombstone, topic: 'x.shop.public.users' }), false);
   assert.throws(() => plugin('TopicNameMatches').configDef.parse({ pattern: '' }, 't'), /non-empty/);
   const h = predicate('HasHeaderKey', { name: 'id' });
-  assert.equal(h.test(row({ id: 1 }, { headers: { id: 'x' } })), true);
+  assert.equal(h.test(row({ id: 1 }, { headers: [{ key: 'a', schema: null, value: 'y' }, { key: 'id', schema: null, value: 'x' }, { key: 'id', schema: null, value: 'z' }] })), true);
+  assert.equal(h.test(row({ id: 1 }, { headers: [{ key: 'a', schema: null, value: 'y' }] })), false);
   assert.equal(h.test(row({ id: 1 })), false);
   const tomb = predicate('RecordIsTombstone');
   assert.equal(tomb.test(tombstone), true);

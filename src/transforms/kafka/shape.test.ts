@@ -51,16 +51,25 @@ test('SetSchemaMetadata renames and versions the schema, keeping optional; schem
   assert.throws(() => p.create(p.configDef.parse({}, 't')), /Neither schema name nor version configured/);
 });
 
-test('InsertHeader types the literal; DropHeaders removes every listed header; HeaderFrom copies or moves', () => {
-  const ins = transform('InsertHeader', { header: 'n', 'value.literal': '42' }).apply(row({ id: 1 }))!;
-  assert.deepEqual(ins.headers, { n: { schema: { type: 'int8', optional: false }, value: 42 } });
-  const dropped = transform('DropHeaders', { headers: 'a,b' }).apply(row({ id: 1 }, { headers: { a: '1', b: '2', c: '3' } }))!;
-  assert.deepEqual(dropped.headers, { c: '3' });
-  const copy = transform('HeaderFrom$Value', { fields: 'nm', headers: 'name', operation: 'copy' }).apply(row({ id: 1, pw: null, nm: 'a' }))!;
-  assert.deepEqual(copy.headers, { name: { schema: rowSchema.fields![2]!.schema, value: 'a' } });
+test('InsertHeader appends a typed header, keeping one already under that key; DropHeaders removes every occurrence; HeaderFrom appends', () => {
+  const hdr = (key: string, value: string) => ({ key, schema: null, value });
+  const ins = transform('InsertHeader', { header: 'n', 'value.literal': '42' });
+  const once = ins.apply(row({ id: 1 }))!;
+  assert.deepEqual(once.headers, [{ key: 'n', schema: { type: 'int8', optional: false }, value: 42 }]);
+  const twice = ins.apply(ins.apply(row({ id: 1 }, { headers: [hdr('n', 'x'), hdr('m', 'y')] }))!)!;
+  assert.deepEqual(twice.headers!.map((h) => [h.key, h.value]), [['n', 'x'], ['m', 'y'], ['n', 42], ['n', 42]]);
+  const input = row({ id: 1 }, { headers: [hdr('a', '1'), hdr('c', '3'), hdr('a', '2'), hdr('b', '4')] });
+  const dropped = transform('DropHeaders', { headers: 'a,b' }).apply(input)!;
+  assert.deepEqual(dropped.headers, [hdr('c', '3')]);
+  assert.equal(input.headers!.length, 4, 'the input record keeps its headers');
+  const untouched = row({ id: 1 }, { headers: [hdr('c', '3')] });
+  assert.equal(transform('DropHeaders', { headers: 'a' }).apply(untouched), untouched, 'nothing to drop: the same record');
+  const copy = transform('HeaderFrom$Value', { fields: 'nm', headers: 'name', operation: 'copy' }).apply(row({ id: 1, pw: null, nm: 'a' }, { headers: [hdr('name', 'old')] }))!;
+  assert.deepEqual(copy.headers, [hdr('name', 'old'), { key: 'name', schema: rowSchema.fields![2]!.schema, value: 'a' }]);
   assert.equal(copy.valueSchema, rowSchema);
   const move = transform('HeaderFrom$Value', { fields: 'nm,pw', headers: 'name,pw', operation: 'move' }).apply(row({ id: 1, pw: null, nm: 'a' }))!;
   assert.deepEqual(move.value, { id: 1 });
+  assert.deepEqual(move.headers!.map((h) => h.key), ['name', 'pw']);
   assert.equal(move.valueSchema!.optional, false);
   assert.throws(() => plugin('HeaderFrom$Value').configDef.parse({ fields: 'a,b', headers: 'x', operation: 'copy' }, 't'), /same number of elements/);
   assert.throws(() => transform('HeaderFrom$Value', { fields: 'nm', headers: 'name', operation: 'copy' }).apply(row(null)), /Only Struct objects supported for \[header copy\], found: null/);

@@ -8,8 +8,15 @@
  * An event's key is the key column, its value the payload (or a struct of the payload and
  * the envelope-placed columns), its id goes to the header "id", its topic is the
  * route.by.field value run through route.topic.regex / route.topic.replacement.
+ *
+ * Logging follows Debezium's EventRouterDelegate: a dropped update at WARN or ERROR
+ * (table.op.invalid.behavior), an expanded payload that is not JSON (or not text) at WARN, the
+ * dropped tombstones and deletes and each emitted event at DEBUG. Keys and payloads are never
+ * logged (Debezium redacts them below TRACE); the topic and the event id say which event.
  */
-import type { HeaderValue, SourceRecord } from '../../../events/record.ts';
+import type { RecordHeader, SourceRecord } from '../../../events/record.ts';
+import { appendHeaders } from '../../../events/headers.ts';
+import { silentLogger, type Logger } from '../../../log/logger.ts';
 import { S, type ConnectField, type ConnectSchema } from '../../../events/schema.ts';
 import { TransformError, type Transformation, type TransformationPlugin } from '../../contracts.ts';
 import { findField, type StructValue } from '../../schema-util.ts';
@@ -18,25 +25,28 @@ import { replaceWhole } from '../route-regex.ts';
 import { eventRouterConfig, eventRouterPlan, type EventRouterPlan } from './event-router-config.ts';
 import { expandJson, parseJsonPayload } from './json-payload.ts';
 
-/** How a dropped update is reported; the composition root may pass the connector's logger. */
-export type OutboxLog = (level: 'warn' | 'error', message: string) => void;
-
 export class EventRouter implements Transformation {
   /** row schema -> (routed value -> value struct schema), for envelope placements. */
   readonly #valueSchemas = new WeakMap<ConnectSchema, Map<string, ConnectSchema>>();
 
-  constructor(private readonly p: EventRouterPlan, private readonly log: OutboxLog = () => {}) {}
+  constructor(private readonly p: EventRouterPlan, private readonly log: Logger = silentLogger()) {}
 
   apply(record: SourceRecord): SourceRecord | null {
-    if (record.value === null || record.value === undefined) return null;
+    if (record.value === null || record.value === undefined) {
+      this.log.debug({ topic: record.topic }, 'outbox tombstone ignored');
+      return null;
+    }
     const env = envelopeOf(record);
     if (!env) return record;
     const op = env['op'];
-    if (op === 'd') return null;
+    if (op === 'd') {
+      this.log.debug({ topic: record.topic }, 'outbox delete ignored');
+      return null;
+    }
     if (op === 'u') {
       const msg = `Unexpected update message received on the outbox table (topic ${record.topic}); only inserts are routed`;
       if (this.p.invalidOp === 'fatal') throw new TransformError(`${msg}; set table.op.invalid.behavior=warn or error to drop such updates`);
-      this.log(this.p.invalidOp, `${msg}; the update is dropped`);
+      this.log[this.p.invalidOp]({ topic: record.topic, property: 'table.op.invalid.behavior' }, `${msg}; the update is dropped`);
       return null;
     }
     if (op !== 'c' && op !== 'r') return record;
@@ -60,7 +70,10 @@ export class EventRouter implements Transformation {
     const topic = replaceWhole(p.routeRegex, routed, p.routeReplacement) ?? routed;
 
     const idField = this.#column(rowSchema, p.idColumn);
-    const headers: Record<string, string | HeaderValue> = { ...(record.headers ?? {}), id: { schema: idField.schema, value: row[idField.name] ?? null } };
+    const id = row[idField.name] ?? null;
+    // Appended after the record's own headers: the id, then each header-placed column.
+    const added: RecordHeader[] = [{ key: 'id', schema: idField.schema, value: id }];
+    const eventId = id === null ? null : String(id); // as text in log lines (an int64 id is a bigint)
     const envelopeFields: { alias: string; field: ConnectField }[] = [];
     let partition: number | undefined;
     for (const a of p.additional) {
@@ -69,7 +82,7 @@ export class EventRouter implements Transformation {
         if (p.ignoreMissing) continue;
         throw new TransformError(`Unknown field: ${a.column} (named by table.fields.additional.placement; set table.field.additional.missing=ignore to skip absent columns)`);
       }
-      if (a.placement === 'header') headers[a.alias] = { schema: f.schema, value: row[f.name] ?? null };
+      if (a.placement === 'header') added.push({ key: a.alias, schema: f.schema, value: row[f.name] ?? null });
       else if (a.placement === 'envelope') envelopeFields.push({ alias: a.alias, field: f });
       else partition = row[f.name] === null || row[f.name] === undefined ? undefined : Number(row[f.name]);
     }
@@ -81,20 +94,30 @@ export class EventRouter implements Transformation {
     const payloadField = this.#column(rowSchema, p.payloadColumn);
     let payloadSchema = payloadField.schema;
     let payload: unknown = row[payloadField.name] ?? null;
-    const base = { ...record, topic, keySchema, key, headers, timestamp: this.#timestamp(rowSchema, row, env) };
+    const base = { ...appendHeaders(record, added), topic, keySchema, key, timestamp: this.#timestamp(rowSchema, row, env) };
     const withPartition = partition === undefined ? (({ kafkaPartition: _k, ...r }) => r)(base) : { ...base, kafkaPartition: partition };
-    if (p.tombstoneOnEmptyPayload && (payload === null || (typeof payload === 'string' && payload.trim() === ''))) {
-      return { ...withPartition, valueSchema: null, value: null };
-    }
-    if (p.expandJson && typeof payload === 'string') {
-      const doc = parseJsonPayload(payload);
-      const expanded = doc === undefined ? undefined : expandJson(doc, 'payload', p);
-      // A payload that is not JSON stays a string (Debezium only warns).
-      if (expanded) {
-        payloadSchema = expanded.schema;
-        payload = expanded.value;
+    if (p.expandJson && payload !== null) {
+      if (typeof payload !== 'string') {
+        this.log.warn({ topic: record.topic, eventId }, 'Expand JSON payload is turned on but payload is not a string; it is routed as it is');
+      } else {
+        // Text that is not JSON stays a string: Debezium only warns.
+        const parsed = parseJsonPayload(payload);
+        const expanded = 'doc' in parsed ? expandJson(parsed.doc, 'payload', p) : undefined;
+        if ('reason' in parsed) {
+          this.log.warn({ topic: record.topic, eventId, field: p.payloadColumn, cause: parsed.reason },
+            `JSON expansion of the '${p.payloadColumn}' field failed; keeping it as an unexpanded string`);
+        }
+        if (expanded) {
+          payloadSchema = expanded.schema;
+          payload = expanded.value;
+        }
       }
     }
+    if (p.tombstoneOnEmptyPayload && (payload === null || (typeof payload === 'string' && payload.trim() === ''))) {
+      this.log.debug({ topic, eventId, tombstone: true }, 'outbox event emitted');
+      return { ...withPartition, valueSchema: null, value: null };
+    }
+    this.log.debug({ topic, eventId }, 'outbox event emitted');
     if (envelopeFields.length === 0) return { ...withPartition, valueSchema: payloadSchema, value: payload };
 
     const version = p.schemaVersionColumn ? row[this.#column(rowSchema, p.schemaVersionColumn).name] : undefined;
@@ -150,5 +173,5 @@ export const eventRouterPlugin: TransformationPlugin = {
   version: '3.6.1.Final',
   configDef: eventRouterConfig,
   doc: 'Routes rows inserted into an outbox table as events to per-aggregate topics (the outbox pattern).',
-  create: (config) => new EventRouter(eventRouterPlan(config)),
+  create: (config, log) => new EventRouter(eventRouterPlan(config), log),
 };

@@ -83,13 +83,16 @@ function valueOf(node: unknown, schema: ConnectSchema): unknown {
   }
 }
 
-/** A string payload that looks like JSON (starts with `{` or `[`), parsed; undefined when it is not JSON. */
-export function parseJsonPayload(text: string): unknown {
-  const t = text.trimStart();
-  if (!t.startsWith('{') && !t.startsWith('[')) return undefined;
+/**
+ * A string payload parsed as JSON, or why it is not: Debezium parses only text that starts
+ * (without leading spaces) with `{` or `[`. The reason never quotes the payload, since it is
+ * logged (an event payload may hold personal data).
+ */
+export function parseJsonPayload(text: string): { doc: unknown } | { reason: string } {
+  if (!text.startsWith('{') && !text.startsWith('[')) return { reason: text === '' ? 'the payload is empty' : 'the payload does not start with { or [' };
   try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+    return { doc: JSON.parse(text) };
+  } catch (err) {
+    return { reason: `${(err as Error).name}: the payload is not valid JSON` };
   }
 }
