@@ -165,7 +165,7 @@ describe('MariaDB types: binlog and snapshot values against what the server hold
     checkAgainstTableMap(table, mapEvent, 'test');
     assert.equal(table.columns.find((c) => c.name === 'js')!.dataType, 'json');
     assert.deepEqual(table.primaryKey, ['id']);
-    assert.throws(() => checkAgainstTableMap(table, { ...mapEvent!, columnNames: [...(mapEvent as { columnNames: string[] }).columnNames].reverse() } as never, 'test'), /CDC_MYSQL_SCHEMA_MISMATCH/);
+    assert.throws(() => checkAgainstTableMap(table, { ...mapEvent!, columnNames: [...(mapEvent as unknown as { columnNames: string[] }).columnNames].reverse() } as never, 'test'), /CDC_MYSQL_SCHEMA_MISMATCH/);
   });
 
   for (const [label, opts] of [['defaults', DEFAULT_MYSQL_TYPE_OPTIONS]] as [string, MySqlTypeOptions][]) {
