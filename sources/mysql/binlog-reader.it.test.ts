@@ -134,6 +134,20 @@ describe('binlog reader (MariaDB)', { skip: SKIP }, () => {
     }
   });
 
+  test('an idle server sends heartbeats with the current binlog position', async () => {
+    const head = await binlogHead(admin);
+    const r = reader(head);
+    await r.start();
+    try {
+      const evs = await collect(r, (e) => e.type === 'heartbeat', 15_000);
+      const hb = evs.at(-1)!;
+      assert.equal(hb.file, head.file);
+      assert.ok(hb.pos >= head.pos, `heartbeat position ${hb.pos} at or after ${head.pos}`);
+    } finally {
+      await r.stop();
+    }
+  });
+
   test('a second reader with the same server id: the first fails with CDC_MYSQL_DUPLICATE_SERVER_ID', async () => {
     const head = await binlogHead(admin);
     const id = serverIdSeq++;

@@ -19,44 +19,13 @@ import type { ConnectionOptions } from 'mysql2';
 import { SourceError } from '../../src/errors/cdc-error.ts';
 import { classifyBinlogError } from './binlog-errors.ts';
 import { EventTranslator, type BinlogEvent, type ZongjiEventLike } from './binlog-events.ts';
-import { EventQueue, type QueueBounds } from './event-queue.ts';
+import { EventQueue } from './event-queue.ts';
+import { DEFAULT_QUEUE_BOUNDS, DEFAULT_RECONNECT, type BinlogReaderOptions, type ReconnectPolicy } from './binlog-reader-options.ts';
 import { GtidTracker } from './gtid-tracker.ts';
+import { ReconnectReplay } from './reconnect-replay.ts';
 
-export type BinlogStart =
-  | { readonly file: string; readonly pos: number }
-  /** MariaDB GTID position ('0-1-100,1-3-7') or MySQL GTID set: everything after it. */
-  | { readonly gtids: string };
-
-export interface ReconnectPolicy {
-  readonly initialDelayMs: number;
-  readonly maxDelayMs: number;
-  /** Give up (the next() call throws) after this many failed attempts in a row; Infinity = never. */
-  readonly maxAttempts: number;
-}
-
-export interface BinlogReaderOptions {
-  /** mysql2 connection options of the server (host, port, user, password, ssl ...). */
-  readonly connection: ConnectionOptions;
-  readonly serverId: number;
-  readonly start: BinlogStart;
-  /** Heartbeat period asked of the server; 0 = none. Default 10 s. */
-  readonly heartbeatIntervalMs?: number;
-  readonly bounds?: QueueBounds;
-  readonly reconnect?: Partial<ReconnectPolicy>;
-  /** Session net_write_timeout of the dump connection (s): how long the server waits while we are paused. */
-  readonly netWriteTimeoutSec?: number;
-  /** MariaDB: ask for ANNOTATE_ROWS (statement text, for include.query). */
-  readonly annotateRows?: boolean;
-  /** zongji schema filter: {db: true | ['t1']}. */
-  readonly includeSchema?: Record<string, true | string[]>;
-  /** Told of each drop and reconnect attempt (status reasons, logs). */
-  readonly onReconnect?: (info: { attempt: number; delayMs: number; cause: unknown }) => void;
-  /** For error messages, e.g. 'connector "inventory", MariaDB at db:3306'. */
-  readonly where?: string;
-}
-
-export const DEFAULT_QUEUE_BOUNDS: QueueBounds = { maxRows: 20_000, maxBytes: 16 * 1024 * 1024 };
-const DEFAULT_RECONNECT: ReconnectPolicy = { initialDelayMs: 500, maxDelayMs: 30_000, maxAttempts: Infinity };
+export { DEFAULT_QUEUE_BOUNDS } from './binlog-reader-options.ts';
+export type { BinlogReaderOptions, BinlogStart, ReconnectPolicy } from './binlog-reader-options.ts';
 
 type State = 'new' | 'running' | 'reconnecting' | 'stopped' | 'failed';
 
@@ -69,10 +38,7 @@ export class BinlogReader {
   private paused = false;
   private flavorValue: 'mariadb' | 'mysql' | null = null;
   private serverIdOfServer: number | null = null;
-  /** Events of the open transaction already queued: skipped when a reconnect replays it. */
-  private receivedInTx = 0;
-  private skipOnReplay = 0;
-  private expectReplayGtid: string | null = null;
+  private readonly replay = new ReconnectReplay();
   private positionKnown = false;
   private firstRotateSeen = false;
   private lastPacketAt = Date.now();
@@ -229,25 +195,17 @@ export class BinlogReader {
       this.firstRotateSeen = true;
       if (!isFirstEver && raw.nextPosition === 0) return;
     }
-    const txMember = e.type === 'begin' || e.type === 'table-map' || e.type === 'rows' || e.type === 'rows-query';
-    if (e.type === 'begin') this.receivedInTx = 0;
-    if (this.skipOnReplay > 0 && txMember) {
-      if (e.type === 'begin' && this.expectReplayGtid !== null && e.gtid !== this.expectReplayGtid) {
-        this.fail(new SourceError({
-          code: 'CDC_MYSQL_REPLAY_MISMATCH',
-          what: `after reconnecting, the binlog at the transaction start holds ${e.gtid ?? 'no GTID'} instead of ${this.expectReplayGtid}`,
-          where: this.where,
-          fix: 'the server replaced its binlog (restore, failover to another server); restart the connector from its committed offset',
-        }));
-        return;
-      }
-      this.skipOnReplay--;
-      this.receivedInTx++;
+    const verdict = this.replay.admit(e);
+    if (verdict === 'skip') return;
+    if (verdict !== 'queue') {
+      this.fail(new SourceError({
+        code: 'CDC_MYSQL_REPLAY_MISMATCH',
+        what: `after reconnecting, the binlog at the transaction start holds ${verdict.mismatch.found ?? 'no GTID'} instead of ${verdict.mismatch.expected}`,
+        where: this.where,
+        fix: 'the server replaced its binlog (restore, failover to another server); restart the connector from its committed offset',
+      }));
       return;
     }
-    this.skipOnReplay = 0;
-    if (txMember) this.receivedInTx++;
-    if (e.type === 'commit' || e.type === 'ddl') this.receivedInTx = 0;
     const rows = e.type === 'rows' ? e.rows.length : 1;
     this.queue.push(e, { rows, bytes: e.bytes });
     // zongji resumes the socket itself after fetching metadata: pause again if we must.
@@ -285,9 +243,7 @@ export class BinlogReader {
     const open = t?.openTransaction ?? null;
     const resume = t?.resumePoint;
     // Resume at the open transaction's start and drop what of it is already queued.
-    this.skipOnReplay = open ? this.receivedInTx : 0;
-    this.receivedInTx = 0;
-    this.expectReplayGtid = open?.gtid ?? null;
+    this.replay.onDrop(open);
     const from = this.positionKnown && resume && resume.file !== ''
       ? { file: resume.file, pos: resume.pos }
       : 'file' in this.opts.start ? { file: this.opts.start.file, pos: this.opts.start.pos } : { gtids: this.tracker?.toString() ?? this.opts.start.gtids };
