@@ -93,4 +93,7 @@ test('heartbeats carry the file and position; COMMIT queries end non-transaction
     ev('query', 1000, 30, { query: 'COMMIT' }),
   ]);
   assert.deepEqual(out.map((e) => [e.type, e.file, e.type === 'heartbeat' ? e.pos : e.nextPos]), [['heartbeat', 'b.1', 900], ['begin', 'b.1', 942], ['commit', 'b.1', 1000]]);
+  const g = new EventTranslator({ file: '', pos: 4 }, HDR, GtidTracker.mariadb('0-1-3'));
+  run(g, [ev('rotate', 0, 21, { binlogName: 'b.7', position: 4 }), ev('heartbeat', 1234, 8, { binlogName: 'b.7' })]);
+  assert.deepEqual(g.resumePoint, { file: 'b.7', pos: 1234, inTransaction: false }, 'an idle heartbeat moves the resume point');
 });

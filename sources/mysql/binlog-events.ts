@@ -110,7 +110,13 @@ export class EventTranslator {
       }
       case 'heartbeat': {
         const hbFile = String(e.binlogName ?? this.file);
-        return { ...base, type: 'heartbeat', file: hbFile, pos: typeof e.position === 'number' ? e.position : nextPos };
+        const hbPos = typeof e.position === 'number' ? e.position : nextPos;
+        // Sent when idle (and in place of transactions a GTID dump skips): a transaction boundary.
+        if (!this.tx && hbPos > 0) {
+          this.file = hbFile;
+          this.lastSafe = { file: hbFile, pos: hbPos };
+        }
+        return { ...base, type: 'heartbeat', file: hbFile, pos: hbPos };
       }
       case 'mariadbgtid': {
         this.openGroup(base, e.gtid ?? null, typeof e.serverId === 'number' ? e.serverId : null, typeof e.threadId === 'number' ? e.threadId : null);

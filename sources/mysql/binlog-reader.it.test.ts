@@ -75,8 +75,11 @@ describe('binlog reader (MariaDB)', { skip: SKIP }, () => {
     }
   });
 
-  test('KILL of the dump thread mid-stream: the reader reconnects and hands out every row exactly once', async () => {
-    const head = await binlogHead(admin);
+  for (const startKind of ['file position', 'GTID position'] as const) test(`KILL of the dump thread mid-stream (started from a ${startKind}): the reader reconnects and hands out every row exactly once`, async () => {
+    await admin.query(`DELETE FROM ${DB}.t WHERE id >= 100`);
+    const head: BinlogStart = startKind === 'file position'
+      ? await binlogHead(admin)
+      : { gtids: String(((await admin.query('SELECT @@gtid_binlog_pos AS p'))[0] as { p: string }[])[0]!.p) };
     // A small bound pauses the socket inside the big transaction, so the kill lands mid-transaction.
     const r = reader(head, { bounds: { maxRows: 300, maxBytes: 1 << 20 } });
     await r.start();

@@ -187,7 +187,8 @@ export class BinlogReader {
     const t = this.translator;
     if (!t) return;
     const e = t.translate(raw);
-    if (e && e.nextPos > 0) this.positionKnown = true;
+    // Artificial events of a dump start (rotate, format) carry no position: they do not count.
+    if (e && raw.nextPosition > 0 && t.resumePoint.file !== '') this.positionKnown = true;
     if (e === null) return;
     if (e.type === 'rotate') {
       // A dump starts with an artificial rotate naming the current file: pass on only real changes.
