@@ -151,6 +151,16 @@ describe('binlog reader (MariaDB)', { skip: SKIP }, () => {
     }
   });
 
+  test('a position whose binlog file is gone: CDC_MYSQL_BINLOG_GONE from next(), with the fix', async () => {
+    const r = reader({ file: 'binlog.999999', pos: 4 });
+    await r.start();
+    try {
+      await assert.rejects(collect(r, () => false, 20_000), (err: Error & { code?: string }) => err.code === 'CDC_MYSQL_BINLOG_GONE' && /snapshot\.mode=when_needed/.test(err.message));
+    } finally {
+      await r.stop();
+    }
+  });
+
   test('a second reader with the same server id: the first fails with CDC_MYSQL_DUPLICATE_SERVER_ID', async () => {
     const head = await binlogHead(admin);
     const id = serverIdSeq++;
