@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeMySqlPosition, encodeMySqlPosition, isComplete, mysqlPartition, ReplaySkip, type MySqlPosition } from './offsets.ts';
+import { decodeMySqlPosition, encodeMySqlPosition, isComplete, mysqlPartition, positionAfter, positionInTransaction, ReplaySkip, type MySqlPosition } from './offsets.ts';
 
 const complete: MySqlPosition = {
   serverId: 1, file: 'binlog.000003', pos: 4560, gtids: '0-1-15', gtid: null, events: 0, rows: 0, tsSec: 1733400000, snapshot: false, snapshotCompleted: true,
@@ -64,4 +64,16 @@ test('ReplaySkip: a different transaction at the stored position is an error, no
   const ended = new ReplaySkip({ ...mid, events: 5 });
   ended.endTransaction();
   assert.equal(ended.skipRows(5), 0);
+});
+
+test('positions built from reader events: inside a transaction and after it', () => {
+  const begin = { file: 'b.1', pos: 2193, gtid: '0-1-10', gtidsBefore: '0-1-9', timestampMs: 1733400000000 };
+  const inTx = positionInTransaction(begin, 1, 2, 5);
+  assert.deepEqual([inTx.file, inTx.pos, inTx.gtids, inTx.gtid, inTx.events, inTx.rows, inTx.tsSec], ['b.1', 2193, '0-1-9', '0-1-10', 2, 5, 1733400000]);
+  assert.equal(isComplete(inTx), false);
+  const done = positionAfter({ file: 'b.1', nextPos: 2491, gtidsAfter: '0-1-10', timestampMs: 1733400001000 }, 1);
+  assert.deepEqual([done.pos, done.gtids, done.gtid, isComplete(done)], [2491, '0-1-10', null, true]);
+  // A transaction without GTID (MySQL gtid_mode=OFF) still reads as incomplete while mid-way.
+  assert.equal(isComplete(positionInTransaction({ ...begin, gtid: null }, 1, 0, 0)), false);
+  assert.deepEqual(decodeMySqlPosition(encodeMySqlPosition(inTx), 'x'), inTx);
 });

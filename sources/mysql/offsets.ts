@@ -10,7 +10,8 @@
  *               once that transaction is wholly in Kafka, the end of its commit event.
  *   gtids       executed GTID set (MySQL) / GTID position (MariaDB) EXCLUDING the transaction
  *               in progress: a restart by GTID replays that transaction from its first event.
- *   gtid        (ours) GTID of the transaction in progress, checked when it is replayed.
+ *   gtid        (ours) GTID of the transaction in progress, checked when it is replayed
+ *               ('' for a transaction without one: MySQL with gtid_mode=OFF).
  *   event       row events of that transaction wholly written (Debezium's name and meaning).
  *   row         rows of the next row event already written.
  *   ts_sec      binlog timestamp of the last written event; server_id the server that wrote it.
@@ -168,4 +169,40 @@ export class ReplaySkip {
   endTransaction(): void {
     this.active = false;
   }
+}
+
+/** The reader's begin event fields a mid-transaction position is built from. */
+export interface TransactionStartLike {
+  readonly file: string;
+  readonly pos: number;
+  readonly gtid: string | null;
+  readonly gtidsBefore: string | null;
+  readonly timestampMs: number;
+}
+
+/**
+ * The position of a record inside a transaction: `events` row events of it wholly written and
+ * `rows` rows of the next. A restart resumes at the transaction's start and skips them (ReplaySkip).
+ */
+export function positionInTransaction(begin: TransactionStartLike, serverId: number, events: number, rows: number, snapshotCompleted = true): MySqlPosition {
+  return {
+    serverId, file: begin.file, pos: begin.pos, gtids: begin.gtidsBefore, gtid: begin.gtid ?? '', events, rows,
+    tsSec: Math.floor(begin.timestampMs / 1000), snapshot: false, snapshotCompleted,
+  };
+}
+
+/** The reader's commit / ddl / heartbeat fields a complete position is built from. */
+export interface TransactionEndLike {
+  readonly file: string;
+  readonly nextPos: number;
+  readonly gtidsAfter?: string | null;
+  readonly timestampMs: number;
+}
+
+/** The position once a transaction (or DDL) is wholly in Kafka: resume after its last event. */
+export function positionAfter(end: TransactionEndLike, serverId: number, snapshotCompleted = true): MySqlPosition {
+  return {
+    serverId, file: end.file, pos: end.nextPos, gtids: end.gtidsAfter ?? null, gtid: null, events: 0, rows: 0,
+    tsSec: Math.floor(end.timestampMs / 1000), snapshot: false, snapshotCompleted,
+  };
 }
