@@ -37,21 +37,24 @@ function tlsOptions(c: MysqlConnectionSettings, where: string): mysql.SslOptions
   } as mysql.SslOptions;
 }
 
-/** Opens one SQL connection and runs database.initial.statements on it. */
-export async function openSql(c: MysqlConnectionSettings, where: string): Promise<SqlConnection> {
+/**
+ * Opens one SQL connection and runs database.initial.statements on it. multipleStatements
+ * only for the migration files, which are whole scripts written by this project.
+ */
+export async function openSql(c: MysqlConnectionSettings, where: string, opts: { multipleStatements?: boolean } = {}): Promise<SqlConnection> {
   const server = describeServer(c);
   let conn: SqlConnection;
   const ssl = tlsOptions(c, where);
   try {
     conn = await mysql.createConnection({
       host: c.host, port: c.port, user: c.user, password: c.password ?? '',
-      connectTimeout: c.connectTimeoutMs, multipleStatements: false, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true,
+      connectTimeout: c.connectTimeoutMs, multipleStatements: opts.multipleStatements ?? false, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true,
       ...(ssl ? { ssl } : {}),
     });
   } catch (err) {
     // 'preferred' falls back to plain when the server has no TLS, as the MySQL clients do.
     if (c.tls.mode === 'preferred' && /ssl|tls/i.test(String((err as Error).message))) {
-      return openSql({ ...c, tls: { ...c.tls, mode: 'disabled' } }, where);
+      return openSql({ ...c, tls: { ...c.tls, mode: 'disabled' } }, where, opts);
     }
     throw connectError(err, c, server, where);
   }

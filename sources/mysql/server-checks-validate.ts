@@ -13,9 +13,9 @@ import { readMysqlTaskConfig } from './config-task.ts';
 import { openSql } from './server-checks-connect.ts';
 import { serverProblems } from './server-checks.ts';
 
-/** "connector "x", property database.user" -> database.user */
+/** "connector "x", property database.user" -> database.user (the first one named) */
 function propertyOf(where: string | undefined): string {
-  const m = /property ([\w.]+)/.exec(where ?? '');
+  const m = /propert(?:y|ies) ([\w.]+)/.exec(where ?? '');
   return m ? m[1]! : 'database.hostname';
 }
 
