@@ -161,3 +161,15 @@ test('database.initial.statements split on ";" with ";;" as a literal', () => {
   assert.deepEqual(splitStatements('SET a=1; SET b=\';;\'; '), ['SET a=1', 'SET b=\';\'']);
   assert.deepEqual(splitStatements(undefined), []);
 });
+
+test('every implemented field is read into MysqlTaskConfig (config-task.ts), so the connector can honour it', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { M } = await import('./config-spec.ts');
+  const task = readFileSync(new URL('./config-task.ts', import.meta.url), 'utf8');
+  const unread = Object.entries(M)
+    .filter(([, f]) => !f.unsupported && !(f.noEffect && !f.noEffect.when) && f.name !== 'tasks.max')
+    .filter(([key, f]) => !task.includes(`M.${key})`) && !task.includes(`'${f.name}'`))
+    .map(([, f]) => f.name);
+  assert.deepEqual(unread, []);
+  for (const name of ['database.ssl.mode', 'snapshot.locking.mode']) assert.ok(task.includes(`'${name}'`), name);
+});
