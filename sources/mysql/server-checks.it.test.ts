@@ -16,6 +16,7 @@ import { openSql } from './server-checks-connect.ts';
 import { serverProblems, type ServerReport } from './server-checks.ts';
 import { binlogDistance, listBinaryLogs } from './server-checks-binlog.ts';
 import { validateMysqlEnvironment } from './server-checks-validate.ts';
+import { registerReplica } from '../../test/helpers/mysql-replica.ts';
 
 const SKIP = requireServices(['MYSQL_HOST', 'MYSQL_PORT'], 'MariaDB', 'bash test/stack/stack.sh up --with mariadb; . $CDC_STACK_DIR/env') ? false : 'MYSQL_HOST is unset (bash test/stack/stack.sh up --with mariadb)';
 const env = process.env;
@@ -118,6 +119,22 @@ describe('MySQL/MariaDB server checks against a real MariaDB', { skip: SKIP }, (
     const r = await report({ 'database.server.id': '1' });
     assert.deepEqual(codes(r), ['CDC_MYSQL_SERVER_ID']);
     assert.match(r.problems[0]!.message, /has server_id=1 itself[\s\S]*property database\.server\.id/);
+  });
+
+  test('a replica registered with the same server id (SHOW SLAVE HOSTS); a user who may not list replicas is warned', async () => {
+    const replica = await registerReplica({ host: env['MYSQL_HOST']!, port: Number(env['MYSQL_PORT']), user: env['MYSQL_USER'] ?? 'root', password: env['MYSQL_PASSWORD'] ?? '', serverId: 777123, reportHost: 'replica-b' });
+    try {
+      const r = await report({ 'database.server.id': '777123' });
+      assert.deepEqual(codes(r), ['CDC_MYSQL_SERVER_ID']);
+      assert.match(r.problems[0]!.message, /has a replica registered with server id 777123 \(replica-b:3306\)[\s\S]*property database\.server\.id[\s\S]*fix: set database\.server\.id to a number no server or other binlog reader uses$/);
+      assert.deepEqual(codes(await report({ 'database.server.id': '777124' })), []);
+      const limited = await user('cdc_it_norma', ['REPLICATION SLAVE, BINLOG MONITOR ON *.*', `SELECT ON ${DB}.*`]);
+      const l = await report({ ...limited, 'database.server.id': '777123' });
+      assert.deepEqual(codes(l), []);
+      assert.ok(l.warnings.some((w) => /may not list the replicas[\s\S]*REPLICATION MASTER ADMIN[\s\S]*777123 cannot be ruled out/.test(w)), l.warnings.join('\n'));
+    } finally {
+      await replica.close();
+    }
   });
 
   test('GTID filters with gtid_strict_mode=OFF warn', async () => {
