@@ -48,6 +48,10 @@ export const MYSQL_COMPAT_FIELDS: readonly FieldDef[] = [
     noEffect: { why: 'connections are opened by the mysql2 client, with no JDBC URL' } }),
   defineField({ name: 'database.dbname', type: 'string', required: false, group: CONNECTOR, doc: 'Database name (PostgreSQL and others).',
     unsupported: { why: 'a binlog connector reads the whole server\'s binlog and captures databases chosen by filters', fix: 'remove database.dbname and set database.include.list' } }),
+  defineField({ name: 'schema.include.list', type: 'list', required: false, group: CONNECTOR, doc: 'Schemas to capture (PostgreSQL and others).',
+    unsupported: { why: 'MySQL and MariaDB have databases where other servers have schemas; Debezium\'s binlog connectors take database.include.list', fix: 'rename schema.include.list to database.include.list' } }),
+  defineField({ name: 'schema.exclude.list', type: 'list', required: false, group: CONNECTOR, doc: 'Schemas not to capture (PostgreSQL and others).',
+    unsupported: { why: 'MySQL and MariaDB have databases where other servers have schemas', fix: 'rename schema.exclude.list to database.exclude.list' } }),
   // --- binlog reading ---
   defineField({ name: 'binlog.buffer.size', type: 'int', default: 0, group: BINLOG, doc: 'Debezium: look-ahead buffer deciding whether the transaction in progress commits.',
     noEffect: { why: 'the binlog holds only committed transactions of transactional engines; a large transaction is emitted in bounded batches (max.batch.size, max.queue.size) with its progress in the offset, so no look-ahead is needed' } }),
@@ -121,7 +125,12 @@ const HISTORY_FAMILIES: readonly PropertyFamily[] = [
   { pattern: /^database\.history(\.|$)/, label: 'database.history, database.history.* (Debezium 1.x names of schema.history.internal.*)', noEffect: NO_HISTORY_WHY },
 ];
 
+/** Debezium hands driver.* to the JDBC driver (MySQL Connector/J, MariaDB Connector/J). */
+const DRIVER_FAMILY: PropertyFamily = { pattern: /^driver\./, label: 'driver.*',
+  noEffect: 'settings of Debezium\'s JDBC driver; connections here are opened by the mysql2 client of Node.js, which takes none of them' };
+
 export const MYSQL_COMPAT_FAMILIES: readonly PropertyFamily[] = [
+  DRIVER_FAMILY,
   ...DEBEZIUM_COMMON_FAMILIES.filter((f) => !f.pattern.test('schema.history.internal.x') && !f.pattern.test('database.history.x')),
   ...HISTORY_FAMILIES,
 ];

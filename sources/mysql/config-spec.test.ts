@@ -120,6 +120,7 @@ test('refusals name the reason and a fix with real properties', () => {
     [{ 'snapshot.locking.minimal': 'true' }, /set snapshot\.locking\.mode to minimal/],
     [{ 'database.dbname': 'inventory' }, /set database\.include\.list/],
     [{ 'table.ignore.builtin': 'false' }, /performance_schema/],
+    [{ 'schema.include.list': 'shop' }, /rename schema\.include\.list to database\.include\.list/],
   ];
   for (const [extra, re] of cases) {
     const msg = configProblems(() => mysqlDef.parse({ ...BASE, ...extra }, 'connector "inventory"'));
@@ -130,9 +131,9 @@ test('refusals name the reason and a fix with real properties', () => {
 
 test('values that are what the daemon does anyway are accepted; tuning of absent machinery warns', () => {
   const parsed = mysqlDef.parse({ ...BASE, 'inconsistent.schema.handling.mode': 'fail', 'topic.naming.strategy': 'io.debezium.schema.DefaultTopicNamingStrategy',
-    'binlog.buffer.size': '1024', 'enable.time.adjuster': 'false', 'database.server.id.offset': '20000' }, 'c');
+    'binlog.buffer.size': '1024', 'enable.time.adjuster': 'false', 'database.server.id.offset': '20000', 'driver.useCursorFetch': 'true' }, 'c');
   const noEffect = parsed.warnings.filter((w) => w.kind === 'no-effect').map((w) => w.property).sort();
-  assert.deepEqual(noEffect, ['binlog.buffer.size', 'database.server.id.offset', 'enable.time.adjuster']);
+  assert.deepEqual(noEffect, ['binlog.buffer.size', 'database.server.id.offset', 'driver.useCursorFetch', 'enable.time.adjuster']);
 });
 
 test('cross-field checks: include and exclude lists, GTID filters, TLS key without certificate', () => {
