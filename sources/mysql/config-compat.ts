@@ -57,6 +57,8 @@ export const MYSQL_COMPAT_FIELDS: readonly FieldDef[] = [
     noEffect: { why: 'the binlog holds only committed transactions of transactional engines; a large transaction is emitted in bounded batches (max.batch.size, max.queue.size) with its progress in the offset, so no look-ahead is needed' } }),
   defineField({ name: 'binlog.metadata.based.schema', type: 'boolean', default: false, group: BINLOG, doc: 'Debezium: rebuild table schemas from TABLE_MAP metadata instead of the schema history.',
     noEffect: { why: `it is what this daemon always does: ${NO_HISTORY_WHY}` } }),
+  defineField({ name: 'unavailable.value.placeholder', type: 'string', default: '__debezium_unavailable_value', group: CONNECTOR, doc: 'Value emitted for a column whose value the source did not send.',
+    noEffect: { why: 'binlog_row_image=FULL is required (checked by cdc validate and at start), so every row event carries every column' } }),
   defineField({ name: 'min.row.count.to.stream.results', type: 'int', default: 1000, group: CONNECTOR, doc: 'Row count above which a snapshot query streams its result.',
     noEffect: { why: 'snapshot reads are always chunked or streamed (snapshot.fetch.size, incremental.snapshot.chunk.size), never loaded whole' } }),
   defineField({ name: 'enable.time.adjuster', type: 'boolean', default: true, group: CONNECTOR, doc: 'Debezium: turn two-digit YEAR values into four-digit years.',
