@@ -143,7 +143,8 @@ test('cross-field checks: include and exclude lists, GTID filters, TLS key witho
   assert.match(configProblems(() => mysqlDef.parse({ ...BASE, 'table.include.list': 'a(' }, 'c')), /not a valid regular expression/);
   assert.match(configProblems(() => mysqlDef.parse({ ...BASE, 'database.ssl.key': '/k.pem' }, 'c')), /without database\.ssl\.cert/);
   assert.match(configProblems(() => mysqlDef.parse({ ...BASE, 'message.key.columns': 'inventory.orders' }, 'c')), /database\.table:column/);
-  assert.match(configProblems(() => mysqlDef.parse({ ...BASE, 'time.precision.mode': 'adaptive' }, 'c')), /time\.precision\.mode/);
+  assert.match(configProblems(() => mysqlDef.parse({ ...BASE, 'time.precision.mode': 'adaptive' }, 'c')), /CDC_CONFIG_UNSUPPORTED[\s\S]*time\.precision\.mode[\s\S]*no longer supported/);
+  assert.equal(readMysqlTaskConfig(mysqlDef.parse({ ...BASE, 'time.precision.mode': 'nanoseconds' }, 'c')).types.timePrecisionMode, 'nanoseconds');
 });
 
 test('unknown property: did you mean', () => {

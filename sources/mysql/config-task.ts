@@ -81,7 +81,7 @@ export interface MysqlTaskConfig {
   readonly types: {
     readonly decimalHandlingMode: 'precise' | 'double' | 'string';
     readonly bigintUnsignedHandlingMode: 'long' | 'precise';
-    readonly timePrecisionMode: 'adaptive_time_microseconds' | 'connect' | 'isostring';
+    readonly timePrecisionMode: 'adaptive_time_microseconds' | 'connect' | 'isostring' | 'microseconds' | 'nanoseconds';
     readonly binaryHandlingMode: 'bytes' | 'base64' | 'base64-url-safe' | 'hex';
     readonly includeSchemaComments: boolean;
   };
@@ -180,7 +180,8 @@ export function readMysqlTaskConfig(c: ParsedConfig): MysqlTaskConfig {
     types: {
       decimalHandlingMode: c.get(M.decimalMode),
       bigintUnsignedHandlingMode: c.get(M.bigintUnsignedMode),
-      timePrecisionMode: c.get(M.timePrecision),
+      // adaptive and structured are refused by the declaration.
+      timePrecisionMode: c.get(M.timePrecision) as MysqlTaskConfig['types']['timePrecisionMode'],
       binaryHandlingMode: c.get(M.binaryMode),
       includeSchemaComments: c.get(M.includeSchemaComments),
     },
