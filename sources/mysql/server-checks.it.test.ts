@@ -17,6 +17,7 @@ import { serverProblems, type ServerReport } from './server-checks.ts';
 import { binlogDistance, listBinaryLogs } from './server-checks-binlog.ts';
 import { validateMysqlEnvironment } from './server-checks-validate.ts';
 import { registerReplica } from '../../test/helpers/mysql-replica.ts';
+import { gtidPositionProblem } from './server-checks-gtid.ts';
 
 const SKIP = requireServices(['MYSQL_HOST', 'MYSQL_PORT'], 'MariaDB', 'bash test/stack/stack.sh up --with mariadb; . $CDC_STACK_DIR/env') ? false : 'MYSQL_HOST is unset (bash test/stack/stack.sh up --with mariadb)';
 const env = process.env;
@@ -168,6 +169,7 @@ describe('MySQL/MariaDB server checks against a real MariaDB', { skip: SKIP }, (
 
   test('a purged position: what was lost and how to recover', async () => {
     const [[status]] = await admin.query('SHOW MASTER STATUS') as unknown as [[{ File: string; Position: number }]];
+    const [[{ gtid }]] = await admin.query('SELECT @@GLOBAL.gtid_binlog_pos AS gtid') as unknown as [[{ gtid: string }]];
     await admin.query(`INSERT INTO ${DB}.orders VALUES (1, 'lost')`);
     await admin.query('FLUSH BINARY LOGS');
     await admin.query('FLUSH BINARY LOGS');
@@ -186,6 +188,10 @@ describe('MySQL/MariaDB server checks against a real MariaDB', { skip: SKIP }, (
     const d = binlogDistance(await listBinaryLogs(admin), { file: status.File, pos: Number(status.Position) }, 'connector "checks-it"', 'server');
     assert.equal(d.kind, 'purged');
     assert.ok(d.kind === 'purged');
+    const byGtid = await gtidPositionProblem(admin, 'mariadb', gtid, 'connector "checks-it"', 'server');
+    assert.match(byGtid?.message ?? '', new RegExp(`CDC_MYSQL_POSITION_PURGED: the transactions after the stored GTID position ${gtid} are no longer all on server: domain 0 seq[\\s\\S]*were in binlogs purged[\\s\\S]*fix: set snapshot\\.mode=when_needed`));
+    const [[{ now }]] = await admin.query('SELECT @@GLOBAL.gtid_binlog_pos AS now') as unknown as [[{ now: string }]];
+    assert.equal(await gtidPositionProblem(admin, 'mariadb', now, 'c', 'server'), undefined);
     assert.match(d.error.message, new RegExp(`CDC_MYSQL_POSITION_PURGED: the stored binlog position ${status.File.replace('.', '\\.')}:${status.Position} is no longer on server[\\s\\S]*were purged[\\s\\S]*fix: set snapshot\\.mode=when_needed`));
   });
 

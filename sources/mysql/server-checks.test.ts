@@ -85,3 +85,14 @@ test('table filters: whole-name patterns, system databases never captured, unmat
     { property: 'database.include.list', pattern: 'Shop' }, { property: 'table.include.list', pattern: 'shop\\.ord' },
   ]);
 });
+
+test('MariaDB GTID positions against the oldest binlog\'s Gtid_list', async () => {
+  const { mariadbPurgedDomains, parseMariadbPosition } = await import('./server-checks-gtid.ts');
+  assert.deepEqual([...parseMariadbPosition('0-1-100,1-3-7,0-2-90')], [[0, 100n], [1, 7n]]);
+  assert.deepEqual([...parseMariadbPosition('[]')], []);
+  assert.deepEqual(mariadbPurgedDomains('0-1-191', '[0-1-191]'), []);
+  assert.deepEqual(mariadbPurgedDomains('0-1-200', '[0-1-191]'), []);
+  assert.deepEqual(mariadbPurgedDomains('0-1-150', '[0-1-191]'), [{ domain: 0, stored: 150n, purgedUpTo: 191n }]);
+  assert.deepEqual(mariadbPurgedDomains('0-1-200', '[0-1-191,2-5-4]'), [{ domain: 2, stored: undefined, purgedUpTo: 4n }]);
+  assert.throws(() => parseMariadbPosition('0-1'), /not a MariaDB GTID/);
+});
