@@ -53,7 +53,7 @@ export async function openSql(c: MysqlConnectionSettings, where: string, opts: {
     });
   } catch (err) {
     // 'preferred' falls back to plain when the server has no TLS, as the MySQL clients do.
-    if (c.tls.mode === 'preferred' && /ssl|tls/i.test(String((err as Error).message))) {
+    if (c.tls.mode === 'preferred' && noTlsOnServer(err)) {
       return openSql({ ...c, tls: { ...c.tls, mode: 'disabled' } }, where, opts);
     }
     throw connectError(err, c, server, where);
@@ -69,12 +69,21 @@ export async function openSql(c: MysqlConnectionSettings, where: string, opts: {
   return conn;
 }
 
+/** mysql2's answer when TLS was asked of a server that offers none. */
+function noTlsOnServer(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e.code === 'HANDSHAKE_NO_SSL_SUPPORT' || /does not support secure connection/i.test(e.message ?? '');
+}
+
 function connectError(err: unknown, c: MysqlConnectionSettings, server: string, where: string): SourceError {
   const e = err as { code?: string; errno?: number; message?: string };
   if (e.errno === 1045 || e.code === 'ER_ACCESS_DENIED_ERROR') {
     return new SourceError({ code: 'CDC_MYSQL_AUTH', what: `${server} refused user "${c.user}" (wrong password, or no account for this client host)`, where: `${where}, properties database.user / database.password`, fix: `correct database.user / database.password, or create the account for this host (migrations/mysql/001_cdc_user.sql, "cdc migrate")`, cause: err });
   }
-  if (/ssl|tls|certificate|self.signed|altname/i.test(e.message ?? '') || e.code === 'HANDSHAKE_NO_SSL_SUPPORT') {
+  if (noTlsOnServer(err)) {
+    return new SourceError({ code: 'CDC_MYSQL_TLS', what: `${server} offers no TLS, and database.ssl.mode=${c.tls.mode} requires it`, where: `${where}, property database.ssl.mode`, fix: 'enable TLS on the server (ssl_cert and ssl_key in my.cnf, then restart), or set database.ssl.mode to preferred (MySQL connector) or disable (MariaDB connector) to connect without it', cause: err });
+  }
+  if (/ssl|tls|certificate|self.signed|altname/i.test(e.message ?? '')) {
     return new SourceError({ code: 'CDC_MYSQL_TLS', what: `the TLS connection to ${server} failed: ${e.message}`, where: `${where}, property database.ssl.mode`, fix: 'point database.ssl.ca at the CA that signed the server certificate, use a host name the certificate names, or choose a database.ssl.mode that matches the server (docs/mysql.md)', cause: err });
   }
   return new SourceError({ code: 'CDC_MYSQL_UNREACHABLE', what: `no connection to ${server}: ${e.message ?? String(err)}`, where: `${where}, properties database.hostname / database.port`, fix: 'check that the server runs and is reachable from this host (bind-address, firewall), and connect.timeout.ms', retriable: true, cause: err });

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
 import { connectFrameworkConfigDef } from '../../src/config/connect-framework-fields.ts';
 import { requireServices } from '../../test/helpers/stack-env.ts';
-import { MARIADB_CONFIG_DEF, MARIADB_CONNECTOR_CLASS } from './config-spec.ts';
+import { MARIADB_CONFIG_DEF, MARIADB_CONNECTOR_CLASS, MYSQL_CONFIG_DEF, MYSQL_CONNECTOR_CLASS } from './config-spec.ts';
 import { readMysqlTaskConfig } from './config-task.ts';
 import { openSql } from './server-checks-connect.ts';
 import { serverProblems, type ServerReport } from './server-checks.ts';
@@ -193,6 +193,19 @@ describe('MySQL/MariaDB server checks against a real MariaDB', { skip: SKIP }, (
     const [[{ now }]] = await admin.query('SELECT @@GLOBAL.gtid_binlog_pos AS now') as unknown as [[{ now: string }]];
     assert.equal(await gtidPositionProblem(admin, 'mariadb', now, 'c', 'server'), undefined);
     assert.match(d.error.message, new RegExp(`CDC_MYSQL_POSITION_PURGED: the stored binlog position ${status.File.replace('.', '\\.')}:${status.Position} is no longer on server[\\s\\S]*were purged[\\s\\S]*fix: set snapshot\\.mode=when_needed`));
+  });
+
+  test('TLS: preferred falls back to plain on a server without TLS; required and trust say the server offers none', async () => {
+    // The stack's MariaDB has no certificate (have_ssl=DISABLED).
+    const mysqlDef = connectFrameworkConfigDef().merge(MYSQL_CONFIG_DEF);
+    const raw = { ...config().raw(), 'connector.class': MYSQL_CONNECTOR_CLASS };
+    const preferred = await validateMysqlEnvironment(mysqlDef.parse(raw, 'c'), quiet);
+    assert.deepEqual(preferred.map((p) => p.code), [], 'the MySQL connector class on MariaDB is a warning, not a problem');
+    const required = await validateMysqlEnvironment(mysqlDef.parse({ ...raw, 'database.ssl.mode': 'required' }, 'c'), quiet);
+    assert.deepEqual(required.map((p) => [p.code, p.property]), [['CDC_MYSQL_TLS', 'database.ssl.mode']]);
+    assert.match(required[0]!.what, /offers no TLS, and database\.ssl\.mode=required requires it/);
+    const trust = await validateMysqlEnvironment(config({ 'database.ssl.mode': 'trust' }), quiet);
+    assert.deepEqual(trust.map((p) => p.code), ['CDC_MYSQL_TLS']);
   });
 
   test('cdc validate: wrong password and an unreachable port, one error each', async () => {
