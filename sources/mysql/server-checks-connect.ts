@@ -32,8 +32,8 @@ function tlsOptions(c: MysqlConnectionSettings, where: string): mysql.SslOptions
     ...(t.key !== undefined ? { key: read(t.key, 'database.ssl.key') } : {}),
     ...(t.keyPassword !== undefined ? { passphrase: t.keyPassword } : {}),
     rejectUnauthorized: verify,
-    // verify_ca checks the chain only; verify_identity also the host name (Node's default check).
-    ...(t.mode === 'verify_ca' ? { verifyIdentity: false } : {}),
+    // mysql2 checks the host name only when asked (verifyIdentity); verify_ca checks the chain only.
+    verifyIdentity: t.mode === 'verify_identity',
   } as mysql.SslOptions;
 }
 
