@@ -55,7 +55,7 @@ const stackEnv = join(process.env.CDC_STACK_DIR ?? join(root, '.stack'), 'env');
 // Integration tests need the real services: start them (idempotent) unless told not to.
 if (only !== 'unit' && !process.env.CDC_NO_STACK && !process.env.KAFKA_BOOTSTRAP_SERVERS) {
   // pg17-standby: a PostgreSQL 17 primary and standby for the standby and failover-slot tests;
-  // pg13: an unsupported release, which the connector must refuse clearly; mariadb: the MySQL source's tests.
+  // pg13: an unsupported release, which the connector must refuse clearly; mariadb: the MySQL/MariaDB source.
   const up = spawnSync('bash', [join(root, 'test/stack/stack.sh'), 'up', '--with', 'prometheus', '--with', 'pg17-standby', '--with', 'pg13', '--with', 'mariadb'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (up.status !== 0) { console.error('test stack failed to start (see above); integration tests need it. Services started elsewhere: set CDC_NO_STACK=1 and their variables (see test/stack/README.md); unit tests alone: npm run test:unit'); process.exit(1); }
 }

@@ -21,6 +21,7 @@ import { workerConfigDef } from '../src/config/worker-config.ts';
 import type { ConfigDef } from '../src/config/define.ts';
 import { AVRO_CONVERTER_FIELDS } from '../src/serde/avro-converter-config.ts';
 import { builtinTransformRegistry } from '../src/transforms/builtin.ts';
+import { MARIADB_CONFIG_DEF, MYSQL_CONFIG_DEF } from '../sources/mysql/config-spec.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -51,6 +52,7 @@ const NOT_PROPERTIES = new Map<string, string>([
   ['wal_level', 'PostgreSQL server setting'],
   ['pg_hba.conf', 'PostgreSQL server file'],
   ['postgresql.conf', 'PostgreSQL server file'],
+  ['my.cnf', 'MySQL/MariaDB server file'],
 ]);
 
 /**
@@ -160,7 +162,8 @@ export function commands(text: string): string[] {
   return [...text.matchAll(/\bcdc ([a-z][a-z-]*)/g)].map((m) => m[1]!);
 }
 
-const defs: ConfigDef[] = [workerConfigDef(), connectFrameworkConfigDef(), ...referenceSections(builtinPlugins()).map((s) => s.def)];
+// The MySQL/MariaDB definitions until their plugin is registered (issue 10); then they come from referenceSections too.
+const defs: ConfigDef[] = [workerConfigDef(), connectFrameworkConfigDef(), ...referenceSections(builtinPlugins()).map((s) => s.def), MYSQL_CONFIG_DEF, MARIADB_CONFIG_DEF];
 /** Converter settings (written under key.converter. / value.converter.), declared by the converters. */
 const CONVERTER_SETTINGS = [
   ...AVRO_CONVERTER_FIELDS.map((f) => f.name),
