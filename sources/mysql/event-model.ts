@@ -7,10 +7,11 @@
  * converter per column (types.ts) serves both.
  */
 import type { ConnectSchema } from '../../src/events/schema.ts';
-import type { Op, TransactionBlock } from '../../src/events/envelope.ts';
+import type { Clock, Op, TransactionBlock } from '../../src/events/envelope.ts';
 import type { SourceRecord } from '../../src/events/record.ts';
 import type { KeyValues } from '../../src/snapshot/contracts.ts';
 import type { MySqlTable } from './table-schema.ts';
+import type { ServerFlavor } from './column-info.ts';
 
 export type MySqlRow = Readonly<Record<string, unknown>>;
 
@@ -31,6 +32,8 @@ export interface MySqlSourceFacts {
   readonly table: string | null;
   /** binlog event timestamp, ms (snapshot reads: the clock at dispatch) */
   readonly tsMs: number;
+  /** the same instant in µs when known more finely (MySQL 8's original commit timestamp); else ts_us = tsMs * 1000 */
+  readonly tsUs?: bigint;
   readonly snapshot: SnapshotMarker;
   readonly serverId: number;
   readonly gtid: string | null;
@@ -58,6 +61,16 @@ export interface MySqlTableModel {
   readonly envelopeSchema: ConnectSchema;
   /** the chunk key of a row, in the form the snapshot engine keeps (src/snapshot/contracts.ts) */
   keyValues(row: MySqlRow): KeyValues;
+  /** 'mysql' (MySqlConnector) or 'mariadb' (MariaDbConnector): the source block's name and connector */
+  readonly flavour: ServerFlavor;
+  /** <topic>.Value (optional struct): the captured columns after column.include/exclude.list */
+  readonly rowSchema: ConnectSchema;
+  /** columns left out because their type has no mapping (geometry), with the reason; the caller logs them once */
+  readonly skippedColumns: readonly { readonly column: string; readonly reason: string }[];
+  /** a row (reader or snapshot form) -> the <topic>.Value struct */
+  rowValue(row: MySqlRow): Record<string, unknown>;
+  /** a row -> the <topic>.Key struct, or null when the table has no key */
+  keyStruct(row: MySqlRow): Record<string, unknown> | null;
 }
 
 export interface MySqlEventOptions {
@@ -65,7 +78,16 @@ export interface MySqlEventOptions {
   readonly skippedOperations: ReadonlySet<Op>;
   /** __debezium.context.* headers, or null when extended.headers.enabled=false */
   readonly contextHeaders: Readonly<Record<string, string>> | null;
+  /** the envelope's ts_ms/ts_us/ts_ns (processing time); absent = the system clock */
+  readonly clock?: Clock;
 }
 
+/**
+ * The transaction block of each record a change produces: a fixed block, or a function called
+ * once per data event emitted (a key change emits two: delete and create, each counted, as
+ * Debezium's transaction monitor counts them).
+ */
+export type TransactionBlockSource = TransactionBlock | null | (() => TransactionBlock | null);
+
 /** Records of one row change (envelope, tombstone, key change as delete + tombstone + create). */
-export type ChangeRecords = (model: MySqlTableModel, change: MySqlRowChange, source: MySqlSourceFacts, tx: TransactionBlock | null, opts: MySqlEventOptions) => SourceRecord[];
+export type ChangeRecords = (model: MySqlTableModel, change: MySqlRowChange, source: MySqlSourceFacts, tx: TransactionBlockSource, opts: MySqlEventOptions) => SourceRecord[];

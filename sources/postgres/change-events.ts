@@ -6,6 +6,7 @@
  */
 import type { RecordHeader, SourceRecord } from '../../src/events/record.ts';
 import { textHeader } from '../../src/events/headers.ts';
+import { debeziumContextHeaders as contextHeadersFor } from '../../src/events/debezium-common.ts';
 import type { Clock, EnvelopeValue, Op, TransactionBlock } from '../../src/events/envelope.ts';
 import { keyOnlyRowValue, keyValue, rowValue, type TableModel, type TextRow } from './table-model.ts';
 import { DEBEZIUM_VERSION, type SourceFacts } from './source-info.ts';
@@ -21,18 +22,9 @@ export interface EventOptions {
   readonly contextHeaders?: Readonly<Record<string, string>> | null;
 }
 
-/**
- * Debezium's extended headers (DebeziumHeaderProducer), in its order: the logical name
- * (topic.prefix), the task number, the connector type and a UUID chosen at each task start.
- * Plain strings: both header converters write a string header as its UTF-8 bytes.
- */
+/** Debezium's extended headers (src/events/debezium-common.ts) with this connector's plugin name. */
 export function debeziumContextHeaders(topicPrefix: string, taskId: number, runId: string): Readonly<Record<string, string>> {
-  return {
-    '__debezium.context.connectorLogicalName': topicPrefix,
-    '__debezium.context.taskId': String(taskId),
-    '__debezium.context.connectorName': 'postgresql',
-    '__debezium.context.runId': runId,
-  };
+  return contextHeadersFor(topicPrefix, taskId, runId, 'postgresql');
 }
 
 export type RowChange =

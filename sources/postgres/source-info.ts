@@ -3,28 +3,15 @@
  * then schema, table, txId, lsn, xmin, origin, origin_lsn, in that order.
  */
 import { S, type ConnectSchema } from '../../src/events/schema.ts';
+import { commonSourceFields, DEBEZIUM_VERSION } from '../../src/events/debezium-common.ts';
 
-export const DEBEZIUM_VERSION = '3.6.1.Final';
-
-const SNAPSHOT_ENUM = S.withDefault(S.optional(S.string({
-  name: 'io.debezium.data.Enum',
-  version: 1,
-  parameters: { allowed: 'true,first,first_in_data_collection,last_in_data_collection,last,false,incremental' },
-})), 'false');
+export { DEBEZIUM_VERSION };
 
 const optLong = S.optional(S.int64());
 const optString = S.optional(S.string());
 
 export const PG_SOURCE_SCHEMA: ConnectSchema = S.struct('io.debezium.connector.postgresql.Source', [
-  S.field('version', S.string()),
-  S.field('connector', S.string()),
-  S.field('name', S.string()),
-  S.field('ts_ms', S.int64()),
-  S.field('snapshot', SNAPSHOT_ENUM),
-  S.field('db', S.string()),
-  S.field('sequence', optString),
-  S.field('ts_us', optLong),
-  S.field('ts_ns', optLong),
+  ...commonSourceFields(),
   S.field('schema', S.string()),
   S.field('table', S.string()),
   S.field('txId', optLong),
