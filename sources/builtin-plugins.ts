@@ -7,9 +7,12 @@
  */
 import type { SourceConnectorPlugin } from '../src/runtime/source-task.ts';
 import { createPostgresPlugin } from './postgres/connector.ts';
+import { createMariaDbPlugin, createMySqlPlugin } from './mysql/connector.ts';
 
 export function builtinPlugins(): SourceConnectorPlugin[] {
   return [
     createPostgresPlugin(),
+    createMySqlPlugin(),
+    createMariaDbPlugin(),
   ];
 }

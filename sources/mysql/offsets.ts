@@ -206,3 +206,12 @@ export function positionAfter(end: TransactionEndLike, serverId: number, snapsho
     tsSec: Math.floor(end.timestampMs / 1000), snapshot: false, snapshotCompleted,
   };
 }
+
+/**
+ * A binlog position as one number for gauges: file sequence number * 2^32 + offset (exact while
+ * the sequence stays below 2^21), so positions of successive files keep increasing.
+ */
+export function binlogOrdinal(file: string, pos: number): number {
+  const m = /\.(\d+)$/.exec(file);
+  return (m ? Number(m[1]) : 0) * 2 ** 32 + pos;
+}

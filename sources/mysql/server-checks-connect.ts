@@ -14,7 +14,7 @@ export function describeServer(c: Pick<MysqlConnectionSettings, 'host' | 'port'>
   return `server ${c.host}:${c.port}`;
 }
 
-function tlsOptions(c: MysqlConnectionSettings, where: string): mysql.SslOptions | undefined {
+export function tlsOptions(c: MysqlConnectionSettings, where: string): mysql.SslOptions | undefined {
   const t = c.tls;
   if (t.mode === 'disabled') return undefined;
   const read = (file: string | undefined, property: string): string | undefined => {

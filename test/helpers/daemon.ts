@@ -20,6 +20,8 @@ export interface DaemonOptions {
   readonly restPort?: number;
   /** extra worker settings (e.g. cluster.mode) */
   readonly worker?: Readonly<Record<string, string | number | boolean>>;
+  /** the source of the connector in the file: PostgreSQL (default) or the stack's MariaDB (`database` = the database captured) */
+  readonly source?: 'postgres' | 'mariadb';
   /** false: no connector in the file (created through the REST API instead) */
   readonly withConnector?: boolean;
 }
@@ -45,7 +47,18 @@ export function writeConfig(o: DaemonOptions): string {
     },
     connectors: o.withConnector === false ? [] : [{
       name: o.name,
-      config: {
+      config: o.source === 'mariadb' ? {
+        'connector.class': 'io.debezium.connector.mariadb.MariaDbConnector',
+        'database.hostname': process.env['MYSQL_HOST'] ?? '127.0.0.1',
+        'database.port': Number(process.env['MYSQL_PORT'] ?? 3306),
+        'database.user': process.env['MYSQL_USER'] ?? 'root',
+        'database.password': '${env:CDC_TEST_MYSQLPASSWORD}',
+        'database.include.list': o.database,
+        'topic.prefix': o.name,
+        'topic.creation.default.partitions': 1,
+        'topic.creation.default.replication.factor': -1,
+        ...o.connector,
+      } : {
         'connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
         'database.hostname': o.env.pg.host,
         'database.port': o.env.pg.port,
@@ -83,7 +96,7 @@ export class Daemon {
   start(): this {
     this.exitCode = undefined;
     const child = spawn(process.execPath, [join(ROOT, 'bin/cdc.mjs'), 'run', '--config', this.configFile], {
-      cwd: ROOT, env: { ...process.env, CDC_TEST_PGPASSWORD: this.env.pg.password }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT, env: { ...process.env, CDC_TEST_PGPASSWORD: this.env.pg.password, CDC_TEST_MYSQLPASSWORD: process.env['MYSQL_PASSWORD'] ?? 'mariadb' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (b: Buffer) => { this.output += b.toString(); });
     child.stderr!.on('data', (b: Buffer) => { this.output += b.toString(); });
@@ -98,6 +111,11 @@ export class Daemon {
 
   get running(): boolean {
     return this.child !== null;
+  }
+
+  /** The daemon's process id while it runs (for /proc/<pid>/status: peak RSS). */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** Sends a signal that does not end the process (SIGSTOP / SIGCONT). */
@@ -159,7 +177,7 @@ export class Daemon {
    * chunk (the chunked snapshot runs beside the stream; docs/snapshots.md).
    */
   async waitForStreaming(timeoutMs = 60_000): Promise<void> {
-    await this.waitForLog(/replication stream started/, timeoutMs);
+    await this.waitForLog(/replication stream started|reading the binlog/, timeoutMs);
     if (/initial snapshot starts beside the stream/.test(this.output)) await this.waitForLog(/initial snapshot complete/, timeoutMs);
   }
 

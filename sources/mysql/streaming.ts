@@ -1,0 +1,141 @@
+/**
+ * The streaming phase of the MySQL/MariaDB task: the binlog reader (reconnects, back-pressure,
+ * heartbeats: binlog-reader.ts), the translation of its events into units (binlog-units.ts),
+ * heartbeat records, and what a chunked snapshot beside the stream adds to the units.
+ */
+import type { JsonMap, SourceRecord, SourceUnit } from '../../src/events/record.ts';
+import type { SourceTaskContext } from '../../src/runtime/source-task.ts';
+import { HEARTBEAT_KEY_SCHEMA, HEARTBEAT_VALUE_SCHEMA, sanitizeTopicName } from '../../src/events/envelope.ts';
+import type { Logger } from '../../src/log/logger.ts';
+import { BinlogReader } from './binlog-reader.ts';
+import type { BinlogEvent } from './binlog-events.ts';
+import { BinlogUnits, type BinlogUnitsDeps, type StreamObserver } from './binlog-units.ts';
+import type { MysqlTaskConfig } from './config-task.ts';
+import { binlogOrdinal, type MySqlPosition } from './offsets.ts';
+import type { SqlConnection } from './server-checks-connect.ts';
+import { binlogConnection } from './binlog-connection.ts';
+
+/** A snapshot beside the stream (the chunked snapshot's companion). */
+export interface MySqlStreamCompanion extends StreamObserver {
+  /** Called once per unit in order, and at the end of each poll (unit null). */
+  decorate(unit: SourceUnit | null, betweenTransactions: boolean, unitHere: () => SourceUnit | null): readonly SourceUnit[];
+}
+
+export interface MySqlStreamingDeps {
+  readonly cfg: MysqlTaskConfig;
+  readonly ctx: SourceTaskContext;
+  readonly log: Logger;
+  readonly sql: SqlConnection;
+  readonly units: Omit<BinlogUnitsDeps, 'observer' | 'serverId'>;
+  readonly companion: MySqlStreamCompanion | null;
+  /** extra offset fields of every unit (the signal hub's topic position) */
+  readonly offsetFields?: () => JsonMap;
+}
+
+export class MySqlStreaming {
+  private reader: BinlogReader | null = null;
+  private units: BinlogUnits | null = null;
+  private lastHeartbeat = Date.now();
+  private lastPacket = Date.now();
+
+  /** Heartbeat period asked of the server (0 = none). */
+  readonly heartbeatMs: number;
+
+  constructor(private readonly deps: MySqlStreamingDeps) {
+    const { cfg } = deps;
+    this.heartbeatMs = deps.companion ? 1000 : cfg.binlog.keepAlive ? Math.min(cfg.binlog.keepAliveIntervalMs, 10_000) : 0;
+  }
+
+  get binlogReader(): BinlogReader | null {
+    return this.reader;
+  }
+
+  get inTransaction(): boolean {
+    return this.units?.inTransaction ?? false;
+  }
+
+  /** Starts reading at `start` (a transaction start or a complete position); `stored` says what to skip. */
+  async start(stored: MySqlPosition | null, start: MySqlPosition): Promise<void> {
+    const { cfg, log } = this.deps;
+    this.reader = new BinlogReader({
+      connection: binlogConnection(cfg.connection, `connector "${this.deps.ctx.connectorName}"`),
+      serverId: cfg.serverId,
+      start: { file: start.file, pos: start.pos },
+      // The heartbeat keeps a quiet connection provably alive, and moves the position of an idle stream.
+      // Beside a chunked snapshot, a 1 s heartbeat closes the window of a chunk read while the binlog is quiet.
+      heartbeatIntervalMs: this.heartbeatMs,
+      bounds: { maxRows: cfg.flow.maxQueueSize, maxBytes: 64 * 1024 * 1024 },
+      reconnect: { maxAttempts: cfg.binlog.maxReconnectAttempts > 0 ? cfg.binlog.maxReconnectAttempts : Infinity },
+      netWriteTimeoutSec: cfg.binlog.netWriteTimeoutSec,
+      annotateRows: cfg.binlog.includeQuery,
+      where: `connector "${this.deps.ctx.connectorName}", binlog of ${cfg.connection.host}:${cfg.connection.port}`,
+      onReconnect: (i) => log.warn({ attempt: i.attempt, delayMs: i.delayMs, err: (i.cause as Error)?.message ?? String(i.cause) }, 'binlog connection dropped; reconnecting from the last position read'),
+    });
+    const reader = this.reader;
+    this.units = new BinlogUnits({ ...this.deps.units, observer: this.deps.companion, serverId: () => reader.sourceServerId ?? 0 }, stored, start);
+    await reader.start();
+    log.info({ file: start.file, pos: start.pos, gtids: start.gtids, flavor: reader.flavor }, 'reading the binlog');
+  }
+
+  async poll(maxWaitMs: number): Promise<SourceUnit[]> {
+    const { cfg, ctx, companion } = this.deps;
+    const reader = this.reader!, units = this.units!;
+    const raw: SourceUnit[] = [];
+    let handled = 0;
+    let waited = false;
+    while (handled < cfg.flow.maxBatchSize && raw.length < 64) {
+      let e: BinlogEvent | null;
+      if (reader.stats.queuedRows === 0) {
+        if (raw.length > 0 || waited) break;
+        waited = true;
+        const ac = new AbortController();
+        const t = setTimeout(() => ac.abort(), maxWaitMs);
+        try { e = await reader.next(ac.signal); } finally { clearTimeout(t); }
+      } else e = await reader.next();
+      if (e === null) break;
+      this.lastPacket = Date.now();
+      handled += e.type === 'rows' ? e.rows.length : 1;
+      await units.handle(e, raw);
+    }
+    const out: SourceUnit[] = [];
+    const extra = this.deps.offsetFields;
+    const push = (u: SourceUnit | null): void => {
+      const decorated = companion ? companion.decorate(u, !units.inTransaction, () => units.unitHere([])) : u ? [u] : [];
+      for (const d of decorated) out.push(extra ? { ...d, offset: { ...d.offset, ...extra() } } : d);
+    };
+    for (const u of raw) push(u);
+    if (cfg.flow.heartbeatIntervalMs > 0 && Date.now() - this.lastHeartbeat >= cfg.flow.heartbeatIntervalMs && !units.inTransaction) {
+      this.lastHeartbeat = Date.now();
+      if (cfg.flow.heartbeatQuery) {
+        await this.deps.sql.query(cfg.flow.heartbeatQuery).catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message }, 'heartbeat.action.query failed'));
+      }
+      push(units.unitHere([this.heartbeatRecord()]));
+    }
+    if (companion) push(null);
+    ctx.metrics.queueDepth(reader.stats.queuedRows);
+    if (handled > 0) ctx.metrics.sourcePosition('received', binlogOrdinal(units.position.file, units.position.pos));
+    return out;
+  }
+
+  /** Milliseconds since the last binlog event or heartbeat was handled. */
+  silentForMs(): number {
+    return Date.now() - this.lastPacket;
+  }
+
+  private heartbeatRecord(): SourceRecord {
+    const { cfg } = this.deps;
+    const prefix = cfg.events.topicPrefix;
+    return {
+      topic: sanitizeTopicName(`${cfg.flow.heartbeatPrefix}${cfg.events.topicDelimiter}${prefix}`),
+      kafkaPartition: 0,
+      keySchema: HEARTBEAT_KEY_SCHEMA, key: { serverName: prefix },
+      valueSchema: HEARTBEAT_VALUE_SCHEMA, value: { ts_ms: BigInt(Date.now()) },
+    };
+  }
+
+  async stop(): Promise<void> {
+    const r = this.reader;
+    this.reader = null;
+    await r?.stop();
+  }
+}
