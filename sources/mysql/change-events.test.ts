@@ -12,7 +12,10 @@ import { connectToAvro } from '../../src/serde/avro-schema.ts';
 import type { Clock, EnvelopeValue, Op, TransactionBlock } from '../../src/events/envelope.ts';
 import type { SourceRecord } from '../../src/events/record.ts';
 import { ITEMS_TABLE, modelSettingsFor, mysqlTable, TYPES_TABLE } from '../../test/doubles/mysql-tables.ts';
-import { changeRecords, debeziumContextHeaders, sameKey, truncateRecords } from './change-events.ts';
+import { changeRecords, debeziumContextHeaders, eventOptions, sameKey, truncateRecords } from './change-events.ts';
+import { connectFrameworkConfigDef } from '../../src/config/connect-framework-fields.ts';
+import { MARIADB_CONFIG_DEF, MARIADB_CONNECTOR_CLASS } from './config-spec.ts';
+import { readMysqlTaskConfig } from './config-task.ts';
 import type { MySqlEventOptions, MySqlRowChange, MySqlSourceFacts } from './event-model.ts';
 import { sourceValue } from './source-info.ts';
 import { buildTableModel } from './table-model.ts';
@@ -182,4 +185,19 @@ test('every type family goes through Avro: the envelope of a reader row encodes 
   assert.equal(back.source!.connector, 'mysql');
   assert.equal(back.source!.query, 'INSERT ...');
   assert.equal(back.op, 'c');
+});
+
+test('eventOptions from the config: Debezium defaults (tombstones on, truncates skipped, extended headers on) and their opposites', () => {
+  const def = connectFrameworkConfigDef().merge(MARIADB_CONFIG_DEF);
+  const base = { name: 'inv', 'connector.class': MARIADB_CONNECTOR_CLASS, 'database.hostname': 'db', 'database.user': 'u', 'topic.prefix': 'shop' };
+  const d = eventOptions(readMysqlTaskConfig(def.parse(base, 'c')), 2, 'r1');
+  assert.equal(d.tombstonesOnDelete, true);
+  assert.deepEqual([...d.skippedOperations], ['t']);
+  assert.equal(d.contextHeaders?.['__debezium.context.connectorName'], 'mariadb');
+  assert.equal(d.contextHeaders?.['__debezium.context.taskId'], '2');
+  const o = eventOptions(readMysqlTaskConfig(def.parse({ ...base, 'tombstones.on.delete': 'false', 'skipped.operations': 'none', 'extended.headers.enabled': 'false' }, 'c')), 0, 'r2', clock);
+  assert.equal(o.tombstonesOnDelete, false);
+  assert.equal(o.skippedOperations.size, 0);
+  assert.equal(o.contextHeaders, null);
+  assert.equal(o.clock, clock);
 });
