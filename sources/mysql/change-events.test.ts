@@ -5,10 +5,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import avro from 'avsc';
+import { compileDatumConverter } from '../../src/serde/avro-datum.ts';
+import { exactLongOptions } from '../../src/serde/avro-long-type.ts';
+import { connectToAvro } from '../../src/serde/avro-schema.ts';
 import type { Clock, EnvelopeValue, Op, TransactionBlock } from '../../src/events/envelope.ts';
 import type { SourceRecord } from '../../src/events/record.ts';
-import { ITEMS_TABLE, modelSettingsFor, mysqlTable } from '../../test/doubles/mysql-tables.ts';
-import { changeRecords, debeziumContextHeaders, sameKey, truncateRecords } from './change-events.ts';
+import { ITEMS_TABLE, modelSettingsFor, mysqlTable, TYPES_TABLE } from '../../test/doubles/mysql-tables.ts';
+import { changeRecords, debeziumContextHeaders, eventOptions, sameKey, truncateRecords } from './change-events.ts';
+import { connectFrameworkConfigDef } from '../../src/config/connect-framework-fields.ts';
+import { MARIADB_CONFIG_DEF, MARIADB_CONNECTOR_CLASS } from './config-spec.ts';
+import { readMysqlTaskConfig } from './config-task.ts';
 import type { MySqlEventOptions, MySqlRowChange, MySqlSourceFacts } from './event-model.ts';
 import { sourceValue } from './source-info.ts';
 import { buildTableModel } from './table-model.ts';
@@ -152,4 +159,45 @@ test('sameKey compares bytes by content', () => {
   assert.ok(!sameKey({ k: Buffer.from([1]) }, { k: Buffer.from([2]) }));
   assert.ok(!sameKey({ k: 1 }, null));
   assert.ok(sameKey(null, null));
+});
+
+test('every type family goes through Avro: the envelope of a reader row encodes under its registered schema and reads back', () => {
+  const types = buildTableModel(TYPES_TABLE, modelSettingsFor({ flavour: 'mysql' }));
+  const [r] = changeRecords(types, {
+    kind: 'insert',
+    after: {
+      id: 1, b1: 1, tiu: 255, si: -32768, siu: 65535, mi: -8388608, i: -2147483648, iu: 4294967295,
+      bi: '-9223372036854775808', biu: '18446744073709551615', d: '-999.99', f: 3.25, dbl: -1.0000000000000002,
+      bit1: Buffer.from([1]), bit10: Buffer.from([0x02, 0x01]), c: 'ab', vc: 'héllo', lat: 'café €', tx: '',
+      bn: Buffer.from([1, 2]), vb: Buffer.from([0xff]), bl: Buffer.alloc(0), dt: '2024-02-29', dtm0: '2024-02-29 23:59:59',
+      dtm6: '2024-02-29 23:59:59.999999', ts6: '2038-01-19 03:14:07.5', tm6: '25:00:00.000001', y: 1901, js: '[]', e: 'a', st: '', g: Buffer.alloc(25), zd: '2020-05-00',
+    },
+  }, { ...SOURCE, query: 'INSERT ...' }, { id: 'g', total_order: 1n, data_collection_order: 1n }, OPTS);
+  const type = avro.Type.forSchema(JSON.parse(connectToAvro(types.envelopeSchema).text), exactLongOptions());
+  const back = type.fromBuffer(type.toBuffer(compileDatumConverter(types.envelopeSchema)(r!.value))) as Record<string, Record<string, unknown>>;
+  const after = back.after!;
+  assert.equal(after.bi, -9223372036854775808n);
+  assert.equal(after.biu, -1n);
+  assert.equal(after.dtm6, 1709251199999999n);
+  assert.equal(after.ts6, '2038-01-19T03:14:07.500000Z');
+  assert.equal(after.tm6, 90000000001n);
+  assert.equal(after.zd, 10957, 'a zero-day date in a NOT NULL column reads as its default');
+  assert.equal(back.source!.connector, 'mysql');
+  assert.equal(back.source!.query, 'INSERT ...');
+  assert.equal(back.op, 'c');
+});
+
+test('eventOptions from the config: Debezium defaults (tombstones on, truncates skipped, extended headers on) and their opposites', () => {
+  const def = connectFrameworkConfigDef().merge(MARIADB_CONFIG_DEF);
+  const base = { name: 'inv', 'connector.class': MARIADB_CONNECTOR_CLASS, 'database.hostname': 'db', 'database.user': 'u', 'topic.prefix': 'shop' };
+  const d = eventOptions(readMysqlTaskConfig(def.parse(base, 'c')), 2, 'r1');
+  assert.equal(d.tombstonesOnDelete, true);
+  assert.deepEqual([...d.skippedOperations], ['t']);
+  assert.equal(d.contextHeaders?.['__debezium.context.connectorName'], 'mariadb');
+  assert.equal(d.contextHeaders?.['__debezium.context.taskId'], '2');
+  const o = eventOptions(readMysqlTaskConfig(def.parse({ ...base, 'tombstones.on.delete': 'false', 'skipped.operations': 'none', 'extended.headers.enabled': 'false' }, 'c')), 0, 'r2', clock);
+  assert.equal(o.tombstonesOnDelete, false);
+  assert.equal(o.skippedOperations.size, 0);
+  assert.equal(o.contextHeaders, null);
+  assert.equal(o.clock, clock);
 });

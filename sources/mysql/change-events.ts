@@ -18,8 +18,23 @@ import { textHeader } from '../../src/events/headers.ts';
 import type { RecordHeader, SourceRecord } from '../../src/events/record.ts';
 import type { ChangeRecords, MySqlEventOptions, MySqlSourceFacts, MySqlTableModel, TransactionBlockSource } from './event-model.ts';
 import { sourceValue } from './source-info.ts';
+import type { MysqlTaskConfig } from './config-task.ts';
+import { debeziumContextHeaders } from '../../src/events/debezium-common.ts';
 
-export { debeziumContextHeaders } from '../../src/events/debezium-common.ts';
+export { debeziumContextHeaders };
+
+/**
+ * The event options of one task start from its config: tombstones.on.delete, skipped.operations,
+ * and the extended headers (extended.headers.enabled) with a run id chosen by the caller at start.
+ */
+export function eventOptions(cfg: Pick<MysqlTaskConfig, 'flavour' | 'events'>, taskId: number, runId: string, clock?: Clock): MySqlEventOptions {
+  return {
+    tombstonesOnDelete: cfg.events.tombstonesOnDelete,
+    skippedOperations: cfg.events.skippedOperations,
+    contextHeaders: cfg.events.extendedHeaders ? debeziumContextHeaders(cfg.events.topicPrefix, taskId, runId, cfg.flavour) : null,
+    ...(clock ? { clock } : {}),
+  };
+}
 
 type Headers = readonly RecordHeader[];
 

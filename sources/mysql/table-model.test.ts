@@ -189,3 +189,11 @@ test('keyValues: Integer-sized ints as numbers, Long-sized as bigint, bytes as h
   assert.equal(keyValueOf('bigint', 12), 12n);
   assert.equal(keyValueOf('number', '7'), 7);
 });
+
+test('odd column names stay fields: quotes, backslashes and __proto__', () => {
+  const t = mysqlTable('inventory', 'odd', [['id', 'int(11)', { IS_NULLABLE: 'NO' }], ['a"b', 'int(11)'], ['__proto__', 'varchar(5)']], ['id']);
+  const m = buildTableModel(t, modelSettingsFor());
+  const v = m.rowValue(JSON.parse('{"id": 1, "a\\"b": 2, "__proto__": "x"}') as Record<string, unknown>);
+  assert.deepEqual(Object.keys(v), ['id', 'a"b', '__proto__']);
+  assert.equal(v['__proto__'], 'x');
+});

@@ -12,6 +12,7 @@ import { S, type ConnectSchema } from '../../src/events/schema.ts';
 import { envelopeSchema, sanitizeTopicName } from '../../src/events/envelope.ts';
 import { ConfigError } from '../../src/errors/cdc-error.ts';
 import { adjustFieldNames } from '../../src/serde/name-adjustment.ts';
+import { compileRowBuilder } from '../../src/events/row-builder.ts';
 import type { KeyValue } from '../../src/snapshot/contracts.ts';
 import type { MySqlColumn } from './column-info.ts';
 import type { MySqlRow, MySqlTableModel } from './event-model.ts';
@@ -143,11 +144,7 @@ export function buildTableModel(table: MySqlTable, settings: MySqlModelSettings)
     valueColumns,
     keyColumnModels,
     keyValues: (row) => keyColumnModels.map((c, i) => keyValueOf(keyKinds[i]!, read(row, c.name))),
-    rowValue: (row) => {
-      const out: Record<string, unknown> = {};
-      for (const c of valueColumns) out[c.field] = c.convert(read(row, c.name));
-      return out;
-    },
+    rowValue: compileRowBuilder<MySqlRow>(valueColumns),
     keyStruct: (row) => {
       if (keySchema === null) return null;
       const out: Record<string, unknown> = {};

@@ -9,6 +9,7 @@
 import { S, type ConnectField, type ConnectSchema } from '../../src/events/schema.ts';
 import { envelopeSchema, sanitizeTopicName } from '../../src/events/envelope.ts';
 import { adjustFieldNames, type NameAdjuster } from '../../src/serde/name-adjustment.ts';
+import { compileRowBuilder } from '../../src/events/row-builder.ts';
 import type { PgTable } from './catalog.ts';
 import { mapColumn, type TypeOptions } from './types.ts';
 import type { OddValueSink } from './odd-values.ts';
@@ -106,36 +107,11 @@ type RowBuilder = (row: TextRow) => Record<string, unknown>;
 /** Compiled row builders by column list (a model's columns never change; a new model has new ones). */
 const rowBuilders = new WeakMap<readonly ColumnModel[], RowBuilder>();
 
-/**
- * rowValue's loop as one function with the column names as literals: an object literal with
- * the same keys in the same order (so the same object), and named loads from the pgoutput row,
- * whose shape is the same for every row of a table, instead of keyed loads seeing every name.
- * Names are JSON string literals, so any name is safe in the source text; "__proto__" (which a
- * literal and an assignment treat alike, but better not to lean on) keeps the loop.
- */
-function compileRowBuilder(columns: readonly ColumnModel[]): RowBuilder {
-  if (columns.some((c) => c.name === '__proto__' || c.field === '__proto__')) return (row) => rowValueLoop(columns, row);
-  const fields = columns.map((c, i) => {
-    const name = JSON.stringify(c.name);
-    return `    ${JSON.stringify(c.field)}: c${i}(${name} in row ? row[${name}] : null),`;
-  });
-  const body = ['return function buildRow(row) {', '  return {', ...fields, '  };', '};'].join('\n');
-  const make = new Function(...columns.map((_, i) => `c${i}`), body) as (...converters: ColumnModel['convert'][]) => RowBuilder;
-  return make(...columns.map((c) => c.convert));
-}
-
-function rowValueLoop(columns: readonly ColumnModel[], row: TextRow): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  // A present-but-undefined value is pgoutput's "unchanged TOAST": the converter emits the placeholder.
-  for (const c of columns) out[c.field] = c.convert(c.name in row ? row[c.name] : null);
-  return out;
-}
-
 /** A full row image from text values (snapshot rows, inserts, updates, FULL old rows). */
 export function rowValue(model: TableModel, row: TextRow): Record<string, unknown> {
   let build = rowBuilders.get(model.columns);
   if (build === undefined) {
-    build = compileRowBuilder(model.columns);
+    build = compileRowBuilder<TextRow>(model.columns);
     rowBuilders.set(model.columns, build);
   }
   return build(row);
