@@ -144,7 +144,8 @@ test('cross-field checks: include and exclude lists, GTID filters, TLS key witho
   assert.match(configProblems(() => mysqlDef.parse({ ...BASE, 'database.ssl.key': '/k.pem' }, 'c')), /without database\.ssl\.cert/);
   assert.match(configProblems(() => mysqlDef.parse({ ...BASE, 'message.key.columns': 'inventory.orders' }, 'c')), /database\.table:column/);
   assert.match(configProblems(() => mysqlDef.parse({ ...BASE, 'time.precision.mode': 'adaptive' }, 'c')), /CDC_CONFIG_UNSUPPORTED[\s\S]*time\.precision\.mode[\s\S]*no longer supported/);
-  assert.equal(readMysqlTaskConfig(mysqlDef.parse({ ...BASE, 'time.precision.mode': 'nanoseconds' }, 'c')).types.timePrecisionMode, 'nanoseconds');
+  assert.match(configProblems(() => mysqlDef.parse({ ...BASE, 'time.precision.mode': 'nanoseconds' }, 'c')), /CDC_CONFIG_UNSUPPORTED[\s\S]*time\.precision\.mode[\s\S]*adaptive_time_microseconds or connect/);
+  assert.equal(readMysqlTaskConfig(mysqlDef.parse({ ...BASE, 'time.precision.mode': 'connect' }, 'c')).types.timePrecisionMode, 'connect');
 });
 
 test('unknown property: did you mean', () => {
