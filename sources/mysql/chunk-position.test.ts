@@ -64,3 +64,18 @@ test('the position a chunk must see is the one after the last captured change; h
   p.advance({ file: 'b.000001', pos: 10 });
   assert.deepEqual(p.processed, { file: 'b.000002', pos: 339 }, 'never moves backwards');
 });
+
+test('a position of 0 (an event sent without one) moves nothing; an open change waits for a real position', async () => {
+  const p = new WindowPoints();
+  p.advance({ file: 'b.000001', pos: 100 });
+  p.noteChange();
+  p.advance({ file: 'b.000001', pos: 0 });
+  assert.deepEqual(p.processed, { file: 'b.000001', pos: 100 });
+  let got: unknown = 'pending';
+  const waiting = p.mustSee().then((v) => { got = v; });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(got, 'pending');
+  p.advance({ file: 'b.000001', pos: 180 });
+  await waiting;
+  assert.deepEqual(got, { file: 'b.000001', pos: 180 });
+});

@@ -68,8 +68,12 @@ export class WindowPoints {
     this.changeOpen = true;
   }
 
-  /** The stream processed an event (or heartbeat) ending at `point`. */
+  /**
+   * The stream processed an event (or heartbeat) ending at `point`. A position of 0 (an event
+   * the server sent without one) says nothing: an open change then waits for the next real one.
+   */
   advance(point: BinlogPoint): void {
+    if (!(point.pos > 0)) return;
     if (this.processedAt === null || comparePoints(point, this.processedAt) >= 0) this.processedAt = point;
     if (this.changeOpen) {
       this.lastChangeAt = this.processedAt;

@@ -52,6 +52,8 @@ export interface MySqlChunkedRunDeps {
   readonly initial: readonly string[] | null;
   /** opens one connection (tests); default: openSql with the connector's settings and row value options */
   readonly open?: () => Promise<ClosableSession>;
+  /** the stream's progress and the waiting windows (tests pass one to watch the chunks' positions) */
+  readonly points?: WindowPoints;
 }
 
 export async function openMySqlChunkedSnapshot(deps: MySqlChunkedRunDeps): Promise<MySqlChunkedRun> {
@@ -70,7 +72,7 @@ export async function openMySqlChunkedSnapshot(deps: MySqlChunkedRunDeps): Promi
     throw err;
   }
   const captured = new Set(deps.captured);
-  const points = new WindowPoints();
+  const points = deps.points ?? new WindowPoints();
   const source = new MySqlChunkSource({ sessions: new SessionPool(sessions), captured: (id) => captured.has(id), messageKeyColumns: deps.messageKeyColumns, points, log });
   const engine = new SnapshotEngine<MySqlRow>({ source, log, chunkSize: cfg.snapshot.chunkSize, maxThreads: cfg.snapshot.maxThreads, where: deps.where });
   engine.restore(deps.stored, `${deps.where}, stored offset`);
