@@ -150,3 +150,19 @@ test('a chunk read always runs in a consistent snapshot that it commits', async 
   assert.match(db.statements[i + 2]!, /^SELECT `id`, `v` FROM `shop`\.`t`/);
   assert.equal(db.statements[i + 3], 'COMMIT');
 });
+
+for (const flavour of ['mysql8.4', 'mysql8.0'] as const) test(`MySQL (${flavour}): without binlog_snapshot_* status, P is the binlog end read after the select in the same transaction`, async () => {
+  const { db, companion, engine, idle } = setup(3, 10);
+  db.flavour = flavour;
+  db.point = { file: 'binlog.000007', pos: 1234 };
+  await engine.step();
+  const i = db.statements.findIndex((s) => s.startsWith('SELECT `'));
+  const status = flavour === 'mysql8.4' ? 'SHOW BINARY LOG STATUS' : 'SHOW MASTER STATUS';
+  assert.equal(db.statements.slice(i + 1).find((s) => s.startsWith('SHOW ') && !s.includes('binlog_snapshot')), flavour === 'mysql8.4' ? status : 'SHOW BINARY LOG STATUS');
+  assert.ok(db.statements.slice(i + 1).includes(status), `${status} after the select`);
+  assert.equal(db.statements[db.statements.lastIndexOf(status) + 1], 'COMMIT');
+  companion.onPosition('binlog.000007', 1233);
+  assert.deepEqual(ids(companion.decorate(null, true, idle)), []);
+  companion.onPosition('binlog.000007', 1234);
+  assert.deepEqual(ids(companion.decorate(null, true, idle)), [1, 2, 3]);
+});

@@ -24,6 +24,11 @@ export class ScriptedMySqlSession {
   /** positions the next snapshots report, first first; then `point` */
   readonly points: BinlogPoint[] = [];
   point: BinlogPoint = { file: 'binlog.000001', pos: 4 };
+  /**
+   * mariadb: SHOW STATUS gives binlog_snapshot_*; mysql8.4: no such status, SHOW BINARY LOG STATUS;
+   * mysql8.0: neither, SHOW MASTER STATUS (SHOW BINARY LOG STATUS is a syntax error, 1064).
+   */
+  flavour: 'mariadb' | 'mysql8.4' | 'mysql8.0' = 'mariadb';
   /** runs inside a chunk select, before its rows are taken (tests change rows here) */
   duringSelect: (() => void) | null = null;
 
@@ -41,8 +46,14 @@ export class ScriptedMySqlSession {
     const ok = (rows: unknown): [unknown, unknown[]] => [rows, []];
     if (/^(START TRANSACTION|COMMIT|ROLLBACK|SET )/.test(sql)) return ok({});
     if (sql.startsWith("SHOW STATUS LIKE 'binlog_snapshot_%'")) {
+      if (this.flavour !== 'mariadb') return ok([]);
       const p = this.points.shift() ?? this.point;
       return ok([{ Variable_name: 'Binlog_snapshot_file', Value: p.file }, { Variable_name: 'Binlog_snapshot_position', Value: String(p.pos) }]);
+    }
+    if (sql === 'SHOW BINARY LOG STATUS' || sql === 'SHOW MASTER STATUS') {
+      if (this.flavour === 'mariadb' || (this.flavour === 'mysql8.0' && sql === 'SHOW BINARY LOG STATUS')) throw Object.assign(new Error('You have an error in your SQL syntax'), { errno: 1064 });
+      const p = this.points.shift() ?? this.point;
+      return ok([{ File: p.file, Position: p.pos, Executed_Gtid_Set: '' }]);
     }
     if (sql.includes('information_schema.COLUMNS')) {
       const t = this.tables.get(`${String(params[0])}.${String(params[1])}`);
