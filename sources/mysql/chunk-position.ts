@@ -96,11 +96,6 @@ export class WindowPoints {
     this.pending.push({ windowId, point });
   }
 
-  /** Forgets every window (a new run). */
-  clear(): void {
-    this.pending.length = 0;
-  }
-
   /**
    * The windows whose point the stream has reached, in registration order, taken out. Also true
    * when the stream is idle: a point already at or before the processed position is due at once.

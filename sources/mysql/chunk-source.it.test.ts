@@ -12,16 +12,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type mysql from 'mysql2/promise';
-import type { SourceRecord, SourceUnit } from '../../src/events/record.ts';
+import type { SourceRecord } from '../../src/events/record.ts';
 import { binlogHead, mariadbAdmin, mariadbOptions, mariadbSkip } from '../../test/helpers/mariadb.ts';
 import { recordingLogger } from '../../test/doubles/recording-logger.ts';
 import { BinlogReader } from './binlog-reader.ts';
-import type { BinlogEvent } from './binlog-events.ts';
-import { comparePoints, WindowPoints, type BinlogPoint } from './chunk-position.ts';
+import { comparePoints, type BinlogPoint } from './chunk-position.ts';
+import { RecordingPoints, stream, type Emitted } from '../../test/helpers/mysql-chunk-stream.ts';
 import type { KeyValues } from '../../src/snapshot/contracts.ts';
 import { keyText } from '../../src/snapshot/chunk-windows.ts';
 import { encodeJavaKey } from '../../src/snapshot/java-serial.ts';
-import { openMySqlChunkedSnapshot, type MySqlChunkedRun } from './chunked-run.ts';
+import { openMySqlChunkedSnapshot } from './chunked-run.ts';
 import type { MysqlConnectionSettings } from './config-task.ts';
 import type { ChangeRecords, MySqlRow, MySqlTableModel } from './event-model.ts';
 
@@ -35,67 +35,11 @@ function connection(): MysqlConnectionSettings {
   return { host: o.host!, port: o.port!, user: o.user!, password: o.password, tls: { mode: 'disabled' }, connectTimeoutMs: 10_000, initialStatements: [] };
 }
 
-/** Positions registered for windows, so tests can hold a chunk's rows against its P. */
-class RecordingPoints extends WindowPoints {
-  readonly registered = new Map<string, BinlogPoint>();
-  override register(windowId: string, point: BinlogPoint): void {
-    this.registered.set(windowId, point);
-    super.register(windowId, point);
-  }
-}
-
 /** distinct under utf8mb4_general_ci (where é = e, Ä = A = a, Ü = U), ordered by it unlike by code point */
 const TEXT_KEYS = ['a', 'B', 'c', 'é', 'ö', 'Z', '_x', '10', '9', 'ß', 'ss ', 'Ü', 'Äx', 'ä b', 'zz', 'Ω', 'x', 'Y', 'ñ', '#'];
 
-/** What the emulated stream emitted, in order: changes as the binlog gave them, reads as the companion gave them. */
-type Emitted = { kind: 'change'; table: string; key: string; before: MySqlRow | null; after: MySqlRow | null } | { kind: 'read'; table: string; key: string; row: MySqlRow };
-
 function keyOfRow(table: string, row: MySqlRow): string {
   return table === 'comp' ? `${String(row['a'])}|${String(row['b'])}` : String(row['k']);
-}
-
-/**
- * The stream: reads the binlog and drives the companion as streaming.ts does (rows, positions,
- * transaction boundaries, decorate after every event and when idle) until `done` says stop.
- */
-async function stream(r: BinlogReader, run: MySqlChunkedRun, out: Emitted[], done: () => boolean, ms = 120_000, lagMs = 0): Promise<void> {
-  const c = run.companion;
-  let between = true;
-  const idle = (): SourceUnit => ({ records: [], partition: {}, offset: {} });
-  const take = (units: readonly SourceUnit[]) => {
-    for (const u of units) for (const rec of u.records) {
-      const v = rec.value as { table: string; row: MySqlRow };
-      out.push({ kind: 'read', table: v.table, key: keyOfRow(v.table, v.row), row: v.row });
-    }
-  };
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`stream emulation timed out; ${out.length} events so far; progress ${c.status()}`);
-    const ac = new AbortController();
-    const t = setTimeout(() => ac.abort(), 100);
-    let e: BinlogEvent | null;
-    try { e = await r.next(ac.signal); } finally { clearTimeout(t); }
-    if (e === null) { take(c.decorate(null, between, idle)); continue; }
-    if (e.type === 'begin') between = false;
-    if (e.type === 'rows' && e.db === DB) {
-      const id = `${DB}.${e.table}`;
-      const rows: MySqlRow[] = [];
-      for (const ch of e.rows) {
-        if (ch.before) rows.push(ch.before);
-        if (ch.after) rows.push(ch.after);
-        const k = keyOfRow(e.table, (ch.after ?? ch.before)!);
-        const kb = ch.before ? keyOfRow(e.table, ch.before) : k;
-        if (kb !== k) out.push({ kind: 'change', table: e.table, key: kb, before: ch.before, after: null });
-        out.push({ kind: 'change', table: e.table, key: k, before: kb === k ? ch.before : null, after: ch.after });
-      }
-      c.onRowChange(id, rows);
-      // a stream that lags behind the writes keeps windows open while rows they hold change
-      if (lagMs > 0) await new Promise((res) => setTimeout(res, lagMs));
-    }
-    if (e.nextPos > 0) c.onPosition(e.file, e.nextPos);
-    if (e.type === 'commit' || e.type === 'ddl') between = true;
-    take(c.decorate(null, between, idle));
-  }
 }
 
 describe('MySQL/MariaDB chunked snapshot (MariaDB)', { skip: SKIP }, () => {
@@ -217,7 +161,7 @@ describe('MySQL/MariaDB chunked snapshot (MariaDB)', { skip: SKIP }, () => {
     })();
     const out: Emitted[] = [];
     try {
-      await stream(r, run, out, () => !run.engine.initialPending && run.engine.finished, 120_000, 3);
+      await stream(r, run, DB, keyOfRow, out, () => !run.engine.initialPending && run.engine.finished, 120_000, 3);
     } finally {
       await writes;
       await writer.end();
@@ -228,7 +172,7 @@ describe('MySQL/MariaDB chunked snapshot (MariaDB)', { skip: SKIP }, () => {
       let at: BinlogPoint = { file: head.file, pos: 0 };
       const origin = run.companion.onPosition.bind(run.companion);
       run.companion.onPosition = (file, pos) => { at = { file, pos }; origin(file, pos); };
-      await stream(r, run, out, () => comparePoints(at, end) >= 0, 60_000);
+      await stream(r, run, DB, keyOfRow, out, () => comparePoints(at, end) >= 0, 60_000);
     } finally {
       await r.stop();
       await run.close();
