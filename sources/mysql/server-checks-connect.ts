@@ -39,9 +39,10 @@ export function tlsOptions(c: MysqlConnectionSettings, where: string): mysql.Ssl
 
 /**
  * Opens one SQL connection and runs database.initial.statements on it. multipleStatements
- * only for the migration files, which are whole scripts written by this project.
+ * only for the migration files, which are whole scripts written by this project; rowValues
+ * for connections that read table rows (the same value options as the binlog reader).
  */
-export async function openSql(c: MysqlConnectionSettings, where: string, opts: { multipleStatements?: boolean } = {}): Promise<SqlConnection> {
+export async function openSql(c: MysqlConnectionSettings, where: string, opts: { multipleStatements?: boolean; rowValues?: boolean } = {}): Promise<SqlConnection> {
   const server = describeServer(c);
   let conn: SqlConnection;
   const ssl = tlsOptions(c, where);
@@ -50,7 +51,9 @@ export async function openSql(c: MysqlConnectionSettings, where: string, opts: {
       host: c.host, port: c.port, user: c.user, password: c.password ?? '',
       connectTimeout: c.connectTimeoutMs, multipleStatements: opts.multipleStatements ?? false, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true,
       ...(ssl ? { ssl } : {}),
-    });
+      // rowValues: table rows in the binlog reader's value forms (the chunked snapshot's reads)
+      ...(opts.rowValues ? { timezone: 'Z', jsonStrings: true } : {}),
+    } as mysql.ConnectionOptions);
   } catch (err) {
     // 'preferred' falls back to plain when the server has no TLS, as the MySQL clients do.
     if (c.tls.mode === 'preferred' && noTlsOnServer(err)) {

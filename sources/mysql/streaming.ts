@@ -18,7 +18,7 @@ import { binlogConnection } from './binlog-connection.ts';
 /** A snapshot beside the stream (the chunked snapshot's companion). */
 export interface MySqlStreamCompanion extends StreamObserver {
   /** Called once per unit in order, and at the end of each poll (unit null). */
-  decorate(unit: SourceUnit | null, betweenTransactions: boolean, unitHere: () => SourceUnit | null): readonly SourceUnit[];
+  decorate(unit: SourceUnit | null, betweenTransactions: boolean, unitHere: () => SourceUnit): readonly SourceUnit[];
 }
 
 export interface MySqlStreamingDeps {
@@ -73,6 +73,8 @@ export class MySqlStreaming {
     });
     const reader = this.reader;
     this.units = new BinlogUnits({ ...this.deps.units, observer: this.deps.companion, serverId: () => reader.sourceServerId ?? 0 }, stored, start);
+    // Everything before the start is processed: a chunk window whose position lies there closes at once.
+    this.deps.companion?.onPosition(start.file, start.pos);
     await reader.start();
     log.info({ file: start.file, pos: start.pos, gtids: start.gtids, flavor: reader.flavor }, 'reading the binlog');
   }
@@ -80,13 +82,21 @@ export class MySqlStreaming {
   async poll(maxWaitMs: number): Promise<SourceUnit[]> {
     const { cfg, ctx, companion } = this.deps;
     const reader = this.reader!, units = this.units!;
-    const raw: SourceUnit[] = [];
+    const out: SourceUnit[] = [];
+    const extra = this.deps.offsetFields;
+    // Each unit is decorated as soon as it exists: a chunk whose window closed at this point must
+    // go out right after it, before any later change of the stream.
+    const push = (u: SourceUnit | null): void => {
+      const decorated = companion ? companion.decorate(u, !units.inTransaction, () => units.unitHere([])!) : u ? [u] : [];
+      for (const d of decorated) out.push(extra ? { ...d, offset: { ...d.offset, ...extra() } } : d);
+    };
+    const produced: SourceUnit[] = [];
     let handled = 0;
     let waited = false;
-    while (handled < cfg.flow.maxBatchSize && raw.length < 64) {
+    while (handled < cfg.flow.maxBatchSize && out.length < 64) {
       let e: BinlogEvent | null;
       if (reader.stats.queuedRows === 0) {
-        if (raw.length > 0 || waited) break;
+        if (out.length > 0 || waited) break;
         waited = true;
         const ac = new AbortController();
         const t = setTimeout(() => ac.abort(), maxWaitMs);
@@ -95,15 +105,9 @@ export class MySqlStreaming {
       if (e === null) break;
       this.lastPacket = Date.now();
       handled += e.type === 'rows' ? e.rows.length : 1;
-      await units.handle(e, raw);
+      await units.handle(e, produced);
+      for (const u of produced.splice(0)) push(u);
     }
-    const out: SourceUnit[] = [];
-    const extra = this.deps.offsetFields;
-    const push = (u: SourceUnit | null): void => {
-      const decorated = companion ? companion.decorate(u, !units.inTransaction, () => units.unitHere([])) : u ? [u] : [];
-      for (const d of decorated) out.push(extra ? { ...d, offset: { ...d.offset, ...extra() } } : d);
-    };
-    for (const u of raw) push(u);
     if (cfg.flow.heartbeatIntervalMs > 0 && Date.now() - this.lastHeartbeat >= cfg.flow.heartbeatIntervalMs && !units.inTransaction) {
       this.lastHeartbeat = Date.now();
       if (cfg.flow.heartbeatQuery) {

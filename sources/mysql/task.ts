@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonMap, SourceUnit } from '../../src/events/record.ts';
 import type { SourceTask, SourceTaskContext } from '../../src/runtime/source-task.ts';
-import { sanitizeTopicName } from '../../src/events/envelope.ts';
+import { sanitizeTopicName, systemClock } from '../../src/events/envelope.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import { readMysqlTaskConfig, type MysqlTaskConfig } from './config-task.ts';
 import { openSql, type SqlConnection } from './server-checks-connect.ts';
@@ -25,6 +25,7 @@ import { modelSettings, taskNameAdjusters } from './table-model-settings.ts';
 import { binlogHead, decideMysqlSnapshot } from './snapshot-plan.ts';
 import { openMySqlSnapshot, type MySqlSnapshotRun } from './snapshot-run.ts';
 import { BinlogRetentionWatch } from './binlog-retention.ts';
+import { capturedTables } from './server-checks-tables.ts';
 
 type Phase = 'idle' | 'stream' | 'done' | 'stopped';
 
@@ -81,10 +82,13 @@ export class MySqlSourceTask implements SourceTask {
       },
     });
     const contextHeaders = cfg.events.extendedHeaders ? debeziumContextHeaders(cfg.events.topicPrefix, ctx.taskId, randomUUID(), cfg.flavour) : null;
-    const events = { tombstonesOnDelete: cfg.events.tombstonesOnDelete, skippedOperations: cfg.events.skippedOperations, contextHeaders };
+    // One clock for the run: the envelopes' processing timestamps (not one per row).
+    const events = { tombstonesOnDelete: cfg.events.tombstonesOnDelete, skippedOperations: cfg.events.skippedOperations, contextHeaders, clock: systemClock() };
     if (plan.fresh || plan.resume) {
+      const captured = (await capturedTables(this.sql, cfg)).map((t) => `${t.database}.${t.table}`);
+      const serverId = Number(report.facts.vars.get('server_id') ?? 0);
       this.snapshot = await openMySqlSnapshot({
-        cfg, ctx, log: this.log, registry, flavor, where, events, changeRecords,
+        cfg, ctx, log: this.log, registry, where, events, changeRecords, captured, serverId: () => serverId,
         stored: plan.resume ? storedMap ?? null : null, initial: plan.fresh,
       });
     }

@@ -9,6 +9,7 @@ import type { TaskMetrics } from '../../src/metrics/task-metrics.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import type { Clock } from '../../src/events/envelope.ts';
 import { SnapshotEngine } from '../../src/snapshot/snapshot-engine.ts';
+import { byRowCount } from '../../src/snapshot/companion-support.ts';
 import { openSql } from './connection.ts';
 import { PgChunkSource, type ChunkRow } from './chunk-source.ts';
 import { ChunkedSnapshot } from './chunked-snapshot.ts';
@@ -89,12 +90,4 @@ export async function openChunkedSnapshot(deps: ChunkedRunDeps): Promise<Chunked
     engine,
     close: async () => { await Promise.all(sessions.map((s) => s.end().catch(() => undefined))); },
   };
-}
-
-/** snapshot.tables.order.by.row.count: the tables sorted by PostgreSQL's estimate (ties keep their order). */
-async function byRowCount(ids: readonly string[], source: { estimateRows(id: string): Promise<number> }, order: 'ascending' | 'descending'): Promise<string[]> {
-  const est = new Map<string, number>();
-  for (const id of ids) est.set(id, await source.estimateRows(id));
-  const sign = order === 'ascending' ? 1 : -1;
-  return [...ids].sort((a, b) => sign * (est.get(a)! - est.get(b)!));
 }

@@ -19,7 +19,7 @@ import type { JsonMap, SourceRecord, SourceUnit } from '../../src/events/record.
 import type { ChunkOutput, SnapshotProgress } from '../../src/snapshot/contracts.ts';
 import type { SnapshotEngine } from '../../src/snapshot/snapshot-engine.ts';
 import { SnapshotProgressReporter, snapshotStatusText } from '../../src/snapshot/snapshot-progress-log.ts';
-import { OWN_KEY } from '../../src/snapshot/offset-codec.ts';
+import { snapshotSummary, withSnapshotOffset } from '../../src/snapshot/companion-support.ts';
 import type { TaskMetrics } from '../../src/metrics/task-metrics.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import type { Clock, Op } from '../../src/events/envelope.ts';
@@ -148,10 +148,7 @@ export class ChunkedSnapshot implements StreamCompanion {
   }
 
   private offset(position: JsonMap): JsonMap {
-    // The stream's position keys first, then the snapshot's (replacing any stored ones).
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(position)) if (!k.startsWith('incremental_snapshot_') && k !== OWN_KEY) out[k] = v;
-    return { ...out, ...this.fields, snapshot_completed: !this.initialPending } as JsonMap;
+    return withSnapshotOffset(position, this.fields, this.initialPending);
   }
 
   /** End of a poll: keep the engine reading, report progress. */
@@ -161,14 +158,7 @@ export class ChunkedSnapshot implements StreamCompanion {
   }
 
   private summary(p: SnapshotProgress): Record<string, unknown> {
-    const current = p.tables.find((t) => t.state === 'running');
-    return {
-      kind: p.kind, tablesDone: p.tables.filter((t) => t.state === 'done' || t.state === 'skipped').length, tables: p.tables.length,
-      rowsDone: p.tables.reduce((a, t) => a + t.rowsDone, 0), rowsEstimated: p.tables.reduce((a, t) => a + t.rowsEstimated, 0),
-      chunks: p.tables.reduce((a, t) => a + t.chunks, 0),
-      ...(current ? { table: current.id, tableRows: current.rowsDone, tableRowsEstimated: current.rowsEstimated } : {}),
-      etaSeconds: p.etaSeconds,
-    };
+    return snapshotSummary(p);
   }
 
   /** Trace-free status text while RUNNING (task health), or null when no snapshot runs. */

@@ -96,7 +96,7 @@ export class ChunkReader<Row> {
     e.selectedAfter = lastKey;
     e.scanComplete = last;
     try {
-      await source.writeWatermark(w.id);
+      await source.writeWatermark(w.id, id);
     } catch (err) {
       // Without its watermark the window would never close: forget it and read the chunk again later.
       if (this.deps.windows.isOpen(w)) {

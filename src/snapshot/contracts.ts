@@ -65,8 +65,11 @@ export interface ChunkSource<Row> {
    * Writes the watermark that closes window `windowId` into the source's log,
    * after the chunk was read. The stream later reports it through
    * SnapshotEngine.onWatermark(windowId) at the log position where it was written.
+   * `tableId` is the table whose chunk was just read (a source whose watermark is the
+   * chunk's own log position, MySQL's, ties the window to that read); a table never has
+   * two chunk reads in flight, and each read is followed by its watermark.
    */
-  writeWatermark(windowId: string): Promise<void>;
+  writeWatermark(windowId: string, tableId: string): Promise<void>;
 }
 
 /** Rows of one closed window, to be emitted now (op "r") with `offset` fields merged into the unit's offset. */

@@ -2,7 +2,7 @@
  * The MariaDB connector exactly once under SIGKILL, against the stack's MariaDB 10.11, Kafka and
  * registry. A load of small transactions and some large ones (each larger than max.batch.size,
  * so split across Kafka transactions; one of 20,000 rows) runs while the daemon is killed with
- * SIGKILL at several moments: while it starts, under steady load, inside a large transaction,
+ * SIGKILL at several moments: in the middle of the chunked initial snapshot of 20,000 rows, while it starts, under steady load, inside a large transaction,
  * right after a binlog rotation (FLUSH BINARY LOGS) and at a random point. At the end a
  * read_committed consumer must see every insert exactly once and, per key, every update in
  * commit order with nothing missing or doubled.
@@ -13,12 +13,14 @@ import type mysql from 'mysql2/promise';
 import { stackEnv, SKIP_REASON } from '../helpers/stack-env.ts';
 import { mariadbAdmin, mariadbSkip } from '../helpers/mariadb.ts';
 import { Daemon, writeConfig } from '../helpers/daemon.ts';
-import { readUntil, waitForTopics, type ReadRecord } from '../helpers/kafka-reader.ts';
+import { kafkaFor, readUntil, waitForTopics, type ReadRecord } from '../helpers/kafka-reader.ts';
+import { readConnectorOffsets } from '../../src/offsets/offset-reader.ts';
 
 const env = stackEnv();
 const SKIP = env ? mariadbSkip() : SKIP_REASON;
 const DB = `crash_${process.pid}`;
 const KEYS = 50;
+const PRELOAD = 20_000;
 let admin: mysql.Connection;
 
 before(async () => {
@@ -27,7 +29,8 @@ before(async () => {
   await admin.query(`DROP DATABASE IF EXISTS ${DB}; CREATE DATABASE ${DB};
     CREATE TABLE ${DB}.ledger (id BIGINT AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL, pad VARCHAR(100) NOT NULL);
     CREATE TABLE ${DB}.acct (k INT PRIMARY KEY, v BIGINT NOT NULL);
-    INSERT INTO ${DB}.acct SELECT seq, 0 FROM ${DB}.seq_1_to_${KEYS};`);
+    INSERT INTO ${DB}.acct SELECT seq, 0 FROM ${DB}.seq_1_to_${KEYS};
+    INSERT INTO ${DB}.ledger (k, pad) SELECT seq % ${KEYS}, 's' FROM ${DB}.seq_1_to_${PRELOAD};`);
 });
 
 after(async () => {
@@ -54,7 +57,7 @@ class Load {
           COMMIT;`);
         this.small++;
         if (this.small % 400 === 0) await this.bigTxn(1200);
-        await sleep(2);
+        await sleep(5);
       }
     })();
   }
@@ -73,11 +76,11 @@ class Load {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('SIGKILL at five moments under load: every change exactly once, in commit order per key', { skip: SKIP, timeout: 600_000 }, async () => {
+test('SIGKILL at six moments (one mid-snapshot) under load: every change exactly once, in commit order per key', { skip: SKIP, timeout: 600_000 }, async () => {
   const name = `mycrash_${process.pid}`;
   const config = writeConfig({
     env: env!, name, database: DB, source: 'mariadb',
-    connector: { 'snapshot.mode': 'no_data', 'max.batch.size': 500, 'max.queue.size': 2000, 'tombstones.on.delete': false },
+    connector: { 'incremental.snapshot.chunk.size': 1000, 'max.batch.size': 500, 'max.queue.size': 2000, 'tombstones.on.delete': false },
   });
   const loadConn = await mariadbAdmin();
   const load = new Load(loadConn);
@@ -91,8 +94,19 @@ test('SIGKILL at five moments under load: every change exactly once, in commit o
   };
   try {
     await daemon.withLog(async () => {
-      await daemon.waitForStreaming();
+      await daemon.waitForLog(/initial snapshot starts beside the stream/);
       load.start();
+      // Mid-snapshot: once a chunk is committed and the snapshot is not finished (a restart without
+      // any committed offset is a fresh start, which would take a new snapshot from a new position).
+      await restart('mid-snapshot', async () => {
+        const kafka = kafkaFor(env!);
+        for (let i = 0; ; i++) {
+          const off = (await readConnectorOffsets(kafka, `offsets-${name}`, name).catch(() => null))?.get({ server: name });
+          if (off && off.snapshot_completed === false && typeof off.incremental_snapshot_primary_key === 'string') break;
+          if (i > 600) throw new Error(`no chunk committed: ${JSON.stringify(off)}`);
+          await sleep(100);
+        }
+      });
       await restart('during start', async () => { await sleep(500); await daemon.waitForLog(/reading the binlog/); await sleep(3000); });
       await restart('steady load', async () => { await daemon.waitForStreaming(); await sleep(4000); });
       await restart('inside a 20,000-row transaction', async () => {
@@ -112,19 +126,30 @@ test('SIGKILL at five moments under load: every change exactly once, in commit o
       await daemon.waitForStreaming();
       await sleep(2000);
       await load.stop();
+    });
+    await daemon.withLog(async () => {
       const [[row]] = await admin.query(`SELECT COUNT(*) AS n, (SELECT SUM(v) FROM ${DB}.acct) AS updates FROM ${DB}.ledger`) as unknown as [[{ n: number; updates: string }]];
-      const expectInserts = Number(row.n), expectUpdates = Number(row.updates);
+      // Rows written before the connector started arrive once as snapshot reads, later ones once as inserts.
+      const expectInserts = Number(row.n) - PRELOAD, expectUpdates = Number(row.updates);
       const ledgerTopic = `${name}.${DB}.ledger`, acctTopic = `${name}.${DB}.acct`;
       await waitForTopics(env!, [ledgerTopic, acctTopic]);
       const count = (rs: ReadRecord[], t: string) => rs.filter((r) => r.topic === t).length;
       const records = await readUntil(env!, [ledgerTopic, acctTopic],
-        (rs) => count(rs, ledgerTopic) >= expectInserts && count(rs, acctTopic) >= expectUpdates, 120_000)
+        (rs) => rs.filter((r) => r.topic === ledgerTopic && (r.value as { op: string }).op === 'c').length >= expectInserts
+          && rs.filter((r) => r.topic === acctTopic && (r.value as { op: string }).op === 'u').length >= expectUpdates
+          && rs.filter((r) => r.topic === ledgerTopic && (r.value as { op: string }).op === 'r').length >= PRELOAD, 180_000)
         .catch((err: Error) => { throw new Error(`${err.message}; the tables hold ${expectInserts} inserts and ${expectUpdates} updates`); });
       const ids = new Map<string, number>();
+      const reads = new Map<number, number>();
       const perKey = new Map<number, number[]>();
       for (const r of records) {
         const v = r.value as { op: string; after: Record<string, unknown> | null; source: Record<string, unknown> };
-        if (r.topic === ledgerTopic) {
+        if (v.op === 'r') {
+          if (r.topic !== ledgerTopic) continue; // acct's snapshot reads: their values are checked by the updates
+          assert.equal(v.source.snapshot, 'incremental');
+          const id = Number(v.after!.id);
+          reads.set(id, (reads.get(id) ?? 0) + 1);
+        } else if (r.topic === ledgerTopic) {
           assert.equal(v.op, 'c');
           const id = String(v.after!.id);
           ids.set(id, (ids.get(id) ?? 0) + 1);
@@ -136,6 +161,10 @@ test('SIGKILL at five moments under load: every change exactly once, in commit o
           perKey.set(k, list);
         }
       }
+      const readTwice = [...reads].filter(([, n]) => n > 1);
+      assert.deepEqual(readTwice.slice(0, 5), [], `${readTwice.length} rows read by more than one committed chunk`);
+      const unread = Array.from({ length: PRELOAD }, (_, i) => i + 1).filter((id) => !reads.has(id));
+      assert.deepEqual(unread.slice(0, 5), [], `${unread.length} rows written before the start never read by the snapshot`);
       const doubled = [...ids].filter(([, n]) => n > 1);
       assert.deepEqual(doubled.slice(0, 5), [], `${doubled.length} inserts written more than once`);
       assert.equal(ids.size, expectInserts, 'every insert once');
@@ -145,7 +174,7 @@ test('SIGKILL at five moments under load: every change exactly once, in commit o
         vs.forEach((v, i) => assert.equal(v, i + 1, `key ${k}: update ${i + 1} carries v=${v} (sequence ${vs.slice(Math.max(0, i - 3), i + 3).join(',')})`));
       }
       assert.equal(updates, expectUpdates, 'every update once');
-      console.log(`# mysql crash: ${load.small} small and ${load.big} large transactions, ${expectInserts} inserts, ${expectUpdates} updates; kills: ${kills.join(', ')}`);
+      console.log(`# mysql crash: ${PRELOAD} rows snapshotted (${reads.size} read), ${load.small} small and ${load.big} large transactions, ${expectInserts} inserts, ${expectUpdates} updates; kills: ${kills.join(', ')}`);
     });
   } finally {
     await load.stop().catch(() => undefined);

@@ -1,0 +1,40 @@
+/**
+ * What every source's chunked-snapshot companion does the same way, whatever
+ * the database: merging the engine's offset fields into a stream position,
+ * the summary logged when the initial snapshot completes, and the initial
+ * snapshot's table order (snapshot.tables.order.by.row.count).
+ */
+import type { JsonMap } from '../events/record.ts';
+import type { SnapshotProgress } from './contracts.ts';
+import { OWN_KEY } from './offset-codec.ts';
+
+/**
+ * A unit's offset: the stream's position keys first (without snapshot fields a stored offset
+ * carried), then the engine's fields as of the last chunk out, and snapshot_completed, false
+ * while the initial snapshot has tables left.
+ */
+export function withSnapshotOffset(position: JsonMap, fields: JsonMap, initialPending: boolean): JsonMap {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(position)) if (!k.startsWith('incremental_snapshot_') && k !== OWN_KEY) out[k] = v;
+  return { ...out, ...fields, snapshot_completed: !initialPending } as JsonMap;
+}
+
+/** Log fields summing up the snapshot (tables, rows, chunks, the running table, ETA). */
+export function snapshotSummary(p: SnapshotProgress): Record<string, unknown> {
+  const current = p.tables.find((t) => t.state === 'running');
+  return {
+    kind: p.kind, tablesDone: p.tables.filter((t) => t.state === 'done' || t.state === 'skipped').length, tables: p.tables.length,
+    rowsDone: p.tables.reduce((a, t) => a + t.rowsDone, 0), rowsEstimated: p.tables.reduce((a, t) => a + t.rowsEstimated, 0),
+    chunks: p.tables.reduce((a, t) => a + t.chunks, 0),
+    ...(current ? { table: current.id, tableRows: current.rowsDone, tableRowsEstimated: current.rowsEstimated } : {}),
+    etaSeconds: p.etaSeconds,
+  };
+}
+
+/** snapshot.tables.order.by.row.count: the tables sorted by the source's estimate (ties keep their order). */
+export async function byRowCount(ids: readonly string[], source: { estimateRows(id: string): Promise<number> }, order: 'ascending' | 'descending'): Promise<string[]> {
+  const est = new Map<string, number>();
+  for (const id of ids) est.set(id, await source.estimateRows(id));
+  const sign = order === 'ascending' ? 1 : -1;
+  return [...ids].sort((a, b) => sign * (est.get(a)! - est.get(b)!));
+}
