@@ -64,3 +64,14 @@ test('an unparseable statement stops the task unless skip.unparseable.ddl', () =
   assert.equal(skipped.record, false);
   assert.match((skipped as { why: string }).why, /skip\.unparseable\.ddl=true/);
 });
+
+test('Debezium 1.x names (database.history.*) are read as their 2.x properties, with a deprecation warning', () => {
+  const p = def.parse({
+    'database.history': 'io.debezium.relational.history.KafkaDatabaseHistory', 'database.history.kafka.topic': 'dbhistory.old',
+    'database.history.store.only.monitored.tables.ddl': 'true', 'database.history.producer.acks': '1',
+  }, 'c');
+  assert.deepEqual(readSchemaHistorySettings(p, 'shop'), { topic: 'dbhistory.old', skipUnparseableDdl: false, storeOnlyCapturedTables: true, storeOnlyCapturedDatabases: false });
+  const props = p.warnings.map((w) => w.property).sort();
+  // the old class name is a deprecated value too
+  assert.deepEqual(props, ['database.history', 'database.history.kafka.topic', 'database.history.producer.acks', 'database.history.store.only.monitored.tables.ddl', 'schema.history.internal']);
+});

@@ -6,7 +6,7 @@ import { ORDERS, ORDERS_ALTERED } from '../../test/helpers/mysql-tables.ts';
 import { parseDdl, type DdlChange, type TableName } from './ddl-parse.ts';
 import { encodeMySqlPosition, positionAfter, positionInTransaction } from './offsets.ts';
 import {
-  decodeHistoryRecord, encodeHistoryRecord, historyTableChanges, historyTopicSpec, HistoryReplay, tablesToRead, type TableAfter,
+  decodeHistoryRecord, encodeHistoryRecord, historyTableChanges, historyTopicSpec, HistoryReplay, snapshotHistoryEntry, tablesToRead, type TableAfter,
 } from './schema-history.ts';
 import type { MySqlTable } from './table-schema.ts';
 
@@ -123,4 +123,14 @@ test('damaged records are refused with what, where and how to fix', () => {
       return true;
     }, String(v));
   }
+});
+
+test('a snapshot seeds each table with a CREATE at the snapshot position; DDL after it replays on top', () => {
+  const seed = encodeHistoryRecord(TOPIC, snapshotHistoryEntry(SERVER, after(800, 99), 1, ORDERS, null, 'CREATE TABLE `orders` (...)'));
+  const v = JSON.parse(seed.value as string);
+  assert.deepEqual([v.databaseName, v.ddl, v.tableChanges[0].type, v.tableChanges[0].id], ['shop', 'CREATE TABLE `orders` (...)', 'CREATE', '"shop"."orders"']);
+  const r = new HistoryReplay(SERVER, after(2000, 101));
+  r.apply(seed.value, 'h');
+  r.apply(record('ALTER TABLE orders ADD COLUMN extra INT NOT NULL DEFAULT 7', 2000, 101, { 'shop.orders': ORDERS_ALTERED }).value, 'h');
+  assert.deepEqual(r.table('shop', 'orders'), ORDERS_ALTERED);
 });

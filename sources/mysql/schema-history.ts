@@ -11,6 +11,12 @@
  * (SourceUnit.internalRecords), so one is visible if and only if the other is. Read back with
  * InternalTopics before streaming; records after the resumed offset are ignored (their DDL has
  * not happened yet at that point; history-position.ts says how positions are ordered).
+ *
+ * Limit: the definition "after the DDL" is read from information_schema when the DDL event is
+ * processed. If the connector lags and a later DDL changed the table again before that read, the
+ * record holds the later definition. The table map check (checkAgainstTableMap) still catches
+ * any column-level difference on the next row event; defaults or comments changed by the later
+ * DDL are not caught. Debezium avoids this by interpreting the DDL text itself.
  */
 import type { InternalTopicSpec } from '../../src/runtime/internal-topics.ts';
 import type { InternalRecord, JsonMap } from '../../src/events/record.ts';
@@ -108,6 +114,18 @@ export interface HistoryEntry {
   readonly databaseName: string;
   readonly ddl: string;
   readonly tableChanges: readonly DebeziumTableChange[];
+}
+
+/**
+ * The entry that seeds one captured table at the initial snapshot: a CREATE with the definition
+ * the snapshot read, at the binlog position the snapshot is consistent with (Debezium records
+ * the snapshot's SHOW CREATE TABLE statements the same way). `ddl` is that statement's text.
+ */
+export function snapshotHistoryEntry(server: string, position: JsonMap, tsMs: number, table: MySqlTable, options: TableOptions | null, ddl: string): HistoryEntry {
+  return {
+    server, position, tsMs, databaseName: table.db, ddl,
+    tableChanges: [tableChange('CREATE', { db: table.db, table: table.name }, table, options)],
+  };
 }
 
 /** The record for the history topic, to hand out in SourceUnit.internalRecords. */
