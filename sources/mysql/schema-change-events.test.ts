@@ -7,7 +7,8 @@ import { compileDatumConverter } from '../../src/serde/avro-datum.ts';
 import { exactLongOptions } from '../../src/serde/avro-long-type.ts';
 import { ORDERS } from '../../test/helpers/mysql-tables.ts';
 import type { MySqlSourceFacts } from './event-model.ts';
-import { schemaChangeRecord, type SourceBlock } from './schema-change-events.ts';
+import { changesByDatabase, schemaChangeRecord, type SourceBlock } from './schema-change-events.ts';
+import { parseDdl } from './ddl-parse.ts';
 import { tableChange } from './table-changes.ts';
 
 /** A stand-in for source-info.ts: a few of Debezium's source fields. */
@@ -80,4 +81,15 @@ test('schema change value encodes as Avro and decodes back', () => {
   assert.equal(decoded.tableChanges[1].table, null);
   const keyType = avro.Type.forSchema(JSON.parse(avroSchemaText(r.keySchema!)), exactLongOptions());
   assert.deepEqual({ ...keyType.fromBuffer(keyType.toBuffer(compileDatumConverter(r.keySchema!)(r.key))) }, { databaseName: 'shop' });
+});
+
+test('one schema change record per database a DDL changes, keyed as Debezium keys it', () => {
+  const groups = (sql: string, db: string) => changesByDatabase(parseDdl(sql, db), db).map((g) => `${g.databaseName}:${g.changes.length}`);
+  assert.deepEqual(groups('ALTER TABLE shop.orders ADD x INT', 'other'), ['shop:1']);
+  assert.deepEqual(groups('DROP TABLE a, shop.b, c', 'mine'), ['mine:2', 'shop:1']);
+  assert.deepEqual(groups('RENAME TABLE a.t TO b.t', ''), ['b:1']);
+  assert.deepEqual(groups('CREATE DATABASE x', 'y'), ['x:1']);
+  assert.deepEqual(groups("CREATE USER 'u'", 'y'), ['y:0']);
+  assert.deepEqual(groups('INSERT INTO t VALUES (1)', 'y'), []);
+  assert.deepEqual(groups('FROB', 'y'), []);
 });

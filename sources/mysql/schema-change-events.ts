@@ -13,6 +13,7 @@
 import { S, type ConnectSchema } from '../../src/events/schema.ts';
 import type { RecordHeader, SourceRecord } from '../../src/events/record.ts';
 import type { MysqlFlavour } from './config-spec.ts';
+import type { DdlChange, DdlParse } from './ddl-parse.ts';
 import type { MySqlSourceFacts } from './event-model.ts';
 import type { DebeziumColumn, DebeziumTableChange } from './table-changes.ts';
 
@@ -139,4 +140,30 @@ export function schemaChangeRecord(input: SchemaChangeInput, sourceBlock: Source
     },
     ...(input.headers && input.headers.length > 0 ? { headers: input.headers } : {}),
   };
+}
+
+export interface DatabaseGroup {
+  /** the database the changes apply to: the record's key */
+  readonly databaseName: string;
+  readonly changes: readonly DdlChange[];
+}
+
+/**
+ * The schema change records one DDL gives: one per database it changes, in order of first
+ * appearance, as Debezium keys them by the database a statement applies to (a qualified
+ * `ALTER TABLE shop.t` run while another database is the default is keyed `shop`). A rename is
+ * counted under its new name's database. A statement that changes no table is keyed by the
+ * event's default database; DML text and unreadable statements give none.
+ */
+export function changesByDatabase(parse: DdlParse, eventDb: string): DatabaseGroup[] {
+  if (parse.kind === 'none') return [{ databaseName: eventDb, changes: [] }];
+  if (parse.kind !== 'changes') return [];
+  const groups = new Map<string, DdlChange[]>();
+  for (const c of parse.changes) {
+    const db = c.kind === 'rename' ? c.to.db : 'db' in c ? c.db : c.table.db;
+    const list = groups.get(db) ?? [];
+    list.push(c);
+    groups.set(db, list);
+  }
+  return [...groups].map(([databaseName, changes]) => ({ databaseName, changes }));
 }

@@ -109,8 +109,9 @@ export interface HistoryEntry {
   readonly server: string;
   /** the offset map after the DDL (offsets.ts encodeMySqlPosition of positionAfter) */
   readonly position: JsonMap;
+  /** when the connector processed the DDL (Debezium's ts_ms here is its clock, not the binlog's) */
   readonly tsMs: number;
-  /** the event's default database, or '' */
+  /** the database the DDL applies to (changesByDatabase in schema-change-events.ts), or '' */
   readonly databaseName: string;
   readonly ddl: string;
   readonly tableChanges: readonly DebeziumTableChange[];
