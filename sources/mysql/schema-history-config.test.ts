@@ -75,3 +75,7 @@ test('Debezium 1.x names (database.history.*) are read as their 2.x properties, 
   // the old class name is a deprecated value too
   assert.deepEqual(props, ['database.history', 'database.history.kafka.topic', 'database.history.producer.acks', 'database.history.store.only.monitored.tables.ddl', 'schema.history.internal']);
 });
+
+test('the history topic name must be a Kafka topic name', () => {
+  assert.match(configProblems(() => def.parse({ 'schema.history.internal.kafka.topic': 'bad topic' }, 'c')), /schema\.history\.internal\.kafka\.topic/);
+});

@@ -13,15 +13,21 @@ import { InMemoryInternalTopics } from '../../test/doubles/in-memory-internal-to
 import { mariadbAdmin, mariadbOptions, mariadbSkip } from '../../test/helpers/mariadb.ts';
 import { BinlogReader } from './binlog-reader.ts';
 import type { BinlogEvent } from './binlog-events.ts';
-import { parseDdl, type DdlChange, type TableName } from './ddl-parse.ts';
+import { parseDdl, type TableName } from './ddl-parse.ts';
+import { handleDdl } from './ddl-handler.ts';
+import type { MySqlSourceFacts } from './event-model.ts';
+import { S } from '../../src/events/schema.ts';
 import { encodeMySqlPosition, positionAfter } from './offsets.ts';
-import { encodeHistoryRecord, historyTableChanges, historyTopicSpec, HistoryReplay, tablesToRead, type TableAfter } from './schema-history.ts';
+import { historyTopicSpec, HistoryReplay } from './schema-history.ts';
 import { readTableOptions } from './table-changes.ts';
 import { readTableSchema, sqlRunner, type MySqlTable } from './table-schema.ts';
 
 const SKIP = mariadbSkip();
 const DB = `cdc_history_it_${process.pid}`;
 const TOPIC = 'schema-history.it';
+const facts: MySqlSourceFacts = {
+  serverName: 'it', db: '', table: null, tsMs: 0, snapshot: 'false', serverId: 1, gtid: null, file: '', pos: 0, row: 0, thread: null, query: null,
+};
 
 describe('schema history (MariaDB)', { skip: SKIP }, () => {
   let admin: mysql.Connection;
@@ -66,23 +72,26 @@ describe('schema history (MariaDB)', { skip: SKIP }, () => {
           clearTimeout(timer);
         }
         assert.ok(ev && ev.type === 'ddl', `the DDL event of ${sql}`);
-        const parsed = parseDdl(ev.query, ev.db);
-        assert.equal(parsed.kind, 'changes', `${ev.query} -> ${JSON.stringify(parsed)}`);
-        const changes = (parsed as { changes: readonly DdlChange[] }).changes;
-        const read = new Map<string, TableAfter>();
-        for (const t of tablesToRead(changes)) {
-          const table = await readTableSchema(run, t.db, t.table, 'mariadb');
-          assert.ok(table, `${t.db}.${t.table} exists after ${sql}`);
-          read.set(`${t.db}.${t.table}`, { table, options: await readTableOptions(run, t.db, t.table) });
-        }
-        const tableChanges = historyTableChanges(changes, (t: TableName) => read.get(`${t.db}.${t.table}`) ?? null, () => []);
         const position = encodeMySqlPosition(positionAfter(ev, 1));
-        topics.commit([encodeHistoryRecord(TOPIC, { server: 'it', position, tsMs: ev.timestampMs, databaseName: ev.db, ddl: ev.query, tableChanges })]);
-        for (const c of changes) {
-          if (c.kind === 'rename') known.delete(`${c.from.db}.${c.from.table}`);
-          if (c.kind === 'drop') known.delete(`${c.table.db}.${c.table.table}`);
+        const out = await handleDdl(ev, position, facts, Date.now(), {
+          server: 'it', flavour: 'mariadb', includeSchemaChanges: true,
+          history: { topic: TOPIC, skipUnparseableDdl: false, storeOnlyCapturedTables: false, storeOnlyCapturedDatabases: false },
+          filter: { database: (d) => d === DB, table: (t) => t.db === DB },
+          readTable: async (t) => {
+            const table = await readTableSchema(run, t.db, t.table, 'mariadb');
+            return table ? { table, options: await readTableOptions(run, t.db, t.table) } : null;
+          },
+          tablesOfDb: (d) => [...known.keys()].filter((k) => k.startsWith(`${d}.`)).map((k) => ({ db: d, table: k.slice(d.length + 1) })),
+          sourceBlock: (f) => ({ schema: S.struct('io.debezium.connector.mariadb.Source', [S.field('db', S.string())], { version: 1 }), value: { db: f.db } }),
+        }, `binlog ${ev.file}:${ev.pos}`);
+        assert.equal(out.parse.kind, 'changes', `${ev.query} -> ${JSON.stringify(out.parse)}`);
+        assert.deepEqual([out.internalRecords.length, out.schemaChanges.length], [1, 1], ev.query);
+        assert.deepEqual(out.schemaChanges[0]!.key, { databaseName: DB });
+        topics.commit(out.internalRecords);
+        for (const [k, t] of out.tables) {
+          if (t === null) known.delete(k);
+          else known.set(k, t);
         }
-        for (const [k, a] of read) known.set(k, a.table);
         states.push([position, new Map(known)]);
       }
     } finally {
