@@ -51,7 +51,7 @@ export class StatementReader {
   }
 
   private create(): DdlParse {
-    this.acceptWord('OR') && this.expectWord('REPLACE');
+    if (this.acceptWord('OR')) this.expectWord('REPLACE');
     this.skipWords('DEFINER', 'ALGORITHM', 'SQL');
     if (this.acceptWord('TEMPORARY')) return { kind: 'none', statement: 'CREATE TEMPORARY TABLE' };
     if (this.acceptWord('DATABASE') || this.acceptWord('SCHEMA')) {
@@ -69,8 +69,8 @@ export class StatementReader {
       }
       return changes([{ kind: 'create', table, like: null }]);
     }
-    this.acceptWord('UNIQUE') || this.acceptWord('FULLTEXT') || this.acceptWord('SPATIAL');
-    this.acceptWord('ONLINE') || this.acceptWord('OFFLINE');
+    this.acceptAny('UNIQUE', 'FULLTEXT', 'SPATIAL');
+    this.acceptAny('ONLINE', 'OFFLINE');
     if (this.acceptWord('INDEX') || this.acceptWord('KEY')) return this.indexOn();
     return this.nonTableObject('CREATE');
   }
@@ -107,7 +107,7 @@ export class StatementReader {
       while (this.acceptPunct(',')) out.push({ kind: 'drop', table: this.tableName() });
       return changes(out);
     }
-    this.acceptWord('ONLINE') || this.acceptWord('OFFLINE');
+    this.acceptAny('ONLINE', 'OFFLINE');
     if (this.acceptWord('INDEX') || this.acceptWord('KEY')) return this.indexOn();
     return this.nonTableObject('DROP');
   }
@@ -244,6 +244,10 @@ export class StatementReader {
     if (!this.isWord(0, w)) return false;
     this.i++;
     return true;
+  }
+  /** Accepts the first of `words` found at the cursor, if any. */
+  private acceptAny(...words: string[]): void {
+    for (const w of words) if (this.acceptWord(w)) return;
   }
   private acceptPunct(p: string): boolean {
     if (!this.peekPunct(p)) return false;
