@@ -18,11 +18,18 @@ import { handleDdl } from './ddl-handler.ts';
 import type { MySqlSourceFacts } from './event-model.ts';
 import { S } from '../../src/events/schema.ts';
 import { encodeMySqlPosition, positionAfter } from './offsets.ts';
-import { historyTopicSpec, HistoryReplay } from './schema-history.ts';
+import { encodeHistoryRecord, historyTopicSpec, HistoryReplay } from './schema-history.ts';
+import { randomUUID } from 'node:crypto';
+import { kafkaFor } from '../../test/helpers/kafka-reader.ts';
+import { stackEnv, SKIP_REASON as KAFKA_SKIP } from '../../test/helpers/stack-env.ts';
+import { TopicManager } from '../../src/kafka/topics.ts';
+import { KafkaInternalTopics } from '../../src/runtime/internal-topics.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 import { readTableOptions } from './table-changes.ts';
 import { readTableSchema, sqlRunner, type MySqlTable } from './table-schema.ts';
 
 const SKIP = mariadbSkip();
+const kafkaEnv = stackEnv();
 const DB = `cdc_history_it_${process.pid}`;
 const TOPIC = 'schema-history.it';
 const facts: MySqlSourceFacts = {
@@ -176,5 +183,46 @@ describe('schema history (MariaDB)', { skip: SKIP }, () => {
     }
     // MariaDB writes no CREATE TEMPORARY TABLE in ROW format; everything else, in order
     assert.deepEqual(seen, statements.map(([, want]) => want).filter((w) => w !== ''));
+  });
+});
+
+describe('schema history topic (Kafka)', { skip: kafkaEnv ? false : KAFKA_SKIP }, () => {
+  test('created as specified, re-declared, a topic Debezium created is taken over, records read back and replayed', { timeout: 120_000 }, async () => {
+    const kafka = kafkaFor(kafkaEnv!);
+    const topics = new TopicManager({ kafka, log: silentLogger() });
+    const admin = kafka.admin();
+    await admin.connect();
+    const id = randomUUID().slice(0, 8);
+    try {
+      const service = new KafkaInternalTopics({ kafka, topics, connectorName: `hist-${id}` });
+      const ours = `it-schema-history-${id}`;
+      await service.declare(historyTopicSpec(ours));
+      await service.declare(historyTopicSpec(ours)); // the existing topic matches the spec
+      const debeziums = `it-dbz-history-${id}`;
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: debeziums, numPartitions: 1, replicationFactor: 1, configEntries: [
+        { name: 'cleanup.policy', value: 'delete' }, { name: 'retention.ms', value: '9223372036854775807' }, { name: 'retention.bytes', value: '-1' },
+      ] }] });
+      // why retention.ms is Debezium's Long.MAX_VALUE and not -1: the runtime compares configs exactly
+      await assert.rejects(service.declare({ ...historyTopicSpec(debeziums), configs: { 'retention.ms': '-1', 'retention.bytes': '-1' } }), /CDC_INTERNAL_TOPIC_MISMATCH|retention\.ms=9223372036854775807 where it needs -1/);
+      const topic = await service.declare(historyTopicSpec(debeziums));
+      const producer = kafka.producer();
+      await producer.connect();
+      const entry = (pos: number, ddl: string) => encodeHistoryRecord(debeziums, {
+        server: 'it', position: { file: 'mariadb-bin.000001', pos }, tsMs: 1, databaseName: 'shop', ddl, tableChanges: [],
+      });
+      try {
+        for (const r of [entry(100, 'CREATE TABLE a (x INT)'), entry(200, 'DROP TABLE a')]) {
+          await producer.send({ topic: r.topic, messages: [{ partition: r.partition, key: r.key, value: r.value }] });
+        }
+      } finally {
+        await producer.disconnect();
+      }
+      const replay = new HistoryReplay('it', { file: 'mariadb-bin.000001', pos: 150 });
+      assert.equal(await topic.readAll((r) => replay.apply(r.value, `${debeziums}@${r.offset}`)), 2);
+      assert.deepEqual(replay.counts, { applied: 1, later: 1, otherServer: 0 });
+    } finally {
+      await admin.disconnect();
+      await topics.close();
+    }
   });
 });

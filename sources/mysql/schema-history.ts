@@ -26,13 +26,18 @@ import { isAtOrBefore } from './history-position.ts';
 import type { MySqlTable } from './table-schema.ts';
 import { parseTableId, tableChange, tableFromChange, type DebeziumTableChange, type TableOptions } from './table-changes.ts';
 
+/** Java's Long.MAX_VALUE: the retention.ms Debezium's KafkaSchemaHistory creates the topic with. */
+export const HISTORY_RETENTION_MS = '9223372036854775807';
+
 /**
  * The history topic as Debezium creates it: one partition (a history is read back in order),
- * never deleted by time or size, never compacted (records have no key). Debezium writes
- * retention.ms=Long.MAX_VALUE; -1 is Kafka's "unlimited" and the broker treats both alike.
+ * never deleted by time or size, never compacted (records have no key). retention.ms is
+ * Debezium's own value rather than -1 (both mean "forever" to the broker) because the runtime
+ * checks an existing topic's configs by exact value, and a history topic Debezium created must
+ * be taken over as it is.
  */
 export function historyTopicSpec(topic: string): InternalTopicSpec {
-  return { name: topic, cleanupPolicy: 'delete', partitions: 1, configs: { 'retention.ms': '-1', 'retention.bytes': '-1' } };
+  return { name: topic, cleanupPolicy: 'delete', partitions: 1, configs: { 'retention.ms': HISTORY_RETENTION_MS, 'retention.bytes': '-1' } };
 }
 
 export interface HistoryRecord {
