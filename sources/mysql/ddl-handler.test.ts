@@ -27,7 +27,7 @@ function deps(current: Record<string, MySqlTable>, over: Partial<DdlHandlerDeps>
       return table ? { table, options: { defaultCharsetName: 'utf8mb4', comment: null } } : null;
     },
     tablesOfDb: (db) => (db === 'shop' ? [{ db: 'shop', table: 'orders' }] : []),
-    sourceBlock: (f) => ({ schema: S.struct('io.debezium.connector.mariadb.Source', [S.field('db', S.string())], { version: 1 }), value: { db: f.db } }),
+    sourceBlock: (f) => ({ schema: S.struct('io.debezium.connector.mariadb.Source', [S.field('db', S.string()), S.field('table', S.optional(S.string()))], { version: 1 }), value: { db: f.db, table: f.table } }),
     ...over,
   };
 }
@@ -44,7 +44,7 @@ test('an ALTER: definition read once right away, history record and schema chang
   assert.deepEqual(replay.table('shop', 'orders'), ORDERS_ALTERED);
   assert.equal(out.schemaChanges.length, 1);
   const sc = out.schemaChanges[0]!;
-  assert.deepEqual([sc.topic, sc.key, (sc.value as { source: unknown }).source], ['shop', { databaseName: 'shop' }, { db: 'shop' }]);
+  assert.deepEqual([sc.topic, sc.key, (sc.value as { source: unknown }).source], ['shop', { databaseName: 'shop' }, { db: 'shop', table: 'orders' }]);
 });
 
 test('RENAME and DROP DATABASE: old names become null; TRUNCATE: a truncate for captured tables, nothing recorded', async () => {
@@ -54,6 +54,7 @@ test('RENAME and DROP DATABASE: old names become null; TRUNCATE: a truncate for 
   const dd = await handleDdl({ db: '', query: 'DROP DATABASE shop' }, position, facts, 1, deps({}), 'w');
   assert.deepEqual([...dd.tables], [['shop.orders', null]]);
   assert.deepEqual(JSON.parse(dd.internalRecords[0]!.value as string).tableChanges, [{ type: 'DROP', id: '"shop"."orders"' }]);
+  assert.equal((dd.schemaChanges[0]!.value as { source: { table: unknown } }).source.table, null);
   const tr = await handleDdl({ db: 'shop', query: 'TRUNCATE TABLE orders' }, position, facts, 1, deps({}), 'w');
   assert.deepEqual([tr.truncated, tr.internalRecords.length, tr.schemaChanges.length], [[{ db: 'shop', table: 'orders' }], 0, 0]);
   assert.match(tr.notRecorded!, /TRUNCATE/);

@@ -9,7 +9,7 @@
  */
 import type { InternalRecord, JsonMap, RecordHeader, SourceRecord } from '../../src/events/record.ts';
 import type { MysqlFlavour } from './config-spec.ts';
-import { parseDdl, type DdlParse, type TableName } from './ddl-parse.ts';
+import { parseDdl, type DdlChange, type DdlParse, type TableName } from './ddl-parse.ts';
 import type { MySqlSourceFacts } from './event-model.ts';
 import { changesByDatabase, schemaChangeRecord, type SourceBlock } from './schema-change-events.ts';
 import { historyDecision, type CaptureFilter, type SchemaHistorySettings } from './schema-history-config.ts';
@@ -51,6 +51,12 @@ export interface DdlOutcome {
 
 const key = (t: TableName): string => `${t.db}.${t.table}`;
 
+/** source.table of a schema change: the tables it names, comma-separated, as Debezium's source info joins them. */
+function sourceTables(changes: readonly DdlChange[]): string | null {
+  const names = new Set(changes.flatMap((c) => (c.kind === 'rename' ? [c.to.table] : 'table' in c ? [c.table.table] : [])));
+  return names.size > 0 ? [...names].join(',') : null;
+}
+
 /**
  * Handles one DDL event. `position` is the offset after it (encodeMySqlPosition(positionAfter(...))),
  * `facts` the source facts of the event, `where` its binlog coordinates for errors. Throws
@@ -84,7 +90,7 @@ export async function handleDdl(ev: DdlEvent, position: JsonMap, facts: MySqlSou
   const schemaChanges = !deps.includeSchemaChanges ? [] : groups
     .filter((g) => !(deps.history.storeOnlyCapturedDatabases && g.databaseName !== '' && !deps.filter.database(g.databaseName)))
     .map((g) => schemaChangeRecord({
-      topicPrefix: deps.server, flavour: deps.flavour, facts: { ...facts, db: g.databaseName, table: null },
+      topicPrefix: deps.server, flavour: deps.flavour, facts: { ...facts, db: g.databaseName, table: sourceTables(g.changes) },
       databaseName: g.databaseName, ddl: ev.query, tableChanges: historyTableChanges(g.changes, after, deps.tablesOfDb), nowMs,
       ...(deps.headers ? { headers: deps.headers } : {}),
     }, deps.sourceBlock));
