@@ -44,8 +44,10 @@ export interface BinlogUnitsDeps {
   readonly observer: StreamObserver | null;
   readonly log: Logger;
   readonly where: string;
+  /** inserted rows of the signal table (signal.data.collection), in binlog order, before the rest of the event is handled */
+  readonly onSignalRows?: (db: string, table: string, rows: readonly MySqlRow[]) => boolean;
   /** the DDL hook (schema history, schema change topic); returns the records and internal records of the DDL's unit */
-  readonly onDdl?: (e: Extract<BinlogEvent, { type: 'ddl' }>) => Promise<Pick<SourceUnit, 'records' | 'internalRecords'>>;
+  readonly onDdl?: (e: Extract<BinlogEvent, { type: 'ddl' }>, position: JsonMap) => Promise<Pick<SourceUnit, 'records' | 'internalRecords'>>;
 }
 
 interface OpenTx {
@@ -124,6 +126,8 @@ export class BinlogUnits {
     }
     const skipN = this.skip.skipRows(e.rows.length);
     tx.rowEvents++;
+    // Replayed rows (skipN) were signals already acted on before the restart: only new ones act.
+    if (e.op === 'insert' && this.deps.onSignalRows) this.deps.onSignalRows(e.db, e.table, e.rows.slice(skipN).map((r) => r.after!));
     if (skipN >= e.rows.length || !this.deps.registry.isCaptured(e.db, e.table)) return;
     const model = await this.deps.registry.modelFor(e.db, e.table, this.maps.get(e.tableId) ?? null);
     const serverId = tx.begin.serverId ?? this.deps.serverId();
@@ -171,7 +175,7 @@ export class BinlogUnits {
     this.tx = null;
     const serverId = e.serverId ?? this.deps.serverId();
     this.last = positionAfter(e, serverId, this.last.snapshotCompleted);
-    const extra = this.deps.onDdl ? await this.deps.onDdl(e) : { records: [] };
+    const extra = this.deps.onDdl ? await this.deps.onDdl(e, encodeMySqlPosition(this.last)) : { records: [] };
     out.push({ ...extra, partition: this.deps.partition, offset: encodeMySqlPosition(this.last), commitAfter: true, sourceCommitTimeMs: e.timestampMs });
     this.deps.observer?.onPosition(e.file, e.nextPos);
   }

@@ -6,6 +6,7 @@
  * (snapshot.mode schema_only, never, schema_only_recovery). config-spec.ts declares what
  * is implemented and builds each connector's definition through withMysqlCompat().
  */
+import { SCHEMA_HISTORY_FAMILIES } from './schema-history-config.ts';
 import { defineField, type FieldDef, type PropertyFamily } from '../../src/config/define.ts';
 import {
   DEBEZIUM_COMMON_FAMILIES, DEBEZIUM_COMMON_FIELDS, DEBEZIUM_REMOVED_FIELDS, withDebeziumRenames,
@@ -21,8 +22,8 @@ function onlyValue(allowed: string | number | boolean, why: string, fix: string)
   return { why, fix, when: (v: unknown) => !same(v) };
 }
 
-/** Why there is no schema history here: the reason several properties have no effect. */
-export const NO_HISTORY_WHY = 'this daemon keeps no DDL history topic: binlog_row_metadata=FULL (checked by cdc validate and at start) puts column names, types, charsets, ENUM/SET values and the primary key into every TABLE_MAP event, and what it lacks (defaults, declared types) is read from information_schema at snapshot time and at each DDL; schema change events still go to <topic.prefix> (include.schema.changes)';
+/** How table definitions are known here: the reason several Debezium schema options have no effect. */
+export const SCHEMA_SOURCE_WHY = 'table definitions come from information_schema at the connector\'s start and at each DDL, are kept in the schema history topic (schema.history.internal.kafka.topic) with the offset they belong to, and are checked against every TABLE_MAP event (binlog_row_metadata=FULL names each column and its type), so a definition that does not describe a row stops the task instead of decoding it wrongly';
 
 const JAVA_STORE_FIX = 'remove it and give PEM files instead: database.ssl.ca (trusted CAs), database.ssl.cert and database.ssl.key (client certificate), database.ssl.key.password';
 
@@ -56,7 +57,7 @@ export const MYSQL_COMPAT_FIELDS: readonly FieldDef[] = [
   defineField({ name: 'binlog.buffer.size', type: 'int', default: 0, group: BINLOG, doc: 'Debezium: look-ahead buffer deciding whether the transaction in progress commits.',
     noEffect: { why: 'the binlog holds only committed transactions of transactional engines; a large transaction is emitted in bounded batches (max.batch.size, max.queue.size) with its progress in the offset, so no look-ahead is needed' } }),
   defineField({ name: 'binlog.metadata.based.schema', type: 'boolean', default: false, group: BINLOG, doc: 'Debezium: rebuild table schemas from TABLE_MAP metadata instead of the schema history.',
-    noEffect: { why: `it is what this daemon always does: ${NO_HISTORY_WHY}` } }),
+    noEffect: { why: SCHEMA_SOURCE_WHY } }),
   defineField({ name: 'unavailable.value.placeholder', type: 'string', default: '__debezium_unavailable_value', group: CONNECTOR, doc: 'Value emitted for a column whose value the source did not send.',
     noEffect: { why: 'binlog_row_image=FULL is required (checked by cdc validate and at start), so every row event carries every column' } }),
   defineField({ name: 'min.row.count.to.stream.results', type: 'int', default: 1000, group: CONNECTOR, doc: 'Row count above which a snapshot query streams its result.',
@@ -68,9 +69,9 @@ export const MYSQL_COMPAT_FIELDS: readonly FieldDef[] = [
   defineField({ name: 'inconsistent.schema.handling.mode', type: 'string', default: 'fail', enum: ['fail', 'warn', 'skip', 'ignore'], group: CONNECTOR, doc: 'What to do with rows of a table whose schema is unknown.',
     unsupported: onlyValue('fail', 'only fail is accepted: with binlog_row_metadata=FULL every row event comes with its table\'s full map, so an unknown table is a defect that fails the task rather than a reason to skip rows', 'remove inconsistent.schema.handling.mode or set it to fail') }),
   defineField({ name: 'resolve.create.table.like.schema', type: 'boolean', default: false, group: CONNECTOR, doc: 'Debezium: look up the source table of CREATE TABLE ... LIKE for its DDL parser.',
-    noEffect: { why: 'DDL is not parsed here; table structures come from TABLE_MAP events and information_schema' } }),
+    noEffect: { why: 'the definition of a table made by CREATE TABLE ... LIKE is read from information_schema right after the DDL, so its source table needs no lookup' } }),
   defineField({ name: 'read.only', type: 'boolean', default: false, group: CONNECTOR, doc: 'Run incremental snapshots without writing to the database (GTID watermarks).',
-    unsupported: onlyValue(false, 'only false is accepted: snapshot windows are marked with rows in the signal table; the read-only GTID watermark method is not implemented', 'remove read.only, and give database.user INSERT (and DELETE with insert_delete) on the table in signal.data.collection') }),
+    noEffect: { why: 'snapshots never write to the database here, whatever read.only says: each chunk is read in a consistent snapshot whose binlog position is its watermark (docs/mysql.md, chunked snapshot)' } }),
   defineField({ name: 'snapshot.select.statement.overrides', type: 'list', required: false, group: CONNECTOR, doc: 'Tables whose snapshot reads a SELECT of your own.',
     unsupported: { why: 'the snapshot reads each table in key-ordered chunks; a SELECT of your own cannot be chunked', fix: 'remove snapshot.select.statement.overrides; leave tables out of the snapshot with snapshot.include.collection.list, or filter rows downstream' } }),
   defineField({ name: 'snapshot.isolation.mode', type: 'string', required: false, group: CONNECTOR, doc: '(SQL Server, PostgreSQL) isolation of the snapshot transaction.',
@@ -121,11 +122,6 @@ function withSnapshotModeRenames(f: FieldDef): FieldDef {
   return Object.freeze({ ...f, valueAliases: { ...SNAPSHOT_MODE_RENAMES, ...f.valueAliases } });
 }
 
-/** Debezium's schema history settings (2.0+ and 1.x names); see NO_HISTORY_WHY. */
-const HISTORY_FAMILIES: readonly PropertyFamily[] = [
-  { pattern: /^schema\.history\.internal(\.|$)/, label: 'schema.history.internal, schema.history.internal.*', noEffect: NO_HISTORY_WHY },
-  { pattern: /^database\.history(\.|$)/, label: 'database.history, database.history.* (Debezium 1.x names of schema.history.internal.*)', noEffect: NO_HISTORY_WHY },
-];
 
 /** Debezium hands driver.* to the JDBC driver (MySQL Connector/J, MariaDB Connector/J). */
 const DRIVER_FAMILY: PropertyFamily = { pattern: /^driver\./, label: 'driver.*',
@@ -134,5 +130,5 @@ const DRIVER_FAMILY: PropertyFamily = { pattern: /^driver\./, label: 'driver.*',
 export const MYSQL_COMPAT_FAMILIES: readonly PropertyFamily[] = [
   DRIVER_FAMILY,
   ...DEBEZIUM_COMMON_FAMILIES.filter((f) => !f.pattern.test('schema.history.internal.x') && !f.pattern.test('database.history.x')),
-  ...HISTORY_FAMILIES,
+  ...SCHEMA_HISTORY_FAMILIES,
 ];

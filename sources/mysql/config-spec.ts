@@ -16,6 +16,7 @@ import { NAME_ADJUSTMENT_FIELDS } from '../../src/serde/name-adjustment-config.t
 import { SIGNAL_CONSUMER_FAMILY, SIGNAL_FIELDS } from '../../src/snapshot/signals/signal-config.ts';
 import { MYSQL_COMPAT_FAMILIES, withMysqlCompat } from './config-compat.ts';
 import { gtidPatternsCheck, keyColumnsCheck, regexList } from './config-checks.ts';
+import { SCHEMA_HISTORY_FIELDS } from './schema-history-config.ts';
 
 export const MYSQL_CONNECTOR_CLASS = 'io.debezium.connector.mysql.MySqlConnector';
 export const MARIADB_CONNECTOR_CLASS = 'io.debezium.connector.mariadb.MariaDbConnector';
@@ -90,7 +91,7 @@ const snapshot = {
   mode: defineField({ name: 'snapshot.mode', type: 'string', default: 'initial', enum: ['initial', 'initial_only', 'when_needed', 'no_data', 'always', 'recovery', 'configuration_based', 'custom'] as const, group: SNAPSHOT, importance: 'high',
     doc: 'initial: snapshot when no offset is stored (or the stored one says the snapshot did not finish), then stream; initial_only: snapshot, then stop; when_needed: as initial, and snapshot again when the stored position is no longer on the server (binlog purged), instead of failing; no_data: stream only, from the current end of the binlog (schema_only and never are its old names); always: snapshot at every start, then stream. recovery, configuration_based and custom are refused.',
     unsupported: {
-      why: 'recovery rebuilds Debezium\'s schema history topic, which this daemon does not keep (an existing offset is simply resumed under initial); configuration_based and custom choose snapshot steps by Java plug-ins or flags this daemon does not offer',
+      why: 'recovery (rebuilding a lost schema history from the current table definitions) is not implemented; configuration_based and custom choose snapshot steps by Java plug-ins or flags this daemon does not offer',
       fix: 'remove snapshot.mode or set it to initial, initial_only, when_needed, no_data or always',
       when: (v) => v === 'recovery' || v === 'configuration_based' || v === 'custom',
     } }),
@@ -171,7 +172,7 @@ const ALLOWED_PREFIXES = ['transforms.', 'predicates.', 'key.converter.', 'value
 
 /** The whole definition of one connector class: implemented fields plus compatibility declarations. */
 export function mysqlConfigDef(flavour: MysqlFlavour): ConfigDef {
-  const implemented = [...Object.values(M), sslModeField(flavour), lockingModeField(flavour), ...NAME_ADJUSTMENT_FIELDS, ...SIGNAL_FIELDS];
+  const implemented = [...Object.values(M), sslModeField(flavour), lockingModeField(flavour), ...NAME_ADJUSTMENT_FIELDS, ...SIGNAL_FIELDS, ...SCHEMA_HISTORY_FIELDS];
   return new ConfigDef(withMysqlCompat(implemented, flavour), {
     families: MYSQL_COMPAT_FAMILIES,
     prefixFamilies: [SIGNAL_CONSUMER_FAMILY],

@@ -2,11 +2,7 @@
  * Debezium's schema.history.internal.* properties for the MySQL/MariaDB connector, and what
  * they decide: which topic holds the history (schema-history.ts) and which DDL statements are
  * recorded there.
- *
- * NOT REGISTERED YET: config-compat.ts still declares the whole family "accepted, no effect"
- * (NO_HISTORY_WHY), which stays true until the task writes and reads the history. Wiring it in
- * = add SCHEMA_HISTORY_FIELDS to the connector's fields, replace HISTORY_FAMILIES with
- * SCHEMA_HISTORY_FAMILIES there, and have the task call readSchemaHistorySettings.
+ * The task reads them through readSchemaHistorySettings (schema-tracking.ts).
  */
 import { defineField, type FieldDef, type ParsedConfig, type PropertyFamily } from '../../src/config/define.ts';
 import { SourceError } from '../../src/errors/cdc-error.ts';

@@ -37,6 +37,14 @@ export function filterTables(tables: readonly TableId[], f: MysqlTaskConfig['fil
   });
 }
 
+/** Pure: whether the database filters capture `db` (its tables may still be filtered out). */
+export function databaseCaptured(db: string, f: MysqlTaskConfig['filters']): boolean {
+  if (isSystemDatabase(db)) return false;
+  const dbIn = whole(f.databaseInclude);
+  if (dbIn.length > 0 && !dbIn.some((r) => r.test(db))) return false;
+  return !whole(f.databaseExclude).some((r) => r.test(db));
+}
+
 /** Include patterns that match no visible table (almost always a typo, or a missing privilege). */
 export function unmatchedIncludes(tables: readonly TableId[], f: MysqlTaskConfig['filters']): Array<{ property: string; pattern: string }> {
   const dbs = [...new Set(tables.map((t) => t.database))];

@@ -3,10 +3,11 @@
  * heartbeats: binlog-reader.ts), the translation of its events into units (binlog-units.ts),
  * heartbeat records, and what a chunked snapshot beside the stream adds to the units.
  */
-import type { JsonMap, SourceRecord, SourceUnit } from '../../src/events/record.ts';
+import type { InternalRecord, JsonMap, SourceRecord, SourceUnit } from '../../src/events/record.ts';
 import type { SourceTaskContext } from '../../src/runtime/source-task.ts';
 import { HEARTBEAT_KEY_SCHEMA, HEARTBEAT_VALUE_SCHEMA, sanitizeTopicName } from '../../src/events/envelope.ts';
 import type { Logger } from '../../src/log/logger.ts';
+import type { SignalHub } from '../../src/snapshot/signals/signal-hub.ts';
 import { BinlogReader } from './binlog-reader.ts';
 import type { BinlogEvent } from './binlog-events.ts';
 import { BinlogUnits, type BinlogUnitsDeps, type StreamObserver } from './binlog-units.ts';
@@ -28,8 +29,10 @@ export interface MySqlStreamingDeps {
   readonly sql: SqlConnection;
   readonly units: Omit<BinlogUnitsDeps, 'observer' | 'serverId'>;
   readonly companion: MySqlStreamCompanion | null;
-  /** extra offset fields of every unit (the signal hub's topic position) */
-  readonly offsetFields?: () => JsonMap;
+  /** history records of a fresh start: they go out in the first unit, at the start position */
+  readonly firstInternalRecords?: readonly InternalRecord[];
+  /** signals: the hub's topic position rides in every offset; its topic signals act between source transactions */
+  readonly signals?: SignalHub | null;
 }
 
 export class MySqlStreaming {
@@ -37,6 +40,7 @@ export class MySqlStreaming {
   private units: BinlogUnits | null = null;
   private lastHeartbeat = Date.now();
   private lastPacket = Date.now();
+  private seeded = false;
 
   /** Heartbeat period asked of the server (0 = none). */
   readonly heartbeatMs: number;
@@ -83,14 +87,19 @@ export class MySqlStreaming {
     const { cfg, ctx, companion } = this.deps;
     const reader = this.reader!, units = this.units!;
     const out: SourceUnit[] = [];
-    const extra = this.deps.offsetFields;
+    const hub = this.deps.signals ?? null;
     // Each unit is decorated as soon as it exists: a chunk whose window closed at this point must
     // go out right after it, before any later change of the stream.
     const push = (u: SourceUnit | null): void => {
       const decorated = companion ? companion.decorate(u, !units.inTransaction, () => units.unitHere([])!) : u ? [u] : [];
-      for (const d of decorated) out.push(extra ? { ...d, offset: { ...d.offset, ...extra() } } : d);
+      for (const d of decorated) out.push(hub ? { ...d, offset: { ...d.offset, ...hub.offsetFields() } } : d);
     };
     const produced: SourceUnit[] = [];
+    if (!this.seeded) {
+      this.seeded = true;
+      const first = this.deps.firstInternalRecords ?? [];
+      if (first.length > 0) push({ ...units.unitHere([])!, internalRecords: first, commitAfter: true });
+    }
     let handled = 0;
     let waited = false;
     while (handled < cfg.flow.maxBatchSize && out.length < 64) {
@@ -115,6 +124,8 @@ export class MySqlStreaming {
       }
       push(units.unitHere([this.heartbeatRecord()]));
     }
+    // Signals of the topic (and REST): applied between source transactions; a unit commits their effect with their position.
+    if (hub && !units.inTransaction && hub.poll()) push({ ...units.unitHere([])!, commitAfter: true });
     if (companion) push(null);
     ctx.metrics.queueDepth(reader.stats.queuedRows);
     if (handled > 0) ctx.metrics.sourcePosition('received', binlogOrdinal(units.position.file, units.position.pos));

@@ -91,6 +91,13 @@ export class MySqlTableRegistry {
     this.models.delete(id);
   }
 
+  /** Ids of the tables known now (history definitions and loaded models). */
+  knownIds(): string[] {
+    const ids = new Set<string>(this.models.keys());
+    for (const [id, t] of this.known) if (t) ids.add(id); else ids.delete(id);
+    return [...ids];
+  }
+
   /** A DDL touched these tables: their models are read again at the next table map. */
   invalidate(ids: readonly string[] | 'all'): void {
     if (ids === 'all') { this.models.clear(); this.captured.clear(); return; }

@@ -14,7 +14,7 @@ import { readMysqlTaskConfig, type MysqlTaskConfig } from './config-task.ts';
 import { openSql, type SqlConnection } from './server-checks-connect.ts';
 import { checkServer } from './server-checks.ts';
 import { binlogDistance, listBinaryLogs } from './server-checks-binlog.ts';
-import { binlogOrdinal, decodeMySqlPosition, isComplete, mysqlPartition, type MySqlPosition } from './offsets.ts';
+import { binlogOrdinal, decodeMySqlPosition, encodeMySqlPosition, isComplete, mysqlPartition, type MySqlPosition } from './offsets.ts';
 import { MySqlTableRegistry } from './table-registry.ts';
 import { sqlRunner } from './table-schema.ts';
 import { MySqlStreaming } from './streaming.ts';
@@ -26,6 +26,10 @@ import { binlogHead, decideMysqlSnapshot } from './snapshot-plan.ts';
 import { openMySqlSnapshot, type MySqlSnapshotRun } from './snapshot-run.ts';
 import { BinlogRetentionWatch } from './binlog-retention.ts';
 import { capturedTables } from './server-checks-tables.ts';
+import { SchemaTracking } from './schema-tracking.ts';
+import { MySqlSignalTable } from './signal-table.ts';
+import { SignalHub } from '../../src/snapshot/signals/signal-hub.ts';
+import { readSignalConfig } from '../../src/snapshot/signals/signal-config.ts';
 
 type Phase = 'idle' | 'stream' | 'done' | 'stopped';
 
@@ -41,6 +45,7 @@ export class MySqlSourceTask implements SourceTask {
   private lastSourceLagMs = 0;
   private initialOnlyDone = false;
   private retention: BinlogRetentionWatch | null = null;
+  private signals: SignalHub | null = null;
 
   async start(ctx: SourceTaskContext): Promise<void> {
     this.ctx = ctx;
@@ -84,14 +89,26 @@ export class MySqlSourceTask implements SourceTask {
     const contextHeaders = cfg.events.extendedHeaders ? debeziumContextHeaders(cfg.events.topicPrefix, ctx.taskId, randomUUID(), cfg.flavour) : null;
     // One clock for the run: the envelopes' processing timestamps (not one per row).
     const events = { tombstonesOnDelete: cfg.events.tombstonesOnDelete, skippedOperations: cfg.events.skippedOperations, contextHeaders, clock: systemClock() };
-    if (plan.fresh || plan.resume) {
-      const captured = (await capturedTables(this.sql, cfg)).map((t) => `${t.database}.${t.table}`);
-      const serverId = Number(report.facts.vars.get('server_id') ?? 0);
-      this.snapshot = await openMySqlSnapshot({
-        cfg, ctx, log: this.log, registry, where, events, changeRecords, captured, serverId: () => serverId,
-        stored: plan.resume ? storedMap ?? null : null, initial: plan.fresh,
-      });
-    }
+    const captured = (await capturedTables(this.sql, cfg)).map((t) => `${t.database}.${t.table}`);
+    const serverId = Number(report.facts.vars.get('server_id') ?? 0);
+    const tracking = await SchemaTracking.open({ cfg, ctx, log: this.log, run: sqlRunner(this.sql as never), flavor, registry, events, serverId: () => serverId, where }, stored ? storedMap ?? null : null);
+    // A fresh start records the captured tables' definitions at the start position in the history.
+    const seed = stored ? [] : await tracking.seed(captured, encodeMySqlPosition(start));
+    // The snapshot engine runs beside the stream for the whole run: the initial snapshot, and the
+    // incremental and blocking snapshots signals ask for.
+    this.snapshot = await openMySqlSnapshot({
+      cfg, ctx, log: this.log, registry, where, events, changeRecords, captured, serverId: () => serverId,
+      stored: plan.fresh ? null : storedMap ?? null, initial: plan.fresh,
+    });
+    const signalConfig = readSignalConfig(ctx.config, cfg.events.topicPrefix);
+    const signalTable = MySqlSignalTable.fromConfig(signalConfig.dataCollections, where);
+    this.signals = new SignalHub({
+      connectorName: ctx.connectorName, config: signalConfig, commands: this.snapshot.engine, log: this.log,
+      capturedTables: () => captured, kafka: ctx.signalKafka ?? null,
+      handled: (channel, type, outcome) => ctx.metrics.signalHandled(channel, type, outcome),
+    });
+    await this.signals.start(storedMap ?? null);
+    const hub = this.signals;
     this.streaming = new MySqlStreaming({
       cfg, ctx, log: this.log, sql: this.sql,
       units: {
@@ -99,8 +116,18 @@ export class MySqlSourceTask implements SourceTask {
         includeQuery: cfg.binlog.includeQuery, maxRecordsPerUnit: cfg.flow.maxBatchSize,
         txMetadata: cfg.events.txMetadata ? new TxMetadata(sanitizeTopicName(`${cfg.events.topicPrefix}${cfg.events.topicDelimiter}${cfg.events.topicTransaction}`)) : null,
         log: this.log, where,
+        onDdl: (e, position) => tracking.onDdl(e, position),
+        ...(signalTable.enabled ? {
+          onSignalRows: (db: string, table: string, rows: readonly Record<string, unknown>[]) => {
+            if (!signalTable.has(db, table)) return false;
+            for (const row of rows) hub.fromSource(MySqlSignalTable.signalOf(row));
+            return true;
+          },
+        } : {}),
       },
       companion: this.snapshot?.companion ?? null,
+      firstInternalRecords: seed,
+      signals: hub,
     });
     this.retention = new BinlogRetentionWatch(this.sql, ctx.metrics, this.log, `${where}, committed offset`, `${flavor === 'mariadb' ? 'MariaDB' : 'MySQL'} ${cfg.connection.host}:${cfg.connection.port}`);
     this.retention.setCommitted(start.file, start.pos);
@@ -157,8 +184,9 @@ export class MySqlSourceTask implements SourceTask {
   }
 
   private async stopParts(): Promise<void> {
-    const streaming = this.streaming, snapshot = this.snapshot;
-    this.streaming = null; this.snapshot = null;
+    const streaming = this.streaming, snapshot = this.snapshot, signals = this.signals;
+    this.streaming = null; this.snapshot = null; this.signals = null;
+    await signals?.stop();
     this.retention?.stop();
     this.retention = null;
     await streaming?.stop();
