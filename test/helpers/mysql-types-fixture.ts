@@ -54,7 +54,7 @@ export const TYPE_COLUMNS: readonly string[] = ['b1', 'ti', 'tiu', 'si', 'siu', 
 
 /** Each column printed by the server in a form that does not go through the decoder under test (ordered by id). */
 export const typesProbe = (db: string): string => `SELECT id, b1, ti, tiu, si, siu, mi, miu, i, CAST(iu AS CHAR) iu, CAST(bi AS CHAR) bi, CAST(biu AS CHAR) biu,
-  CAST(d652 AS CHAR) d652, CAST(d52 AS CHAR) d52, HEX(f) fh, f, db,
+  CAST(d652 AS CHAR) d652, CAST(d52 AS CHAR) d52, HEX(f) fh, f, CAST(f AS DOUBLE) fd, db,
   CAST(bit1 AS UNSIGNED) bit1, CAST(bit10 AS UNSIGNED) bit10,
   HEX(c) c, HEX(CONVERT(vc USING utf8mb4)) vc, HEX(tx) tx, HEX(CONVERT(lat USING utf8mb4)) lat, LENGTH(mtx) mtx,
   HEX(bn) bn, HEX(vb) vb, HEX(bl) bl,
@@ -83,8 +83,9 @@ export function expected(col: string, p: Record<string, unknown>): unknown {
     case 'iu': case 'bi': return nul ? null : BigInt(String(v));
     case 'biu': { if (nul) return null; const b = BigInt(String(v)); return b > (1n << 63n) - 1n ? b - (1n << 64n) : b; }
     case 'd652': case 'd52': return nul ? null : String(v);
-    // The text protocol prints FLOAT rounded to 6 digits; the nearest float32 is the stored value for these rows.
-    case 'f': return nul ? null : Math.fround(Number(v));
+    // The text protocol prints FLOAT rounded to 6 digits (-3.5e38 is stored as -FLT_MAX, printed -3.40282e38):
+    // the server's exact widening to DOUBLE gives the stored float32.
+    case 'f': return nul ? null : Math.fround(Number(p.fd));
     case 'db': return nul ? null : Number(v);
     case 'bit1': return nul ? null : Number(v) !== 0;
     // Debezium's Bits: little-endian bytes, length ceil(n/8).
