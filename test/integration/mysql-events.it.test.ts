@@ -50,8 +50,8 @@ interface Envelope {
   op: string;
   ts_ms: bigint | null;
 }
-/** What the server said about one write: its GTID, where its transaction starts in the binlog, its statements. */
-interface Write { gtid: string; file: string; pos: number; statements: string[] }
+/** What the server said about one write: its GTID, its binlog file, where each of its rows events starts, its statements. */
+interface Write { gtid: string; file: string; rowsEvents: number[]; statements: string[] }
 
 test('MariaDB events: c/u/d, tombstones, key change, source block, query, transaction metadata, filters, headers', { skip: SKIP, timeout: 180_000 }, async () => {
   const a = `myeva_${process.pid}`, b = `myevb_${process.pid}`;
@@ -79,7 +79,11 @@ test('MariaDB events: c/u/d, tombstones, key change, source block, query, transa
         for (const s of statements) await writer.query(s);
         await writer.query('COMMIT');
         const [[g]] = await writer.query('SELECT @@last_gtid AS gtid') as unknown as [[{ gtid: string }]];
-        return { gtid: g.gtid, file: head.file, pos: head.pos, statements };
+        const [events] = await admin.query(`SHOW BINLOG EVENTS IN '${head.file}' FROM ${head.pos}`) as unknown as [{ Pos: number; Event_type: string }[]];
+        assert.match(events[0]!.Event_type, /Gtid/, 'the transaction starts where the binlog ended before it');
+        const end = events.findIndex((e) => e.Event_type === 'Xid');
+        const rowsEvents = events.slice(0, end).filter((e) => /^(Write|Update|Delete)_rows/.test(e.Event_type)).map((e) => Number(e.Pos));
+        return { gtid: g.gtid, file: head.file, rowsEvents, statements };
       };
       const w1 = await write([`INSERT INTO ${DB}.t VALUES (1, 'one', 's1'), (2, 'two', 's2')`, `INSERT INTO ${DB}.nokey VALUES ('X', 10)`]);
       const w2 = await write([`UPDATE ${DB}.t SET note = 'uno' WHERE id = 1`]);
@@ -139,11 +143,13 @@ test('MariaDB events: c/u/d, tombstones, key change, source block, query, transa
       }
 
       // The source block, field by field, against the server's own account of each write.
-      const writeOf = new Map<ReadRecord, [Write, number, string]>([
-        [c1!, [w1, 0, w1.statements[0]!]], [c2!, [w1, 1, w1.statements[0]!]], [u1!, [w2, 0, w2.statements[0]!]],
-        [d2!, [w3, 0, w3.statements[0]!]], [c20!, [w3, 0, w3.statements[0]!]], [d1!, [w4, 0, w4.statements[0]!]], [c3!, [w6, 0, w6.statements[0]!]],
+      const writeOf = new Map<ReadRecord, [Write, number, string, number]>([
+        [c1!, [w1, 0, w1.statements[0]!, 0]], [c2!, [w1, 1, w1.statements[0]!, 0]], [u1!, [w2, 0, w2.statements[0]!, 0]],
+        [d2!, [w3, 0, w3.statements[0]!, 0]], [c20!, [w3, 0, w3.statements[0]!, 0]], [d1!, [w4, 0, w4.statements[0]!, 0]], [c3!, [w6, 0, w6.statements[0]!, 0]],
+        [recN[0]!, [w1, 0, w1.statements[1]!, 1]],
       ]);
-      for (const [r, [w, row, query]] of writeOf) {
+      assert.deepEqual([w1, w2, w3, w4, w6].map((w) => w.rowsEvents.length), [2, 1, 1, 1, 1], 'rows events per transaction (SHOW BINLOG EVENTS)');
+      for (const [r, [w, row, query, rowsEvent]] of writeOf) {
         const v = env_(r)!;
         const s = v.source;
         assert.match(String(s.version), /^\d+\.\d+\.\d+\.Final$/);
@@ -152,11 +158,13 @@ test('MariaDB events: c/u/d, tombstones, key change, source block, query, transa
         assert.equal(s.snapshot, 'false');
         assert.equal(s.db, DB);
         assert.equal(s.sequence, null);
-        assert.equal(s.table, 't');
+        assert.equal(s.table, r === recN[0] ? 'nokey' : 't');
         assert.equal(s.server_id, BigInt(who.serverId), 'the server_id of the server that wrote the event');
         assert.equal(s.gtid, w.gtid, 'the GTID of the transaction (@@last_gtid)');
         assert.equal(s.file, w.file);
-        assert.equal(s.pos, BigInt(w.pos), 'the restart position: where the transaction starts (§5.4)');
+        // Debezium's source.pos is the start of the event being handled (BinlogOffsetContext.setEventPosition
+        // for every event): the rows event that holds the row, not the transaction's restart position.
+        assert.equal(s.pos, BigInt(w.rowsEvents[rowsEvent]!), 'the start of the rows event holding the row');
         assert.equal(s.row, row, 'index of the row within its rows event');
         // MariaDB's GTID event replaces the BEGIN query event and carries no thread id (only a
         // statement's own QUERY event does, e.g. a DDL), so a row change has none to report.
@@ -194,9 +202,6 @@ test('MariaDB events: c/u/d, tombstones, key change, source block, query, transa
       // message.key.columns gives the keyless table a key; the query of its own statement.
       assert.deepEqual(recN[0]!.key, { code: 'X' });
       assert.deepEqual(nokey.after, { code: 'X', n: 10 });
-      assert.equal(nokey.source.table, 'nokey');
-      assert.equal(nokey.source.query, w1.statements[1]);
-      assert.equal(nokey.source.row, 0);
 
       // --- B: skipped.operations=u drops every update (key changes too), no tombstones, no context headers ---
       assert.deepEqual(recB.map((r) => [env_(r)!.op, r.key]), [['c', { id: 1 }], ['c', { id: 2 }], ['d', { id: 1 }], ['c', { id: 3 }]]);
