@@ -173,7 +173,8 @@ export class EventTranslator {
       }
       case 'annotaterows':
       case 'rowsquery':
-        return { ...base, type: 'rows-query', query: String(e.query ?? '') };
+        // zongji 0.9 puts the statement text of ANNOTATE_ROWS and ROWS_QUERY in `statement`.
+        return { ...base, type: 'rows-query', query: String(e.statement ?? '') };
       default:
         if (!this.tx && nextPos > 0) this.lastSafe = { file: this.file, pos: nextPos };
         return null;

@@ -139,9 +139,11 @@ export class BinlogUnits {
         : { kind: 'update', before: r.before!, after: r.after! };
       if (r.before) changed.push(r.before);
       if (r.after) changed.push(r.after);
+      // file/pos: where the rows event itself starts, as Debezium's source block says (its
+      // setEventPosition for every event); the restart position lives in the offset only.
       const facts: MySqlSourceFacts = {
         serverName: this.deps.serverName, db: e.db, table: e.table, tsMs: e.timestampMs, snapshot: 'false',
-        serverId, gtid: tx.begin.gtid, file: tx.begin.file, pos: tx.begin.pos, row: i, thread: tx.begin.thread, query: tx.query,
+        serverId, gtid: tx.begin.gtid, file: e.file, pos: e.pos, row: i, thread: tx.begin.thread, query: tx.query,
       };
       const meta = this.deps.txMetadata;
       // One block per data event emitted (a key change emits two), BEGIN before the first.
