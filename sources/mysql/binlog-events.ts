@@ -35,6 +35,10 @@ export type BinlogEvent =
   | (Located & {
     readonly type: 'table-map'; readonly tableId: number; readonly db: string; readonly table: string;
     readonly columnNames: readonly string[] | undefined; readonly columnTypes: readonly number[];
+    /** the map's own column definitions (binlog_row_metadata=FULL), as zongji builds them; undefined without */
+    readonly columnSchemas?: readonly { COLUMN_NAME: string; COLUMN_TYPE: string; CHARACTER_SET_NAME: string | null }[];
+    /** primary key column indexes from the map's metadata */
+    readonly primaryKey?: readonly number[];
   })
   | (Located & {
     readonly type: 'rows'; readonly op: 'insert' | 'update' | 'delete'; readonly tableId: number; readonly db: string; readonly table: string;
@@ -157,6 +161,7 @@ export class EventTranslator {
         return {
           ...base, type: 'table-map', tableId: Number(e.tableId), db: String(e.schemaName), table: String(e.tableName),
           columnNames: e.columnNames as string[] | undefined, columnTypes: (e.columnTypes as number[]) ?? [],
+          ...selfDescribed(e),
         };
       case 'writerows':
       case 'updaterows':
@@ -208,5 +213,16 @@ export class EventTranslator {
     this.txIsGroup = false;
     this.rowIndex = 0;
     if (nextPos > 0) this.lastSafe = { file: this.file, pos: nextPos };
+  }
+}
+
+/** The map's own column definitions, when zongji built them from FULL metadata (not from information_schema). */
+function selfDescribed(e: ZongjiEventLike): { columnSchemas?: readonly { COLUMN_NAME: string; COLUMN_TYPE: string; CHARACTER_SET_NAME: string | null }[]; primaryKey?: readonly number[] } {
+  const ev = e as unknown as { hasSelfDescribingMetadata?: () => boolean; buildColumnSchemas?: () => { COLUMN_NAME: string; COLUMN_TYPE: string; CHARACTER_SET_NAME: string | null }[]; primaryKey?: number[] };
+  if (typeof ev.hasSelfDescribingMetadata !== 'function' || !ev.hasSelfDescribingMetadata() || typeof ev.buildColumnSchemas !== 'function') return {};
+  try {
+    return { columnSchemas: ev.buildColumnSchemas(), ...(Array.isArray(ev.primaryKey) ? { primaryKey: ev.primaryKey } : {}) };
+  } catch {
+    return {};
   }
 }

@@ -63,7 +63,7 @@ interface OpenTx {
 export class BinlogUnits {
   private readonly skip: ReplaySkip;
   private tx: OpenTx | null = null;
-  private readonly maps = new Map<number, TableMapShape>();
+  private readonly maps = new Map<number, Extract<BinlogEvent, { type: 'table-map' }>>();
   private last: MySqlPosition;
 
   constructor(private readonly deps: BinlogUnitsDeps, stored: MySqlPosition | null, start: MySqlPosition) {

@@ -13,6 +13,7 @@ import type { MySqlTableModel } from './event-model.ts';
 import { filterTables } from './server-checks-tables.ts';
 import { readTableSchema, tableMapMismatch, type MySqlTable, type SqlRunner, type TableMapShape } from './table-schema.ts';
 import type { ServerFlavor } from './column-info.ts';
+import { tableFromMap, type MapColumnSchema } from './table-map-schema.ts';
 
 export interface TableRegistryDeps {
   readonly cfg: MysqlTaskConfig;
@@ -43,13 +44,22 @@ export class MySqlTableRegistry {
   }
 
   /** The model rows of db.table are decoded with; the table map proves it describes them. */
-  async modelFor(db: string, table: string, map: TableMapShape | null): Promise<MySqlTableModel> {
+  async modelFor(db: string, table: string, map: (TableMapShape & { columnSchemas?: readonly MapColumnSchema[]; primaryKey?: readonly number[] }) | null): Promise<MySqlTableModel> {
     const id = `${db}.${table}`;
     const cached = this.models.get(id);
     if (cached && (map === null || tableMapMismatch(cached.source, map) === null)) return cached;
     const known = this.known.get(id);
     if (known && (map === null || tableMapMismatch(known, map) === null)) return this.remember(known);
     const current = await readTableSchema(this.deps.run, db, table, this.deps.flavor);
+    if (!current && map) {
+      const fromMap = tableFromMap(db, table, map, null, this.deps.flavor);
+      if (fromMap) {
+        this.deps.log.warn({ table: id }, 'rows of a table dropped since: decoded with the columns the binlog\'s table map gives for them');
+        const m = this.deps.build(fromMap);
+        this.models.set(id, m);
+        return m;
+      }
+    }
     if (!current) {
       throw new SourceError({
         code: 'CDC_MYSQL_SCHEMA_MISMATCH',
@@ -59,6 +69,16 @@ export class MySqlTableRegistry {
       });
     }
     const why = map ? tableMapMismatch(current, map) : null;
+    if (why !== null && map) {
+      // Altered again since these rows were written: the map itself says what their columns were.
+      const fromMap = tableFromMap(db, table, map, current, this.deps.flavor);
+      if (fromMap && tableMapMismatch(fromMap, map) === null) {
+        this.deps.log.warn({ table: id, why }, 'rows written before a later ALTER: decoded with the columns the binlog\'s table map gives for them');
+        const m = this.deps.build(fromMap);
+        this.models.set(id, m);
+        return m;
+      }
+    }
     if (why !== null) {
       throw new SourceError({
         code: 'CDC_MYSQL_SCHEMA_MISMATCH',
