@@ -171,6 +171,7 @@ export async function mysqlBench(opts: BenchOptions, cleanup: Cleanup, interrupt
   const cpuAfterCatchUp = sampleProcess(run.pid);
   catchSampler.stop();
   const catchEv = spanEvents(reader, { ids: [2, 1 + opts.rows] }, catchLoad);
+  const catchDuplicates = reader.events().duplicates;
 
   // 3. Live: a steady rate while the daemon streams.
   let liveLoad: MysqlLoadResult | null = null;
@@ -198,22 +199,22 @@ export async function mysqlBench(opts: BenchOptions, cleanup: Cleanup, interrupt
   // 5. Figures.
   const ev = reader.events();
   const catchSeconds = (catchEv.lastVisible - run.streamAtMs) / 1000;
-  const phase = (rows: number, load: MysqlLoadResult | null, visible: number, seconds: number, cpu: number, maxRss: number): PhaseFigures => ({
+  const phase = (rows: number, load: MysqlLoadResult | null, visible: number, duplicates: number, seconds: number, cpu: number, maxRss: number): PhaseFigures => ({
     rows, transactions: load?.transactions ?? 0,
     loadSeconds: load ? (load.finishedAtMs - load.startedAtMs) / 1000 : NaN,
     loadRowsPerSecond: load ? rows / ((load.finishedAtMs - load.startedAtMs) / 1000) : NaN,
-    visibleEvents: visible, duplicates: ev.duplicates, seconds, eventsPerSecond: visible / seconds,
+    visibleEvents: visible, duplicates, seconds, eventsPerSecond: visible / seconds,
     daemonCpuSeconds: cpu, daemonCpuSecondsPerMillion: (cpu * 1e6) / Math.max(1, visible), daemonMaxRssMiB: maxRss / MiB,
   });
   const liveEv = liveLoad ? spanEvents(reader, { ids: [2 + opts.rows, 1 + opts.rows + liveRows] }, liveLoad) : null;
   const [p50, p95, p99, max] = percentiles(liveEv?.latency ?? [], [50, 95, 99, 100]);
-  const catchUp = phase(opts.rows, catchLoad, catchEv.count, catchSeconds, cpuAfterCatchUp.cpuSeconds - cpuAtStream.cpuSeconds, catchSampler.maxRssBytes);
+  const catchUp = phase(opts.rows, catchLoad, catchEv.count, catchDuplicates, catchSeconds, cpuAfterCatchUp.cpuSeconds - cpuAtStream.cpuSeconds, catchSampler.maxRssBytes);
   const figures: MysqlBenchFigures = {
     bench: 'mariadb-throughput', at: new Date().toISOString(), commit: gitCommit(),
     machine: { cpus: cpus().length, node: process.version, mariadb: ver.v, loadAverage },
     catchUp: { ...catchUp, daemonStartSeconds: (run.streamAtMs - run.spawnedAtMs) / 1000 },
     live: {
-      ...phase(liveRows, liveLoad, liveEv?.count ?? 0, liveEv ? (liveEv.lastVisible - liveEv.firstAck) / 1000 : NaN, cpuAfterLive.cpuSeconds - cpuAfterCatchUp.cpuSeconds, liveSampler.maxRssBytes),
+      ...phase(liveRows, liveLoad, liveEv?.count ?? 0, ev.duplicates - catchDuplicates, liveEv ? (liveEv.lastVisible - liveEv.firstAck) / 1000 : NaN, cpuAfterLive.cpuSeconds - cpuAfterCatchUp.cpuSeconds, liveSampler.maxRssBytes),
       rate: opts.liveRate, loaderMaxLagMs: liveLoad?.maxLagMs ?? NaN, latencyMs: { p50: p50!, p95: p95!, p99: p99!, max: max! },
     },
     daemonPeakRssMiB: Math.max(peak, catchSampler.maxRssBytes, liveSampler.maxRssBytes) / MiB,
