@@ -37,6 +37,8 @@ export interface MysqlBenchFigures {
     readonly loaderMaxLagMs: number;
     /** consumer receive time - the loader's commit acknowledgement, over every live event */
     readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
+    /** the same against source.ts_ms, which MariaDB's binlog gives in whole seconds: up to 1 s too high */
+    readonly latencyFromTsMs: { readonly p50: number; readonly p99: number };
   };
   /** VmHWM of the daemon (start-up, catch-up and live load) */
   readonly daemonPeakRssMiB: number;
@@ -72,6 +74,7 @@ export function formatMysqlBlock(f: MysqlBenchFigures): string {
     `  live: visible / duplicates       ${f0(l.visibleEvents)} / ${f0(l.duplicates)}`,
     `  live: events/s end to end        ${f0(l.eventsPerSecond)}  (first commit -> last event visible: ${f1(l.seconds)} s)`,
     `  live: commit->visible p50/p95/p99 ${f0(lat.p50)} / ${f0(lat.p95)} / ${f0(lat.p99)} ms  (max ${f0(lat.max)} ms; loader's commit ack -> read_committed consumer)`,
+    `  live: same from source.ts_ms     ${f0(l.latencyFromTsMs.p50)} / ${f0(l.latencyFromTsMs.p99)} ms p50/p99  (binlog header time: whole seconds, so up to 1 s too high)`,
     `  live: daemon CPU                 ${f1(l.daemonCpuSeconds)} s = ${f1(l.daemonCpuSecondsPerMillion)} CPU s per million events  (max RSS ${f1(l.daemonMaxRssMiB)} MiB)`,
     `  daemon peak RSS                  ${f1(f.daemonPeakRssMiB)} MiB  (VmHWM)`,
     `  event size / Kafka transactions  ${f0(f.eventBytesAvg)} bytes key + value / ${f0(f.kafkaTransactions)}`,

@@ -85,9 +85,9 @@ async function drain(reader: VisibleReader, target: number, daemon: Daemon, pid:
 }
 
 /** Per visible event of the span [from, to]: visible time, and the loader's commit ack of its transaction. */
-function spanEvents(reader: VisibleReader, span: Span, load: MysqlLoadResult): { firstAck: number; lastVisible: number; latency: number[]; count: number } {
+function spanEvents(reader: VisibleReader, span: Span, load: MysqlLoadResult): { firstAck: number; lastVisible: number; latency: number[]; latencyTs: number[]; count: number } {
   const ev = reader.events();
-  const latency: number[] = [];
+  const latency: number[] = [], latencyTs: number[] = [];
   let lastVisible = -Infinity;
   for (let i = 0; i < ev.count; i++) {
     const id = ev.ids[i]!;
@@ -96,8 +96,9 @@ function spanEvents(reader: VisibleReader, span: Span, load: MysqlLoadResult): {
     let lo = 0, hi = load.lastIds.length - 1; // first transaction whose last id >= id
     while (lo < hi) { const mid = (lo + hi) >> 1; if (load.lastIds[mid]! >= id) hi = mid; else lo = mid + 1; }
     latency.push(ev.visibleMs[i]! - load.commitAckMs[lo]!);
+    latencyTs.push(ev.visibleMs[i]! - ev.commitMs[i]!);
   }
-  return { firstAck: load.commitAckMs[0] ?? NaN, lastVisible, latency, count: latency.length };
+  return { firstAck: load.commitAckMs[0] ?? NaN, lastVisible, latency, latencyTs, count: latency.length };
 }
 
 async function ceilingRun(plan: CeilingPlan): Promise<CeilingRun | null> {
@@ -208,6 +209,7 @@ export async function mysqlBench(opts: BenchOptions, cleanup: Cleanup, interrupt
   });
   const liveEv = liveLoad ? spanEvents(reader, { ids: [2 + opts.rows, 1 + opts.rows + liveRows] }, liveLoad) : null;
   const [p50, p95, p99, max] = percentiles(liveEv?.latency ?? [], [50, 95, 99, 100]);
+  const [t50, t99] = percentiles(liveEv?.latencyTs ?? [], [50, 99]);
   const catchUp = phase(opts.rows, catchLoad, catchEv.count, catchDuplicates, catchSeconds, cpuAfterCatchUp.cpuSeconds - cpuAtStream.cpuSeconds, catchSampler.maxRssBytes);
   const figures: MysqlBenchFigures = {
     bench: 'mariadb-throughput', at: new Date().toISOString(), commit: gitCommit(),
@@ -215,7 +217,7 @@ export async function mysqlBench(opts: BenchOptions, cleanup: Cleanup, interrupt
     catchUp: { ...catchUp, daemonStartSeconds: (run.streamAtMs - run.spawnedAtMs) / 1000 },
     live: {
       ...phase(liveRows, liveLoad, liveEv?.count ?? 0, ev.duplicates - catchDuplicates, liveEv ? (liveEv.lastVisible - liveEv.firstAck) / 1000 : NaN, cpuAfterLive.cpuSeconds - cpuAfterCatchUp.cpuSeconds, liveSampler.maxRssBytes),
-      rate: opts.liveRate, loaderMaxLagMs: liveLoad?.maxLagMs ?? NaN, latencyMs: { p50: p50!, p95: p95!, p99: p99!, max: max! },
+      rate: opts.liveRate, loaderMaxLagMs: liveLoad?.maxLagMs ?? NaN, latencyMs: { p50: p50!, p95: p95!, p99: p99!, max: max! }, latencyFromTsMs: { p50: t50!, p99: t99! },
     },
     daemonPeakRssMiB: Math.max(peak, catchSampler.maxRssBytes, liveSampler.maxRssBytes) / MiB,
     eventBytesAvg: ev.bytes / Math.max(1, ev.count),
