@@ -1,11 +1,20 @@
 /**
- * Command line of `npm run bench` (bench/pg-throughput.ts). Flags win over the
+ * Command line of `npm run bench` (bench/throughput.ts: --source picks
+ * bench/pg-throughput.ts, bench/mysql-throughput.ts or both). Flags win over the
  * environment; BENCH_ROWS is the only variable read, so CI can pick the quick
  * size without editing the command.
  */
 import { parseArgs } from 'node:util';
 
+export type BenchSource = 'postgres' | 'mariadb' | 'both';
+
 export interface BenchOptions {
+  /** which source's bench runs: PostgreSQL (default), MariaDB, or both one after the other */
+  readonly source: BenchSource;
+  /** MariaDB: rows per second of the steady live load that follows the catch-up */
+  readonly liveRate: number;
+  /** MariaDB: how long the steady live load runs */
+  readonly liveSeconds: number;
   readonly rows: number;
   readonly maxTxnRows: number;
   readonly seed: number;
@@ -21,15 +30,21 @@ export interface BenchOptions {
   readonly connectorOverrides: Readonly<Record<string, string>>;
 }
 
-export const BENCH_USAGE = `usage: npm run bench -- [--rows N] [--max-txn-rows N] [--seed N] [--note-chars N] [--drain-timeout-s S]
+export const BENCH_USAGE = `usage: npm run bench -- [--source postgres|mariadb|both] [--rows N] [--max-txn-rows N] [--seed N]
+                        [--note-chars N] [--drain-timeout-s S] [--live-rate R] [--live-seconds S]
                         [--cpu-prof DIR] [--set KEY=VALUE ...] [--update-docs]
-  --rows N            rows to insert (default 500000; env BENCH_ROWS); --rows 50000 is the quick CI size
+  --source S          postgres (default), mariadb (the stack's MariaDB, started with --with mariadb),
+                      or both, one after the other
+  --rows N            rows to insert (default 500000; env BENCH_ROWS); --rows 50000 is the quick CI size;
+                      mariadb: the rows of the pre-written binlog the daemon catches up on
+  --live-rate R       mariadb: rows per second of the steady live load after the catch-up (default 2000)
+  --live-seconds S    mariadb: how long the live load runs (default 30)
   --max-txn-rows N    transactions hold a random 1..N rows (default 1000)
   --seed N            seed of transaction sizes and values (default 1)
   --note-chars N      make every row's note N characters long (wide rows; default: 2..9 short words)
   --drain-timeout-s S give up when the last event is not visible S seconds after the load ended (default 900)
   --cpu-prof DIR      profile the daemon (V8 sampling profiler, 1 ms), writing DIR/daemon-<pid>.cpuprofile
-  --update-docs       put this run's figures into docs/benchmarks.md
+  --update-docs       put this run's figures into docs/benchmarks.md (postgres only)
   --set KEY=VALUE     override a connector property (repeatable), e.g. --set max.batch.size=512
 `;
 
@@ -40,6 +55,7 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
       rows: { type: 'string' }, 'max-txn-rows': { type: 'string' }, seed: { type: 'string' }, 'note-chars': { type: 'string' },
       'drain-timeout-s': { type: 'string' }, 'cpu-prof': { type: 'string' }, 'update-docs': { type: 'boolean' },
       set: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+      source: { type: 'string' }, 'live-rate': { type: 'string' }, 'live-seconds': { type: 'string' },
     },
   });
   if (values.help) { process.stdout.write(BENCH_USAGE); process.exit(0); }
@@ -49,7 +65,12 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
     if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"\n\n${BENCH_USAGE}`);
     return n;
   };
+  const source = values.source ?? 'postgres';
+  if (source !== 'postgres' && source !== 'mariadb' && source !== 'both') throw new Error(`--source must be postgres, mariadb or both, got "${source}"\n\n${BENCH_USAGE}`);
   return {
+    source,
+    liveRate: int('--live-rate', values['live-rate'], 2000, 1),
+    liveSeconds: int('--live-seconds', values['live-seconds'], 30, 1),
     rows: int('--rows (or BENCH_ROWS)', values.rows ?? env.BENCH_ROWS, 500_000, 1),
     maxTxnRows: int('--max-txn-rows', values['max-txn-rows'], 1000, 1),
     seed: int('--seed', values.seed, 1, 0),

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: end-to-end throughput and latency of the PostgreSQL source,
+ * `npm run bench` (--source postgres, the default): end-to-end throughput and latency of the PostgreSQL source,
  * Avro + exactly-once, against the real stack, and the ceiling PostgreSQL itself
  * sets (pg_recvlogical decoding the same WAL). Method and latest figures:
  * docs/benchmarks.md. Not part of `npm test`.
@@ -16,17 +16,17 @@
  *      database, topics, subjects) runs on success, failure and Ctrl-C.
  * Every wait is bounded.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Daemon, writeConfig } from '../test/helpers/daemon.ts';
 import { PgFixture } from '../test/helpers/pg-fixture.ts';
 import { ensureStack } from './bench-stack.ts';
 import { Cleanup, deleteTopicsAndSubjects, dropBenchDatabase } from './bench-cleanup.ts';
-import { parseBenchOptions, type BenchOptions } from './bench-options.ts';
+import type { BenchOptions } from './bench-options.ts';
+import type { BenchRunResult } from './bench-main.ts';
+import { daemonTrouble, freePort, gitCommit, runNodeScript, scrapeMetrics } from './bench-process.ts';
 import { BENCH_SCHEMA, BENCH_TABLE, BENCH_TABLE_DDL, BENCH_TABLE_NAME } from './bench-table.ts';
 import type { LoadPlan, LoadResult } from './row-loader.ts';
 import { VisibleReader } from './visible-reader.ts';
@@ -37,55 +37,6 @@ import { formatBlock, formatJsonLine, updateDocsFigures, type BenchFigures } fro
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
-
-/** Runs bench/row-loader.ts in its own node process; resolves with its result line. */
-function runLoader(plan: LoadPlan, timeoutMs: number): Promise<LoadResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'bench/row-loader.ts'), JSON.stringify(plan)], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '', err = '';
-  child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
-  child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
-  return new Promise((res, rej) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); rej(new Error(`loader did not finish within ${timeoutMs / 1000} s`)); }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) { rej(new Error(`loader exited with ${code}: ${err.slice(-2000)}`)); return; }
-      try { res(JSON.parse(out.trim().split('\n').pop() ?? '') as LoadResult); } catch { rej(new Error(`loader printed no result: ${out.slice(-500)} ${err.slice(-500)}`)); }
-    });
-  });
-}
-
-async function scrapeMetrics(port: number): Promise<string> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) });
-    return res.ok ? await res.text() : '';
-  } catch {
-    return '';
-  }
-}
-
-function gitCommit(): string {
-  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : 'unknown';
-}
-
-/** The daemon's log lines that say something went wrong (pino JSON: level >= 40), last few. */
-function daemonTrouble(output: string): string {
-  const lines = output.split('\n').filter((l) => /"level":(4|5|6)\d/.test(l) || /^(unexpected failure|connector .* FAILED|\s+at )/.test(l));
-  return lines.slice(-15).join('\n');
-}
 
 async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSignal): Promise<{ figures: BenchFigures; ok: boolean }> {
   const stack = ensureStack(log);
@@ -156,7 +107,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
   const cpuAtLoad = sampleProcess(pid);
   const benchCpuAtLoad = process.cpuUsage();
   log(`loading ${opts.rows} rows in transactions of 1..${opts.maxTxnRows} rows (separate process)`);
-  const load = await runLoader({ pg: env.pg, database, rows: opts.rows, maxTxnRows: opts.maxTxnRows, seed: opts.seed, noteChars: opts.noteChars }, 120_000 + opts.rows * 2);
+  const load = await runNodeScript<LoadResult>('bench/row-loader.ts', { pg: env.pg, database, rows: opts.rows, maxTxnRows: opts.maxTxnRows, seed: opts.seed, noteChars: opts.noteChars } satisfies LoadPlan, 120_000 + opts.rows * 2);
   const loadSeconds = (load.finishedAtMs - load.startedAtMs) / 1000;
   log(`load done: ${load.transactions} transactions in ${loadSeconds.toFixed(1)} s; ${reader.count - 1} events visible so far`);
 
@@ -246,42 +197,14 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
   return { figures, ok: !incomplete && ev.duplicates === 0 && ceiling !== null };
 }
 
-async function main(): Promise<number> {
-  let opts: BenchOptions;
-  try {
-    opts = parseBenchOptions(process.argv.slice(2), process.env);
-  } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    return 2;
+/** The PostgreSQL run of `npm run bench` (bench/throughput.ts): figures as a block and a JSON line. */
+export async function pgBench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSignal): Promise<BenchRunResult> {
+  const { figures, ok } = await bench(opts, cleanup, interrupted);
+  if (opts.updateDocs && (figures.connectorOverrides || figures.noteChars !== undefined)) {
+    log('docs/benchmarks.md not updated: the table holds default runs only (drop --set and --note-chars)');
+  } else if (opts.updateDocs) {
+    updateDocsFigures(resolve(ROOT, 'docs/benchmarks.md'), figures);
+    log('docs/benchmarks.md figures updated');
   }
-  const cleanup = new Cleanup(log);
-  // Ctrl-C reaches npm, tsx and this process, and tsx relays it once more: later signals must not
-  // cut the cleanup short (every step of it is bounded anyway).
-  const interrupted = new AbortController();
-  const onSignal = (sig: string) => {
-    if (interrupted.signal.aborted) { log(`${sig}: still cleaning up (each step at most 60 s)`); return; }
-    interrupted.abort(new Error(`interrupted by ${sig}`));
-    log(`${sig}: cleaning up`);
-    void cleanup.run().then(() => process.exit(130));
-  };
-  process.on('SIGINT', () => onSignal('SIGINT'));
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
-  try {
-    const { figures, ok } = await bench(opts, cleanup, interrupted.signal);
-    await cleanup.run();
-    process.stdout.write(`${formatBlock(figures)}\n${formatJsonLine(figures)}\n`);
-    if (opts.updateDocs && (figures.connectorOverrides || figures.noteChars !== undefined)) {
-      log('docs/benchmarks.md not updated: the table holds default runs only (drop --set and --note-chars)');
-    } else if (opts.updateDocs) {
-      updateDocsFigures(resolve(ROOT, 'docs/benchmarks.md'), figures);
-      log('docs/benchmarks.md figures updated');
-    }
-    return ok ? 0 : 1;
-  } catch (err) {
-    log(`failed: ${interrupted.signal.aborted ? String(interrupted.signal.reason) : err instanceof Error ? err.stack ?? err.message : String(err)}`);
-    await cleanup.run();
-    return 1;
-  }
+  return { output: `${formatBlock(figures)}\n${formatJsonLine(figures)}\n`, ok };
 }
-
-main().then((code) => process.exit(code));

@@ -1,0 +1,18 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseBenchOptions } from './bench-options.ts';
+
+test('--source: postgres by default, mariadb and both on request, anything else refused', () => {
+  assert.equal(parseBenchOptions([], {}).source, 'postgres');
+  assert.equal(parseBenchOptions(['--source', 'mariadb'], {}).source, 'mariadb');
+  assert.equal(parseBenchOptions(['--source', 'both'], {}).source, 'both');
+  assert.throws(() => parseBenchOptions(['--source', 'mysql8'], {}), /--source must be postgres, mariadb or both, got "mysql8"/);
+});
+
+test('the live load of the MariaDB run: 2,000 rows/s for 30 s unless told', () => {
+  const d = parseBenchOptions([], {});
+  assert.deepEqual([d.liveRate, d.liveSeconds], [2000, 30]);
+  const o = parseBenchOptions(['--live-rate', '5_000', '--live-seconds', '10', '--rows', '200000'], { BENCH_ROWS: '7' });
+  assert.deepEqual([o.liveRate, o.liveSeconds, o.rows], [5000, 10, 200_000]);
+  assert.throws(() => parseBenchOptions(['--live-rate', '0'], {}), /--live-rate must be an integer >= 1/);
+});
