@@ -8,14 +8,15 @@
 --   mariadb -u root -p -e "SET @cdc_user='cdc', @cdc_password='secret', @cdc_host='%',
 --     @cdc_database='shop', @cdc_reload='NO'; SOURCE migrations/mysql/001_cdc_user.sql"
 -- (mysql works the same way). @cdc_database '' grants no SELECT; @cdc_reload 'YES' adds
--- RELOAD, which only snapshot.locking.mode=extended (and minimal on MySQL) needs.
+-- RELOAD, which no accepted snapshot.locking.mode needs (the chunked snapshot takes no lock);
+-- it is kept for tools that run FLUSH TABLES WITH READ LOCK with this user.
 --
 -- What is granted and why:
 --   REPLICATION SLAVE   the binlog dump connection (MariaDB also calls it REPLICATION REPLICA)
 --   REPLICATION CLIENT  SHOW BINARY LOGS, the binlog position and retention checks
 --                       (MariaDB 10.5.2+ stores it as BINLOG MONITOR)
 --   SELECT ON db.*      the snapshot, and column defaults from information_schema
---   RELOAD (optional)   FLUSH TABLES WITH READ LOCK of the snapshot locking modes that lock
+--   RELOAD (optional)   not needed by the connector (its snapshot takes no lock)
 -- Not granted: SUPER, PROCESS, REPLICATION MASTER ADMIN, any write on captured tables.
 
 SET @cdc_account = CONCAT(QUOTE(@cdc_user), '@', QUOTE(COALESCE(@cdc_host, '%')));

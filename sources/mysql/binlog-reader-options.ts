@@ -27,8 +27,10 @@ export interface BinlogReaderOptions {
   readonly heartbeatIntervalMs?: number;
   readonly bounds?: QueueBounds;
   readonly reconnect?: Partial<ReconnectPolicy>;
-  /** Session net_write_timeout of the dump connection (s): how long the server waits while we are paused. */
+  /** Session net_write_timeout of the dump connection (s): how long the server waits while we are paused; 0 = the server's value; default 3600. */
   readonly netWriteTimeoutSec?: number;
+  /** Session net_read_timeout of the dump connection (s); 0 or absent = the server's value. */
+  readonly netReadTimeoutSec?: number;
   /** MariaDB: ask for ANNOTATE_ROWS (statement text, for include.query). */
   readonly annotateRows?: boolean;
   /** zongji schema filter: {db: true | ['t1']}. */

@@ -146,7 +146,10 @@ export class BinlogReader {
           const ns = BigInt(hb) * 1_000_000n;
           c.query(`SET @master_heartbeat_period = ${ns}, @source_heartbeat_period = ${ns}`, () => {});
         }
-        c.query(`SET SESSION net_write_timeout = ${Math.max(60, Math.floor(this.opts.netWriteTimeoutSec ?? 3600))}`, () => {});
+        const writeTimeout = this.opts.netWriteTimeoutSec ?? 3600;
+        if (writeTimeout > 0) c.query(`SET SESSION net_write_timeout = ${Math.max(1, Math.floor(writeTimeout))}`, () => {});
+        const readTimeout = this.opts.netReadTimeoutSec ?? 0;
+        if (readTimeout > 0) c.query(`SET SESSION net_read_timeout = ${Math.max(1, Math.floor(readTimeout))}`, () => {});
         this.translator = new EventTranslator(start, this.headerBytes(z), this.tracker!);
         this.lastPacketAt = Date.now();
         if (!settled) { settled = true; resolve(); }

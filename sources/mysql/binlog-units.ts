@@ -44,6 +44,8 @@ export interface BinlogUnitsDeps {
   readonly observer: StreamObserver | null;
   readonly log: Logger;
   readonly where: string;
+  /** gtid.source.includes/excludes with gtid.source.filter.dml.events: false = the transaction of this GTID emits no row change */
+  readonly gtidPasses?: (gtid: string) => boolean;
   /** inserted rows of the signal table (signal.data.collection), in binlog order, before the rest of the event is handled */
   readonly onSignalRows?: (db: string, table: string, rows: readonly MySqlRow[]) => boolean;
   /** the DDL hook (schema history, schema change topic); returns the records and internal records of the DDL's unit */
@@ -58,6 +60,8 @@ interface OpenTx {
   /** row events wholly in units already handed out */
   rowEventsOut: number;
   query: string | null;
+  /** its GTID source is filtered out (gtid.source.*): rows are counted, not emitted */
+  filtered: boolean;
 }
 
 export class BinlogUnits {
@@ -91,7 +95,7 @@ export class BinlogUnits {
     switch (e.type) {
       case 'begin':
         this.skip.beginTransaction(e.gtid, this.deps.where);
-        this.tx = { begin: e, records: [], rowEvents: 0, rowEventsOut: 0, query: null };
+        this.tx = { begin: e, records: [], rowEvents: 0, rowEventsOut: 0, query: null, filtered: e.gtid !== null && this.deps.gtidPasses !== undefined && !this.deps.gtidPasses(e.gtid) };
         return;
       case 'table-map':
         this.maps.set(e.tableId, e);
@@ -128,7 +132,7 @@ export class BinlogUnits {
     tx.rowEvents++;
     // Replayed rows (skipN) were signals already acted on before the restart: only new ones act.
     if (e.op === 'insert' && this.deps.onSignalRows) this.deps.onSignalRows(e.db, e.table, e.rows.slice(skipN).map((r) => r.after!));
-    if (skipN >= e.rows.length || !this.deps.registry.isCaptured(e.db, e.table)) return;
+    if (skipN >= e.rows.length || tx.filtered || !this.deps.registry.isCaptured(e.db, e.table)) return;
     const model = await this.deps.registry.modelFor(e.db, e.table, this.maps.get(e.tableId) ?? null);
     const serverId = tx.begin.serverId ?? this.deps.serverId();
     const changed: MySqlRow[] = [];

@@ -76,8 +76,9 @@ test('snapshot.mode: Debezium\'s old names accepted with a warning; recovery and
   }
 });
 
-test('snapshot.locking.mode: minimal, extended, none; the others refused per flavour', () => {
-  for (const m of ['minimal', 'extended', 'none']) {
+test('snapshot.locking.mode: minimal and none (the chunked snapshot takes no lock); extended and the others refused per flavour', () => {
+  assert.match(configProblems(() => mysqlDef.parse({ ...BASE, 'snapshot.locking.mode': 'extended' }, 'c')), /CDC_CONFIG_UNSUPPORTED[\s\S]*set it to minimal or none/);
+  for (const m of ['minimal', 'none']) {
     assert.equal(readMysqlTaskConfig(mysqlDef.parse({ ...BASE, 'snapshot.locking.mode': m }, 'c')).snapshot.lockingMode, m);
     assert.equal(readMysqlTaskConfig(mariaDef.parse({ ...MARIA, 'snapshot.locking.mode': m }, 'c')).snapshot.lockingMode, m);
   }

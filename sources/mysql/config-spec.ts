@@ -83,7 +83,7 @@ const filters = {
   gtidIncludes: defineField({ name: 'gtid.source.includes', type: 'list', default: [], group: BINLOG, importance: 'medium', doc: 'Regular expressions of GTID sources to keep: MySQL server UUIDs, MariaDB "domain-server" pairs. Only their ranges are kept in the stored GTID position, and (with gtid.source.filter.dml.events) only their transactions are emitted. Not together with gtid.source.excludes.', check: regexList }),
   gtidExcludes: defineField({ name: 'gtid.source.excludes', type: 'list', default: [], group: BINLOG, importance: 'medium', doc: 'Regular expressions of GTID sources to leave out of the stored GTID position (and, with gtid.source.filter.dml.events, whose transactions are not emitted).', check: gtidPatternsCheck('gtid.source.includes') }),
   gtidFilterDml: defineField({ name: 'gtid.source.filter.dml.events', type: 'boolean', default: true, group: BINLOG, importance: 'low', doc: 'With gtid.source.includes or gtid.source.excludes: emit only the row changes of transactions whose GTID source passes the filter.' }),
-  gtidIgnoreOnRecovery: defineField({ name: 'gtid.ignore.on.recovery', type: 'boolean', default: false, group: BINLOG, importance: 'low', doc: 'Resume from the stored binlog file and position instead of the stored GTID position (e.g. after restoring a server whose GTID history differs); GTIDs are still tracked and stored.' }),
+  gtidIgnoreOnRecovery: defineField({ name: 'gtid.ignore.on.recovery', type: 'boolean', default: false, group: BINLOG, importance: 'low', doc: 'Resume from the stored binlog file and position instead of the stored GTID position (e.g. after restoring a server whose GTID history differs); GTIDs are still tracked and stored.', noEffect: { why: 'the connector always resumes from the stored binlog file and position (GTIDs are tracked and stored, but resuming by GTID after a failover is not implemented)' } }),
 } as const;
 
 /** Initial and incremental snapshots (chunked, beside the stream, like the PostgreSQL connector). */
@@ -95,9 +95,9 @@ const snapshot = {
       fix: 'remove snapshot.mode or set it to initial, initial_only, when_needed, no_data or always',
       when: (v) => v === 'recovery' || v === 'configuration_based' || v === 'custom',
     } }),
-  lockTimeout: defineField({ name: 'snapshot.lock.timeout.ms', type: 'long', default: 10000, group: SNAPSHOT, importance: 'low', doc: 'Longest wait for the lock snapshot.locking.mode takes (lock_wait_timeout of the locking session); the snapshot fails with the lock holder named when it passes.', check: (v) => v > 0 || 'use a positive number of milliseconds' }),
+  lockTimeout: defineField({ name: 'snapshot.lock.timeout.ms', type: 'long', default: 10000, group: SNAPSHOT, importance: 'low', doc: 'Longest wait for the lock snapshot.locking.mode takes (lock_wait_timeout of the locking session); the snapshot fails with the lock holder named when it passes.', check: (v) => v > 0 || 'use a positive number of milliseconds', noEffect: { why: 'the chunked snapshot takes no lock (snapshot.locking.mode), so there is no lock wait to bound' } }),
   include: defineField({ name: 'snapshot.include.collection.list', type: 'list', default: [], group: SNAPSHOT, importance: 'medium', doc: 'Regular expressions (whole database.table name) of the captured tables the initial snapshot reads; empty = all captured tables. Tables left out are streamed only.', check: regexList }),
-  fetchSize: defineField({ name: 'snapshot.fetch.size', type: 'int', default: 10240, group: SNAPSHOT, importance: 'low', doc: 'Rows fetched per round trip while snapshotting (bounds memory).', check: (v) => v > 0 || 'use a positive number' }),
+  fetchSize: defineField({ name: 'snapshot.fetch.size', type: 'int', default: 10240, group: SNAPSHOT, importance: 'low', doc: 'Rows fetched per round trip while snapshotting (bounds memory).', check: (v) => v > 0 || 'use a positive number', noEffect: { why: 'each chunk is read whole, incremental.snapshot.chunk.size rows at a time, which bounds memory' } }),
   chunkSize: defineField({ name: 'incremental.snapshot.chunk.size', type: 'int', default: 1024, group: SNAPSHOT, importance: 'medium', doc: 'Rows per chunk of the chunked initial snapshot and of incremental snapshots; a chunk is held in memory and written in one Kafka transaction.', check: (v) => v > 0 || 'use a positive number' }),
   maxThreads: defineField({ name: 'snapshot.max.threads', type: 'int', default: 1, group: SNAPSHOT, importance: 'low', doc: 'Tables the snapshot reads at once, each over an SQL session of its own.', check: (v) => (v > 0 && v <= 16) || 'use 1 to 16' }),
   tablesOrder: defineField({ name: 'snapshot.tables.order.by.row.count', type: 'string', default: 'disabled', enum: ['disabled', 'ascending', 'descending'] as const, group: SNAPSHOT, importance: 'low', doc: 'Order of the snapshot\'s tables: disabled = capture order; ascending / descending = by information_schema.TABLES.TABLE_ROWS (an estimate).' }),
@@ -156,15 +156,12 @@ function lockingModeField(flavour: MysqlFlavour): FieldDef {
   const values = flavour === 'mysql'
     ? ['minimal', 'extended', 'none', 'minimal_percona', 'minimal_percona_no_table_locks', 'minimal_at_least_once', 'custom']
     : ['minimal', 'extended', 'none', 'minimal_at_least_once', 'custom'];
-  const minimal = flavour === 'mysql'
-    ? 'minimal: FLUSH TABLES WITH READ LOCK (RELOAD) only while the binlog position and the table structures are read; without RELOAD, LOCK TABLES ... READ on the captured tables (LOCK TABLES), held until their rows are read'
-    : 'minimal: no lock at all: START TRANSACTION WITH CONSISTENT SNAPSHOT gives the binlog position of the snapshot (binlog_snapshot_file/position), so writes are never blocked';
   return defineField({ name: 'snapshot.locking.mode', type: 'string', default: 'minimal', enum: values, group: SNAPSHOT, importance: 'low',
-    doc: `Lock the initial snapshot takes to read consistently with the binlog position. ${minimal}; extended: FLUSH TABLES WITH READ LOCK (RELOAD) held for the whole snapshot, blocking writes; none: no lock (safe only when no DDL runs during the snapshot). Percona\'s backup locks, minimal_at_least_once and custom are refused.`,
+    doc: 'Lock the initial snapshot takes. The snapshot here is chunked and reads each chunk in a consistent snapshot (START TRANSACTION WITH CONSISTENT SNAPSHOT) whose binlog position is its watermark, so it needs no lock: minimal and none both take none and never block writes. extended (a global read lock for the whole snapshot), Percona\'s backup locks, minimal_at_least_once and custom are refused.',
     unsupported: {
-      why: 'only minimal, extended and none are implemented: the Percona backup-lock modes need Percona Server (not tested here), minimal_at_least_once gives up the consistent view (duplicates), custom loads a Java class',
-      fix: 'remove snapshot.locking.mode or set it to minimal, extended or none',
-      when: (v) => !['minimal', 'extended', 'none'].includes(String(v)),
+      why: 'the chunked snapshot takes no lock: extended\'s global read lock for the whole snapshot would block writers for nothing, the Percona backup-lock modes need Percona Server, minimal_at_least_once gives up the consistent view (duplicates), custom loads a Java class',
+      fix: 'remove snapshot.locking.mode or set it to minimal or none',
+      when: (v) => !['minimal', 'none'].includes(String(v)),
     } });
 }
 

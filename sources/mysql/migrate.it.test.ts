@@ -73,18 +73,6 @@ describe('cdc migrate for MariaDB', { skip: SKIP }, () => {
     }
   });
 
-  test('snapshot.locking.mode=extended adds RELOAD, and nothing else', async () => {
-    await migrateMysql(config({ 'snapshot.locking.mode': 'extended' }), { role: ROLE, rolePassword: ROLE_PW, log: quiet });
-    assert.ok((await grants()).includes(`GRANT RELOAD, REPLICATION SLAVE, BINLOG MONITOR ON *.* TO \`${ROLE}\`@\`%\``), (await grants()).join('\n'));
-    const cfg = readMysqlTaskConfig(config({ 'database.user': ROLE, 'database.password': ROLE_PW, 'snapshot.locking.mode': 'extended' }));
-    const sql = await openSql(cfg.connection, 'c');
-    try {
-      assert.deepEqual((await serverProblems(sql, cfg, 'c')).problems.map((p) => p.message), []);
-    } finally {
-      await sql.end();
-    }
-  });
-
   test('without a role only the signal table is made; a failing file names itself and hides the password', async () => {
     assert.deepEqual(await migrateMysql(config(), { log: quiet }), ['002_signal_table.sql']);
     const err = await migrateMysql(config({ 'signal.data.collection': 'no_such_db_xyz.sig' }), { role: ROLE, rolePassword: ROLE_PW, log: quiet }).catch((e: unknown) => e);

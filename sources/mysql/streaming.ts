@@ -71,6 +71,7 @@ export class MySqlStreaming {
       bounds: { maxRows: cfg.flow.maxQueueSize, maxBytes: 64 * 1024 * 1024 },
       reconnect: { maxAttempts: cfg.binlog.maxReconnectAttempts > 0 ? cfg.binlog.maxReconnectAttempts : Infinity },
       netWriteTimeoutSec: cfg.binlog.netWriteTimeoutSec,
+      netReadTimeoutSec: cfg.binlog.netReadTimeoutSec,
       annotateRows: cfg.binlog.includeQuery,
       where: `connector "${this.deps.ctx.connectorName}", binlog of ${cfg.connection.host}:${cfg.connection.port}`,
       onReconnect: (i) => log.warn({ attempt: i.attempt, delayMs: i.delayMs, err: (i.cause as Error)?.message ?? String(i.cause) }, 'binlog connection dropped; reconnecting from the last position read'),
@@ -108,7 +109,8 @@ export class MySqlStreaming {
         if (out.length > 0 || waited) break;
         waited = true;
         const ac = new AbortController();
-        const t = setTimeout(() => ac.abort(), maxWaitMs);
+        // poll.interval.ms: the longest wait for new events before an idle poll returns.
+        const t = setTimeout(() => ac.abort(), Math.min(maxWaitMs, cfg.flow.pollIntervalMs));
         try { e = await reader.next(ac.signal); } finally { clearTimeout(t); }
       } else e = await reader.next();
       if (e === null) break;

@@ -27,6 +27,7 @@ import { openMySqlSnapshot, type MySqlSnapshotRun } from './snapshot-run.ts';
 import { BinlogRetentionWatch } from './binlog-retention.ts';
 import { capturedTables } from './server-checks-tables.ts';
 import { SchemaTracking } from './schema-tracking.ts';
+import { gtidSourceFilter } from './gtid-filter.ts';
 import { MySqlSignalTable } from './signal-table.ts';
 import { SignalHub } from '../../src/snapshot/signals/signal-hub.ts';
 import { readSignalConfig } from '../../src/snapshot/signals/signal-config.ts';
@@ -117,6 +118,7 @@ export class MySqlSourceTask implements SourceTask {
         txMetadata: cfg.events.txMetadata ? new TxMetadata(sanitizeTopicName(`${cfg.events.topicPrefix}${cfg.events.topicDelimiter}${cfg.events.topicTransaction}`)) : null,
         log: this.log, where,
         onDdl: (e, position) => tracking.onDdl(e, position),
+        ...(cfg.gtid.filterDmlEvents && (cfg.gtid.includes.length > 0 || cfg.gtid.excludes.length > 0) ? { gtidPasses: gtidSourceFilter(cfg.gtid.includes, cfg.gtid.excludes) } : {}),
         ...(signalTable.enabled ? {
           onSignalRows: (db: string, table: string, rows: readonly Record<string, unknown>[]) => {
             if (!signalTable.has(db, table)) return false;
