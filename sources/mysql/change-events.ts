@@ -19,7 +19,7 @@ import type { RecordHeader, SourceRecord } from '../../src/events/record.ts';
 import type { ChangeRecords, MySqlEventOptions, MySqlSourceFacts, MySqlTableModel, TransactionBlockSource } from './event-model.ts';
 import { sourceValue } from './source-info.ts';
 import type { MysqlTaskConfig } from './config-task.ts';
-import { debeziumContextHeaders } from '../../src/events/debezium-common.ts';
+import { debeziumContextHeaders, recordHeaders } from '../../src/events/debezium-common.ts';
 
 export { debeziumContextHeaders };
 
@@ -38,20 +38,10 @@ export function eventOptions(cfg: Pick<MysqlTaskConfig, 'flavour' | 'events'>, t
 
 type Headers = readonly RecordHeader[];
 
-/** The context headers as one shared list per context object (one per task start). */
-const contextLists = new WeakMap<object, Headers>();
-
-function contextList(ctx: Readonly<Record<string, string>>): Headers {
-  let list = contextLists.get(ctx);
-  if (list === undefined) contextLists.set(ctx, (list = Object.entries(ctx).map(([k, v]) => textHeader(k, v))));
-  return list;
-}
 
 /** The record's own header, then the context headers (Debezium adds them last). */
 function headersOf(own: RecordHeader | null, opts: MySqlEventOptions): Headers | null {
-  const ctx = opts.contextHeaders;
-  if (own === null) return ctx === null ? null : contextList(ctx);
-  return ctx === null ? [own] : [own, ...contextList(ctx)];
+  return recordHeaders(own, opts.contextHeaders);
 }
 
 function record(model: MySqlTableModel, key: Record<string, unknown> | null, value: EnvelopeValue | null, headers: Headers | null): SourceRecord {

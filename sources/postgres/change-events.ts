@@ -6,7 +6,7 @@
  */
 import type { RecordHeader, SourceRecord } from '../../src/events/record.ts';
 import { textHeader } from '../../src/events/headers.ts';
-import { debeziumContextHeaders as contextHeadersFor } from '../../src/events/debezium-common.ts';
+import { debeziumContextHeaders as contextHeadersFor, recordHeaders } from '../../src/events/debezium-common.ts';
 import type { Clock, EnvelopeValue, Op, TransactionBlock } from '../../src/events/envelope.ts';
 import { keyOnlyRowValue, keyValue, rowValue, type TableModel, type TextRow } from './table-model.ts';
 import { DEBEZIUM_VERSION, type SourceFacts } from './source-info.ts';
@@ -104,18 +104,6 @@ function envelope(op: Op, before: Record<string, unknown> | null, after: Record<
 
 type Headers = readonly RecordHeader[];
 
-/**
- * The context headers as a header list, built once per context object (one per task start):
- * the snapshot and streaming code hand the context around as a name -> text map, and a
- * record only points at the shared list, so a record with only context headers costs no copy.
- */
-const contextLists = new WeakMap<object, Headers>();
-
-function contextList(ctx: Readonly<Record<string, string>>): Headers {
-  let list = contextLists.get(ctx);
-  if (list === undefined) contextLists.set(ctx, (list = Object.entries(ctx).map(([k, v]) => textHeader(k, v))));
-  return list;
-}
 
 /** A change record or tombstone; headers left out when there are none (extended headers off, no key change). */
 function record(model: TableModel, key: Record<string, unknown> | null, value: EnvelopeValue | null, headers: Headers | null): SourceRecord {
@@ -128,9 +116,7 @@ function record(model: TableModel, key: Record<string, unknown> | null, value: E
 
 /** The record's own headers, then the context headers (Debezium adds them last). */
 function withContext(own: RecordHeader | null, opts: EventOptions): Headers | null {
-  const ctx = opts.contextHeaders ?? null;
-  if (own === null) return ctx === null ? null : contextList(ctx);
-  return ctx === null ? [own] : [own, ...contextList(ctx)];
+  return recordHeaders(own, opts.contextHeaders ?? null);
 }
 
 function sameKey(a: Record<string, unknown> | null, b: Record<string, unknown> | null): boolean {

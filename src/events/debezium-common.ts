@@ -5,6 +5,8 @@
  * (DebeziumHeaderProducer). Each source plugin adds its own source fields after the common ones.
  */
 import { S, type ConnectField, type ConnectSchema } from './schema.ts';
+import type { RecordHeader } from './record.ts';
+import { textHeader } from './headers.ts';
 
 export const DEBEZIUM_VERSION = '3.6.1.Final';
 
@@ -45,4 +47,23 @@ export function debeziumContextHeaders(topicPrefix: string, taskId: number, runI
     '__debezium.context.connectorName': connectorName,
     '__debezium.context.runId': runId,
   };
+}
+
+/**
+ * The context headers as a header list, built once per context object (one per task start):
+ * sources hand the context around as a name -> text map, and a record only points at the shared
+ * list, so a record with only context headers costs no copy.
+ */
+const contextLists = new WeakMap<object, readonly RecordHeader[]>();
+
+function contextList(ctx: Readonly<Record<string, string>>): readonly RecordHeader[] {
+  let list = contextLists.get(ctx);
+  if (list === undefined) contextLists.set(ctx, (list = Object.entries(ctx).map(([k, v]) => textHeader(k, v))));
+  return list;
+}
+
+/** A change record's headers: its own header (a key change's, or none), then the context headers, as Debezium adds them last; null when none. */
+export function recordHeaders(own: RecordHeader | null, ctx: Readonly<Record<string, string>> | null): readonly RecordHeader[] | null {
+  if (own === null) return ctx === null ? null : contextList(ctx);
+  return ctx === null ? [own] : [own, ...contextList(ctx)];
 }
