@@ -4,6 +4,8 @@
 //                                         KAFKA_BOOTSTRAP_SERVERS is set or CDC_NO_STACK=1)
 //   node scripts/run-tests.mjs --unit     unit tests only (*.test.ts that are not *.it.test.ts)
 //   node scripts/run-tests.mjs --it       integration tests only
+//   node scripts/run-tests.mjs --serial   every file in one lane (default: MySQL/MariaDB files and unit
+//                                         tests in a second lane beside the others; see below)
 //   node scripts/run-tests.mjs ... <substring or file>   only matching files (a path to a file
 //                                         is taken as it is, even outside the usual folders)
 // Integration tests read .stack/env (written by test/stack/stack.sh up) when
@@ -14,10 +16,10 @@
 // of skipping (test/helpers/stack-env.ts), and after the run it checks that
 // every integration file executed at least one test and skipped none
 // (scripts/test-census.mjs). Only --unit runs without services.
-import { readdirSync, statSync, existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, readFileSync, mkdtempSync, rmSync, openSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { checkCensus, readCensus } from './test-census.mjs';
 
@@ -65,17 +67,50 @@ if (only !== 'unit' && existsSync(stackEnv)) {
   }
 }
 if (files.length === 0) { console.error('no test files matched'); process.exit(1); }
-// Integration tests share one database and one broker: run files one at a time.
+// Files run one at a time inside a lane. Integration tests of one database share it, and all
+// share one broker, so files never run side by side, except in two lanes that touch disjoint
+// services besides Kafka and the registry: the MySQL/MariaDB files (with the unit tests) beside
+// the rest. Files that stop a shared service (Kafka) run alone after both lanes.
+// --serial (or CDC_TEST_SERIAL=1) runs everything in one lane, in the old order.
+const serial = args.includes('--serial') || process.env.CDC_TEST_SERIAL === '1';
+const EXCLUSIVE = ['test/integration/outage.it.test.ts'];
+const isMysqlLane = (f) => !f.endsWith('.it.test.ts') || f.startsWith('sources/mysql/') || f.startsWith('test/integration/mysql-');
+const lanes = serial || files.length < 2
+  ? [{ name: 'all', files }]
+  : [
+      { name: 'main', files: files.filter((f) => !EXCLUSIVE.includes(f) && !isMysqlLane(f)) },
+      { name: 'mysql+unit', files: files.filter((f) => !EXCLUSIVE.includes(f) && isMysqlLane(f)) },
+    ].filter((l) => l.files.length > 0);
+const alone = serial ? [] : files.filter((f) => EXCLUSIVE.includes(f));
 const censusDir = mkdtempSync(join(tmpdir(), 'cdc-test-census-'));
-const censusFile = join(censusDir, 'census.jsonl');
-const r = spawnSync(process.execPath, [
-  '--import', 'tsx', '--test', '--test-concurrency=1',
-  '--test-reporter=spec', '--test-reporter-destination=stdout',
-  `--test-reporter=${pathToFileURL(join(root, 'scripts/test-census.mjs')).href}`, `--test-reporter-destination=${censusFile}`,
-  ...files,
-], { cwd: root, env, stdio: 'inherit' });
-const census = readCensus(censusFile);
+
+/** One node --test process over `laneFiles`; the first lane prints live, the others into a file printed at the end. */
+function runLane(name, laneFiles, live) {
+  const censusFile = join(censusDir, `census-${name.replace(/\W/g, '_')}.jsonl`);
+  const logFile = join(censusDir, `log-${name.replace(/\W/g, '_')}.txt`);
+  const out = live ? 'inherit' : openSync(logFile, 'w');
+  const child = spawn(process.execPath, [
+    '--import', 'tsx', '--test', '--test-concurrency=1',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    `--test-reporter=${pathToFileURL(join(root, 'scripts/test-census.mjs')).href}`, `--test-reporter-destination=${censusFile}`,
+    ...laneFiles,
+  ], { cwd: root, env, stdio: ['ignore', out, out] });
+  const started = Date.now();
+  return new Promise((done) => child.on('close', (code, signal) => {
+    if (!live) {
+      console.log(`\n===== lane ${name}: ${laneFiles.length} files, ${Math.round((Date.now() - started) / 1000)} s, exit ${code ?? signal} =====`);
+      console.log(readFileSync(logFile, 'utf8'));
+    } else console.log(`\n===== lane ${name}: ${laneFiles.length} files, ${Math.round((Date.now() - started) / 1000)} s, exit ${code ?? signal} =====`);
+    done({ status: code ?? 1, census: readCensus(censusFile) });
+  }));
+}
+
+if (lanes.length > 1) console.log(`running ${lanes.map((l) => `lane ${l.name} (${l.files.length} files)`).join(' beside ')}${alone.length ? `, then ${alone.join(', ')} alone` : ''}; lanes other than the first print when they end`);
+const results = await Promise.all(lanes.map((l, i) => runLane(l.name, l.files, i === 0)));
+if (alone.length) results.push(await runLane('alone', alone, true));
+const census = results.flatMap((x) => x.census);
 rmSync(censusDir, { recursive: true, force: true });
+const r = { status: results.find((x) => x.status !== 0)?.status ?? 0 };
 const problems = checkCensus(census, integrationFiles.map((f) => resolve(root, f)));
 if (problems.length > 0) {
   console.error(`\nnot green: integration tests that did not run (their services are part of this run):\n  ${problems.join('\n  ')}`);

@@ -17,6 +17,14 @@ export interface LogRecord {
   readonly offset: bigint;
 }
 
+/**
+ * Longest wait of one fetch when the log has nothing new. A fetch returns as soon as a record is
+ * there, so this bounds nothing a reader waits for; it only sets how often an idle worker asks
+ * (at 100 ms, ten fetches a second per log were most of an idle daemon's CPU: bench/idle.ts).
+ * Below kafkajs's default heartbeat interval (3 s), so the log's own group stays alive.
+ */
+const LOG_FETCH_WAIT_MS = 2000;
+
 export interface KafkaLogDeps {
   readonly kafka: Kafka;
   readonly topics: TopicManager;
@@ -42,7 +50,7 @@ export class KafkaLog {
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();
     this.producer = producer;
-    const consumer = kafka.consumer({ groupId: `cdc-log-${topic}-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+    const consumer = kafka.consumer({ groupId: `cdc-log-${topic}-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: LOG_FETCH_WAIT_MS, allowAutoTopicCreation: false });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const advance = (partition: number, offset: bigint) => {
