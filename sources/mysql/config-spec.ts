@@ -11,6 +11,7 @@
  * connector; a field the connector cannot honour belongs in config-compat.ts instead.
  */
 import { ConfigDef, defineField, type FieldDef } from '../../src/config/define.ts';
+import { MAX_QUEUE_BYTES_FIELD } from '../../src/config/source-task-fields.ts';
 import { tasksMax } from '../../src/config/connect-framework-fields.ts';
 import { NAME_ADJUSTMENT_FIELDS } from '../../src/serde/name-adjustment-config.ts';
 import { SIGNAL_CONSUMER_FAMILY, SIGNAL_FIELDS } from '../../src/snapshot/signals/signal-config.ts';
@@ -141,6 +142,7 @@ const events = {
 const flow = {
   maxBatchSize: defineField({ name: 'max.batch.size', type: 'int', default: 2048, group: PERF, importance: 'low', doc: 'Most events handed to Kafka in one batch; also the most events per Kafka transaction while streaming.', check: (v) => v > 0 || 'use a positive number' }),
   maxQueueSize: defineField({ name: 'max.queue.size', type: 'int', default: 8192, group: PERF, importance: 'low', doc: 'Decoded binlog rows buffered before the binlog connection is paused.', check: (v, all) => v > (all.value('max.batch.size') as number) || 'make max.queue.size larger than max.batch.size' }),
+  maxQueueBytes: MAX_QUEUE_BYTES_FIELD,
   pollInterval: defineField({ name: 'poll.interval.ms', type: 'long', default: 500, group: PERF, importance: 'low', doc: 'Longest wait for new events before an idle poll returns.' }),
   heartbeatInterval: defineField({ name: 'heartbeat.interval.ms', type: 'int', default: 0, group: HEARTBEAT, importance: 'medium', doc: 'When > 0, write a heartbeat record carrying the current binlog position this often, so the stored offset advances while captured tables are quiet (and stays ahead of binlog expiry).', check: (v) => v >= 0 || 'use 0 or more' }),
   heartbeatQuery: defineField({ name: 'heartbeat.action.query', type: 'string', required: false, group: HEARTBEAT, importance: 'low', doc: 'SQL run on every heartbeat (e.g. an upsert into a heartbeat table), so a quiet server writes binlog events.' }),

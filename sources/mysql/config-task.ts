@@ -12,6 +12,7 @@ import type { ParsedConfig } from '../../src/config/define.ts';
 import { readNameAdjustment, type NameAdjustmentSettings } from '../../src/serde/name-adjustment-config.ts';
 import { M, MARIADB_CONNECTOR_CLASS, type MysqlFlavour } from './config-spec.ts';
 import { effectiveServerId } from './config-server-id.ts';
+import { MAX_QUEUE_BYTES_FIELD } from '../../src/config/source-task-fields.ts';
 
 export type LockingMode = 'minimal' | 'extended' | 'none';
 export type SnapshotMode = 'initial' | 'initial_only' | 'when_needed' | 'no_data' | 'always';
@@ -99,6 +100,8 @@ export interface MysqlTaskConfig {
   readonly flow: {
     readonly maxBatchSize: number;
     readonly maxQueueSize: number;
+    /** max.queue.size.in.bytes (0 = no byte bound) */
+    readonly maxQueueBytes: number;
     readonly pollIntervalMs: number;
     readonly heartbeatIntervalMs: number;
     readonly heartbeatQuery: string | undefined;
@@ -199,6 +202,7 @@ export function readMysqlTaskConfig(c: ParsedConfig): MysqlTaskConfig {
     flow: {
       maxBatchSize: c.get(M.maxBatchSize),
       maxQueueSize: c.get(M.maxQueueSize),
+      maxQueueBytes: c.get(MAX_QUEUE_BYTES_FIELD),
       pollIntervalMs: c.get(M.pollInterval),
       heartbeatIntervalMs: c.get(M.heartbeatInterval),
       heartbeatQuery: c.get(M.heartbeatQuery),
