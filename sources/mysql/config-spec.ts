@@ -118,11 +118,11 @@ const types = {
   decimalMode: defineField({ name: 'decimal.handling.mode', type: 'string', default: 'precise', enum: ['precise', 'double', 'string'] as const, group: TYPES, importance: 'medium', doc: 'DECIMAL/NUMERIC as Connect Decimal (precise), double, or string.' }),
   bigintUnsignedMode: defineField({ name: 'bigint.unsigned.handling.mode', type: 'string', default: 'long', enum: ['long', 'precise'] as const, group: TYPES, importance: 'medium', doc: 'BIGINT UNSIGNED as int64 (long; values above 2^63-1 wrap, as in Debezium) or as Connect Decimal with scale 0 (precise).' }),
   timePrecision: defineField({ name: 'time.precision.mode', type: 'string', default: 'adaptive_time_microseconds', enum: ['adaptive_time_microseconds', 'connect', 'isostring', 'microseconds', 'nanoseconds', 'adaptive', 'structured'] as const, group: TYPES, importance: 'medium',
-    doc: 'adaptive_time_microseconds: DATE as days, DATETIME as milli- or microseconds by the column\'s precision, TIME as microseconds; connect: Kafka Connect\'s Date, Time, Timestamp (milliseconds). adaptive (refused by Debezium\'s binlog connectors too), isostring, microseconds, nanoseconds and structured are refused.',
+    doc: 'adaptive_time_microseconds: DATE as days, DATETIME as milli- or microseconds by the column\'s precision, TIME as microseconds; connect: Kafka Connect\'s Date, Time, Timestamp (milliseconds); microseconds: DATETIME always as MicroTimestamp; nanoseconds: TIME as NanoTime and DATETIME as NanoTimestamp. TIMESTAMP is ZonedTimestamp in every mode. adaptive (refused by Debezium\'s binlog connectors too), isostring and structured are refused.',
     unsupported: {
-      why: 'adaptive is no longer supported by Debezium\'s MySQL and MariaDB connectors (TIME values beyond 24 hours need microseconds); isostring, microseconds, nanoseconds and structured are not implemented by this connector\'s type mapping yet',
-      fix: 'remove time.precision.mode or set it to adaptive_time_microseconds or connect',
-      when: (v) => v !== 'adaptive_time_microseconds' && v !== 'connect',
+      why: 'adaptive is no longer supported by Debezium\'s MySQL and MariaDB connectors (TIME values beyond 24 hours need microseconds); isostring and structured are not implemented by this connector\'s type mapping (their text forms of negative TIME values and TIME beyond 24 hours are not settled)',
+      fix: 'remove time.precision.mode or set it to adaptive_time_microseconds, connect, microseconds or nanoseconds',
+      when: (v) => !['adaptive_time_microseconds', 'connect', 'microseconds', 'nanoseconds'].includes(String(v)),
     } }),
   binaryMode: defineField({ name: 'binary.handling.mode', type: 'string', default: 'bytes', enum: ['bytes', 'base64', 'base64-url-safe', 'hex'] as const, group: TYPES, importance: 'low', doc: 'BINARY, VARBINARY and BLOB columns as bytes or as encoded text.' }),
 } as const;

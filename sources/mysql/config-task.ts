@@ -12,7 +12,6 @@ import type { ParsedConfig } from '../../src/config/define.ts';
 import { readNameAdjustment, type NameAdjustmentSettings } from '../../src/serde/name-adjustment-config.ts';
 import { M, MARIADB_CONNECTOR_CLASS, type MysqlFlavour } from './config-spec.ts';
 import { effectiveServerId } from './config-server-id.ts';
-import { MAX_QUEUE_BYTES_FIELD } from '../../src/config/source-task-fields.ts';
 
 export type LockingMode = 'minimal' | 'extended' | 'none';
 export type SnapshotMode = 'initial' | 'initial_only' | 'when_needed' | 'no_data' | 'always';
@@ -82,7 +81,7 @@ export interface MysqlTaskConfig {
   readonly types: {
     readonly decimalHandlingMode: 'precise' | 'double' | 'string';
     readonly bigintUnsignedHandlingMode: 'long' | 'precise';
-    readonly timePrecisionMode: 'adaptive_time_microseconds' | 'connect' | 'isostring' | 'microseconds' | 'nanoseconds';
+    readonly timePrecisionMode: 'adaptive_time_microseconds' | 'connect' | 'microseconds' | 'nanoseconds';
     readonly binaryHandlingMode: 'bytes' | 'base64' | 'base64-url-safe' | 'hex';
     readonly includeSchemaComments: boolean;
   };
@@ -202,7 +201,7 @@ export function readMysqlTaskConfig(c: ParsedConfig): MysqlTaskConfig {
     flow: {
       maxBatchSize: c.get(M.maxBatchSize),
       maxQueueSize: c.get(M.maxQueueSize),
-      maxQueueBytes: c.get(MAX_QUEUE_BYTES_FIELD),
+      maxQueueBytes: c.get(M.maxQueueBytes),
       pollIntervalMs: c.get(M.pollInterval),
       heartbeatIntervalMs: c.get(M.heartbeatInterval),
       heartbeatQuery: c.get(M.heartbeatQuery),
