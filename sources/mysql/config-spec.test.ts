@@ -146,7 +146,7 @@ test('cross-field checks: include and exclude lists, GTID filters, TLS key witho
   assert.match(configProblems(() => mysqlDef.parse({ ...BASE, 'database.ssl.key': '/k.pem' }, 'c')), /without database\.ssl\.cert/);
   assert.match(configProblems(() => mysqlDef.parse({ ...BASE, 'message.key.columns': 'inventory.orders' }, 'c')), /database\.table:column/);
   assert.match(configProblems(() => mysqlDef.parse({ ...BASE, 'time.precision.mode': 'adaptive' }, 'c')), /CDC_CONFIG_UNSUPPORTED[\s\S]*time\.precision\.mode[\s\S]*no longer supported/);
-  assert.match(configProblems(() => mysqlDef.parse({ ...BASE, 'time.precision.mode': 'nanoseconds' }, 'c')), /CDC_CONFIG_UNSUPPORTED[\s\S]*time\.precision\.mode[\s\S]*adaptive_time_microseconds or connect/);
+  assert.match(configProblems(() => mysqlDef.parse({ ...BASE, 'time.precision.mode': 'isostring' }, 'c')), /CDC_CONFIG_UNSUPPORTED[\s\S]*time\.precision\.mode[\s\S]*adaptive_time_microseconds, connect, microseconds or nanoseconds/);
   assert.equal(readMysqlTaskConfig(mysqlDef.parse({ ...BASE, 'time.precision.mode': 'connect' }, 'c')).types.timePrecisionMode, 'connect');
 });
 

@@ -11,6 +11,7 @@
  * connector; a field the connector cannot honour belongs in config-compat.ts instead.
  */
 import { ConfigDef, defineField, type FieldDef } from '../../src/config/define.ts';
+import { MAX_QUEUE_BYTES_FIELD } from '../../src/config/source-task-fields.ts';
 import { tasksMax } from '../../src/config/connect-framework-fields.ts';
 import { NAME_ADJUSTMENT_FIELDS } from '../../src/serde/name-adjustment-config.ts';
 import { SIGNAL_CONSUMER_FAMILY, SIGNAL_FIELDS } from '../../src/snapshot/signals/signal-config.ts';
@@ -117,11 +118,11 @@ const types = {
   decimalMode: defineField({ name: 'decimal.handling.mode', type: 'string', default: 'precise', enum: ['precise', 'double', 'string'] as const, group: TYPES, importance: 'medium', doc: 'DECIMAL/NUMERIC as Connect Decimal (precise), double, or string.' }),
   bigintUnsignedMode: defineField({ name: 'bigint.unsigned.handling.mode', type: 'string', default: 'long', enum: ['long', 'precise'] as const, group: TYPES, importance: 'medium', doc: 'BIGINT UNSIGNED as int64 (long; values above 2^63-1 wrap, as in Debezium) or as Connect Decimal with scale 0 (precise).' }),
   timePrecision: defineField({ name: 'time.precision.mode', type: 'string', default: 'adaptive_time_microseconds', enum: ['adaptive_time_microseconds', 'connect', 'isostring', 'microseconds', 'nanoseconds', 'adaptive', 'structured'] as const, group: TYPES, importance: 'medium',
-    doc: 'adaptive_time_microseconds: DATE as days, DATETIME as milli- or microseconds by the column\'s precision, TIME as microseconds; connect: Kafka Connect\'s Date, Time, Timestamp (milliseconds). adaptive (refused by Debezium\'s binlog connectors too), isostring, microseconds, nanoseconds and structured are refused.',
+    doc: 'adaptive_time_microseconds: DATE as days, DATETIME as milli- or microseconds by the column\'s precision, TIME as microseconds; connect: Kafka Connect\'s Date, Time, Timestamp (milliseconds); microseconds: DATETIME always as MicroTimestamp; nanoseconds: TIME as NanoTime and DATETIME as NanoTimestamp. TIMESTAMP is ZonedTimestamp in every mode. adaptive (refused by Debezium\'s binlog connectors too), isostring and structured are refused.',
     unsupported: {
-      why: 'adaptive is no longer supported by Debezium\'s MySQL and MariaDB connectors (TIME values beyond 24 hours need microseconds); isostring, microseconds, nanoseconds and structured are not implemented by this connector\'s type mapping yet',
-      fix: 'remove time.precision.mode or set it to adaptive_time_microseconds or connect',
-      when: (v) => v !== 'adaptive_time_microseconds' && v !== 'connect',
+      why: 'adaptive is no longer supported by Debezium\'s MySQL and MariaDB connectors (TIME values beyond 24 hours need microseconds); isostring and structured are not implemented by this connector\'s type mapping (their text forms of negative TIME values and TIME beyond 24 hours are not settled)',
+      fix: 'remove time.precision.mode or set it to adaptive_time_microseconds, connect, microseconds or nanoseconds',
+      when: (v) => !['adaptive_time_microseconds', 'connect', 'microseconds', 'nanoseconds'].includes(String(v)),
     } }),
   binaryMode: defineField({ name: 'binary.handling.mode', type: 'string', default: 'bytes', enum: ['bytes', 'base64', 'base64-url-safe', 'hex'] as const, group: TYPES, importance: 'low', doc: 'BINARY, VARBINARY and BLOB columns as bytes or as encoded text.' }),
 } as const;
@@ -141,6 +142,7 @@ const events = {
 const flow = {
   maxBatchSize: defineField({ name: 'max.batch.size', type: 'int', default: 2048, group: PERF, importance: 'low', doc: 'Most events handed to Kafka in one batch; also the most events per Kafka transaction while streaming.', check: (v) => v > 0 || 'use a positive number' }),
   maxQueueSize: defineField({ name: 'max.queue.size', type: 'int', default: 8192, group: PERF, importance: 'low', doc: 'Decoded binlog rows buffered before the binlog connection is paused.', check: (v, all) => v > (all.value('max.batch.size') as number) || 'make max.queue.size larger than max.batch.size' }),
+  maxQueueBytes: MAX_QUEUE_BYTES_FIELD,
   pollInterval: defineField({ name: 'poll.interval.ms', type: 'long', default: 500, group: PERF, importance: 'low', doc: 'Longest wait for new events before an idle poll returns.' }),
   heartbeatInterval: defineField({ name: 'heartbeat.interval.ms', type: 'int', default: 0, group: HEARTBEAT, importance: 'medium', doc: 'When > 0, write a heartbeat record carrying the current binlog position this often, so the stored offset advances while captured tables are quiet (and stays ahead of binlog expiry).', check: (v) => v >= 0 || 'use 0 or more' }),
   heartbeatQuery: defineField({ name: 'heartbeat.action.query', type: 'string', required: false, group: HEARTBEAT, importance: 'low', doc: 'SQL run on every heartbeat (e.g. an upsert into a heartbeat table), so a quiet server writes binlog events.' }),

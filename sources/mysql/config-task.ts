@@ -81,7 +81,7 @@ export interface MysqlTaskConfig {
   readonly types: {
     readonly decimalHandlingMode: 'precise' | 'double' | 'string';
     readonly bigintUnsignedHandlingMode: 'long' | 'precise';
-    readonly timePrecisionMode: 'adaptive_time_microseconds' | 'connect' | 'isostring' | 'microseconds' | 'nanoseconds';
+    readonly timePrecisionMode: 'adaptive_time_microseconds' | 'connect' | 'microseconds' | 'nanoseconds';
     readonly binaryHandlingMode: 'bytes' | 'base64' | 'base64-url-safe' | 'hex';
     readonly includeSchemaComments: boolean;
   };
@@ -99,6 +99,8 @@ export interface MysqlTaskConfig {
   readonly flow: {
     readonly maxBatchSize: number;
     readonly maxQueueSize: number;
+    /** max.queue.size.in.bytes (0 = no byte bound) */
+    readonly maxQueueBytes: number;
     readonly pollIntervalMs: number;
     readonly heartbeatIntervalMs: number;
     readonly heartbeatQuery: string | undefined;
@@ -199,6 +201,7 @@ export function readMysqlTaskConfig(c: ParsedConfig): MysqlTaskConfig {
     flow: {
       maxBatchSize: c.get(M.maxBatchSize),
       maxQueueSize: c.get(M.maxQueueSize),
+      maxQueueBytes: c.get(M.maxQueueBytes),
       pollIntervalMs: c.get(M.pollInterval),
       heartbeatIntervalMs: c.get(M.heartbeatInterval),
       heartbeatQuery: c.get(M.heartbeatQuery),

@@ -63,7 +63,7 @@ export async function serverProblems(sql: SqlConnection, cfg: MysqlTaskConfig, w
     problem('CDC_MYSQL_ROW_METADATA', `has binlog_row_metadata=${metadata || 'unset'}; without FULL, row events carry no column names, so after an ALTER TABLE rows would be decoded with the wrong columns`, `run SET GLOBAL binlog_row_metadata = 'FULL' and put binlog_row_metadata=FULL in my.cnf (${NEW_SESSIONS})`);
   }
   if (isOn(vars.get('binlog_transaction_compression'))) {
-    problem('CDC_MYSQL_BINLOG_COMPRESSION', 'has binlog_transaction_compression=ON; compressed transaction payloads cannot be decoded', `run SET GLOBAL binlog_transaction_compression = OFF and remove it from my.cnf (${NEW_SESSIONS})`);
+    problem('CDC_MYSQL_BINLOG_COMPRESSION', 'has binlog_transaction_compression=ON; the binlog reader cannot decode compressed transactions (TRANSACTION_PAYLOAD events), so their row changes would be missing', `run SET GLOBAL binlog_transaction_compression = OFF and remove it from my.cnf (${NEW_SESSIONS})`);
   }
   if ((vars.get('binlog_row_value_options') ?? '').toUpperCase().includes('PARTIAL_JSON')) {
     problem('CDC_MYSQL_BINLOG_COMPRESSION', 'has binlog_row_value_options=PARTIAL_JSON; partial JSON updates cannot be decoded into whole rows', `run SET GLOBAL binlog_row_value_options = '' and remove it from my.cnf (${NEW_SESSIONS})`);

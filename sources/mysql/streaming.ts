@@ -68,7 +68,8 @@ export class MySqlStreaming {
       // The heartbeat keeps a quiet connection provably alive, and moves the position of an idle stream.
       // Beside a chunked snapshot, a 1 s heartbeat closes the window of a chunk read while the binlog is quiet.
       heartbeatIntervalMs: this.heartbeatMs,
-      bounds: { maxRows: cfg.flow.maxQueueSize, maxBytes: 64 * 1024 * 1024 },
+      // max.queue.size counts rows, max.queue.size.in.bytes the binlog events' own sizes (0 = no byte bound).
+      bounds: { maxRows: cfg.flow.maxQueueSize, maxBytes: cfg.flow.maxQueueBytes > 0 ? cfg.flow.maxQueueBytes : Infinity },
       reconnect: { maxAttempts: cfg.binlog.maxReconnectAttempts > 0 ? cfg.binlog.maxReconnectAttempts : Infinity },
       netWriteTimeoutSec: cfg.binlog.netWriteTimeoutSec,
       netReadTimeoutSec: cfg.binlog.netReadTimeoutSec,

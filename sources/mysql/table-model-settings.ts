@@ -82,19 +82,19 @@ export function taskNameAdjusters(cfg: Pick<MysqlTaskConfig, 'events'>, log?: Lo
   return { schema: adjuster('schema'), field: adjuster('field') };
 }
 
-const IMPLEMENTED_TIME_MODES: ReadonlySet<string> = new Set<TimePrecisionMode>(['adaptive_time_microseconds', 'connect']);
+const IMPLEMENTED_TIME_MODES: ReadonlySet<string> = new Set<TimePrecisionMode>(['adaptive_time_microseconds', 'connect', 'microseconds', 'nanoseconds']);
 
 /** The task config's type options as the type mapping takes them. */
 export function typeOptions(types: MysqlTaskConfig['types']): MySqlTypeOptions {
   const mode = types.timePrecisionMode;
   if (!IMPLEMENTED_TIME_MODES.has(mode)) {
     // The declaration accepts these Debezium modes, but the type mapping (type-temporal.ts) has
-    // only the two above: refusing beats writing adaptive values under a name that says otherwise.
+    // only the four above: refusing beats writing adaptive values under a name that says otherwise.
     throw new ConfigError({
       code: 'CDC_CONFIG_UNSUPPORTED',
       what: `time.precision.mode=${mode} is not implemented by the MySQL/MariaDB type mapping yet`,
       where: 'connector config, time.precision.mode',
-      fix: 'set time.precision.mode=adaptive_time_microseconds (the default) or connect',
+      fix: 'set time.precision.mode=adaptive_time_microseconds (the default), connect, microseconds or nanoseconds',
     });
   }
   return {

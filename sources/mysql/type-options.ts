@@ -7,8 +7,11 @@ import type { ConnectSchema } from '../../src/events/schema.ts';
 import type { MySqlColumn } from './column-info.ts';
 
 export type DecimalHandlingMode = 'precise' | 'double' | 'string';
-/** The modes Debezium's binlog connectors document: adaptive_time_microseconds (default) and connect. */
-export type TimePrecisionMode = 'adaptive_time_microseconds' | 'connect';
+/**
+ * Debezium's binlog connectors document adaptive_time_microseconds (default) and connect; they also
+ * accept microseconds and nanoseconds (the generic JDBC converters handle them), implemented here too.
+ */
+export type TimePrecisionMode = 'adaptive_time_microseconds' | 'connect' | 'microseconds' | 'nanoseconds';
 export type BigIntUnsignedHandlingMode = 'long' | 'precise';
 export type BinaryHandlingMode = 'bytes' | 'base64' | 'base64-url-safe' | 'hex';
 

@@ -4,11 +4,13 @@
  * binlog connectors do (debezium-events.md §11):
  *   DATE      io.debezium.time.Date (days; connect: org.apache.kafka.connect.data.Date)
  *   DATETIME  fsp 0..3 io.debezium.time.Timestamp (ms), 4..6 MicroTimestamp (µs), the wall clock
- *             read as UTC; connect: org.apache.kafka.connect.data.Timestamp (ms)
+ *             read as UTC; connect: org.apache.kafka.connect.data.Timestamp (ms); microseconds:
+ *             always MicroTimestamp; nanoseconds: io.debezium.time.NanoTimestamp (ns)
  *   TIMESTAMP io.debezium.time.ZonedTimestamp, ISO-8601 in UTC; the fraction printed with the
  *             column's fsp digits (ZonedTimestamp's fractionalWidth), none for fsp 0
  *   TIME      io.debezium.time.MicroTime (µs, negative and beyond 24 h kept as the duration);
- *             connect: org.apache.kafka.connect.data.Time (ms of day, 00:00..24:00 only)
+ *             connect: org.apache.kafka.connect.data.Time (ms of day, 00:00..24:00 only);
+ *             nanoseconds: io.debezium.time.NanoTime (ns)
  * Zero dates ('0000-00-00', or a zero month or day) and the TIMESTAMP zero value read as NULL,
  * as Debezium's row deserializers make them: null for a nullable column, else the default or
  * the epoch (types.ts).
@@ -28,7 +30,13 @@ export const TEMPORAL_SCHEMAS = {
   microTimestamp: named('int64', 'io.debezium.time.MicroTimestamp'),
   connectTimestamp: named('int64', 'org.apache.kafka.connect.data.Timestamp'),
   zonedTimestamp: named('string', 'io.debezium.time.ZonedTimestamp'),
+  nanoTime: named('int64', 'io.debezium.time.NanoTime'),
+  nanoTimestamp: named('int64', 'io.debezium.time.NanoTimestamp'),
 } as const;
+
+/** NanoTimestamp is an int64 of nanoseconds: years 1677..2262 only, where DATETIME spans 1000..9999. */
+const INT64_MAX = 9223372036854775807n;
+const INT64_MIN = -9223372036854775808n;
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (no Date object: it maps years 0..99 to 19xx). */
 export function daysFromCivil(y: number, m: number, d: number): number {
@@ -105,7 +113,26 @@ export function dateTimeMapping(ctx: MySqlTypeContext): MySqlScalarMapping {
     if (us === null) throw bad(ctx, v);
     return us;
   };
-  if (ctx.opts.timePrecisionMode === 'connect' || ctx.column.fsp <= 3) {
+  const mode = ctx.opts.timePrecisionMode;
+  if (mode === 'nanoseconds') {
+    const convert = (v: unknown): bigint | undefined => {
+      const us = read(v);
+      if (us === undefined) return undefined;
+      const ns = us * 1000n;
+      if (ns > INT64_MAX || ns < INT64_MIN) {
+        throw new SourceError({
+          code: 'CDC_MYSQL_TIME_RANGE',
+          what: `DATETIME value ${String(v)} is outside the years 1677..2262 that io.debezium.time.NanoTimestamp (int64 nanoseconds) can hold`,
+          where: ctx.where,
+          fix: 'set time.precision.mode=microseconds or adaptive_time_microseconds',
+        });
+      }
+      return ns;
+    };
+    return { schema: TEMPORAL_SCHEMAS.nanoTimestamp, convert, zero: 0n };
+  }
+  if (mode === 'microseconds') return { schema: TEMPORAL_SCHEMAS.microTimestamp, convert: read, zero: 0n };
+  if (mode === 'connect' || ctx.column.fsp <= 3) {
     const schema = ctx.opts.timePrecisionMode === 'connect' ? TEMPORAL_SCHEMAS.connectTimestamp : TEMPORAL_SCHEMAS.timestamp;
     return { schema, convert: (v) => { const us = read(v); return us === undefined ? undefined : floorDiv(us, 1000n); }, zero: 0n };
   }
@@ -191,5 +218,6 @@ export function timeMapping(ctx: MySqlTypeContext): MySqlScalarMapping {
       zero: 0,
     };
   }
+  if (ctx.opts.timePrecisionMode === 'nanoseconds') return { schema: TEMPORAL_SCHEMAS.nanoTime, convert: (v) => read(v) * 1000n, zero: 0n };
   return { schema: TEMPORAL_SCHEMAS.microTime, convert: read, zero: 0n };
 }

@@ -37,11 +37,45 @@ export function stringMapping(): MySqlScalarMapping {
   return { schema: S.string(), convert: asText, zero: '' };
 }
 
-export function jsonMapping(): MySqlScalarMapping {
+/**
+ * JSON text without the whitespace between tokens: how Debezium's binlog reader prints MySQL's
+ * binary JSON ({"a":1,"b":[1,2]}), where the server and zongji print {"a": 1, "b": [1, 2]}.
+ * Whitespace inside string literals stays; escapes are skipped over whole.
+ */
+export function compactJson(text: string): string {
+  if (!/\s/.test(text)) return text;
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (inString) {
+      out += ch;
+      if (ch === '\\') out += text[++i] ?? '';
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') {
+      inString = true;
+      out += ch;
+    } else if (ch !== ' ' && ch !== '\n' && ch !== '\t' && ch !== '\r') {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/**
+ * MySQL's native JSON (binary in the binlog, printed by zongji's jsonStrings and by the server in
+ * a snapshot) is compacted as Debezium's binlog reader prints it, the same in both phases.
+ * MariaDB's JSON is LONGTEXT: its text is the user's own and goes out unchanged, as in Debezium.
+ */
+export function jsonMapping(ctx?: MySqlTypeContext): MySqlScalarMapping {
+  const native = ctx?.column.columnType.toLowerCase() === 'json';
   return {
     schema: S.string({ name: JSON_NAME, version: 1 }),
-    // MySQL binary JSON arrives as text with the reader's jsonStrings; a parsed value is re-serialised.
-    convert: (v) => (typeof v === 'string' || Buffer.isBuffer(v) ? asText(v) : JSON.stringify(v)),
+    // A parsed value (a reader without jsonStrings) is re-serialised.
+    convert: (v) => {
+      const text = typeof v === 'string' || Buffer.isBuffer(v) ? asText(v) : JSON.stringify(v);
+      return native ? compactJson(text) : text;
+    },
     zero: '{}',
   };
 }

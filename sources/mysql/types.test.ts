@@ -79,6 +79,22 @@ test('temporal schemas: adaptive_time_microseconds and connect', () => {
   assert.equal(map(col('time', 'time'), { timePrecisionMode: 'connect' }).schema.type, 'int32');
 });
 
+test('temporal: microseconds and nanoseconds modes (DATETIME always micro / nano, TIME nano, DATE and TIMESTAMP unchanged)', () => {
+  const micro = { timePrecisionMode: 'microseconds' as const };
+  const nano = { timePrecisionMode: 'nanoseconds' as const };
+  const dt0 = col('datetime', 'datetime', { fsp: 0 });
+  assert.equal(map(dt0, micro).schema.name, 'io.debezium.time.MicroTimestamp');
+  assert.equal(map(dt0, micro).convert('2020-01-02 03:04:05'), 1577934245000000n);
+  assert.equal(map(dt0, nano).schema.name, 'io.debezium.time.NanoTimestamp');
+  assert.equal(map(col('datetime', 'datetime(6)', { fsp: 6 }), nano).convert('2020-01-02 03:04:05.123456'), 1577934245123456000n);
+  assert.throws(() => map(dt0, nano).convert('1000-01-01 00:00:00'), /CDC_MYSQL_TIME_RANGE[\s\S]*1677\.\.2262/);
+  assert.equal(map(col('time', 'time(6)', { fsp: 6 }), nano).schema.name, 'io.debezium.time.NanoTime');
+  assert.equal(map(col('time', 'time(6)', { fsp: 6 }), nano).convert('-838:59:59.000001'), -3020399000001000n);
+  assert.equal(map(col('time', 'time'), micro).schema.name, 'io.debezium.time.MicroTime');
+  assert.equal(map(col('date', 'date'), nano).schema.name, 'io.debezium.time.Date');
+  assert.equal(map(col('timestamp', 'timestamp(3)', { fsp: 3 }), nano).schema.name, 'io.debezium.time.ZonedTimestamp');
+});
+
 test('temporal values: microseconds kept, datetime read as UTC wall clock, timestamp as ISO UTC with fsp digits', () => {
   assert.equal(map(col('date', 'date')).convert('2024-02-29'), daysFromCivil(2024, 2, 29));
   assert.equal(map(col('date', 'date')).convert('0001-01-01'), -719162);

@@ -53,7 +53,7 @@ export function scalarMappingFor(ctx: MySqlTypeContext): MySqlScalarMapping | st
       return stringMapping();
     case 'binary': case 'varbinary': case 'tinyblob': case 'blob': case 'mediumblob': case 'longblob':
       return binaryMapping(ctx);
-    case 'json': return jsonMapping();
+    case 'json': return jsonMapping(ctx);
     case 'enum': return enumMapping(ctx);
     case 'set': return setMapping(ctx);
     default:

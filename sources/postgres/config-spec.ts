@@ -3,7 +3,7 @@
  * names and defaults). Parsing, config/validate, the generated reference and
  * redaction all read these declarations.
  */
-import { SOURCE_TASK_FIELDS } from '../../src/config/source-task-fields.ts';
+import { MAX_QUEUE_BYTES_FIELD, SOURCE_TASK_FIELDS } from '../../src/config/source-task-fields.ts';
 import { ConfigDef, defineField } from '../../src/config/define.ts';
 import { POSTGRES_COMPAT_FAMILIES, withPostgresCompat } from './config-compat.ts';
 import { tasksMax } from '../../src/config/connect-framework-fields.ts';
@@ -86,6 +86,7 @@ export const F = {
   snapshotFetchSize: defineField({ name: 'snapshot.fetch.size', type: 'int', default: 10240, group: 'Snapshot', importance: 'low', doc: 'Rows fetched per round trip while snapshotting (bounds memory).', check: (v) => v > 0 || 'use a positive number' }),
   maxBatchSize: SOURCE_TASK_FIELDS.maxBatchSize,
   maxQueueSize: SOURCE_TASK_FIELDS.maxQueueSize,
+  maxQueueBytes: MAX_QUEUE_BYTES_FIELD,
   pollInterval: SOURCE_TASK_FIELDS.pollInterval,
   heartbeatInterval: defineField({ name: 'heartbeat.interval.ms', type: 'int', default: 0, group: 'Heartbeat', importance: 'medium', doc: 'When > 0, write a heartbeat record carrying the current position this often, so the slot advances while captured tables are quiet.' }),
   heartbeatQuery: defineField({ name: 'heartbeat.action.query', type: 'string', required: false, group: 'Heartbeat', importance: 'low', doc: 'SQL run on every heartbeat (e.g. an upsert into a published heartbeat table), so a quiet database produces WAL the slot can confirm.' }),

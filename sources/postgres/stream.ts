@@ -29,6 +29,8 @@ export interface ReplicationStreamDeps {
   /** flush position to report until the first confirm() (the slot's confirmed_flush_lsn) */
   readonly initialFlush: Lsn;
   readonly queueCapacity: number;
+  /** max.queue.size.in.bytes: bytes of pgoutput messages queued before the socket pauses (0 = none) */
+  readonly queueMaxBytes: number;
   /** how often to send a status update even when nothing changed (ms; < wal_sender_timeout/2) */
   readonly statusIntervalMs: number;
   readonly log: Logger;
@@ -36,6 +38,8 @@ export interface ReplicationStreamDeps {
 
 export class ReplicationStream {
   private readonly queue: BoundedQueue<StreamItem>;
+  /** Raw size of each parsed message: the parse runs when the frame arrives, the queue put later. */
+  private readonly rawSize = new WeakMap<object, number>();
   private service: LogicalReplicationService | null = null;
   private flushed: Lsn;
   private statusTimer: NodeJS.Timeout | null = null;
@@ -44,7 +48,12 @@ export class ReplicationStream {
   private lastHeard = Date.now();
 
   constructor(private readonly deps: ReplicationStreamDeps) {
-    this.queue = new BoundedQueue(deps.queueCapacity);
+    // What counts toward the byte bound is the pgoutput message as received (the XLogData payload);
+    // keepalives count nothing. The decoded tuple on the heap is a few times larger.
+    this.queue = new BoundedQueue<StreamItem>(deps.queueCapacity, {
+      maxBytes: deps.queueMaxBytes,
+      weigh: (it) => (it.kind === 'message' ? this.rawSize.get(it.msg) ?? 0 : 0),
+    });
     this.flushed = deps.initialFlush;
   }
 
@@ -54,6 +63,11 @@ export class ReplicationStream {
 
   get queued(): number {
     return this.queue.size;
+  }
+
+  /** Bytes of messages queued now and at most so far (raw pgoutput sizes). */
+  get queuedBytes(): { now: number; peak: number } {
+    return { now: this.queue.bytes, peak: this.queue.peakBytes };
   }
 
   async start(): Promise<void> {
@@ -70,6 +84,7 @@ export class ReplicationStream {
     const parse = plugin.parse.bind(plugin);
     plugin.parse = (buf: Buffer) => {
       const msg = parse(buf) as Pgoutput.Message;
+      this.rawSize.set(msg, buf.length);
       // The parser captured global pg type parsers per column; keep the raw text instead.
       // Relation messages always precede the tuples that use them, so this runs first.
       if (msg.tag === 'relation') for (const c of msg.columns) c.parser = (raw: unknown) => raw;

@@ -68,7 +68,7 @@ export class Streaming {
     }, this.deps.tables, stored, slotFlush);
     this.stream = new ReplicationStream({
       settings: cfg.connection, slotName: cfg.slotName, publicationNames: [cfg.publicationName], initialFlush,
-      queueCapacity: cfg.maxQueueSize, statusIntervalMs: cfg.statusIntervalMs, log: this.deps.log,
+      queueCapacity: cfg.maxQueueSize, queueMaxBytes: cfg.maxQueueBytes, statusIntervalMs: cfg.statusIntervalMs, log: this.deps.log,
     });
     await this.stream.start();
   }

@@ -5,6 +5,7 @@
 import type { ParsedConfig } from '../../src/config/define.ts';
 import type { Op } from '../../src/events/envelope.ts';
 import { F } from './config-spec.ts';
+import { MAX_QUEUE_BYTES_FIELD } from '../../src/config/source-task-fields.ts';
 import type { PgConnectionSettings } from './connection.ts';
 import type { AutocreateMode } from './publication.ts';
 import { buildFilters, type Filters } from './table-filter.ts';
@@ -64,6 +65,8 @@ export interface PgTaskConfig {
   readonly snapshotSelects: ReadonlyMap<string, string>;
   readonly maxBatchSize: number;
   readonly maxQueueSize: number;
+  /** max.queue.size.in.bytes (0 = no byte bound) */
+  readonly maxQueueBytes: number;
   readonly heartbeatIntervalMs: number;
   readonly heartbeatQuery: string | undefined;
   readonly heartbeatPrefix: string;
@@ -139,6 +142,7 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
     snapshotSelects: selectOverrides(c.get(F.snapshotOverrides), c.raw()),
     maxBatchSize: c.get(F.maxBatchSize),
     maxQueueSize: c.get(F.maxQueueSize),
+    maxQueueBytes: c.get(MAX_QUEUE_BYTES_FIELD),
     heartbeatIntervalMs: c.get(F.heartbeatInterval),
     heartbeatQuery: c.get(F.heartbeatQuery),
     heartbeatPrefix: c.get(F.heartbeatPrefix),

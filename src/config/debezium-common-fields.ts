@@ -28,8 +28,6 @@ export const DEBEZIUM_COMMON_FIELDS: readonly FieldDef[] = [
   // Default fail, not Debezium's warn: it says what the daemon does when the property is left out.
   defineField({ name: 'event.converting.failure.handling.mode', type: 'string', default: 'fail', enum: ['warn', 'fail', 'skip'], group: CONNECTOR, doc: 'What to do with a column value that cannot be converted to its schema type.',
     unsupported: onlyValue('fail', 'only fail is accepted, which is what this daemon does: a value that cannot be converted fails the task (CDC_PG_VALUE_PARSE) instead of being written as null, as Debezium\'s default warn does', 'remove event.converting.failure.handling.mode or set it to fail') }),
-  defineField({ name: 'max.queue.size.in.bytes', type: 'long', default: 0, group: CONNECTOR, doc: 'Bound of the change event queue in bytes (0 = no byte bound).',
-    unsupported: onlyValue(0, 'only 0 is accepted: the queue here is bounded by a number of messages, not bytes', 'remove max.queue.size.in.bytes and bound memory with max.queue.size') }),
   defineField({ name: 'queue.provider.type', type: 'string', default: 'memory', group: CONNECTOR, doc: 'Where change events wait between the reader and Kafka.',
     unsupported: onlyValue('memory', 'only memory is accepted, which is what this daemon uses', 'remove queue.provider.type') }),
   defineField({ name: 'snapshot.delay.ms', type: 'long', default: 0, group: CONNECTOR, doc: 'Delay before a snapshot starts.',

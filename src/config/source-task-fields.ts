@@ -15,6 +15,19 @@ export const SOURCE_TASK_FIELDS = {
   pollInterval: defineField({ name: 'poll.interval.ms', type: 'long', default: 500, group: 'Performance', importance: 'low', doc: 'Longest wait for new events before an idle poll returns.' }),
 } as const;
 
+/**
+ * Debezium's byte bound of the same queue (CommonConnectorConfig: 0 = no byte bound). What is
+ * counted is each source's raw message size (PostgreSQL: the pgoutput message of an XLogData
+ * frame; MySQL/MariaDB: the binlog event), a cheap estimate of the decoded size (objects on the
+ * heap take a few times more). Declared by each plugin itself, not required of every plugin.
+ * The default differs from Debezium's 0 on purpose: max.queue.size alone bounds memory by a
+ * count, and 8192 wide rows (BLOB, TEXT, JSON) can hold gigabytes; a byte bound only pauses the
+ * reader earlier and never changes what is emitted.
+ */
+export const MAX_QUEUE_BYTES_FIELD = defineField({ name: 'max.queue.size.in.bytes', type: 'long', default: 67_108_864, group: 'Performance', importance: 'medium',
+  doc: 'Bytes of source messages buffered between the reader and the task before the reader pauses (PostgreSQL: the replication socket; MySQL/MariaDB: the binlog connection), as raw message bytes (pgoutput messages, binlog events). 0 = no byte bound (Debezium\'s default; max.queue.size alone then bounds memory). Default 64 MiB, unlike Debezium\'s 0, so that wide rows cannot fill the heap.',
+  check: (v) => v >= 0 || 'use 0 (no byte bound) or a positive number of bytes' });
+
 /** Fields (by name) a plugin's ConfigDef must declare because the runtime reads them. */
 export function runtimeReadFields(): readonly FieldDef[] {
   return Object.values(SOURCE_TASK_FIELDS);

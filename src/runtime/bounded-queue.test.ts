@@ -32,3 +32,34 @@ test('a failure reaches the consumer after queued items drain', async () => {
   assert.deepEqual(await q.take(5, 0), [1]);
   await assert.rejects(q.take(5, 0), /socket closed/);
 });
+
+test('the byte bound pauses the producer before the count bound does, and 0 means no byte bound', async () => {
+  const weigh = (s: string): number => s.length;
+  const q = new BoundedQueue<string>(100, { maxBytes: 10, weigh });
+  await q.put('aaaa');
+  await q.put('bbbbbbb'); // 11 bytes held: one item past the bound, as Debezium's queue admits it
+  assert.equal(q.bytes, 11);
+  let third = false;
+  const p = q.put('c').then(() => { third = true; });
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(third, false, 'waits at 11 >= 10 bytes although 2 < 100 items');
+  assert.deepEqual(await q.take(1, 0), ['aaaa']); // 7 bytes < 10: space again
+  await p;
+  assert.equal(third, true);
+  assert.equal(q.bytes, 8);
+  assert.equal(q.peakBytes, 11);
+
+  const unbounded = new BoundedQueue<string>(100, { maxBytes: 0, weigh });
+  for (let i = 0; i < 50; i++) await unbounded.put('x'.repeat(1000));
+  assert.equal(unbounded.bytes, 50_000);
+});
+
+test('an item larger than the byte bound passes alone instead of blocking forever', async () => {
+  const q = new BoundedQueue<string>(100, { maxBytes: 10, weigh: (s) => s.length });
+  await q.put('x'.repeat(50));
+  const next = q.put('y');
+  assert.deepEqual(await q.take(10, 0), ['x'.repeat(50)]);
+  await next;
+  assert.deepEqual(await q.take(10, 0), ['y']);
+  assert.equal(q.bytes, 0);
+});

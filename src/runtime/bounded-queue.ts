@@ -2,29 +2,61 @@
  * A bounded FIFO between a producer that must wait when it is full (the
  * replication socket: waiting pauses it, so PostgreSQL holds the WAL, not our
  * heap) and a consumer that drains in batches with a timeout.
+ *
+ * Bounded by a count (max.queue.size) and, when maxBytes > 0, by bytes
+ * (max.queue.size.in.bytes) as `weigh` measures each item, the way Debezium's
+ * change event queue is: put() waits while either bound is reached. An item is
+ * admitted whenever the queue is below both bounds, so the bytes held exceed
+ * the bound by at most one item, and an item larger than the bound still passes
+ * (alone), instead of blocking the stream forever.
  */
+export interface QueueByteBound<T> {
+  /** 0 = no byte bound */
+  readonly maxBytes: number;
+  readonly weigh: (item: T) => number;
+}
+
 export class BoundedQueue<T> {
   private readonly items: T[] = [];
+  private readonly weights: number[] = [];
   private head = 0;
+  private bytesHeld = 0;
   private spaceWaiters: (() => void)[] = [];
   private dataWaiter: (() => void) | null = null;
   private failure: unknown = null;
+  /** Most bytes ever held (tests, diagnostics). */
+  peakBytes = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number, private readonly byteBound: QueueByteBound<T> | null = null) {}
 
   get size(): number {
     return this.items.length - this.head;
   }
 
+  /** Bytes held, as the byte bound's `weigh` counts them (0 without a byte bound). */
+  get bytes(): number {
+    return this.bytesHeld;
+  }
+
+  private full(): boolean {
+    if (this.size >= this.capacity) return true;
+    const b = this.byteBound;
+    return b !== null && b.maxBytes > 0 && this.bytesHeld >= b.maxBytes;
+  }
+
   async put(item: T): Promise<void> {
-    while (this.size >= this.capacity && this.failure === null) {
+    while (this.full() && this.failure === null) {
       await new Promise<void>((r) => this.spaceWaiters.push(r));
     }
     if (this.failure !== null) return;
+    const w = this.byteBound ? this.byteBound.weigh(item) : 0;
     this.items.push(item);
-    const w = this.dataWaiter;
+    this.weights.push(w);
+    this.bytesHeld += w;
+    if (this.bytesHeld > this.peakBytes) this.peakBytes = this.bytesHeld;
+    const d = this.dataWaiter;
     this.dataWaiter = null;
-    w?.();
+    d?.();
   }
 
   /** Makes every waiting and later take() throw err. */
@@ -47,9 +79,11 @@ export class BoundedQueue<T> {
     if (this.size === 0 && this.failure !== null) throw this.failure;
     const n = Math.min(max, this.size);
     const out = this.items.slice(this.head, this.head + n);
+    for (let i = this.head; i < this.head + n; i++) this.bytesHeld -= this.weights[i]!;
     this.head += n;
     if (this.head > 4096 && this.head * 2 > this.items.length) {
       this.items.splice(0, this.head);
+      this.weights.splice(0, this.head);
       this.head = 0;
     }
     this.releaseSpace();
