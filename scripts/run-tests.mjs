@@ -69,19 +69,25 @@ if (only !== 'unit' && existsSync(stackEnv)) {
 if (files.length === 0) { console.error('no test files matched'); process.exit(1); }
 // Files run one at a time inside a lane. Integration tests of one database share it, and all
 // share one broker, so files never run side by side, except in two lanes that touch disjoint
-// services besides Kafka and the registry: the MySQL/MariaDB files (with the unit tests) beside
-// the rest. Files that stop a shared service (Kafka) run alone after both lanes.
-// --serial (or CDC_TEST_SERIAL=1) runs everything in one lane, in the old order.
+// services besides Kafka and the registry: the files that use only MySQL/MariaDB (with the unit
+// tests) beside the rest. Files that stop or pause a shared service (Kafka, the main PostgreSQL)
+// or use both databases (one lane restarts MariaDB, the other pauses PostgreSQL) run alone after
+// both lanes. --serial (or CDC_TEST_SERIAL=1) runs everything in one lane, in the old order.
 const serial = args.includes('--serial') || process.env.CDC_TEST_SERIAL === '1';
-const EXCLUSIVE = ['test/integration/outage.it.test.ts'];
-const isMysqlLane = (f) => !f.endsWith('.it.test.ts') || f.startsWith('sources/mysql/') || f.startsWith('test/integration/mysql-');
-const lanes = serial || files.length < 2
+const STOPS_SHARED_SERVICE = ['test/integration/outage.it.test.ts', 'test/integration/stall.it.test.ts'];
+const usesMysql = (f) => /MYSQL_|'mariadb'|mysql2/.test(readFileSync(join(root, f), 'utf8'));
+const usesPg = (f) => /PgFixture|PGHOST|env!?\.pg\b/.test(readFileSync(join(root, f), 'utf8'));
+const runsAlone = (f) => STOPS_SHARED_SERVICE.includes(f) || (f.endsWith('.it.test.ts') && usesMysql(f) && usesPg(f));
+const isMysqlLane = (f) => !f.endsWith('.it.test.ts') || usesMysql(f);
+const laneMode = !serial && files.length >= 2;
+const EXCLUSIVE = laneMode ? files.filter(runsAlone) : [];
+const lanes = !laneMode
   ? [{ name: 'all', files }]
   : [
       { name: 'main', files: files.filter((f) => !EXCLUSIVE.includes(f) && !isMysqlLane(f)) },
       { name: 'mysql+unit', files: files.filter((f) => !EXCLUSIVE.includes(f) && isMysqlLane(f)) },
     ].filter((l) => l.files.length > 0);
-const alone = serial ? [] : files.filter((f) => EXCLUSIVE.includes(f));
+const alone = EXCLUSIVE;
 const censusDir = mkdtempSync(join(tmpdir(), 'cdc-test-census-'));
 
 /** One node --test process over `laneFiles`; the first lane prints live, the others into a file printed at the end. */
