@@ -38,6 +38,10 @@ import { decideSnapshot, slotLostError, slotMissingError, standbyChunkedError } 
 import { SignalHub } from '../../src/snapshot/signals/signal-hub.ts';
 import { readSignalConfig, readsSignalTopic } from '../../src/snapshot/signals/signal-config.ts';
 import { SignalTable, signalsNeedChunkedError } from './signal-table.ts';
+import type { SlotWatches } from './extras.ts';
+import { watchKey } from './extras.ts';
+import { TaskWalGuard } from './wal-guard-task.ts';
+import { maxSlotWalKeepBytes, walLimitProblem } from './wal-guard-config.ts';
 
 export { decideSnapshot } from './snapshot-plan.ts';
 
@@ -66,6 +70,12 @@ export class PostgresSourceTask implements SourceTask {
   private lastSourceLagMs = 0;
   /** Shown in the task status while RUNNING: include patterns that match nothing. */
   private notice: string | null = null;
+  private walGuard: TaskWalGuard | null = null;
+  /** slot.wal.limit.action=resnapshot under way: the marker offset is handed out, then committed */
+  private resnapshot: 'no' | 'marking' | 'committing' | 'committed' = 'no';
+  private stored: PgPosition | null = null;
+
+  constructor(private readonly deps: { readonly watches?: SlotWatches } = {}) {}
 
   async start(ctx: SourceTaskContext): Promise<void> {
     this.ctx = ctx;
@@ -81,6 +91,13 @@ export class PostgresSourceTask implements SourceTask {
     const partition = pgPartition(cfg.topicPrefix);
     const storedMap = ctx.offsets.get(partition);
     const stored = storedMap ? decodePosition(storedMap, `${where}, stored offset`) : null;
+    this.stored = stored;
+    const walProblem = walLimitProblem(cfg.walGuard, await maxSlotWalKeepBytes(this.sql), where);
+    if (walProblem) throw walProblem;
+    this.walGuard = new TaskWalGuard({
+      watch: () => this.deps.watches?.get(watchKey(ctx.config, cfg.topicPrefix)), policy: cfg.walGuard, slot: cfg.slotName, where,
+      whenNeeded: cfg.snapshotMode === 'when_needed', log: this.log,
+    });
     this.log.info({ offset: storedMap }, stored ? 'resuming from the committed offset' : 'no committed offset');
     this.tables = new TableRegistry({ sql: this.sql, cfg, log: this.log, oddValues: oddValueSink(this.log, () => ctx.metrics.valueReplaced()) });
     if (cfg.snapshotMode === 'initial_only' && stored?.snapshotCompleted) {
@@ -107,9 +124,11 @@ export class PostgresSourceTask implements SourceTask {
     if (pub !== 'exists') this.log.info({ publication: cfg.publicationName, action: pub }, 'publication prepared');
 
     let slot = await slotState(this.sql, cfg.slotName);
-    if (slot.exists && slot.walStatus === 'lost') {
-      if (cfg.snapshotMode !== 'when_needed') throw slotLostError(cfg.slotName, where);
-      this.log.warn({ slot: cfg.slotName }, 'slot is lost; snapshot.mode=when_needed: dropping it and taking a new snapshot');
+    if (slot.exists && (slot.walStatus === 'lost' || slot.invalidation !== null)) {
+      if (cfg.snapshotMode !== 'when_needed') throw slotLostError(cfg.slotName, where, { committed: stored, invalidation: slot.invalidation });
+      // Loud, never silent: what the new snapshot replaces is gone from the slot.
+      this.log.error({ slot: cfg.slotName, invalidation: slot.invalidation, committedLsn: stored ? formatLsn(stored.lsnProc) : null },
+        'slot was invalidated by PostgreSQL: changes after the committed offset up to the invalidation cannot be read; snapshot.mode=when_needed: dropping it and taking a new snapshot');
       await dropSlot(this.sql, cfg.slotName);
       slot = await slotState(this.sql, cfg.slotName);
     }
@@ -211,8 +230,10 @@ export class PostgresSourceTask implements SourceTask {
       cfg, ctx: this.ctx, log: this.log, sql: this.sql!, tables: this.tables!, clock: this.clock, contextHeaders: this.contextHeaders,
       companion: this.chunked?.companion ?? null,
       signals: this.signals,
+      heartbeatMessage: !this.server.inRecovery,
     });
     await this.streaming.start(stored, slotFlush);
+    this.walGuard?.arm();
     this.phase = 'stream';
   }
 
@@ -275,6 +296,7 @@ export class PostgresSourceTask implements SourceTask {
         return units;
       }
       case 'stream':
+        if (this.resnapshot !== 'no' || this.walGuard?.check(() => this.stored)) return this.resnapshotStep(maxWaitMs);
         if (this.initialOnlyDone) {
           await this.finishInitialOnly();
           this.phase = 'done';
@@ -289,12 +311,54 @@ export class PostgresSourceTask implements SourceTask {
 
   committed(_partition: JsonMap, offset: JsonMap): void {
     this.lastCommitted = Date.now();
+    if (this.resnapshot === 'committing' && offset.snapshot_completed === false) this.resnapshot = 'committed';
     const ts = offset.ts_usec;
     // Only positions of source transactions carry a commit time; idle keepalives mean "caught up".
     this.lastSourceLagMs = typeof ts === 'number' && offset.lsn_commit !== null ? Math.max(0, Date.now() - ts / 1000) : 0;
     this.streaming?.committed(offset);
     // initial_only: the chunked snapshot is committed; the next poll stops streaming and drops the slot.
     if (this.chunked && this.cfg.snapshotMode === 'initial_only' && offset.snapshot_completed === true) this.initialOnlyDone = true;
+  }
+
+  /**
+   * slot.wal.limit.action=resnapshot: commit an offset that asks for a snapshot, then
+   * drop the slot (its WAL is freed at once) and fail retriably: the restart creates a
+   * new slot and takes a new snapshot (snapshot-plan.ts). Each step is logged once.
+   */
+  private async resnapshotStep(maxWaitMs: number): Promise<SourceUnit[]> {
+    const { cfg } = this;
+    const where = `connector "${this.ctx.connectorName}"`;
+    if (this.resnapshot === 'no') {
+      this.resnapshot = 'marking';
+      this.log.error({ slot: cfg.slotName, limitBytes: cfg.walGuard.limitBytes }, 'slot.wal.limit.action=resnapshot: the slot retains more WAL than slot.wal.limit.bytes; recording that a new snapshot is needed, then dropping the slot');
+    }
+    if (this.resnapshot === 'marking') {
+      const marker = this.streaming!.resnapshotMarker();
+      if (!marker) return this.streaming!.poll(maxWaitMs); // inside a source transaction: finish it first
+      this.resnapshot = 'committing';
+      return [marker];
+    }
+    if (this.resnapshot === 'committing') {
+      await new Promise((r) => setTimeout(r, Math.min(maxWaitMs, 200)));
+      return [];
+    }
+    const streaming = this.streaming;
+    this.streaming = null;
+    await streaming?.stop();
+    await this.signals?.hub.stop();
+    this.signals = null;
+    await this.chunked?.close();
+    this.chunked = null;
+    await waitForFreeSlot(this.sql!, cfg.slotName, cfg.slotRetries, this.log, where);
+    await dropSlot(this.sql!, cfg.slotName);
+    this.log.error({ slot: cfg.slotName }, 'slot.wal.limit.action=resnapshot: slot dropped, its WAL is free; the task restarts and takes a new snapshot');
+    this.phase = 'stopped';
+    throw new SourceError({
+      code: 'CDC_PG_WAL_RESNAPSHOT', retriable: true,
+      what: `replication slot "${cfg.slotName}" retained more WAL than slot.wal.limit.bytes and was dropped (slot.wal.limit.action=resnapshot); the task restarts with a new slot and a new snapshot`,
+      where: `${where}, property slot.wal.limit.action`,
+      fix: 'nothing to do; to avoid it, find why the connector fell behind (cdc_postgres_slot_lag_bytes), or raise slot.wal.limit.bytes',
+    });
   }
 
   private async finishInitialOnly(): Promise<void> {
@@ -312,7 +376,8 @@ export class PostgresSourceTask implements SourceTask {
 
   health(): { stalled: string | null; catchingUp?: string | null } {
     const s = this.streaming?.replication;
-    if (this.phase !== 'stream' || !s) return { stalled: null, catchingUp: this.notice };
+    const wal = this.walGuard?.statusReason() ?? null;
+    if (this.phase !== 'stream' || !s) return { stalled: null, catchingUp: wal ?? this.notice };
     const silent = s.silentForMs();
     // The server answers every status request; three unanswered in a row means it is stuck or unreachable.
     if (silent > 3 * this.cfg.statusIntervalMs) {
@@ -325,6 +390,7 @@ export class PostgresSourceTask implements SourceTask {
       return { stalled: `changes are waiting but nothing was committed to Kafka for more than ${Math.round(stallMs / 1000)} s; is Kafka reachable?` };
     }
     // Behind but moving: the newest committed change is old (a backlog is being worked off).
+    if (wal) return { stalled: null, catchingUp: wal };
     if (this.lastSourceLagMs > 10_000) {
       return { stalled: null, catchingUp: 'catching up: committed changes are more than 10 s behind the source (see cdc_source_lag_seconds)' };
     }
