@@ -139,7 +139,7 @@ export class SlotLagMonitor {
   /** One line per change of level (never per sample): warnings up to warn, errors above, info on the way down. */
   private logStep(t: WalTransition): void {
     const fields = {
-      slot: this.deps.slot, level: t.to, from: t.from, retainedBytes: t.retainedBytes, pressureBytes: t.pressureBytes,
+      slot: this.deps.slot, walLevel: t.to, from: t.from, retainedBytes: t.retainedBytes, pressureBytes: t.pressureBytes,
       retained: formatBytes(t.retainedBytes), action: this.deps.policy.action,
     };
     if (walLevelRank(t.to) < walLevelRank(t.from)) {
