@@ -41,6 +41,7 @@ import { SignalTable, signalsNeedChunkedError } from './signal-table.ts';
 import type { SlotWatches } from './extras.ts';
 import { watchKey } from './extras.ts';
 import { TaskWalGuard } from './wal-guard-task.ts';
+import { WalResnapshot } from './wal-resnapshot.ts';
 import { maxSlotWalKeepBytes, walLimitProblem } from './wal-guard-config.ts';
 
 export { decideSnapshot } from './snapshot-plan.ts';
@@ -71,8 +72,8 @@ export class PostgresSourceTask implements SourceTask {
   /** Shown in the task status while RUNNING: include patterns that match nothing. */
   private notice: string | null = null;
   private walGuard: TaskWalGuard | null = null;
-  /** slot.wal.limit.action=resnapshot under way: the marker offset is handed out, then committed */
-  private resnapshot: 'no' | 'marking' | 'committing' | 'committed' = 'no';
+  /** slot.wal.limit.action=resnapshot, once under way */
+  private resnapshot: WalResnapshot | null = null;
   private stored: PgPosition | null = null;
 
   constructor(private readonly deps: { readonly watches?: SlotWatches } = {}) {}
@@ -96,7 +97,7 @@ export class PostgresSourceTask implements SourceTask {
     if (walProblem) throw walProblem;
     this.walGuard = new TaskWalGuard({
       watch: () => this.deps.watches?.get(watchKey(ctx.config, cfg.topicPrefix)), policy: cfg.walGuard, slot: cfg.slotName, where,
-      whenNeeded: cfg.snapshotMode === 'when_needed', log: this.log,
+      whenNeeded: cfg.snapshotMode === 'when_needed',
     });
     this.log.info({ offset: storedMap }, stored ? 'resuming from the committed offset' : 'no committed offset');
     this.tables = new TableRegistry({ sql: this.sql, cfg, log: this.log, oddValues: oddValueSink(this.log, () => ctx.metrics.valueReplaced()) });
@@ -296,7 +297,7 @@ export class PostgresSourceTask implements SourceTask {
         return units;
       }
       case 'stream':
-        if (this.resnapshot !== 'no' || this.walGuard?.check(() => this.stored)) return this.resnapshotStep(maxWaitMs);
+        if (this.resnapshot || this.walGuard?.check(() => this.stored)) return (this.resnapshot ??= this.newResnapshot()).poll(maxWaitMs);
         if (this.initialOnlyDone) {
           await this.finishInitialOnly();
           this.phase = 'done';
@@ -311,7 +312,7 @@ export class PostgresSourceTask implements SourceTask {
 
   committed(_partition: JsonMap, offset: JsonMap): void {
     this.lastCommitted = Date.now();
-    if (this.resnapshot === 'committing' && offset.snapshot_completed === false) this.resnapshot = 'committed';
+    this.resnapshot?.committed(offset);
     const ts = offset.ts_usec;
     // Only positions of source transactions carry a commit time; idle keepalives mean "caught up".
     this.lastSourceLagMs = typeof ts === 'number' && offset.lsn_commit !== null ? Math.max(0, Date.now() - ts / 1000) : 0;
@@ -320,44 +321,24 @@ export class PostgresSourceTask implements SourceTask {
     if (this.chunked && this.cfg.snapshotMode === 'initial_only' && offset.snapshot_completed === true) this.initialOnlyDone = true;
   }
 
-  /**
-   * slot.wal.limit.action=resnapshot: commit an offset that asks for a snapshot, then
-   * drop the slot (its WAL is freed at once) and fail retriably: the restart creates a
-   * new slot and takes a new snapshot (snapshot-plan.ts). Each step is logged once.
-   */
-  private async resnapshotStep(maxWaitMs: number): Promise<SourceUnit[]> {
+  /** slot.wal.limit.action=resnapshot (wal-resnapshot.ts): stop capture, then drop the slot. */
+  private newResnapshot(): WalResnapshot {
     const { cfg } = this;
     const where = `connector "${this.ctx.connectorName}"`;
-    if (this.resnapshot === 'no') {
-      this.resnapshot = 'marking';
-      this.log.error({ slot: cfg.slotName, limitBytes: cfg.walGuard.limitBytes }, 'slot.wal.limit.action=resnapshot: the slot retains more WAL than slot.wal.limit.bytes; recording that a new snapshot is needed, then dropping the slot');
-    }
-    if (this.resnapshot === 'marking') {
-      const marker = this.streaming!.resnapshotMarker();
-      if (!marker) return this.streaming!.poll(maxWaitMs); // inside a source transaction: finish it first
-      this.resnapshot = 'committing';
-      return [marker];
-    }
-    if (this.resnapshot === 'committing') {
-      await new Promise((r) => setTimeout(r, Math.min(maxWaitMs, 200)));
-      return [];
-    }
-    const streaming = this.streaming;
-    this.streaming = null;
-    await streaming?.stop();
-    await this.signals?.hub.stop();
-    this.signals = null;
-    await this.chunked?.close();
-    this.chunked = null;
-    await waitForFreeSlot(this.sql!, cfg.slotName, cfg.slotRetries, this.log, where);
-    await dropSlot(this.sql!, cfg.slotName);
-    this.log.error({ slot: cfg.slotName }, 'slot.wal.limit.action=resnapshot: slot dropped, its WAL is free; the task restarts and takes a new snapshot');
-    this.phase = 'stopped';
-    throw new SourceError({
-      code: 'CDC_PG_WAL_RESNAPSHOT', retriable: true,
-      what: `replication slot "${cfg.slotName}" retained more WAL than slot.wal.limit.bytes and was dropped (slot.wal.limit.action=resnapshot); the task restarts with a new slot and a new snapshot`,
-      where: `${where}, property slot.wal.limit.action`,
-      fix: 'nothing to do; to avoid it, find why the connector fell behind (cdc_postgres_slot_lag_bytes), or raise slot.wal.limit.bytes',
+    return new WalResnapshot({
+      slot: cfg.slotName, limitBytes: cfg.walGuard.limitBytes, where, log: this.log,
+      marker: () => this.streaming!.resnapshotMarker(),
+      poll: (ms) => this.streaming!.poll(ms),
+      dropSlot: async () => {
+        const streaming = this.streaming, signals = this.signals, chunked = this.chunked;
+        this.streaming = null; this.signals = null; this.chunked = null;
+        this.phase = 'stopped';
+        await streaming?.stop();
+        await signals?.hub.stop();
+        await chunked?.close();
+        await waitForFreeSlot(this.sql!, cfg.slotName, cfg.slotRetries, this.log, where);
+        await dropSlot(this.sql!, cfg.slotName);
+      },
     });
   }
 

@@ -7,7 +7,6 @@
  * never acts on the new one.
  */
 import { SourceError } from '../../src/errors/cdc-error.ts';
-import type { Logger } from '../../src/log/logger.ts';
 import type { SlotLagMonitor } from './slot-lag-monitor.ts';
 import { formatBytes, type WalGuardPolicy, type WalGuardState } from './wal-guard.ts';
 import { slotLostError } from './snapshot-plan.ts';
@@ -19,8 +18,8 @@ export interface TaskWalGuardDeps {
   readonly policy: WalGuardPolicy;
   readonly slot: string;
   readonly where: string;
+  /** snapshot.mode=when_needed: a lost slot is retried, and the restart snapshots */
   readonly whenNeeded: boolean;
-  readonly log: Logger;
 }
 
 export class TaskWalGuard {
