@@ -74,7 +74,8 @@ export class PostgresSourceTask implements SourceTask {
   private walGuard: TaskWalGuard | null = null;
   /** slot.wal.limit.action=resnapshot, once under way */
   private resnapshot: WalResnapshot | null = null;
-  private stored: PgPosition | null = null;
+  /** the latest committed offset (the stored one until the first commit): what a lost slot's message names */
+  private lastOffset: JsonMap | null = null;
 
   constructor(private readonly deps: { readonly watches?: SlotWatches } = {}) {}
 
@@ -92,7 +93,7 @@ export class PostgresSourceTask implements SourceTask {
     const partition = pgPartition(cfg.topicPrefix);
     const storedMap = ctx.offsets.get(partition);
     const stored = storedMap ? decodePosition(storedMap, `${where}, stored offset`) : null;
-    this.stored = stored;
+    this.lastOffset = storedMap ?? null;
     const walProblem = walLimitProblem(cfg.walGuard, await maxSlotWalKeepBytes(this.sql), where);
     if (walProblem) throw walProblem;
     this.walGuard = new TaskWalGuard({
@@ -297,7 +298,7 @@ export class PostgresSourceTask implements SourceTask {
         return units;
       }
       case 'stream':
-        if (this.resnapshot || this.walGuard?.check(() => this.stored)) return (this.resnapshot ??= this.newResnapshot()).poll(maxWaitMs);
+        if (this.resnapshot || this.walGuard?.check(() => (this.lastOffset ? decodePosition(this.lastOffset, 'committed offset') : null))) return (this.resnapshot ??= this.newResnapshot()).poll(maxWaitMs);
         if (this.initialOnlyDone) {
           await this.finishInitialOnly();
           this.phase = 'done';
@@ -313,6 +314,7 @@ export class PostgresSourceTask implements SourceTask {
   committed(_partition: JsonMap, offset: JsonMap): void {
     this.lastCommitted = Date.now();
     this.resnapshot?.committed(offset);
+    this.lastOffset = offset;
     const ts = offset.ts_usec;
     // Only positions of source transactions carry a commit time; idle keepalives mean "caught up".
     this.lastSourceLagMs = typeof ts === 'number' && offset.lsn_commit !== null ? Math.max(0, Date.now() - ts / 1000) : 0;
@@ -370,8 +372,8 @@ export class PostgresSourceTask implements SourceTask {
     if (s.queued > 0 && quiet > stallMs) {
       return { stalled: `changes are waiting but nothing was committed to Kafka for more than ${Math.round(stallMs / 1000)} s; is Kafka reachable?` };
     }
-    // Behind but moving: the newest committed change is old (a backlog is being worked off).
     if (wal) return { stalled: null, catchingUp: wal };
+    // Behind but moving: the newest committed change is old (a backlog is being worked off).
     if (this.lastSourceLagMs > 10_000) {
       return { stalled: null, catchingUp: 'catching up: committed changes are more than 10 s behind the source (see cdc_source_lag_seconds)' };
     }
