@@ -11,7 +11,7 @@ import { changeRecords, type EventOptions, type RowChange } from './change-event
 import { alreadyWritten, encodePosition, type PgPosition } from './offsets.ts';
 import type { TableModel } from './table-model.ts';
 import type { Lsn } from './lsn.ts';
-import { messageRecord, type MessageOptions } from './logical-messages.ts';
+import { HEARTBEAT_MESSAGE_PREFIX, messageRecord, type MessageOptions } from './logical-messages.ts';
 import type { SourceFacts } from './source-info.ts';
 import { parseLsn } from './lsn.ts';
 import type { TextRow } from './table-model.ts';
@@ -223,8 +223,10 @@ export class ChangeDecoder {
     });
     const tx = this.tx;
     // Our watermark: the engine's, never a record of the user's message topic.
-    const ours = isWatermark(msg.prefix);
-    if (ours) this.opts.snapshot?.onWatermark(watermarkWindow(msg.content), { lsn, xid: tx?.xid ?? null, lastCommitLsn: this.lastCommitLsn });
+    const watermark = isWatermark(msg.prefix);
+    // Ours (a watermark or a heartbeat message): a position, never a record of the user's message topic.
+    const ours = watermark || msg.prefix === HEARTBEAT_MESSAGE_PREFIX;
+    if (watermark) this.opts.snapshot?.onWatermark(watermarkWindow(msg.content), { lsn, xid: tx?.xid ?? null, lastCommitLsn: this.lastCommitLsn });
     if (msg.transactional && tx) {
       tx.index++;
       tx.lastLsn = lsn;

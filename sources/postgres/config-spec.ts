@@ -13,6 +13,7 @@ import { OVERRIDE_PREFIX, overridesCheck } from './snapshot-overrides.ts';
 import { NAME_ADJUSTMENT_FIELDS } from '../../src/serde/name-adjustment-config.ts';
 import { SIGNAL_CONSUMER_FAMILY, SIGNAL_FIELDS } from '../../src/snapshot/signals/signal-config.ts';
 import { CONFIGURATION_BASED_FIELDS, configurationBasedCheck } from '../../src/snapshot/configuration-based-mode.ts';
+import { WAL_GUARD_FIELDS } from './wal-guard-config.ts';
 
 const IDENT = /^[a-z0-9_]{1,63}$/;
 const regexList = (v: readonly string[]): true | string => {
@@ -98,7 +99,7 @@ export const F = {
 
 // The implemented fields, plus every other Debezium property declared refused or
 // "accepted, no effect", Debezium's renames and its Connect layout (config-compat.ts).
-export const POSTGRES_CONFIG_DEF = new ConfigDef(withPostgresCompat([...Object.values(F), ...NAME_ADJUSTMENT_FIELDS, ...SIGNAL_FIELDS, ...Object.values(CONFIGURATION_BASED_FIELDS)]), {
+export const POSTGRES_CONFIG_DEF = new ConfigDef(withPostgresCompat([...Object.values(F), ...Object.values(WAL_GUARD_FIELDS), ...NAME_ADJUSTMENT_FIELDS, ...SIGNAL_FIELDS, ...Object.values(CONFIGURATION_BASED_FIELDS)]), {
   families: POSTGRES_COMPAT_FAMILIES,
   prefixFamilies: [SIGNAL_CONSUMER_FAMILY],
   // Passthrough families: SMTs, converters, topic creation groups (client overrides are validated by the framework def).

@@ -225,17 +225,22 @@ export interface SlotState {
   readonly confirmedFlush: Lsn;
   readonly restartLsn: Lsn;
   readonly walStatus: string | null;
+  /** why PostgreSQL invalidated the slot (17+ invalidation_reason, 16 conflicting, wal_status lost), null while usable */
+  readonly invalidation: string | null;
 }
 
 export async function slotState(sql: pg.Client, slotName: string): Promise<SlotState> {
   const r = await sql.query(
-    `SELECT active, plugin, database, confirmed_flush_lsn::text AS cf, restart_lsn::text AS rl, wal_status
-       FROM pg_replication_slots WHERE slot_name = $1`, [slotName]);
-  const row = r.rows[0] as { active: string; plugin: string; database: string; cf: string | null; rl: string | null; wal_status: string | null } | undefined;
-  if (!row) return { exists: false, active: false, plugin: null, database: null, confirmedFlush: 0n, restartLsn: 0n, walStatus: null };
+    // to_jsonb: invalidation_reason (17+) and conflicting (16) without a query per major.
+    `SELECT s.active, s.plugin, s.database, s.confirmed_flush_lsn::text AS cf, s.restart_lsn::text AS rl, s.wal_status,
+            COALESCE(to_jsonb(s) ->> 'invalidation_reason', CASE WHEN to_jsonb(s) ->> 'conflicting' = 'true' THEN 'rows_removed' END) AS invalidation
+       FROM pg_replication_slots s WHERE s.slot_name = $1`, [slotName]);
+  const row = r.rows[0] as { active: string; plugin: string; database: string; cf: string | null; rl: string | null; wal_status: string | null; invalidation: string | null } | undefined;
+  if (!row) return { exists: false, active: false, plugin: null, database: null, confirmedFlush: 0n, restartLsn: 0n, walStatus: null, invalidation: null };
   return {
     exists: true, active: row.active === 't' || (row.active as unknown) === true, plugin: row.plugin, database: row.database,
     confirmedFlush: parseLsn(row.cf), restartLsn: parseLsn(row.rl), walStatus: row.wal_status,
+    invalidation: row.invalidation ?? (row.wal_status === 'lost' ? 'wal_removed' : null),
   };
 }
 

@@ -21,7 +21,9 @@ import { viaRootProblem } from './partitions.ts';
 import { describeUnmatched, nothingCapturedError, unmatchedIncludes } from './capture-check.ts';
 import { checkKeyColumns } from './key-columns.ts';
 import { migratePostgres } from './migrate.ts';
-import { startPostgresExtras } from './extras.ts';
+import { startPostgresExtras, type SlotWatches } from './extras.ts';
+import { slotLostError } from './snapshot-plan.ts';
+import { maxSlotWalKeepBytes, walLimitProblem } from './wal-guard-config.ts';
 
 /** The property a connection-time error belongs to, for config/validate. */
 const CONNECT_PROPERTY: Record<string, string> = {
@@ -36,6 +38,8 @@ export const POSTGRES_CONNECTOR_CLASS = 'io.debezium.connector.postgresql.Postgr
 export const POSTGRES_PLUGIN_VERSION = '0.1.0';
 
 export function createPostgresPlugin(): SourceConnectorPlugin {
+  // The slot monitors this plugin runs, for its tasks to read the WAL protection level.
+  const watches: SlotWatches = new Map();
   return {
     className: POSTGRES_CONNECTOR_CLASS,
     aliases: ['PostgresConnector', 'postgres', 'postgresql'],
@@ -44,11 +48,11 @@ export function createPostgresPlugin(): SourceConnectorPlugin {
     configDef: connectFrameworkConfigDef().merge(POSTGRES_CONFIG_DEF),
     validateEnvironment,
     taskConfigs: (config) => [{ ...config.raw() }],
-    createTask: () => new PostgresSourceTask(),
+    createTask: () => new PostgresSourceTask({ watches }),
     onDelete: dropSlotOnDelete,
     partitions: (config) => [pgPartition(config.get(F.topicPrefix))],
     migrate: migratePostgres,
-    startExtras: (config, env) => startPostgresExtras(config, env.registry, env.log),
+    startExtras: (config, env) => startPostgresExtras(config, env.registry, env.log, watches),
     configReference: {
       title: 'PostgreSQL connector',
       intro:
@@ -131,9 +135,9 @@ async function validateEnvironment(config: ParsedConfig, _log: Logger): Promise<
     if (slot.exists && slot.plugin !== cfg.pluginName) {
       out.push({ code: 'CDC_PG_SLOT_PLUGIN', property: 'slot.name', what: `slot "${cfg.slotName}" uses plugin ${slot.plugin}, not ${cfg.pluginName} (plugin.name)`, where: `${where}, property slot.name`, fix: 'drop that slot or choose another slot.name' });
     }
-    if (slot.exists && slot.walStatus === 'lost') {
-      out.push({ code: 'CDC_PG_SLOT_LOST', property: 'slot.name', what: `slot "${cfg.slotName}" is lost: PostgreSQL removed WAL it still needed`, where: `${where}, property slot.name`, fix: 'drop the slot and take a new snapshot (snapshot.mode=when_needed), and raise max_slot_wal_keep_size' });
-    }
+    if (slot.exists && slot.invalidation !== null && cfg.snapshotMode !== 'when_needed') push(slotLostError(cfg.slotName, where, { invalidation: slot.invalidation }), 'slot.name');
+    const walLimit = walLimitProblem(cfg.walGuard, await maxSlotWalKeepBytes(sql), where);
+    if (walLimit) push(walLimit, 'slot.wal.limit.bytes');
   } finally {
     await sql.end().catch(() => undefined);
   }

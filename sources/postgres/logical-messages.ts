@@ -65,3 +65,13 @@ export function messageRecord(prefix: string, content: Uint8Array, source: Sourc
     },
   };
 }
+
+/**
+ * heartbeat.interval.ms: each heartbeat writes a non-transactional logical decoding
+ * message under this prefix (SELECT pg_logical_emit_message(false, prefix, '')): no
+ * table, no privilege beyond EXECUTE, which PUBLIC has. It travels through the slot
+ * like a change, so the connector gets a fresh position to commit and confirm even
+ * while every transaction of the database touches only tables it does not capture.
+ * Never written to <topic.prefix>.message.
+ */
+export const HEARTBEAT_MESSAGE_PREFIX = '__cdcd_heartbeat';

@@ -102,12 +102,19 @@ export function slotFailoverQuery(): string {
  */
 export const CURRENT_WAL_LSN_SQL = 'CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END';
 
-/** pg_replication_slots as the slot monitor reads it (14+: wal_status and safe_wal_size exist). */
+/**
+ * pg_replication_slots as the slot monitor reads it (14+: wal_status and safe_wal_size exist).
+ * Invalidation is read through to_jsonb so one statement serves every major: 17+ has
+ * invalidation_reason, 16 only conflicting (a standby's slot whose rows were removed),
+ * older ones neither (wal_status lost covers them); a missing key reads as NULL.
+ */
 export function slotLagQuery(): string {
-  return `SELECT active::text AS active, wal_status, safe_wal_size::text AS safe,
-      pg_wal_lsn_diff(${CURRENT_WAL_LSN_SQL}, restart_lsn)::text AS retained,
-      pg_wal_lsn_diff(${CURRENT_WAL_LSN_SQL}, confirmed_flush_lsn)::text AS unconfirmed
-    FROM pg_replication_slots WHERE slot_name = $1`;
+  return `SELECT s.active::text AS active, s.wal_status, s.safe_wal_size::text AS safe,
+      pg_wal_lsn_diff(${CURRENT_WAL_LSN_SQL}, s.restart_lsn)::text AS retained,
+      pg_wal_lsn_diff(${CURRENT_WAL_LSN_SQL}, s.confirmed_flush_lsn)::text AS unconfirmed,
+      COALESCE(to_jsonb(s) ->> 'invalidation_reason', CASE WHEN to_jsonb(s) ->> 'conflicting' = 'true' THEN 'rows_removed' END) AS invalidation,
+      (SELECT setting FROM pg_settings WHERE name = 'max_slot_wal_keep_size') AS max_keep_mb
+    FROM pg_replication_slots s WHERE s.slot_name = $1`;
 }
 
 /** Problems with slot.failover=true on this server, empty when it can be honoured. */

@@ -28,12 +28,20 @@ export function slotMissingError(slotName: string, stored: PgPosition, where: st
   });
 }
 
-export function slotLostError(slotName: string, where: string): SourceError {
+/**
+ * A slot PostgreSQL invalidated: what is lost is every change between the committed
+ * offset and the moment the slot lost its WAL; the fix names the ways to a new snapshot.
+ */
+export function slotLostError(slotName: string, where: string, opts: { committed?: PgPosition | null; invalidation?: string | null; retriable?: boolean } = {}): SourceError {
+  const from = opts.committed ? `after LSN ${formatLsn(opts.committed.lsnProc)} (the connector's committed offset)` : 'after the connector\'s committed offset';
   return new SourceError({
     code: 'CDC_PG_SLOT_LOST',
-    what: `replication slot "${slotName}" is lost: PostgreSQL removed WAL it still needed (max_slot_wal_keep_size), so changes were skipped`,
+    what: `replication slot "${slotName}" is invalidated${opts.invalidation ? ` (${opts.invalidation})` : ''}: PostgreSQL removed WAL it still needed (max_slot_wal_keep_size, or a standby's removed rows), so the changes ${from} up to the invalidation can no longer be read`,
     where: `${where}, property slot.name`,
-    fix: 'set snapshot.mode=when_needed to drop the slot and take a new snapshot, and raise max_slot_wal_keep_size; alert on cdc_postgres_slot_safe_wal_size_bytes',
+    fix: opts.retriable
+      ? 'nothing to do: snapshot.mode=when_needed drops the slot at the next start and takes a new snapshot (consumers get every row again as op "r"); raise max_slot_wal_keep_size or set slot.wal.limit.bytes to act earlier'
+      : 'take a new snapshot: set snapshot.mode=when_needed (PUT /connectors/<name>/config; the next start drops the lost slot and snapshots), or stop the connector (PUT /connectors/<name>/stop), DELETE /connectors/<name>/offsets, SELECT pg_drop_replication_slot(\'' + slotName + '\') and resume; then raise max_slot_wal_keep_size, or set slot.wal.limit.bytes with slot.wal.limit.action=resnapshot to act before the server does',
+    retriable: opts.retriable ?? false,
   });
 }
 

@@ -16,7 +16,7 @@ import { decodePosition, pgPartition, type PgPosition } from './offsets.ts';
 import type { Lsn } from './lsn.ts';
 import type { TableRegistry } from './table-registry.ts';
 import type { PgTaskConfig } from './task-config.ts';
-import { messageValueSchema } from './logical-messages.ts';
+import { HEARTBEAT_MESSAGE_PREFIX, messageValueSchema } from './logical-messages.ts';
 import type { SignalHub } from '../../src/snapshot/signals/signal-hub.ts';
 import type { SignalTable } from './signal-table.ts';
 
@@ -38,6 +38,8 @@ export interface StreamingDeps {
   readonly companion: StreamCompanion | null;
   /** signals: the signal table's inserts go to the hub in stream order; the hub's topic position rides in every offset */
   readonly signals?: { readonly hub: SignalHub; readonly table: SignalTable } | null;
+  /** false on a standby, which cannot write the heartbeat message */
+  readonly heartbeatMessage: boolean;
 }
 
 export class Streaming {
@@ -45,6 +47,7 @@ export class Streaming {
   private decoder: ChangeDecoder | null = null;
   private lastIdleUnit = 0;
   private lastHeartbeat = 0;
+  private heartbeatMessageFailed = false;
 
   constructor(private readonly deps: StreamingDeps) {}
 
@@ -103,6 +106,13 @@ export class Streaming {
       if (cfg.heartbeatQuery) {
         await this.deps.sql.query(cfg.heartbeatQuery).catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message }, 'heartbeat.action.query failed'));
       }
+      // Through the slot (logical-messages.ts): the next poll gets its LSN as a position to confirm.
+      if (this.deps.heartbeatMessage) {
+        await this.deps.sql.query('SELECT pg_logical_emit_message(false, $1, \'\')', [HEARTBEAT_MESSAGE_PREFIX]).catch((err: unknown) => {
+          if (!this.heartbeatMessageFailed) this.deps.log.warn({ err: (err as Error).message }, 'heartbeat message (pg_logical_emit_message) failed; heartbeats still write their record, the slot moves with server keepalives only (logged once)');
+          this.heartbeatMessageFailed = true;
+        });
+      }
       const u = decoder.heartbeatUnit([this.heartbeatRecord()]);
       if (u) push(u);
     }
@@ -115,6 +125,21 @@ export class Streaming {
     ctx.metrics.queueDepth(stream.queued);
     if (lastLsn > 0n) ctx.metrics.sourcePosition('received', lastLsn);
     return units;
+  }
+
+  /**
+   * slot.wal.limit.action=resnapshot: a unit at the current position (between source
+   * transactions; null while one is open) whose offset says a snapshot is needed
+   * (snapshot_completed=false, no chunk progress). Once it is committed the slot may
+   * be dropped: the next start takes a new snapshot from a new slot (snapshot-plan.ts),
+   * and a crash before the drop repeats the same decision.
+   */
+  resnapshotMarker(): SourceUnit | null {
+    const u = this.decoder?.heartbeatUnit([]);
+    if (!u) return null;
+    const offset: JsonMap = { ...Object.fromEntries(Object.entries(u.offset).filter(([k]) => !k.startsWith('incremental_snapshot_'))), snapshot_completed: false };
+    const signals = this.deps.signals ?? null;
+    return { ...u, offset: signals ? { ...offset, ...signals.hub.offsetFields() } : offset };
   }
 
   private heartbeatRecord(): SourceRecord {

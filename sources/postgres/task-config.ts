@@ -2,6 +2,8 @@
  * The typed view of a parsed PostgreSQL connector config: read once, through
  * the field declarations, so the rest of the plugin never sees property names.
  */
+import type { WalGuardPolicy } from './wal-guard.ts';
+import { readWalGuardPolicy } from './wal-guard-config.ts';
 import type { ParsedConfig } from '../../src/config/define.ts';
 import type { Op } from '../../src/events/envelope.ts';
 import { F } from './config-spec.ts';
@@ -30,6 +32,8 @@ export interface PgTaskConfig {
   readonly pluginName: string;
   /** slot.max.retries / slot.retry.delay.ms: waiting for a slot another connection holds */
   readonly slotRetries: { readonly max: number; readonly delayMs: number };
+  /** slot.wal.*: the WAL protection policy (wal-guard.ts) */
+  readonly walGuard: WalGuardPolicy;
   readonly publicationName: string;
   readonly publicationAutocreate: AutocreateMode;
   /** publish.via.partition.root: partitioned tables captured as their root (true) or as their leaf partitions */
@@ -103,6 +107,7 @@ export function readPgTaskConfig(c: ParsedConfig): PgTaskConfig {
     slotFailover: c.getBoolean('slot.failover') ?? false,
     pluginName: c.get(F.pluginName),
     slotRetries: { max: c.get(F.slotMaxRetries), delayMs: c.get(F.slotRetryDelay) },
+    walGuard: readWalGuardPolicy(c),
     publicationName: c.get(F.publicationName),
     publicationAutocreate: c.get(F.publicationAutocreate),
     publishViaRoot: c.get(F.publishViaRoot),

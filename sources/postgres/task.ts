@@ -38,6 +38,11 @@ import { decideSnapshot, slotLostError, slotMissingError, standbyChunkedError } 
 import { SignalHub } from '../../src/snapshot/signals/signal-hub.ts';
 import { readSignalConfig, readsSignalTopic } from '../../src/snapshot/signals/signal-config.ts';
 import { SignalTable, signalsNeedChunkedError } from './signal-table.ts';
+import type { SlotWatches } from './extras.ts';
+import { watchKey } from './extras.ts';
+import { TaskWalGuard } from './wal-guard-task.ts';
+import { WalResnapshot } from './wal-resnapshot.ts';
+import { maxSlotWalKeepBytes, walLimitProblem } from './wal-guard-config.ts';
 
 export { decideSnapshot } from './snapshot-plan.ts';
 
@@ -66,6 +71,13 @@ export class PostgresSourceTask implements SourceTask {
   private lastSourceLagMs = 0;
   /** Shown in the task status while RUNNING: include patterns that match nothing. */
   private notice: string | null = null;
+  private walGuard: TaskWalGuard | null = null;
+  /** slot.wal.limit.action=resnapshot, once under way */
+  private resnapshot: WalResnapshot | null = null;
+  /** the latest committed offset (the stored one until the first commit): what a lost slot's message names */
+  private lastOffset: JsonMap | null = null;
+
+  constructor(private readonly deps: { readonly watches?: SlotWatches } = {}) {}
 
   async start(ctx: SourceTaskContext): Promise<void> {
     this.ctx = ctx;
@@ -81,6 +93,13 @@ export class PostgresSourceTask implements SourceTask {
     const partition = pgPartition(cfg.topicPrefix);
     const storedMap = ctx.offsets.get(partition);
     const stored = storedMap ? decodePosition(storedMap, `${where}, stored offset`) : null;
+    this.lastOffset = storedMap ?? null;
+    const walProblem = walLimitProblem(cfg.walGuard, await maxSlotWalKeepBytes(this.sql), where);
+    if (walProblem) throw walProblem;
+    this.walGuard = new TaskWalGuard({
+      watch: () => this.deps.watches?.get(watchKey(ctx.config, cfg.topicPrefix)), policy: cfg.walGuard, slot: cfg.slotName, where,
+      whenNeeded: cfg.snapshotMode === 'when_needed',
+    });
     this.log.info({ offset: storedMap }, stored ? 'resuming from the committed offset' : 'no committed offset');
     this.tables = new TableRegistry({ sql: this.sql, cfg, log: this.log, oddValues: oddValueSink(this.log, () => ctx.metrics.valueReplaced()) });
     if (cfg.snapshotMode === 'initial_only' && stored?.snapshotCompleted) {
@@ -107,9 +126,11 @@ export class PostgresSourceTask implements SourceTask {
     if (pub !== 'exists') this.log.info({ publication: cfg.publicationName, action: pub }, 'publication prepared');
 
     let slot = await slotState(this.sql, cfg.slotName);
-    if (slot.exists && slot.walStatus === 'lost') {
-      if (cfg.snapshotMode !== 'when_needed') throw slotLostError(cfg.slotName, where);
-      this.log.warn({ slot: cfg.slotName }, 'slot is lost; snapshot.mode=when_needed: dropping it and taking a new snapshot');
+    if (slot.exists && (slot.walStatus === 'lost' || slot.invalidation !== null)) {
+      if (cfg.snapshotMode !== 'when_needed') throw slotLostError(cfg.slotName, where, { committed: stored, invalidation: slot.invalidation });
+      // Loud, never silent: what the new snapshot replaces is gone from the slot.
+      this.log.error({ slot: cfg.slotName, invalidation: slot.invalidation, committedLsn: stored ? formatLsn(stored.lsnProc) : null },
+        'slot was invalidated by PostgreSQL: changes after the committed offset up to the invalidation cannot be read; snapshot.mode=when_needed: dropping it and taking a new snapshot');
       await dropSlot(this.sql, cfg.slotName);
       slot = await slotState(this.sql, cfg.slotName);
     }
@@ -211,8 +232,10 @@ export class PostgresSourceTask implements SourceTask {
       cfg, ctx: this.ctx, log: this.log, sql: this.sql!, tables: this.tables!, clock: this.clock, contextHeaders: this.contextHeaders,
       companion: this.chunked?.companion ?? null,
       signals: this.signals,
+      heartbeatMessage: !this.server.inRecovery,
     });
     await this.streaming.start(stored, slotFlush);
+    this.walGuard?.arm();
     this.phase = 'stream';
   }
 
@@ -275,6 +298,7 @@ export class PostgresSourceTask implements SourceTask {
         return units;
       }
       case 'stream':
+        if (this.resnapshot || this.walGuard?.check(() => (this.lastOffset ? decodePosition(this.lastOffset, 'committed offset') : null))) return (this.resnapshot ??= this.newResnapshot()).poll(maxWaitMs);
         if (this.initialOnlyDone) {
           await this.finishInitialOnly();
           this.phase = 'done';
@@ -289,12 +313,35 @@ export class PostgresSourceTask implements SourceTask {
 
   committed(_partition: JsonMap, offset: JsonMap): void {
     this.lastCommitted = Date.now();
+    this.resnapshot?.committed(offset);
+    this.lastOffset = offset;
     const ts = offset.ts_usec;
     // Only positions of source transactions carry a commit time; idle keepalives mean "caught up".
     this.lastSourceLagMs = typeof ts === 'number' && offset.lsn_commit !== null ? Math.max(0, Date.now() - ts / 1000) : 0;
     this.streaming?.committed(offset);
     // initial_only: the chunked snapshot is committed; the next poll stops streaming and drops the slot.
     if (this.chunked && this.cfg.snapshotMode === 'initial_only' && offset.snapshot_completed === true) this.initialOnlyDone = true;
+  }
+
+  /** slot.wal.limit.action=resnapshot (wal-resnapshot.ts): stop capture, then drop the slot. */
+  private newResnapshot(): WalResnapshot {
+    const { cfg } = this;
+    const where = `connector "${this.ctx.connectorName}"`;
+    return new WalResnapshot({
+      slot: cfg.slotName, limitBytes: cfg.walGuard.limitBytes, where, log: this.log,
+      marker: () => this.streaming!.resnapshotMarker(),
+      poll: (ms) => this.streaming!.poll(ms),
+      dropSlot: async () => {
+        const streaming = this.streaming, signals = this.signals, chunked = this.chunked;
+        this.streaming = null; this.signals = null; this.chunked = null;
+        this.phase = 'stopped';
+        await streaming?.stop();
+        await signals?.hub.stop();
+        await chunked?.close();
+        await waitForFreeSlot(this.sql!, cfg.slotName, cfg.slotRetries, this.log, where);
+        await dropSlot(this.sql!, cfg.slotName);
+      },
+    });
   }
 
   private async finishInitialOnly(): Promise<void> {
@@ -312,7 +359,8 @@ export class PostgresSourceTask implements SourceTask {
 
   health(): { stalled: string | null; catchingUp?: string | null } {
     const s = this.streaming?.replication;
-    if (this.phase !== 'stream' || !s) return { stalled: null, catchingUp: this.notice };
+    const wal = this.walGuard?.statusReason() ?? null;
+    if (this.phase !== 'stream' || !s) return { stalled: null, catchingUp: wal ?? this.notice };
     const silent = s.silentForMs();
     // The server answers every status request; three unanswered in a row means it is stuck or unreachable.
     if (silent > 3 * this.cfg.statusIntervalMs) {
@@ -324,6 +372,7 @@ export class PostgresSourceTask implements SourceTask {
     if (s.queued > 0 && quiet > stallMs) {
       return { stalled: `changes are waiting but nothing was committed to Kafka for more than ${Math.round(stallMs / 1000)} s; is Kafka reachable?` };
     }
+    if (wal) return { stalled: null, catchingUp: wal };
     // Behind but moving: the newest committed change is old (a backlog is being worked off).
     if (this.lastSourceLagMs > 10_000) {
       return { stalled: null, catchingUp: 'catching up: committed changes are more than 10 s behind the source (see cdc_source_lag_seconds)' };
