@@ -207,6 +207,10 @@ export class PromMetricsFactory {
     const received = this.positionGauge(names.receivedPosition);
     const flushed = this.positionGauge(names.flushedPosition);
     for (const g of names.gauges ?? []) this.positionGauge(g);
+    // Counters start at 0 (Prometheus practice): rate() and alerts see a series from the task's start,
+    // and a dashboard panel on, e.g., commit failures has a line before the first failure.
+    for (const c of [this.events, this.txns, this.commitFailures, this.polled, this.filtered, this.recordErrors, this.skipped, this.retries, this.errorsLogged, this.replaced]) c.inc(l, 0);
+    for (const op of Object.values(OP_LABELS)) this.seen.inc({ ...l, op }, 0);
     let snapshotOn = false; // this attempt's snapshot is running (snapshotRunning(true) seen, no end yet)
     return {
       offsetCommit: (s) => this.commitSeconds.observe(l, s),
