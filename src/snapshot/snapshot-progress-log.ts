@@ -31,9 +31,11 @@ export class SnapshotProgressReporter {
   /** Call from the poll loop; does something at most once per interval (and when the snapshot ends). */
   tick(): void {
     const now = this.now();
-    if (this.lastAt !== null && now - this.lastAt < (this.deps.intervalMs ?? PROGRESS_LOG_INTERVAL_MS)) return;
     const p = this.deps.progress();
     if (!p.running && !this.wasRunning) return;
+    // A start or an end is reported at once (SnapshotRunning/Completed must not wait for the next interval).
+    const edge = this.wasRunning !== p.running;
+    if (!edge && this.lastAt !== null && now - this.lastAt < (this.deps.intervalMs ?? PROGRESS_LOG_INTERVAL_MS)) return;
     this.lastAt = now;
     const { metrics, log } = this.deps;
     for (const t of p.tables) {
