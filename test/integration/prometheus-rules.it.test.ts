@@ -32,10 +32,14 @@ interface RuleFile { groups: { name: string; rules: Rule[] }[] }
 const TEST_THRESHOLDS: Record<string, [string, string] | null> = {
   CdcTaskFailed: null,
   CdcTaskStalled: null,
-  CdcSlotRetainsTooMuchWal: ['> 10 * 1024^3', '> 1024'],
-  CdcSlotLagging: ['> 1024^3', '> 1024'],
-  CdcSourceLagHigh: ['> 300', '> 1'],
+  // above what a caught-up slot keeps (a few hundred KiB), below what the paused writer adds (WRITER_ROWS)
+  CdcSlotRetainsTooMuchWal: ['> 10 * 1024^3', '> 2 * 1024^2'],
+  CdcSlotLagging: ['> 1024^3', '> 2 * 1024^2'],
+  CdcSourceLagHigh: ['> 300', '> 2'],
 };
+
+/** Rows of about 200 bytes written while paused: some 3 MiB of WAL. */
+const WRITER_ROWS = 12_000;
 
 /** The shipped rules, only those driven here, with small thresholds and `for: 1s`. */
 function testRules(shipped: RuleFile, suffix: string): RuleFile {
@@ -145,14 +149,18 @@ test('dashboard and alert rules use only exported metrics; failed, stalled, lag 
       });
 
       await t.test('WAL kept while paused fires CdcSlotRetainsTooMuchWal and CdcSlotLagging; the backlog fires CdcSourceLagHigh after the resume', async () => {
+        for (const alert of ['CdcSlotRetainsTooMuchWal', 'CdcSlotLagging']) {
+          assert.equal(await prom!.value(firing(alert, name)), null, `${alert} must not fire while the connector keeps up`);
+        }
         assert.equal((await api.call('PUT', `/connectors/${name}/pause`)).status, 202);
         await api.waitFor(`/connectors/${name}/status`, (b) => b.tasks?.[0]?.state === 'PAUSED', 30_000);
-        await db.query(`INSERT INTO t SELECT g, repeat('w', 200) FROM generate_series(1000, 2000) g`);
+        await db.query(`INSERT INTO t SELECT g, repeat('w', 200) FROM generate_series(1000, $1::int) g`, [1000 + WRITER_ROWS]);
         // The slot monitor samples every 5 s, so both alerts fire within a few seconds.
         await prom!.waitFor(firing('CdcSlotRetainsTooMuchWal', name), (v) => v === 1, 30_000, 'CdcSlotRetainsTooMuchWal firing');
         await prom!.waitFor(firing('CdcSlotLagging', name), (v) => v === 1, 30_000, 'CdcSlotLagging firing');
-        mark('retained WAL and slot lag alerts firing');
-        // Paused for seconds: the changes written meanwhile reach Kafka more than 1 s after their commit.
+        const retained = await prom!.value(`cdc_postgres_slot_retained_wal_bytes{job="${job}",connector="${name}"}`);
+        mark(`retained WAL (${retained} B) and slot lag alerts firing`);
+        // Paused for seconds: the changes written meanwhile reach Kafka more than 2 s after their commit.
         assert.equal((await api.call('PUT', `/connectors/${name}/resume`)).status, 202);
         await prom!.waitFor(firing('CdcSourceLagHigh', name), (v) => v === 1, 30_000, 'CdcSourceLagHigh firing');
         mark('CdcSourceLagHigh firing');
@@ -167,6 +175,7 @@ test('dashboard and alert rules use only exported metrics; failed, stalled, lag 
           if (pid === 0) await new Promise((r) => setTimeout(r, 200));
         }
         assert.ok(pid > 0, `no walsender holds slot ${slot}`);
+        assert.equal(await prom!.value(firing('CdcTaskStalled', name)), null, 'CdcTaskStalled must not fire while the task runs');
         process.kill(pid, 'SIGSTOP');
         stopped = pid;
         await prom!.waitFor(firing('CdcTaskStalled', name), (v) => v === 1, 40_000, 'CdcTaskStalled firing');
