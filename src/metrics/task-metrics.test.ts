@@ -66,6 +66,11 @@ test('connector and task states: one series per state; the herder\'s decisions s
   assert.match(text, /^cdc_task_state\{connector="c",task="0",state="RUNNING"\} 0$/m);
   assert.match(text, /^cdc_task_state\{connector="c",task="0",state="PAUSED"\} 1$/m);
   assert.match(text, /^cdc_connector_state\{connector="c",state="PAUSED"\} 1$/m);
+  f.forTask('c', 0).offsetCommit(0.01);
+  f.forTask('keep', 0).eventsWritten(3);
   f.statusDecided('c', null, { id: 0, state: null });
-  assert.doesNotMatch(await registry.metrics(), /connector="c",(task="0",)?state=/);
+  await new Promise((r) => setTimeout(r, 10)); // the removal reads the series asynchronously
+  text = await registry.metrics();
+  assert.doesNotMatch(text, /connector="c"/, 'a deleted connector leaves no series');
+  assert.match(text, /^cdc_events_written_total\{connector="keep",task="0"\} 3$/m);
 });

@@ -107,6 +107,12 @@ export interface TaskMetrics {
   valueReplaced(): void;
 }
 
+/** What every prom-client metric offers (the registry hands out a narrower type). */
+interface Removable {
+  get(): Promise<{ values: { labels: Record<string, string | number> }[] }>;
+  remove(labels: Record<string, string | number>): void;
+}
+
 export class PromMetricsFactory {
   private readonly events: Counter<string>;
   private readonly txns: Counter<string>;
@@ -187,9 +193,10 @@ export class PromMetricsFactory {
   /**
    * States the herder decides without a running task (PAUSED, STOPPED, a config that cannot
    * start): one series per state, 1 for the current one; null removes the connector's (or task's)
-   * series (deleted, or a STOPPED connector, which has no task).
+   * series (deleted, or a STOPPED connector, which has no task); a deleted connector loses every series.
    */
   statusDecided(connector: string, connectorState: string | null, task: { id: number; state: string | null } | null): void {
+    if (connectorState === null) void this.forget(connector);
     for (const st of CONNECTOR_STATES) {
       if (connectorState === null) this.connState.remove({ connector, state: st });
       else this.connState.set({ connector, state: st }, st === connectorState ? 1 : 0);
@@ -199,6 +206,15 @@ export class PromMetricsFactory {
       const l = { connector, task: String(task.id), state: st };
       if (task.state === null) this.state.remove(l);
       else this.state.set(l, st === task.state ? 1 : 0);
+    }
+  }
+
+  /** A deleted connector: every series labelled with it goes (Connect removes its metric groups). */
+  private async forget(connector: string): Promise<void> {
+    for (const m of this.registry.getMetricsAsArray() as unknown as Removable[]) {
+      const series = (await m.get()).values;
+      // a histogram's buckets carry `le`; removing its sum/count labels removes them too
+      for (const v of series) if (v.labels['connector'] === connector && !('le' in v.labels)) m.remove(v.labels);
     }
   }
 
