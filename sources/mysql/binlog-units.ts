@@ -46,6 +46,8 @@ export interface BinlogUnitsDeps {
   readonly where: string;
   /** gtid.source.includes/excludes with gtid.source.filter.dml.events: false = the transaction of this GTID emits no row change */
   readonly gtidPasses?: (gtid: string) => boolean;
+  /** rows dropped by the connector's filters (table/database lists, gtid.source.*): Debezium's NumberOfEventsFiltered */
+  readonly onFiltered?: (rows: number) => void;
   /** inserted rows of the signal table (signal.data.collection), in binlog order, before the rest of the event is handled */
   readonly onSignalRows?: (db: string, table: string, rows: readonly MySqlRow[]) => boolean;
   /** the DDL hook (schema history, schema change topic); returns the records and internal records of the DDL's unit */
@@ -132,7 +134,8 @@ export class BinlogUnits {
     tx.rowEvents++;
     // Replayed rows (skipN) were signals already acted on before the restart: only new ones act.
     if (e.op === 'insert' && this.deps.onSignalRows) this.deps.onSignalRows(e.db, e.table, e.rows.slice(skipN).map((r) => r.after!));
-    if (skipN >= e.rows.length || tx.filtered || !this.deps.registry.isCaptured(e.db, e.table)) return;
+    if (skipN >= e.rows.length) return;
+    if (tx.filtered || !this.deps.registry.isCaptured(e.db, e.table)) { this.deps.onFiltered?.(e.rows.length - skipN); return; }
     const model = await this.deps.registry.modelFor(e.db, e.table, this.maps.get(e.tableId) ?? null);
     const serverId = tx.begin.serverId ?? this.deps.serverId();
     const changed: MySqlRow[] = [];

@@ -28,7 +28,7 @@ import type { ChangeRecords, MySqlRow, MySqlTableModel } from './event-model.ts'
 const SKIP = mariadbSkip();
 const DB = `cdc_chunk_it_${process.pid}`;
 let serverIdSeq = 7700 + (process.pid % 500);
-const noMetrics = { snapshotProgress: () => {}, snapshotRunning: () => {}, snapshotChunks: () => {}, snapshotEta: () => {} };
+const noMetrics = { snapshotProgress: () => {}, snapshotRunning: () => {}, snapshotChunks: () => {}, snapshotEta: () => {}, snapshotTables: () => {}, snapshotEnded: () => {} };
 
 function connection(): MysqlConnectionSettings {
   const o = mariadbOptions();

@@ -18,7 +18,7 @@ import { MySqlChunkedSnapshot } from './chunked-snapshot.ts';
 import type { ChangeRecords, MySqlRow, MySqlTableModel } from './event-model.ts';
 
 const TABLE = 'shop.t';
-const noMetrics = { snapshotProgress: () => {}, snapshotRunning: () => {}, snapshotChunks: () => {}, snapshotEta: () => {} };
+const noMetrics = { snapshotProgress: () => {}, snapshotRunning: () => {}, snapshotChunks: () => {}, snapshotEta: () => {}, snapshotTables: () => {}, snapshotEnded: () => {} };
 
 function setup(rows = 5, chunkSize = 10, initial: string | null = TABLE) {
   const db = new ScriptedMySqlSession();

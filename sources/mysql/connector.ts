@@ -4,6 +4,7 @@
  * each with its own config definition (database.ssl.mode and snapshot.locking.mode differ), the
  * environment checks of `cdc validate`, `cdc migrate`, and one task reading one binlog.
  */
+import { RETENTION_GAUGES } from './binlog-retention.ts';
 import { connectFrameworkConfigDef } from '../../src/config/connect-framework-fields.ts';
 import type { SourceConnectorPlugin } from '../../src/runtime/source-task.ts';
 import { MARIADB_CONFIG_DEF, MARIADB_CONNECTOR_CLASS, MYSQL_CONFIG_DEF, MYSQL_CONNECTOR_CLASS, M, type MysqlFlavour } from './config-spec.ts';
@@ -49,6 +50,7 @@ function binlogPlugin(flavour: MysqlFlavour): SourceConnectorPlugin {
     metricNames: {
       receivedPosition: { name: 'cdc_mysql_received_binlog_position', help: 'Binlog position last read: file sequence number * 2^32 + offset in the file' },
       flushedPosition: { name: 'cdc_mysql_committed_binlog_position', help: 'Binlog position committed in Kafka: file sequence number * 2^32 + offset in the file' },
+      gauges: Object.values(RETENTION_GAUGES),
     },
   };
 }

@@ -117,6 +117,7 @@ export class MySqlSourceTask implements SourceTask {
         includeQuery: cfg.binlog.includeQuery, maxRecordsPerUnit: cfg.flow.maxBatchSize,
         txMetadata: cfg.events.txMetadata ? new TxMetadata(sanitizeTopicName(`${cfg.events.topicPrefix}${cfg.events.topicDelimiter}${cfg.events.topicTransaction}`)) : null,
         log: this.log, where,
+        onFiltered: (rows) => ctx.metrics.eventsFiltered(rows),
         onDdl: (e, position) => tracking.onDdl(e, position),
         ...(cfg.gtid.filterDmlEvents && (cfg.gtid.includes.length > 0 || cfg.gtid.excludes.length > 0) ? { gtidPasses: gtidSourceFilter(cfg.gtid.includes, cfg.gtid.excludes) } : {}),
         ...(signalTable.enabled ? {

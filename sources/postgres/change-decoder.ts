@@ -50,6 +50,8 @@ export interface DecoderOptions {
   readonly messages?: { readonly include: (prefix: string) => boolean; readonly record: MessageOptions };
   /** The chunked snapshot's view of the stream; absent = no hooks. */
   readonly snapshot?: SnapshotHooks;
+  /** A change of a table the connector does not capture (Debezium's NumberOfEventsFiltered). */
+  readonly onFiltered?: () => void;
 }
 
 /** Debezium counts transactional messages under this data collection in transaction metadata. */
@@ -164,6 +166,7 @@ export class ChangeDecoder {
       }
     } else {
       const m = this.tables.byOid(msg.relation.relationOid);
+      if (!m) this.opts.onFiltered?.();
       if (m) {
         if (msg.tag === 'insert') targets.push([m, { kind: 'insert', after: msg.new }]);
         else if (msg.tag === 'update') targets.push([m, { kind: 'update', key: msg.key, old: msg.old, after: msg.new }]);

@@ -41,13 +41,15 @@ export class ExportedSnapshot {
   constructor(private readonly deps: ExportedSnapshotDeps) {
     const { cfg, ctx, log } = deps;
     ctx.metrics.snapshotRunning(true);
+    let tablesDone = 0;
+    ctx.metrics.snapshotTables(deps.models.length, deps.models.length);
     this.rows = readSnapshot({
       sql: deps.sql, snapshotName: deps.snapshotName, tables: deps.models, fetchSize: cfg.snapshotFetchSize, log,
       selectOverride: (id) => cfg.snapshotSelects.get(id),
       progress: {
         onTableStart: (t, est) => log.info({ table: t.id, estimatedRows: est }, 'snapshotting table'),
         onRows: (t, n, est) => { ctx.metrics.snapshotProgress(t.id, n, est); log.info({ table: t.id, rows: n, estimatedRows: est }, 'snapshot progress'); },
-        onTableDone: (t, n, ms) => { ctx.metrics.snapshotProgress(t.id, n, n); log.info({ table: t.id, rows: n, ms }, 'table snapshot read'); },
+        onTableDone: (t, n, ms) => { ctx.metrics.snapshotProgress(t.id, n, n); ctx.metrics.snapshotTables(deps.models.length - ++tablesDone, deps.models.length); log.info({ table: t.id, rows: n, ms }, 'table snapshot read'); },
       },
     });
   }
@@ -65,7 +67,7 @@ export class ExportedSnapshot {
       const next = await this.rows.next();
       if (next.done) {
         await this.close();
-        this.deps.ctx.metrics.snapshotRunning(false);
+        this.deps.ctx.metrics.snapshotEnded('completed');
         this.deps.log.info({ rows: this.count }, 'initial snapshot read completely; committing it');
         const cp = this.deps.consistentPoint;
         const done: PgPosition = { lsnProc: cp, lsnCommit: null, lsn: cp, eventsProcessed: 0, txId: null, tsUsec: BigInt(Date.now()) * 1000n, snapshotCompleted: true };

@@ -68,6 +68,7 @@ export class Streaming {
       },
       txMetadata: cfg.txMetadata, txTopic: sanitizeTopicName(`${cfg.topicPrefix}${cfg.topicDelimiter}${cfg.topicTransaction}`),
       ...(this.deps.companion ? { snapshot: this.deps.companion.hooks } : {}),
+      onFiltered: () => this.deps.ctx.metrics.eventsFiltered(1),
     }, this.deps.tables, stored, slotFlush);
     this.stream = new ReplicationStream({
       settings: cfg.connection, slotName: cfg.slotName, publicationNames: [cfg.publicationName], initialFlush,

@@ -4,6 +4,10 @@
  * labels carry connector and task. Nothing here is named after a database: a source's
  * position gauges take the names its plugin gives (PluginMetricNames), so PostgreSQL keeps
  * cdc_postgres_received_lsn and cdc_postgres_flushed_lsn.
+ * What a Debezium or Kafka Connect user knows under JMX names (MilliSecondsBehindSource,
+ * source-record-poll-total, ...) is fed here by the shared task runner, snapshot reporter and
+ * connector instance, so a plugin feeds them through the contracts it already has
+ * (SourceUnit records, SnapshotProgress, ctx.metrics). The mapping: docs/metrics.md.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
@@ -22,6 +26,11 @@ export interface PluginMetricNames {
   readonly receivedPosition: GaugeSpec;
   /** the newest position confirmed to the source (committed in Kafka) */
   readonly flushedPosition: GaugeSpec;
+  /**
+   * Every other gauge its tasks create through TaskMetrics.sourceGauge: registered up front so
+   * that /metrics (and docs/metrics.md, which a test keeps equal to the registry) list them.
+   */
+  readonly gauges?: readonly GaugeSpec[];
 }
 
 /** The position gauges of a plugin that names none. */
@@ -31,10 +40,38 @@ export const DEFAULT_POSITION_GAUGES: PluginMetricNames = {
 };
 
 const TASK_STATES = ['UNASSIGNED', 'RUNNING', 'STALLED', 'RESTARTING', 'PAUSED', 'FAILED', 'STOPPED'] as const;
+/** Connect's connector states (a FAILED task leaves its connector RUNNING). */
+const CONNECTOR_STATES = ['UNASSIGNED', 'RUNNING', 'PAUSED', 'FAILED', 'STOPPED', 'RESTARTING'] as const;
+
+/** Debezium's per-operation counters (TotalNumberOfCreateEventsSeen, ...) by envelope op code. */
+export const OP_LABELS = { c: 'create', u: 'update', d: 'delete', r: 'read', t: 'truncate', m: 'message' } as const;
+export type ChangeOp = keyof typeof OP_LABELS;
 
 export interface TaskMetrics {
   eventsWritten(n: number): void;
   transactionCommitted(records: number, seconds: number): void;
+  /** The final flush and commit of a Kafka transaction (which commits the offsets) took this long. */
+  offsetCommit(seconds: number): void;
+  /** A Kafka transaction (and the offsets in it) could not be committed. */
+  offsetCommitFailed(): void;
+  /** Records a poll of the source handed out (before transforms; Connect's source-record-poll-total). */
+  recordsPolled(n: number): void;
+  /** Change events a poll handed out, by envelope op (Debezium's TotalNumberOf<Op>EventsSeen); sets the last-event time. */
+  changeEvents(op: ChangeOp, n: number): void;
+  /** Source changes the connector's filters dropped (table/collection lists, gtid.source.*): Debezium's NumberOfEventsFiltered. */
+  eventsFiltered(n: number): void;
+  /** The task started: it is connected to its source (Debezium's Connected = 1). */
+  sourceConnected(): void;
+  /** The attempt ended (stop, failure, retry): not connected; a snapshot it was running is aborted. */
+  attemptEnded(): void;
+  /** Capacity of the queue between the source socket and Kafka (max.queue.size). */
+  queueCapacity(n: number): void;
+  /** Tables the running snapshot still has to read (queued or running) of `total`. */
+  snapshotTables(remaining: number, total: number): void;
+  /** The snapshot ended: read completely, or stopped before (task stopped or failed, stop-snapshot signal). */
+  snapshotEnded(outcome: 'completed' | 'aborted'): void;
+  /** The connector's state as its status says (Connect's connector status). */
+  connectorState(state: string): void;
   commitToVisibleLatency(seconds: number): void;
   sourceLag(seconds: number): void;
   snapshotProgress(table: string, rows: number, estimated: number): void;
@@ -70,6 +107,12 @@ export interface TaskMetrics {
   valueReplaced(): void;
 }
 
+/** What every prom-client metric offers (the registry hands out a narrower type). */
+interface Removable {
+  get(): Promise<{ values: { labels: Record<string, string | number> }[] }>;
+  remove(labels: Record<string, string | number>): void;
+}
+
 export class PromMetricsFactory {
   private readonly events: Counter<string>;
   private readonly txns: Counter<string>;
@@ -89,6 +132,19 @@ export class PromMetricsFactory {
   private readonly errorsLogged: Counter<string>;
   private readonly replaced: Counter<string>;
   private readonly signals: Counter<string>;
+  private readonly commitSeconds: Histogram<string>;
+  private readonly commitFailures: Counter<string>;
+  private readonly polled: Counter<string>;
+  private readonly seen: Counter<string>;
+  private readonly lastEvent: Gauge<string>;
+  private readonly filtered: Counter<string>;
+  private readonly connected: Gauge<string>;
+  private readonly queueCap: Gauge<string>;
+  private readonly snapTables: Gauge<string>;
+  private readonly snapRemaining: Gauge<string>;
+  private readonly snapCompleted: Gauge<string>;
+  private readonly snapAborted: Gauge<string>;
+  private readonly connState: Gauge<string>;
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
@@ -111,6 +167,20 @@ export class PromMetricsFactory {
     this.replaced = new Counter({ name: 'cdc_values_replaced_total', help: 'Source values written as Debezium writes them although information is lost (numeric NaN/Infinity as null in precise mode, multi-dimensional arrays, timetz 24:00)', labelNames: ['connector', 'task'], registers });
     this.signals = new Counter({ name: 'cdc_signals_total', help: 'Signals handled, by channel (source, kafka, rest), type and outcome (applied, rejected, ignored)', labelNames: ['connector', 'task', 'channel', 'type', 'outcome'], registers });
     this.queue = new Gauge({ name: 'cdc_source_queue_depth', help: 'Decoded messages waiting between the source socket and Kafka', labelNames: ['connector', 'task'], registers });
+    const labelNames = ['connector', 'task'];
+    this.commitSeconds = new Histogram({ name: 'cdc_offset_commit_seconds', help: 'Time to flush and commit the Kafka transaction that holds the records and their offsets', labelNames, buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers });
+    this.commitFailures = new Counter({ name: 'cdc_offset_commit_failures_total', help: 'Kafka transactions (records and offsets) that could not be committed', labelNames, registers });
+    this.polled = new Counter({ name: 'cdc_source_records_polled_total', help: 'Records the source task handed out, before transforms', labelNames, registers });
+    this.seen = new Counter({ name: 'cdc_source_events_total', help: 'Change events the source task handed out, by operation (create, update, delete, read, truncate, message)', labelNames: [...labelNames, 'op'], registers });
+    this.lastEvent = new Gauge({ name: 'cdc_source_last_event_timestamp_seconds', help: 'Unix time at which the task last handed out a change event', labelNames, registers });
+    this.filtered = new Counter({ name: 'cdc_source_events_filtered_total', help: 'Source changes dropped by the connector\'s filters (include/exclude lists, gtid.source.*)', labelNames, registers });
+    this.connected = new Gauge({ name: 'cdc_source_connected', help: '1 while the task is connected to its source and running, else 0', labelNames, registers });
+    this.queueCap = new Gauge({ name: 'cdc_source_queue_capacity', help: 'Capacity of the queue between the source socket and Kafka (max.queue.size)', labelNames, registers });
+    this.snapTables = new Gauge({ name: 'cdc_snapshot_tables', help: 'Tables the current or last snapshot covers', labelNames, registers });
+    this.snapRemaining = new Gauge({ name: 'cdc_snapshot_remaining_tables', help: 'Tables the current snapshot has not finished yet', labelNames, registers });
+    this.snapCompleted = new Gauge({ name: 'cdc_snapshot_completed', help: '1 once the last snapshot was read completely (0 while one runs)', labelNames, registers });
+    this.snapAborted = new Gauge({ name: 'cdc_snapshot_aborted', help: '1 when the last snapshot stopped before it was complete (0 while one runs)', labelNames, registers });
+    this.connState = new Gauge({ name: 'cdc_connector_state', help: '1 for the connector\'s current state', labelNames: ['connector', 'state'], registers });
   }
 
   /** One gauge per name on this registry, however many connectors or attempts ask for it (labels connector, task). */
@@ -120,17 +190,77 @@ export class PromMetricsFactory {
     return new Gauge({ name: g.name, help: g.help, labelNames: ['connector', 'task'], registers: [this.registry] });
   }
 
+  /**
+   * States the herder decides without a running task (PAUSED, STOPPED, a config that cannot
+   * start): one series per state, 1 for the current one; null removes the connector's (or task's)
+   * series (deleted, or a STOPPED connector, which has no task); a deleted connector loses every series.
+   */
+  statusDecided(connector: string, connectorState: string | null, task: { id: number; state: string | null } | null): void {
+    if (connectorState === null) void this.forget(connector);
+    for (const st of CONNECTOR_STATES) {
+      if (connectorState === null) this.connState.remove({ connector, state: st });
+      else this.connState.set({ connector, state: st }, st === connectorState ? 1 : 0);
+    }
+    if (task === null) return;
+    for (const st of TASK_STATES) {
+      const l = { connector, task: String(task.id), state: st };
+      if (task.state === null) this.state.remove(l);
+      else this.state.set(l, st === task.state ? 1 : 0);
+    }
+  }
+
+  /** A deleted connector: every series labelled with it goes (Connect removes its metric groups). */
+  private async forget(connector: string): Promise<void> {
+    for (const m of this.registry.getMetricsAsArray() as unknown as Removable[]) {
+      const series = (await m.get()).values;
+      // a histogram's buckets carry `le`; removing its sum/count labels removes them too
+      for (const v of series) if (v.labels['connector'] === connector && !('le' in v.labels)) m.remove(v.labels);
+    }
+  }
+
   forTask(connector: string, task: number, names: PluginMetricNames = DEFAULT_POSITION_GAUGES): TaskMetrics {
     const l = { connector, task: String(task) };
     const received = this.positionGauge(names.receivedPosition);
     const flushed = this.positionGauge(names.flushedPosition);
+    for (const g of names.gauges ?? []) this.positionGauge(g);
+    // Counters start at 0 (Prometheus practice): rate() and alerts see a series from the task's start,
+    // and a dashboard panel on, e.g., commit failures has a line before the first failure.
+    for (const c of [this.events, this.txns, this.commitFailures, this.polled, this.filtered, this.recordErrors, this.skipped, this.retries, this.errorsLogged, this.replaced]) c.inc(l, 0);
+    for (const op of Object.values(OP_LABELS)) this.seen.inc({ ...l, op }, 0);
+    let snapshotOn = false; // this attempt's snapshot is running (snapshotRunning(true) seen, no end yet)
     return {
+      offsetCommit: (s) => this.commitSeconds.observe(l, s),
+      offsetCommitFailed: () => this.commitFailures.inc(l),
+      recordsPolled: (n) => this.polled.inc(l, n),
+      changeEvents: (op, n) => { this.seen.inc({ ...l, op: OP_LABELS[op] }, n); this.lastEvent.set(l, Date.now() / 1000); },
+      eventsFiltered: (n) => this.filtered.inc(l, n),
+      sourceConnected: () => this.connected.set(l, 1),
+      attemptEnded: () => {
+        this.connected.set(l, 0);
+        if (snapshotOn) { snapshotOn = false; this.snapRunning.set(l, 0); this.snapAborted.set(l, 1); this.snapEta.remove(l); }
+      },
+      queueCapacity: (n) => this.queueCap.set(l, n),
+      snapshotTables: (remaining, total) => { this.snapRemaining.set(l, remaining); this.snapTables.set(l, total); },
+      snapshotEnded: (outcome) => {
+        this.snapRunning.set(l, 0);
+        snapshotOn = false;
+        if (outcome === 'completed') this.snapRemaining.set(l, 0);
+        this.snapCompleted.set(l, outcome === 'completed' ? 1 : 0);
+        this.snapAborted.set(l, outcome === 'aborted' ? 1 : 0);
+        this.snapEta.remove(l);
+      },
+      connectorState: (s) => { for (const st of CONNECTOR_STATES) this.connState.set({ connector, state: st }, st === s ? 1 : 0); },
       eventsWritten: (n) => this.events.inc(l, n),
       transactionCommitted: (records, seconds) => { this.txns.inc(l); this.txnSeconds.observe(l, seconds); void records; },
       commitToVisibleLatency: (s) => this.latency.observe(l, s),
       sourceLag: (s) => this.lag.set(l, s),
       snapshotProgress: (table, rows, est) => { this.snapRows.set({ ...l, table }, rows); this.snapEst.set({ ...l, table }, est); },
-      snapshotRunning: (r) => this.snapRunning.set(l, r ? 1 : 0),
+      snapshotRunning: (r) => {
+        // A snapshot that starts clears the outcome of the previous one (Debezium resets both flags).
+        if (r && !snapshotOn) { this.snapCompleted.set(l, 0); this.snapAborted.set(l, 0); }
+        snapshotOn = r;
+        this.snapRunning.set(l, r ? 1 : 0);
+      },
       snapshotChunks: (table, chunks) => this.snapChunks.set({ ...l, table }, chunks),
       snapshotEta: (s) => { if (s === null) this.snapEta.remove(l); else this.snapEta.set(l, s); },
       sourcePosition: (kind, position) => (kind === 'received' ? received : flushed).set(l, Number(position)),
@@ -154,5 +284,7 @@ export function noopTaskMetrics(): TaskMetrics {
     eventsWritten() {}, transactionCommitted() {}, commitToVisibleLatency() {}, sourceLag() {},
     snapshotProgress() {}, snapshotRunning() {}, snapshotChunks() {}, snapshotEta() {}, sourcePosition() {}, sourceGauge: () => ({ set() {}, remove() {} }), queueDepth() {}, taskState() {},
     conversionFailure() {}, conversionRetry() {}, errorLogged() {}, valueReplaced() {}, signalHandled() {},
+    offsetCommit() {}, offsetCommitFailed() {}, recordsPolled() {}, changeEvents() {}, eventsFiltered() {}, sourceConnected() {}, attemptEnded() {},
+    queueCapacity() {}, snapshotTables() {}, snapshotEnded() {}, connectorState() {},
   };
 }

@@ -67,7 +67,9 @@ export class ConnectorInstance {
     const key = `${s.state}|${s.reason}|${s.since}`;
     if (key !== this.last) {
       this.last = key;
-      this.deps.metrics.taskState(this.statusValue(s).state);
+      const v = this.statusValue(s);
+      this.deps.metrics.taskState(v.state);
+      this.deps.metrics.connectorState(this.connectorValue(v).state);
       // While Kafka is away a write can take minutes: one writer, always the newest state.
       this.writing ??= this.writeLatest().finally(() => { this.writing = null; });
     }

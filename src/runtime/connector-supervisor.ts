@@ -163,6 +163,7 @@ export class ConnectorSupervisor {
           txnMaxRecords: d.config.get(SOURCE_TASK_FIELDS.maxBatchSize),
           txnMaxMs: transactionMaxAgeMs(d.config, d.offsetFlushIntervalMs),
           pollMs: d.config.get(SOURCE_TASK_FIELDS.pollInterval),
+          queueCapacity: d.config.get(SOURCE_TASK_FIELDS.maxQueueSize),
         },
         onStarted: () => {
           if (streak) {

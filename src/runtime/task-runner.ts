@@ -32,6 +32,7 @@ import type { ParsedConfig } from '../config/define.ts';
 import type { SignalKafkaAccess } from '../snapshot/signals/kafka-signal-channel.ts';
 import { TransformStageFailure, type TransformChain } from '../transforms/chain.ts';
 import { KafkaInternalTopics, undeclaredInternalTopic, type InternalTopics } from './internal-topics.ts';
+import { countPolled } from '../metrics/polled-records.ts';
 
 const SEND_MAX_RECORDS = 256;
 const SEND_MAX_BYTES = 512 * 1024;
@@ -68,6 +69,8 @@ export interface TaskRunnerDeps {
     /** ...or this long after it opened */
     readonly txnMaxMs: number;
     readonly pollMs: number;
+    /** the source's queue bound (max.queue.size), exported as cdc_source_queue_capacity */
+    readonly queueCapacity?: number;
   };
   /** Called after every commit (status: "data is flowing"). */
   readonly onCommit?: (records: number) => void;
@@ -119,12 +122,15 @@ export class TaskRunner {
       internalTopics: this.internal,
       ...(d.signalKafka ? { signalKafka: d.signalKafka } : {}),
     };
+    if (d.limits.queueCapacity !== undefined) d.metrics.queueCapacity(d.limits.queueCapacity);
     try {
       await d.task.start(ctx);
+      d.metrics.sourceConnected();
       d.onStarted?.();
       let hold = false;
       while (!signal.aborted && !d.task.finished()) {
         const units = await d.task.poll(this.open && !hold ? Math.min(d.limits.pollMs, 50) : d.limits.pollMs);
+        if (units.length > 0) countPolled(units, d.metrics);
         for (const unit of units) {
           await this.add(unit);
           hold = unit.holdTransaction === true;
@@ -138,9 +144,12 @@ export class TaskRunner {
       // Clean stop: what is complete is committed; a held (snapshot) transaction is not.
       if (this.open && !hold) await this.commit();
     } catch (err) {
+      // An open transaction dies with its records and offsets: Connect's offset-commit failure.
+      if (this.open) d.metrics.offsetCommitFailed();
       await this.abort();
       throw err;
     } finally {
+      d.metrics.attemptEnded();
       await this.abort();
       d.transforms?.close();
       await d.task.stop();
@@ -240,10 +249,12 @@ export class TaskRunner {
     const d = this.deps;
     // The connector's offsets topic (and the worker's, when that is another topic) in the same
     // transaction, in the same produce request as the last records: one broker round trip less per commit.
+    const t0 = Date.now();
     await this.flush(offsetRecords(d.offsetTopics, d.connectorName, o.offsets.values()));
     await o.txn.commit();
     this.open = null;
     const now = Date.now();
+    d.metrics.offsetCommit((now - t0) / 1000);
     d.metrics.transactionCommitted(o.records, (now - o.openedAt) / 1000);
     d.metrics.eventsWritten(o.records);
     for (const t of o.commitTimes) d.metrics.commitToVisibleLatency(Math.max(0, now - t) / 1000);

@@ -149,6 +149,8 @@ export class WorkerHerder implements Herder {
   private async report(name: string, connector: StatusValue | null, task?: StatusValue | null): Promise<void> {
     if (connector === null) this.decided.delete(name);
     else this.decided.set(name, { connector, ...(task !== undefined ? { task } : {}) });
+    // The status gauges follow what the herder decides too (paused, stopped, deleted), not only running tasks.
+    this.d.metrics.statusDecided(name, connector?.state ?? null, task === undefined ? null : { id: SINGLE_TASK_ID, state: task?.state ?? null });
     await this.d.status.putConnector(name, connector);
     if (task !== undefined) await this.d.status.putTask(name, SINGLE_TASK_ID, task);
   }

@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { createServer } from 'node:net';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry } from 'prom-client';
 import type { Server } from 'node:http';
 import type { ParsedConfig } from '../config/define.ts';
 import type { ConnectorSource } from '../config/load.ts';
@@ -18,6 +18,7 @@ import { KafkaReachability, type KafkaOutage } from '../kafka/kafka-reachability
 import { TopicManager } from '../kafka/topics.ts';
 import { PromMetricsFactory } from '../metrics/task-metrics.ts';
 import { startMetricsServer } from '../metrics/metrics-server.ts';
+import { registerWorkerMetrics } from '../metrics/worker-metrics.ts';
 import { ConfigStore } from '../cluster/config-store.ts';
 import { StatusStore } from '../cluster/status-store.ts';
 import { WorkerHerder } from './worker-herder.ts';
@@ -70,18 +71,10 @@ export class Worker {
     const { worker, log } = this.d;
     this.restPort = worker.getInt('rest.port') ?? 8083;
     if (this.restPort === 0) this.restPort = await freePort(worker.getString('rest.host.name') ?? '0.0.0.0');
-    collectDefaultMetrics({ register: this.registry, prefix: 'cdc_process_' });
     const reachability = new KafkaReachability({ brokers: bootstrapBrokers(worker), log: log.child({ component: 'kafkajs' }) });
     this.reachability = reachability;
     const kafka = createKafka(worker, log, worker.getString('client.id') ?? `cdc-${worker.getString('group.id')}`, { logs: (entry) => reachability.route(entry) });
-    new Gauge({
-      name: 'cdc_kafka_reachable', help: '0 while this worker cannot reach a Kafka broker it needs (since: cdc_kafka_unreachable_seconds), else 1',
-      registers: [this.registry], collect() { this.set(reachability.outage() ? 0 : 1); },
-    });
-    new Gauge({
-      name: 'cdc_kafka_unreachable_seconds', help: 'How long the current Kafka outage has lasted (0 while reachable)',
-      registers: [this.registry], collect() { const o = reachability.outage(); this.set(o ? (Date.now() - o.since) / 1000 : 0); },
-    });
+    registerWorkerMetrics(this.registry, () => reachability.outage());
     this.topics = new TopicManager({ kafka, log });
     const rf = (name: string) => worker.getInt(name) ?? -1;
     const configs = new ConfigStore({ kafka, topics: this.topics, topic: worker.getString('config.storage.topic') ?? 'connect-configs', replicationFactor: rf('config.storage.replication.factor'), log });

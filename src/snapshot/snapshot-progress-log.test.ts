@@ -54,3 +54,23 @@ test('status text: trace-free, one line', () => {
   assert.equal(snapshotStatusText({ ...RUNNING, paused: true }), 'snapshot (initial) paused: public.orders 12345 of ~100000 rows, 13 chunks; 1 table queued');
   assert.equal(snapshotStatusText({ running: false, paused: false, kind: null, etaSeconds: null, tables: [] }), null);
 });
+
+test('the end of a snapshot is reported at once: completed when every table is done, aborted when some are left', async () => {
+  let now = 0;
+  let p: SnapshotProgress = RUNNING;
+  const registry = new Registry();
+  const reporter = new SnapshotProgressReporter({ progress: () => p, log: lines().log, metrics: new PromMetricsFactory(registry).forTask('shop', 0), now: () => now });
+  const gauge = async (name: string) => (await registry.metrics()).match(new RegExp(`^${name}\\{connector="shop",task="0"\\} (\\S+)$`, 'm'))?.[1];
+  reporter.tick();
+  assert.deepEqual([await gauge('cdc_snapshot_tables'), await gauge('cdc_snapshot_remaining_tables'), await gauge('cdc_snapshot_completed')], ['3', '2', '0']);
+  now = 100; // well within the interval
+  p = { ...RUNNING, running: false, etaSeconds: null, tables: RUNNING.tables.map((t) => ({ ...t, state: 'done' as const })) };
+  reporter.tick();
+  assert.deepEqual([await gauge('cdc_snapshot_running'), await gauge('cdc_snapshot_completed'), await gauge('cdc_snapshot_aborted'), await gauge('cdc_snapshot_remaining_tables')], ['0', '1', '0', '0']);
+  // a new snapshot, stopped with a table left (stop-snapshot signal)
+  now = 200; p = RUNNING; reporter.tick();
+  assert.equal(await gauge('cdc_snapshot_completed'), '0');
+  now = 300; p = { ...RUNNING, running: false };
+  reporter.tick();
+  assert.deepEqual([await gauge('cdc_snapshot_completed'), await gauge('cdc_snapshot_aborted')], ['0', '1']);
+});

@@ -13,7 +13,7 @@ export const PROGRESS_LOG_INTERVAL_MS = 5000;
 export interface SnapshotProgressReporterDeps {
   readonly progress: () => SnapshotProgress;
   readonly log: Logger;
-  readonly metrics: Pick<TaskMetrics, 'snapshotProgress' | 'snapshotRunning' | 'snapshotChunks' | 'snapshotEta'>;
+  readonly metrics: Pick<TaskMetrics, 'snapshotProgress' | 'snapshotRunning' | 'snapshotChunks' | 'snapshotEta' | 'snapshotTables' | 'snapshotEnded'>;
   readonly now?: () => number;
   readonly intervalMs?: number;
 }
@@ -31,9 +31,11 @@ export class SnapshotProgressReporter {
   /** Call from the poll loop; does something at most once per interval (and when the snapshot ends). */
   tick(): void {
     const now = this.now();
-    if (this.lastAt !== null && now - this.lastAt < (this.deps.intervalMs ?? PROGRESS_LOG_INTERVAL_MS)) return;
     const p = this.deps.progress();
     if (!p.running && !this.wasRunning) return;
+    // A start or an end is reported at once (SnapshotRunning/Completed must not wait for the next interval).
+    const edge = this.wasRunning !== p.running;
+    if (!edge && this.lastAt !== null && now - this.lastAt < (this.deps.intervalMs ?? PROGRESS_LOG_INTERVAL_MS)) return;
     this.lastAt = now;
     const { metrics, log } = this.deps;
     for (const t of p.tables) {
@@ -46,6 +48,9 @@ export class SnapshotProgressReporter {
     }
     metrics.snapshotEta(p.running ? p.etaSeconds : null);
     metrics.snapshotRunning(p.running);
+    metrics.snapshotTables(p.tables.filter((t) => t.state === 'queued' || t.state === 'running').length, p.tables.length);
+    // Ended: completed when every table was read (or skipped), aborted when some were left (stop-snapshot).
+    if (!p.running) metrics.snapshotEnded(p.tables.every((t) => t.state === 'done' || t.state === 'skipped') ? 'completed' : 'aborted');
     if (p.running && p.paused) log.info({ tables: p.tables.filter((t) => t.state === 'running').map((t) => t.id) }, 'snapshot paused');
     this.wasRunning = p.running;
   }

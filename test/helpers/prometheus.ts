@@ -14,7 +14,7 @@ export interface PromSample {
 export const PROMETHEUS_SKIP_REASON = 'Prometheus not running: run `bash test/stack/stack.sh up --with prometheus` (npm test does)';
 
 export class Prometheus {
-  constructor(readonly url: string, readonly targetsDir: string) {}
+  constructor(readonly url: string, readonly targetsDir: string, readonly rulesDir: string | null = null) {}
 
   /**
    * From PROMETHEUS_URL and PROMETHEUS_TARGETS_DIR (the stack's env); null (skip)
@@ -22,7 +22,7 @@ export class Prometheus {
    */
   static fromEnv(): Prometheus | null {
     if (!requireServices(['PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR'], 'Prometheus', 'run `bash test/stack/stack.sh up --with prometheus` (npm test does)')) return null;
-    return new Prometheus(process.env['PROMETHEUS_URL']!.replace(/\/$/, ''), process.env['PROMETHEUS_TARGETS_DIR']!);
+    return new Prometheus(process.env['PROMETHEUS_URL']!.replace(/\/$/, ''), process.env['PROMETHEUS_TARGETS_DIR']!, process.env['PROMETHEUS_RULES_DIR'] ?? null);
   }
 
   /**
@@ -38,6 +38,44 @@ export class Prometheus {
     writeFileSync(tmp, JSON.stringify([{ targets: [address], labels: { job, __scrape_interval__: every, __scrape_timeout__: every } }]));
     renameSync(tmp, file);
     return () => rmSync(file, { force: true });
+  }
+
+  /**
+   * Loads a rule file (YAML text) into the running Prometheus: written to the stack's rules
+   * directory, then POST /-/reload; resolves once every group of the file is loaded. Returns a
+   * function that removes the file and reloads again.
+   */
+  async loadRules(name: string, yamlText: string, groups: readonly string[]): Promise<() => Promise<void>> {
+    if (!this.rulesDir) throw new Error('PROMETHEUS_RULES_DIR is unset: restart the stack\'s Prometheus (bash test/stack/stack.sh down, then up --with prometheus) so that it loads rule files');
+    const file = join(this.rulesDir, `${name}.yml`);
+    writeFileSync(`${file}.tmp`, yamlText);
+    renameSync(`${file}.tmp`, file);
+    await this.reload();
+    const t0 = Date.now();
+    for (;;) {
+      const loaded = new Set((await this.rules()).map((g) => g.name));
+      if (groups.every((g) => loaded.has(g))) break;
+      if (Date.now() - t0 > 15_000) throw new Error(`Prometheus did not load the rule groups ${groups.join(', ')} of ${file} (loaded: ${[...loaded].join(', ')}); see its log`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return async () => { rmSync(file, { force: true }); await this.reload().catch(() => undefined); };
+  }
+
+  private async reload(): Promise<void> {
+    const res = await fetch(`${this.url}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(15_000) });
+    if (!res.ok) throw new Error(`Prometheus reload failed: ${res.status} ${await res.text()} (it needs --web.enable-lifecycle, which test/stack/stack.sh sets)`);
+  }
+
+  /** The loaded rule groups, with their files. */
+  async rules(): Promise<{ name: string; file: string; rules: { name: string; health: string; lastError?: string }[] }[]> {
+    const res = await fetch(`${this.url}/api/v1/rules`, { signal: AbortSignal.timeout(5000) });
+    const body = (await res.json()) as { data: { groups: { name: string; file: string; rules: { name: string; health: string; lastError?: string }[] }[] } };
+    return body.data.groups;
+  }
+
+  /** Every series name Prometheus holds for a job (its latest scrape). */
+  async seriesNames(job: string): Promise<Set<string>> {
+    return new Set((await this.query(`group by (__name__) ({job="${job}"})`)).map((s) => s.metric['__name__']!));
   }
 
   /** An instant query; throws on an API error. */

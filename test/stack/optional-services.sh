@@ -105,10 +105,15 @@ prometheus_start() {
   # Scrape targets are files in $PROMROOT/targets/*.json (file_sd), so a test or the demo can
   # add the daemon's metrics endpoint without restarting Prometheus.
   mkdir -p "$PROMROOT/targets"
+  # Rule files a test writes there (a copy of docker/prometheus/alerts.yml with small thresholds)
+  # are loaded on POST /-/reload and evaluated every second, so alerts fire within a test's time.
+  mkdir -p "$PROMROOT/rules"
   cat >"$PROMROOT/prometheus.yml" <<EOF
 # Written by test/stack/stack.sh; rewritten at every start.
 global:
   scrape_interval: 5s
+  evaluation_interval: 1s
+rule_files: ['$PROMROOT/rules/*.yml']
 scrape_configs:
   - job_name: cdcd
     file_sd_configs:
@@ -117,7 +122,7 @@ EOF
   log "starting prometheus on 127.0.0.1:$PROMETHEUS_PORT"
   spawn "$PROMROOT/prometheus.pid" "$LOGS/prometheus.log" "$PROMETHEUS_BIN" \
     --config.file="$PROMROOT/prometheus.yml" --storage.tsdb.path="$PROMROOT/data" \
-    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT"
+    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --web.enable-lifecycle
   wait_ready prometheus "$LOGS/prometheus.log" "$(prometheus_pid)" prometheus_ready
 }
 

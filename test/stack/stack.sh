@@ -626,7 +626,7 @@ write_env() {
       echo "export MYSQL_HOST=127.0.0.1 MYSQL_PORT=$MARIADB_PORT MYSQL_USER=root MYSQL_PASSWORD=$MARIADB_PASSWORD"
     fi
     if prometheus_pid >/dev/null; then
-      echo "export PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT PROMETHEUS_TARGETS_DIR=$PROMROOT/targets"
+      echo "export PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT PROMETHEUS_TARGETS_DIR=$PROMROOT/targets PROMETHEUS_RULES_DIR=$PROMROOT/rules"
     fi
     pgx_env
     echo "export CDC_STACK_DIR=$STATE"
