@@ -24,6 +24,8 @@ import type { SourceConnectorPlugin } from './source-task.ts';
 import type { TransformChain } from '../transforms/chain.ts';
 import { SOURCE_TASK_FIELDS } from '../config/source-task-fields.ts';
 import { taskTransactionalId } from './task-ids.ts';
+import type { JsonMap } from '../events/record.ts';
+import { readyCommitBoundMs, taskNotReadyReason } from './task-readiness.ts';
 
 export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'STALLED' | 'RESTARTING' | 'FAILED' | 'STOPPED' | 'FINISHED';
 
@@ -34,6 +36,10 @@ export interface TaskStatus {
   readonly since: number;
   readonly trace: string | null;
   readonly lastCommitAt: number | null;
+  /** since when the source has been idle with everything it read committed (null: it has work or has not said) */
+  readonly idleSince: number | null;
+  /** the offsets the last commit made durable (the position logged with state changes) */
+  readonly lastOffsets: readonly JsonMap[] | null;
   readonly restarts: number;
 }
 
@@ -75,7 +81,7 @@ export interface SupervisorDeps {
 }
 
 export class ConnectorSupervisor {
-  private status: TaskStatus = { state: 'UNASSIGNED', reason: null, since: Date.now(), trace: null, lastCommitAt: null, restarts: 0 };
+  private status: TaskStatus = { state: 'UNASSIGNED', reason: null, since: Date.now(), trace: null, lastCommitAt: null, idleSince: null, lastOffsets: null, restarts: 0 };
   private abort: AbortController | null = null;
   private loop: Promise<void> | null = null;
 
@@ -85,6 +91,16 @@ export class ConnectorSupervisor {
     return this.status;
   }
 
+  /** null = ready for GET /health/ready (task-readiness.ts); otherwise why not. */
+  notReadyReason(now = Date.now()): string | null {
+    const d = this.deps;
+    const bound = readyCommitBoundMs({
+      offsetFlushIntervalMs: d.offsetFlushIntervalMs, txnMaxMs: transactionMaxAgeMs(d.config, d.offsetFlushIntervalMs),
+      pollMs: d.config.get(SOURCE_TASK_FIELDS.pollInterval),
+    });
+    return taskNotReadyReason(this.status, now, bound);
+  }
+
   /**
    * `since` is when the state began: a retry that stays RESTARTING, or a stall whose wording
    * changes, keeps it; `at` overrides it when the cause is known to be older (a Kafka outage).
@@ -92,7 +108,9 @@ export class ConnectorSupervisor {
   private set(state: TaskState, reason: string | null, trace: string | null = null, at?: number): void {
     if (this.status.state === state && this.status.reason === reason) return;
     const keep = this.status.state === state && (state === 'RESTARTING' || state === 'STALLED');
-    this.status = { ...this.status, state, reason, trace, since: at ?? (keep ? this.status.since : Date.now()) };
+    // Idle is confirmed again by the next poll of a running task, never carried over from an earlier attempt.
+    const idleSince = state === 'RUNNING' ? this.status.idleSince : null;
+    this.status = { ...this.status, state, reason, trace, idleSince, since: at ?? (keep ? this.status.since : Date.now()) };
   }
 
   start(): void {
@@ -172,7 +190,13 @@ export class ConnectorSupervisor {
           this.set('RUNNING', null);
         },
         ...(d.onTopic ? { onTopic: d.onTopic } : {}),
-        onCommit: () => { this.status = { ...this.status, lastCommitAt: Date.now() }; delay = d.backoff.initialMs; failures = 0; },
+        onCommit: (_records, offsets) => {
+          this.status = { ...this.status, lastCommitAt: Date.now(), ...(offsets.length > 0 ? { lastOffsets: offsets } : {}) };
+          delay = d.backoff.initialMs; failures = 0;
+        },
+        onPolled: (idle) => {
+          if (idle !== (this.status.idleSince !== null) && this.status.state === 'RUNNING') this.status = { ...this.status, idleSince: idle ? Date.now() : null };
+        },
       });
       current.runner = runner;
       try {

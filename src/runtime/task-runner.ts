@@ -69,8 +69,13 @@ export interface TaskRunnerDeps {
     readonly txnMaxMs: number;
     readonly pollMs: number;
   };
-  /** Called after every commit (status: "data is flowing"). */
-  readonly onCommit?: (records: number) => void;
+  /** Called after every commit (status: "data is flowing") with the offsets it made durable. */
+  readonly onCommit?: (records: number, offsets: readonly JsonMap[]) => void;
+  /**
+   * Called after every poll: idle = the source handed out nothing and no transaction is open,
+   * i.e. everything it read is committed (readiness: "idle, confirmed by the source").
+   */
+  readonly onPolled?: (idle: boolean) => void;
   /** Called once the task started streaming or snapshotting. */
   readonly onStarted?: () => void;
   /** Called the first time a topic is written (after the commit that made it visible). */
@@ -130,6 +135,7 @@ export class TaskRunner {
           hold = unit.holdTransaction === true;
           if (unit.commitAfter) { await this.commit(); hold = false; }
         }
+        d.onPolled?.(units.length === 0 && !this.open);
         const o = this.open;
         if (o && !hold && (units.length === 0 || o.records >= d.limits.txnMaxRecords || Date.now() - o.openedAt >= d.limits.txnMaxMs)) {
           await this.commit();
@@ -250,7 +256,7 @@ export class TaskRunner {
     if (o.commitTimes.length > 0) d.metrics.sourceLag(Math.max(0, now - o.commitTimes[o.commitTimes.length - 1]!) / 1000);
     for (const { partition, offset } of o.offsets.values()) d.task.committed(partition, offset);
     for (const t of o.topics) if (!this.seenTopics.has(t)) { this.seenTopics.add(t); d.onTopic?.(t); }
-    d.onCommit?.(o.records);
+    d.onCommit?.(o.records, [...o.offsets.values()].map((e) => e.offset));
   }
 
   private async abort(): Promise<void> {
