@@ -6,7 +6,6 @@
  */
 import type { StatusStore, StatusValue } from '../cluster/status-store.ts';
 import { ConnectorSupervisor, type SupervisorDeps, type TaskStatus } from './connector-supervisor.ts';
-import { logStateChange } from './state-change-log.ts';
 
 /** What the supervisor needs, minus what the instance derives from the config, plus status reporting. */
 export type InstanceDeps = Omit<SupervisorDeps, 'backoff' | 'maxRestarts' | 'stallTimeoutMs' | 'onTopic'> & {
@@ -18,7 +17,6 @@ export type InstanceDeps = Omit<SupervisorDeps, 'backoff' | 'maxRestarts' | 'sta
 export class ConnectorInstance {
   readonly supervisor: ConnectorSupervisor;
   private last = '';
-  private lastLoggedState: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   /** the one status write in flight; writes are serialised so the topic never ends on an older state */
   private writing: Promise<void> | null = null;
@@ -69,11 +67,6 @@ export class ConnectorInstance {
     const key = `${s.state}|${s.reason}|${s.since}`;
     if (key !== this.last) {
       this.last = key;
-      if (s.state !== this.lastLoggedState) {
-        this.lastLoggedState = s.state;
-        // deps.log is the connector's child logger: it carries the connector field already.
-        logStateChange(this.deps.log, { connector: this.deps.name, task: this.deps.taskId, state: s.state, reason: s.reason ?? s.trace, position: s.lastOffsets }, { connector: true });
-      }
       this.deps.metrics.taskState(this.statusValue(s).state);
       // While Kafka is away a write can take minutes: one writer, always the newest state.
       this.writing ??= this.writeLatest().finally(() => { this.writing = null; });
@@ -95,10 +88,5 @@ export class ConnectorInstance {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.supervisor.stop();
-    const s = this.supervisor.current();
-    if (s.state !== this.lastLoggedState) {
-      this.lastLoggedState = s.state;
-      logStateChange(this.deps.log, { connector: this.deps.name, task: this.deps.taskId, state: s.state, position: s.lastOffsets }, { connector: true });
-    }
   }
 }

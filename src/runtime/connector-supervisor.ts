@@ -26,6 +26,7 @@ import { SOURCE_TASK_FIELDS } from '../config/source-task-fields.ts';
 import { taskTransactionalId } from './task-ids.ts';
 import type { JsonMap } from '../events/record.ts';
 import { readyCommitBoundMs, taskNotReadyReason } from './task-readiness.ts';
+import { logStateChange } from './state-change-log.ts';
 
 export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'STALLED' | 'RESTARTING' | 'FAILED' | 'STOPPED' | 'FINISHED';
 
@@ -83,6 +84,8 @@ export interface SupervisorDeps {
 export class ConnectorSupervisor {
   private status: TaskStatus = { state: 'UNASSIGNED', reason: null, since: Date.now(), trace: null, lastCommitAt: null, idleSince: null, lastOffsets: null, restarts: 0 };
   private abort: AbortController | null = null;
+  /** the last state written to the log (deps.log is the connector's child logger: it carries the connector field) */
+  private loggedState: TaskState | null = null;
   private loop: Promise<void> | null = null;
 
   constructor(private readonly deps: SupervisorDeps) {}
@@ -111,6 +114,11 @@ export class ConnectorSupervisor {
     // Idle is confirmed again by the next poll of a running task, never carried over from an earlier attempt.
     const idleSince = state === 'RUNNING' ? this.status.idleSince : null;
     this.status = { ...this.status, state, reason, trace, idleSince, since: at ?? (keep ? this.status.since : Date.now()) };
+    // One line per state change, written when it happens (a status write may lag behind it).
+    if (this.loggedState !== state) {
+      this.loggedState = state;
+      logStateChange(this.deps.log, { connector: this.deps.name, task: this.deps.taskId, state, reason: reason ?? trace, position: this.status.lastOffsets }, { connector: true });
+    }
   }
 
   start(): void {
@@ -194,6 +202,7 @@ export class ConnectorSupervisor {
           this.status = { ...this.status, lastCommitAt: Date.now(), ...(offsets.length > 0 ? { lastOffsets: offsets } : {}) };
           delay = d.backoff.initialMs; failures = 0;
         },
+        onOffsetsRead: (offsets) => { if (offsets.length > 0) this.status = { ...this.status, lastOffsets: offsets }; },
         onPolled: (idle) => {
           if (idle !== (this.status.idleSince !== null) && this.status.state === 'RUNNING') this.status = { ...this.status, idleSince: idle ? Date.now() : null };
         },

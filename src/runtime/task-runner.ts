@@ -76,6 +76,8 @@ export interface TaskRunnerDeps {
    * i.e. everything it read is committed (readiness: "idle, confirmed by the source").
    */
   readonly onPolled?: (idle: boolean) => void;
+  /** Called with the committed offsets read at start (the position before the first commit of this attempt). */
+  readonly onOffsetsRead?: (offsets: readonly JsonMap[]) => void;
   /** Called once the task started streaming or snapshotting. */
   readonly onStarted?: () => void;
   /** Called the first time a topic is written (after the commit that made it visible). */
@@ -119,6 +121,7 @@ export class TaskRunner {
     for (const topic of allOffsetTopics(d.offsetTopics)) await d.topics.ensureCompacted(topic, d.offsetsTopicSpec);
     const offsets = await readOffsets(d.kafka, d.offsetTopics, d.connectorName);
     if (signal.aborted) return; // stopped while fencing: do not start the source at all
+    d.onOffsetsRead?.([...offsets.entries.values()].map((e) => e.offset).filter((o): o is JsonMap => o !== null));
     const ctx: SourceTaskContext = {
       connectorName: d.connectorName, taskId: d.taskId, config: d.config, offsets, log: d.log, metrics: d.metrics,
       internalTopics: this.internal,
