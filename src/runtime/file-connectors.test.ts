@@ -33,6 +33,8 @@ test('fifteen connectors of an earlier file do not survive a start with a one-co
 test('a stored connector the file now declares gets the file origin without a config change (no restart)', () => {
   const plan = planFileConnectors([{ name: 'api', config: { a: '1' } }, { name: 'old', config: { a: '1' } }], [stored('api', { a: '1' }, 'rest'), stored('old', { a: '1' }, null)]);
   assert.deepEqual(plan.put.map((p) => [p.name, p.why]), [['api', 'declared by the file'], ['old', 'declared by the file']]);
+  const reordered = planFileConnectors([{ name: 'api', config: { b: '2', a: '1' } }], [stored('api', { a: '1', b: '2' }, 'rest')]);
+  assert.deepEqual(Object.keys(reordered.put[0]!.config), ['a', 'b'], 'the stored key order is kept: the herder compares configs as JSON');
 });
 
 test('a connector stored by an older cdcd (no origin) and absent from the file is kept and reported, never deleted', () => {

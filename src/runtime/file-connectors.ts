@@ -31,8 +31,9 @@ export function planFileConnectors(file: readonly FileConnector[], stored: reado
     const s = byName.get(c.name);
     if (!s) put.push({ name: c.name, config: c.config, why: 'new' });
     else if (!sameConfig(s.config, c.config)) put.push({ name: c.name, config: c.config, why: 'changed' });
-    // Same config, origin not yet 'file' (REST-created, or an older cdcd): record the origin; the task keeps running.
-    else if (s.origin !== 'file') put.push({ name: c.name, config: c.config, why: 'declared by the file' });
+    // Same config, origin not yet 'file' (REST-created, or an older cdcd): record the origin. The stored
+    // map is written back as it is (same key order), so the herder sees no config change and no restart.
+    else if (s.origin !== 'file') put.push({ name: c.name, config: s.config, why: 'declared by the file' });
     else unchanged.push(c.name);
   }
   const remove = stored.filter((s) => !inFile.has(s.name) && s.origin === 'file').map((s) => s.name);
