@@ -48,3 +48,26 @@ test('an empty file removes every file connector and nothing else', () => {
   assert.deepEqual(plan.remove, ['f']);
   assert.deepEqual(plan.put, []);
 });
+
+test('applying: a file with one bad connector writes and deletes nothing and throws every problem', async () => {
+  const { applyFileConnectors } = await import('./file-connectors.ts');
+  const { CdcError, CdcErrorList } = await import('../errors/cdc-error.ts');
+  const { silentLogger } = await import('../log/logger.ts');
+  const store = new Map([['gone', stored('gone', { a: '1' }, 'file')]]);
+  const writes: string[] = [];
+  const configs = {
+    names: () => [...store.keys()], get: (n: string) => store.get(n),
+    putConnector: async (n: string) => { writes.push(`put ${n}`); return { created: true }; },
+  } as never;
+  const deps = {
+    configs, log: silentLogger(), remove: async (n: string) => { writes.push(`delete ${n}`); },
+    parse: (name: string, config: Record<string, string>) => {
+      if (config['bad']) throw new CdcError({ code: 'CDC_CONFIG_INVALID', what: `bad value in ${name}`, where: `connector "${name}"`, fix: 'remove bad' });
+    },
+  };
+  await assert.rejects(applyFileConnectors(deps, [{ name: 'x', config: { bad: '1' } }, { name: 'y', config: { bad: '2' } }]),
+    (e: unknown) => e instanceof CdcErrorList && e.errors.length === 2);
+  assert.deepEqual(writes, []);
+  await applyFileConnectors(deps, [{ name: 'x', config: { a: '1' } }]);
+  assert.deepEqual(writes, ['put x', 'delete gone']);
+});

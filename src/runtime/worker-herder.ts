@@ -28,7 +28,7 @@ import type { StatusStore } from '../cluster/status-store.ts';
 import { ConnectorInstance } from './connector-instance.ts';
 import { SignalSender } from './signal-sender.ts';
 import { logStateChange } from './state-change-log.ts';
-import { planFileConnectors, type FilePlan } from './file-connectors.ts';
+import { applyFileConnectors, type FilePlan } from './file-connectors.ts';
 import { workerLiveness, workerReadiness } from './worker-readiness.ts';
 import { connectTaskConfigs, offsetsChangedMessage, restartPlan } from './herder-answers.ts';
 import { connectorStatusAnswer, type OwnStatus } from './status-view.ts';
@@ -143,40 +143,12 @@ export class WorkerHerder implements Herder {
     return run;
   }
 
-  private async applyFileConnectors(fileConnectors: readonly { name: string; config: Record<string, unknown> }[]): Promise<FilePlan> {
-    const wanted = fileConnectors.map((c) => ({ name: c.name, config: stringify({ ...c.config, name: c.name }) }));
-    const plan = planFileConnectors(wanted, this.d.configs.names().map((n) => this.d.configs.get(n)!).filter(Boolean));
-    // Every problem of every new or changed connector before anything is written, in our what/where/fix form.
-    const problems: CdcError[] = [];
-    for (const p of plan.put) {
-      if (p.why === 'declared by the file') continue;
-      try {
-        this.parse(p.name, p.config);
-      } catch (err) {
-        if (err instanceof CdcErrorList) problems.push(...err.errors);
-        else if (err instanceof CdcError) problems.push(err);
-        else throw err;
-      }
-    }
-    if (problems.length > 0) throw new CdcErrorList(problems);
-    for (const p of plan.put) {
-      if (this.d.configs.get(p.name)?.origin === 'rest') {
-        this.d.log.warn({ connector: p.name }, `connector ${p.name} was created through the REST API and is now declared by the config file: the file's config applies and removing it from the file deletes it`);
-      }
-      await this.d.configs.putConnector(p.name, p.config, undefined, 'file');
-    }
-    for (const name of plan.remove) {
-      this.d.log.info({ connector: name }, `connector ${name} came from the config file and is no longer in it: stopping and deleting it`);
-      await this.deleteConnector(name);
-    }
-    for (const name of plan.unknownOrigin) {
-      this.d.log.warn({ connector: name }, `connector ${name} is in the config topic but not in the config file, and was stored by an older cdcd that did not record whether it came from a file or the REST API: it keeps running; if it came from an earlier file, delete it with DELETE /connectors/${name}, otherwise PUT its config once through the REST API to mark it REST-created`);
-    }
-    this.d.log.info({
-      added: plan.put.filter((p) => p.why === 'new').map((p) => p.name), changed: plan.put.filter((p) => p.why === 'changed').map((p) => p.name),
-      removed: plan.remove, unchanged: plan.unchanged,
-    }, 'connectors of the config file applied');
-    return plan;
+  private applyFileConnectors(fileConnectors: readonly { name: string; config: Record<string, unknown> }[]): Promise<FilePlan> {
+    return applyFileConnectors({
+      configs: this.d.configs, log: this.d.log,
+      parse: (name, config) => { this.parse(name, config); },
+      remove: (name) => this.deleteConnector(name),
+    }, fileConnectors.map((c) => ({ name: c.name, config: stringify({ ...c.config, name: c.name }) })));
   }
 
   /**
