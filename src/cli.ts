@@ -109,9 +109,38 @@ async function run(file: string): Promise<number> {
     process.on('SIGTERM', () => shutdown('SIGTERM'));
     process.on('SIGINT', () => shutdown('SIGINT'));
   });
-  await w.start();
+  // SIGHUP re-reads the file: its connectors are added, changed or removed; a bad file changes nothing.
+  // Installed before start so an early SIGHUP is not Node's default (exit); it waits for the start.
+  let starting: Promise<unknown> = Promise.resolve();
+  process.on('SIGHUP', () => {
+    if (stopping) return;
+    void starting.then(() => reloadConnectors(file, w, daemon.worker.config, log), () => undefined);
+  });
+  starting = w.start();
+  await starting;
   await stopped;
   return 0;
+}
+
+/**
+ * SIGHUP: re-reads the file and applies its connectors section (worker settings need a
+ * restart: they build Kafka clients, the REST server and the group membership). A file
+ * that does not load or a connector config that does not parse is refused with every
+ * problem, and the running connectors keep running as they are.
+ */
+async function reloadConnectors(file: string, w: Worker, workerAtStart: Readonly<Record<string, unknown>>, log: Logger): Promise<void> {
+  log.info({ file }, 'SIGHUP: re-reading the config file');
+  try {
+    const { daemon } = load(file);
+    if (JSON.stringify(daemon.worker.config) !== JSON.stringify(workerAtStart)) {
+      log.warn({ file }, 'SIGHUP: the worker section of the config file changed; worker settings apply only at start: restart the daemon to use them (the connectors section is applied now)');
+    }
+    await w.reloadFileConnectors(daemon.connectors.map((c) => ({ name: c.name, config: c.written })));
+  } catch (err) {
+    const errors = err instanceof CdcErrorList ? err.errors : err instanceof CdcError ? [err] : null;
+    const problems = errors ? errors.map((e) => e.message) : [describeError(err)];
+    log.error({ file, problems }, `SIGHUP: config file refused, nothing changed and the running connectors keep running; ${problems.length} problem(s): ${problems.join(' | ')}; fix: correct ${file}, check it with cdc validate --config ${file}, then send SIGHUP again`);
+  }
 }
 
 async function validate(file: string): Promise<number> {

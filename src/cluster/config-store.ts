@@ -21,7 +21,16 @@ export interface StoredConnector {
   readonly taskConfigs: readonly Record<string, string>[];
   /** id of the write that created the current incarnation (race detection) */
   readonly createdBy: string | null;
+  /**
+   * Where the connector was declared: 'file' = the connectors section of the file given to
+   * `cdc run` (removed when it leaves the file), 'rest' = the REST API (never touched by the
+   * file); null = written by a cdcd that did not record it. Stored in each config record as
+   * "cdc.origin", beside "properties": Connect's readers ignore fields they do not know.
+   */
+  readonly origin: ConnectorOrigin | null;
 }
+
+export type ConnectorOrigin = 'file' | 'rest';
 
 export type ConfigListener = (name: string, c: StoredConnector | null) => void;
 
@@ -122,9 +131,11 @@ export class ConfigStore {
       const prev = this.connectors.get(name);
       // A create that lost a race (another create came first in the log) changes nothing.
       if (prev && v['cdc.create'] === true) return;
+      const origin = v['cdc.origin'] === 'file' || v['cdc.origin'] === 'rest' ? v['cdc.origin'] : null;
       this.connectors.set(name, {
         name, config: props, target: prev?.target ?? 'STARTED', taskConfigs: prev?.taskConfigs ?? [],
         createdBy: prev ? prev.createdBy : (typeof v['cdc.write.id'] === 'string' ? v['cdc.write.id'] : null),
+        origin,
       });
       this.emit(name);
     } else if (kind === 'target-state') {
@@ -164,10 +175,10 @@ export class ConfigStore {
   }
 
   /** Writes a new or changed config; returns whether this write created the connector. */
-  async putConnector(name: string, config: Record<string, string>, initial?: TargetState): Promise<{ created: boolean }> {
+  async putConnector(name: string, config: Record<string, string>, initial?: TargetState, origin: ConnectorOrigin = 'rest'): Promise<{ created: boolean }> {
     const existed = this.connectors.has(name);
     const writeId = randomUUID();
-    await this.log.send(`connector-${name}`, { properties: config, ...(existed ? {} : { 'cdc.create': true, 'cdc.write.id': writeId }) });
+    await this.log.send(`connector-${name}`, { properties: config, 'cdc.origin': origin, ...(existed ? {} : { 'cdc.create': true, 'cdc.write.id': writeId }) });
     await this.log.readToEnd();
     // Only the create that won (first in the log) sets the initial target state.
     const created = !existed && this.connectors.get(name)?.createdBy === writeId;

@@ -101,7 +101,8 @@ export function createRestServer(deps: RestServerDeps): RestServer {
     const status = res.statusCode;
     const line = { method, path: target?.pathname ?? req.url?.split('?')[0], status, durationMs: Math.round(performance.now() - started), ...(user ? { user } : {}) };
     if (failure !== undefined && mapError(failure).unexpected) log.error({ ...line, err: failure }, 'REST request failed unexpectedly');
-    else if (target?.pathname === '/health' && status < 500) log.debug(line, 'REST request');
+    // Probes ask every few seconds: their answers (503 = not ready yet, too) are debug lines.
+    else if ((target?.pathname === '/health' && status < 500) || target?.pathname === '/health/live' || target?.pathname === '/health/ready') log.debug(line, 'REST request');
     else log.info(line, 'REST request');
   }
 

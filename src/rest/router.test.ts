@@ -48,7 +48,7 @@ test('connector name rule', () => {
   assert.match(connectorNameProblem(' a')!, /whitespace/);
 });
 
-test('the server routes exactly the endpoint index of Kafka Connect 4.1 (reference section 2) plus the signals extension', async () => {
+test('the server routes exactly the endpoint index of Kafka Connect 4.1 (reference section 2) plus the signals and probe extensions', async () => {
   const { allRoutes } = await import('./rest-server.ts');
   const { FakeHerder } = await import('../../test/doubles/rest-test-kit.ts');
   const { silentLogger } = await import('../log/logger.ts');
@@ -61,8 +61,8 @@ test('the server routes exactly the endpoint index of Kafka Connect 4.1 (referen
     'GET /connectors/:name/topics', 'PUT /connectors/:name/topics/reset', 'GET /connector-plugins',
     'GET /connector-plugins/:plugin/config', 'PUT /connector-plugins/:plugin/config/validate',
     'GET /admin/loggers', 'GET /admin/loggers/:logger', 'PUT /admin/loggers/:logger',
-    // this daemon's extension (docs/rest-api.md)
-    'POST /connectors/:name/signals',
+    // this daemon's extensions (docs/rest-api.md)
+    'POST /connectors/:name/signals', 'GET /health/live', 'GET /health/ready',
   ];
   const routed = allRoutes(new FakeHerder(), silentLogger(), 1000).map((r) => `${r.method} ${r.path}`);
   assert.deepEqual([...routed].sort(), [...index].sort());

@@ -49,3 +49,51 @@ describe('worker endpoints', () => {
     }
   });
 });
+
+describe('probes: GET /health/live and GET /health/ready', () => {
+  let s: Started;
+  before(async () => { s = await startServer({ config: { auth: { type: 'basic', users: { admin: 'secret' } } } }); });
+  after(async () => { await s.close(); });
+
+  test('live: 200 while the worker answers, 503 with the reason when it is shutting down; no credentials needed', async () => {
+    s.herder.liveness_ = { live: true, message: 'Worker is alive.' };
+    const ok = await call(s.port, 'GET', '/health/live');
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ok.json, { status: 'live', message: 'Worker is alive.' });
+    s.herder.liveness_ = { live: false, message: 'Worker is shutting down.' };
+    const down = await call(s.port, 'GET', '/health/live');
+    assert.equal(down.status, 503);
+    assert.deepEqual(down.json, { status: 'not_live', message: 'Worker is shutting down.' });
+  });
+
+  test('ready: 200 when ready; 503 naming each task that is not and why; 503 while starting', async () => {
+    s.herder.readiness_ = { status: 'ready', message: 'all ready', tasks: [] };
+    assert.equal((await call(s.port, 'GET', '/health/ready')).status, 200);
+    const tasks = [{ connector: 'orders', task: 0, state: 'FAILED', reason: 'task is FAILED: CDC_PG_AUTH: password authentication failed' }];
+    s.herder.readiness_ = { status: 'not_ready', message: '1 of 2 connector task(s) assigned to this worker are not ready.', tasks };
+    const not = await call(s.port, 'GET', '/health/ready');
+    assert.equal(not.status, 503);
+    assert.deepEqual(not.json.tasks, tasks);
+    assert.equal(not.json.status, 'not_ready');
+    s.herder.readiness_ = { status: 'starting', message: 'Worker is still starting up.', tasks: [] };
+    assert.equal((await call(s.port, 'GET', '/health/ready')).status, 503);
+  });
+
+  test('a herder that throws is 503 in the probe shape, not the error shape', async () => {
+    s.herder.failNext = new HerderError(500, 'tick thread is stuck');
+    const res = await call(s.port, 'GET', '/health/ready');
+    assert.equal(res.status, 503);
+    assert.deepEqual(res.json, { status: 'not_ready', message: 'tick thread is stuck', tasks: [] });
+  });
+});
+
+test('with authentication on, GET /connectors needs credentials while the probes do not', async () => {
+  const s = await startServer({ config: { auth: { type: 'basic', users: { admin: 'secret' } } } });
+  try {
+    assert.equal((await call(s.port, 'GET', '/connectors')).status, 401);
+    assert.equal((await call(s.port, 'GET', '/health/live')).status, 200);
+    assert.equal((await call(s.port, 'GET', '/health/ready')).status, 200);
+  } finally {
+    await s.close();
+  }
+});

@@ -24,6 +24,9 @@ import type { SourceConnectorPlugin } from './source-task.ts';
 import type { TransformChain } from '../transforms/chain.ts';
 import { SOURCE_TASK_FIELDS } from '../config/source-task-fields.ts';
 import { taskTransactionalId } from './task-ids.ts';
+import type { JsonMap } from '../events/record.ts';
+import { readyCommitBoundMs, taskNotReadyReason } from './task-readiness.ts';
+import { logStateChange } from './state-change-log.ts';
 
 export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'STALLED' | 'RESTARTING' | 'FAILED' | 'STOPPED' | 'FINISHED';
 
@@ -34,6 +37,10 @@ export interface TaskStatus {
   readonly since: number;
   readonly trace: string | null;
   readonly lastCommitAt: number | null;
+  /** since when the source has been idle with everything it read committed (null: it has work or has not said) */
+  readonly idleSince: number | null;
+  /** the offsets the last commit made durable (the position logged with state changes) */
+  readonly lastOffsets: readonly JsonMap[] | null;
   readonly restarts: number;
 }
 
@@ -75,14 +82,26 @@ export interface SupervisorDeps {
 }
 
 export class ConnectorSupervisor {
-  private status: TaskStatus = { state: 'UNASSIGNED', reason: null, since: Date.now(), trace: null, lastCommitAt: null, restarts: 0 };
+  private status: TaskStatus = { state: 'UNASSIGNED', reason: null, since: Date.now(), trace: null, lastCommitAt: null, idleSince: null, lastOffsets: null, restarts: 0 };
   private abort: AbortController | null = null;
+  /** the last state written to the log (deps.log is the connector's child logger: it carries the connector field) */
+  private loggedState: TaskState | null = null;
   private loop: Promise<void> | null = null;
 
   constructor(private readonly deps: SupervisorDeps) {}
 
   current(): TaskStatus {
     return this.status;
+  }
+
+  /** null = ready for GET /health/ready (task-readiness.ts); otherwise why not. */
+  notReadyReason(now = Date.now()): string | null {
+    const d = this.deps;
+    const bound = readyCommitBoundMs({
+      offsetFlushIntervalMs: d.offsetFlushIntervalMs, txnMaxMs: transactionMaxAgeMs(d.config, d.offsetFlushIntervalMs),
+      pollMs: d.config.get(SOURCE_TASK_FIELDS.pollInterval),
+    });
+    return taskNotReadyReason(this.status, now, bound);
   }
 
   /**
@@ -92,7 +111,14 @@ export class ConnectorSupervisor {
   private set(state: TaskState, reason: string | null, trace: string | null = null, at?: number): void {
     if (this.status.state === state && this.status.reason === reason) return;
     const keep = this.status.state === state && (state === 'RESTARTING' || state === 'STALLED');
-    this.status = { ...this.status, state, reason, trace, since: at ?? (keep ? this.status.since : Date.now()) };
+    // Idle is confirmed again by the next poll of a running task, never carried over from an earlier attempt.
+    const idleSince = state === 'RUNNING' ? this.status.idleSince : null;
+    this.status = { ...this.status, state, reason, trace, idleSince, since: at ?? (keep ? this.status.since : Date.now()) };
+    // One line per state change, written when it happens (a status write may lag behind it).
+    if (this.loggedState !== state) {
+      this.loggedState = state;
+      logStateChange(this.deps.log, { connector: this.deps.name, task: this.deps.taskId, state, reason: reason ?? trace, position: this.status.lastOffsets }, { connector: true });
+    }
   }
 
   start(): void {
@@ -173,7 +199,14 @@ export class ConnectorSupervisor {
           this.set('RUNNING', null);
         },
         ...(d.onTopic ? { onTopic: d.onTopic } : {}),
-        onCommit: () => { this.status = { ...this.status, lastCommitAt: Date.now() }; delay = d.backoff.initialMs; failures = 0; },
+        onCommit: (_records, offsets) => {
+          this.status = { ...this.status, lastCommitAt: Date.now(), ...(offsets.length > 0 ? { lastOffsets: offsets } : {}) };
+          delay = d.backoff.initialMs; failures = 0;
+        },
+        onOffsetsRead: (offsets) => { if (offsets.length > 0) this.status = { ...this.status, lastOffsets: offsets }; },
+        onPolled: (idle) => {
+          if (idle !== (this.status.idleSince !== null) && this.status.state === 'RUNNING') this.status = { ...this.status, idleSince: idle ? Date.now() : null };
+        },
       });
       current.runner = runner;
       try {

@@ -52,6 +52,26 @@ export interface LoggerLevel { readonly level: string; readonly last_modified: n
 
 export interface RestartRequest { readonly includeTasks: boolean; readonly onlyFailed: boolean }
 
+/** GET /health/live: the process and its event loop answer; never depends on the database or Kafka. */
+export interface Liveness { readonly live: boolean; readonly message: string }
+
+/** One task (or a connector with no running task) that keeps this worker from being ready, and why. */
+export interface NotReadyTask {
+  readonly connector: string;
+  /** null: the connector has no task running on this worker (not started yet, or its config does not load) */
+  readonly task: number | null;
+  readonly state: string;
+  readonly reason: string;
+}
+
+/** GET /health/ready (worker-readiness.ts says what counts). */
+export interface Readiness {
+  readonly status: 'ready' | 'starting' | 'stopping' | 'not_ready';
+  readonly message: string;
+  /** the tasks that are not ready; empty when ready */
+  readonly tasks: readonly NotReadyTask[];
+}
+
 /** A failure with its HTTP meaning; message is what the client reads. */
 export class HerderError extends Error {
   constructor(readonly status: 400 | 403 | 404 | 409 | 500 | 503, message: string) {
@@ -65,6 +85,10 @@ export interface Herder {
   serverInfo(): Promise<{ version: string; commit: string; kafka_cluster_id: string }>;
   /** GET /health: 'healthy' | 'starting' | 'unhealthy' with a message */
   health(): Promise<{ status: 'healthy' | 'starting' | 'unhealthy'; message: string }>;
+  /** GET /health/live (this daemon's extension, for container and Kubernetes probes) */
+  liveness(): Promise<Liveness>;
+  /** GET /health/ready (this daemon's extension, for container and Kubernetes probes) */
+  readiness(): Promise<Readiness>;
 
   connectors(): Promise<string[]>;
   connectorInfo(name: string): Promise<ConnectorInfo>;

@@ -72,8 +72,15 @@ export interface TaskRunnerDeps {
     /** the source's queue bound (max.queue.size), exported as cdc_source_queue_capacity */
     readonly queueCapacity?: number;
   };
-  /** Called after every commit (status: "data is flowing"). */
-  readonly onCommit?: (records: number) => void;
+  /** Called after every commit (status: "data is flowing") with the offsets it made durable. */
+  readonly onCommit?: (records: number, offsets: readonly JsonMap[]) => void;
+  /**
+   * Called after every poll: idle = the source handed out nothing and no transaction is open,
+   * i.e. everything it read is committed (readiness: "idle, confirmed by the source").
+   */
+  readonly onPolled?: (idle: boolean) => void;
+  /** Called with the committed offsets read at start (the position before the first commit of this attempt). */
+  readonly onOffsetsRead?: (offsets: readonly JsonMap[]) => void;
   /** Called once the task started streaming or snapshotting. */
   readonly onStarted?: () => void;
   /** Called the first time a topic is written (after the commit that made it visible). */
@@ -117,6 +124,7 @@ export class TaskRunner {
     for (const topic of allOffsetTopics(d.offsetTopics)) await d.topics.ensureCompacted(topic, d.offsetsTopicSpec);
     const offsets = await readOffsets(d.kafka, d.offsetTopics, d.connectorName);
     if (signal.aborted) return; // stopped while fencing: do not start the source at all
+    d.onOffsetsRead?.([...offsets.entries.values()].map((e) => e.offset).filter((o): o is JsonMap => o !== null));
     const ctx: SourceTaskContext = {
       connectorName: d.connectorName, taskId: d.taskId, config: d.config, offsets, log: d.log, metrics: d.metrics,
       internalTopics: this.internal,
@@ -136,6 +144,7 @@ export class TaskRunner {
           hold = unit.holdTransaction === true;
           if (unit.commitAfter) { await this.commit(); hold = false; }
         }
+        d.onPolled?.(units.length === 0 && !this.open);
         const o = this.open;
         if (o && !hold && (units.length === 0 || o.records >= d.limits.txnMaxRecords || Date.now() - o.openedAt >= d.limits.txnMaxMs)) {
           await this.commit();
@@ -261,7 +270,7 @@ export class TaskRunner {
     if (o.commitTimes.length > 0) d.metrics.sourceLag(Math.max(0, now - o.commitTimes[o.commitTimes.length - 1]!) / 1000);
     for (const { partition, offset } of o.offsets.values()) d.task.committed(partition, offset);
     for (const t of o.topics) if (!this.seenTopics.has(t)) { this.seenTopics.add(t); d.onTopic?.(t); }
-    d.onCommit?.(o.records);
+    d.onCommit?.(o.records, [...o.offsets.values()].map((e) => e.offset));
   }
 
   private async abort(): Promise<void> {

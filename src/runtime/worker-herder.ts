@@ -27,6 +27,9 @@ import type { ConfigStore, StoredConnector } from '../cluster/config-store.ts';
 import type { StatusStore } from '../cluster/status-store.ts';
 import { ConnectorInstance } from './connector-instance.ts';
 import { SignalSender } from './signal-sender.ts';
+import { logStateChange } from './state-change-log.ts';
+import { applyFileConnectors, type FilePlan } from './file-connectors.ts';
+import { workerLiveness, workerReadiness } from './worker-readiness.ts';
 import { connectTaskConfigs, offsetsChangedMessage, restartPlan } from './herder-answers.ts';
 import { connectorStatusAnswer, type OwnStatus } from './status-view.ts';
 import type { KafkaOutage } from '../kafka/kafka-reachability.ts';
@@ -42,7 +45,7 @@ import { buildTransformChain } from '../transforms/chain.ts';
 import type { ConfigDef } from '../config/define.ts';
 import { SINGLE_TASK_ID, taskTransactionalId } from './task-ids.ts';
 import { HerderError, type ConnectorConfig, type ConnectorInfo, type ConnectorOffsets, type ConnectorStateInfo, type Herder,
-  type InitialState, type LoggerLevel, type PluginInfo, type RestartRequest, type TaskInfo, type TaskStateInfo } from './herder.ts';
+  type InitialState, type Liveness, type LoggerLevel, type PluginInfo, type Readiness, type RestartRequest, type TaskInfo, type TaskStateInfo } from './herder.ts';
 
 export interface WorkerHerderDeps {
   readonly worker: ParsedConfig;
@@ -83,6 +86,11 @@ export class WorkerHerder implements Herder {
   /** States this worker decided for connectors it owns but does not run (paused, stopped, restarting, bad config). */
   private readonly decided = new Map<string, { connector: StatusValue; task?: StatusValue | null }>();
   private started = false;
+  private stopping = false;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private lastTick = 0;
+  /** SIGHUP reloads, one after another */
+  private fileSync: Promise<unknown> = Promise.resolve();
   private kafkaClusterId: string | null = null;
 
   private readonly signals: SignalSender;
@@ -115,18 +123,32 @@ export class WorkerHerder implements Herder {
     await this.d.configs.start();
     await this.d.status.start();
     await this.d.membership.start();
-    // Connectors from the config file: written to the config topic when new or changed.
-    for (const c of fileConnectors) {
-      const config = stringify({ ...c.config, name: c.name });
-      const stored = this.d.configs.get(c.name);
-      if (!stored || JSON.stringify(stored.config) !== JSON.stringify(config)) {
-        // A bad file stops the start with every problem, in our what/where/fix form.
-        this.parse(c.name, config);
-        await this.d.configs.putConnector(c.name, config);
-      }
-    }
+    // The tick liveness watches: a timer that does not run means the event loop is starved.
+    this.tickTimer = setInterval(() => { this.lastTick = Date.now(); }, 1000);
+    this.tickTimer.unref();
+    this.lastTick = Date.now();
+    // Connectors from the config file: written when new or changed, removed when they left the file.
+    const plan = await this.applyFileConnectors(fileConnectors);
     this.started = true;
-    for (const n of this.d.configs.names()) this.schedule(n);
+    for (const n of new Set([...this.d.configs.names(), ...plan.remove])) this.schedule(n);
+  }
+
+  /**
+   * SIGHUP: the connectors section of the re-read file, applied while everything runs. Only
+   * connectors whose config changed restart; a file with a problem changes nothing (throws).
+   */
+  reloadFileConnectors(fileConnectors: readonly { name: string; config: Record<string, unknown> }[]): Promise<FilePlan> {
+    const run = this.fileSync.then(() => this.applyFileConnectors(fileConnectors));
+    this.fileSync = run.catch(() => undefined);
+    return run;
+  }
+
+  private applyFileConnectors(fileConnectors: readonly { name: string; config: Record<string, unknown> }[]): Promise<FilePlan> {
+    return applyFileConnectors({
+      configs: this.d.configs, log: this.d.log,
+      parse: (name, config) => { this.parse(name, config); },
+      remove: (name) => this.deleteConnector(name),
+    }, fileConnectors.map((c) => ({ name: c.name, config: stringify({ ...c.config, name: c.name }) })));
   }
 
   /**
@@ -147,6 +169,13 @@ export class WorkerHerder implements Herder {
    * undefined leaves it.
    */
   private async report(name: string, connector: StatusValue | null, task?: StatusValue | null): Promise<void> {
+    const before = this.decided.get(name);
+    const changed = connector === null ? before !== undefined || this.d.status.connector(name) !== undefined : before?.connector.state !== connector.state;
+    if (changed) {
+      // Connect calls a deleted connector's last state DESTROYED.
+      const state = connector?.state ?? 'DESTROYED';
+      logStateChange(this.d.log, { connector: name, ...(task !== undefined ? { task: SINGLE_TASK_ID } : {}), state, reason: connector?.reason ?? connector?.trace ?? (connector ? null : 'connector deleted') }, { connector: false });
+    }
     if (connector === null) this.decided.delete(name);
     else this.decided.set(name, { connector, ...(task !== undefined ? { task } : {}) });
     // The status gauges follow what the herder decides too (paused, stopped, deleted), not only running tasks.
@@ -369,6 +398,25 @@ export class WorkerHerder implements Herder {
     return { status: 'healthy' as const, message: 'Worker has completed startup and is ready to handle requests.' };
   }
 
+  async liveness(): Promise<Liveness> {
+    return workerLiveness({ stopping: this.stopping, tickAgeMs: this.tickTimer ? Date.now() - this.lastTick : 0 });
+  }
+
+  /** From memory only: a probe must answer at once, also while Kafka is away. */
+  async readiness(): Promise<Readiness> {
+    const connectors = this.d.configs.names().filter((n) => this.d.membership.owns(n)).map((n) => {
+      const c = this.d.configs.get(n)!;
+      const run = this.running.get(n);
+      const d = this.decided.get(n);
+      return {
+        name: n, target: c.target,
+        task: run ? { id: SINGLE_TASK_ID, state: run.instance.current().state, notReady: run.instance.supervisor.notReadyReason() } : null,
+        decided: d ? { state: d.task?.state ?? d.connector.state, reason: d.connector.reason ?? d.connector.trace ?? null } : null,
+      };
+    });
+    return workerReadiness({ started: this.started, stopping: this.stopping, membershipCurrent: this.d.membership.current(), connectors });
+  }
+
   async connectors(): Promise<string[]> { await this.catchUp('configs'); return this.d.configs.names(); }
 
   /** A bounded read of an internal topic before a read answer; skipped while Kafka is known to be away. */
@@ -403,7 +451,12 @@ export class WorkerHerder implements Herder {
     }
     await this.check(name, merged);
     const initial = opts.initialState === 'PAUSED' ? 'PAUSED' : opts.initialState === 'STOPPED' ? 'STOPPED' : 'STARTED';
-    const { created } = await this.d.configs.putConnector(name, merged, initial);
+    // A connector the config file declares stays the file's: the edit holds until the next start or SIGHUP.
+    const origin = existing?.origin === 'file' ? 'file' : 'rest';
+    if (origin === 'file') {
+      this.d.log.warn({ connector: name }, `connector ${name} is declared by the config file: this REST change holds until the next start or SIGHUP, which writes the file's config back; edit the file to keep it`);
+    }
+    const { created } = await this.d.configs.putConnector(name, merged, initial, origin);
     if (!existing && !created && !opts.allowReplace) throw new HerderError(409, `Connector ${name} already exists`);
     const info = this.info(this.stored(name));
     // Connect answers a create before any task config exists: tasks [] whatever the initial state.
@@ -607,6 +660,8 @@ export class WorkerHerder implements Herder {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
     const runs = [...this.running.values()];
     this.running.clear();
     await Promise.all(runs.map(async (r) => { await r.instance.stop(); }));

@@ -109,6 +109,12 @@ export class Worker {
     return herder;
   }
 
+  /** SIGHUP: the file's connectors section applied to the running worker (WorkerHerder.reloadFileConnectors). */
+  async reloadFileConnectors(connectors: readonly { name: string; config: Record<string, unknown> }[]): Promise<void> {
+    if (!this.herder) throw new Error('the worker has not started yet');
+    await this.herder.reloadFileConnectors(connectors);
+  }
+
   async stop(): Promise<void> {
     await this.rest?.close().catch(() => undefined);
     await this.herder?.stop();

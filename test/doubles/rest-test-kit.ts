@@ -10,7 +10,7 @@ import { HIDDEN_VALUE } from '../../src/config/secret.ts';
 import { silentLogger, type Logger } from '../../src/log/logger.ts';
 import {
   HerderError, type ConnectorConfig, type ConnectorInfo, type ConnectorOffsets, type ConnectorStateInfo, type Herder,
-  type InitialState, type LoggerLevel, type PluginInfo, type RestartRequest, type TaskInfo, type TaskStateInfo,
+  type InitialState, type Liveness, type LoggerLevel, type Readiness, type PluginInfo, type RestartRequest, type TaskInfo, type TaskStateInfo,
 } from '../../src/runtime/herder.ts';
 import type { RestConfig } from '../../src/rest/rest-config.ts';
 import { createRestServer } from '../../src/rest/rest-server.ts';
@@ -33,6 +33,8 @@ export class FakeHerder implements Herder {
   /** Every call as [method, ...args], for asserting what the REST layer passed on. */
   readonly calls: unknown[][] = [];
   health_: Awaited<ReturnType<Herder['health']>> = { status: 'healthy', message: 'Worker has completed startup and is ready to handle requests.' };
+  liveness_: Liveness = { live: true, message: 'Worker is alive.' };
+  readiness_: Readiness = { status: 'ready', message: 'Worker has completed startup; all 1 task(s) assigned to it are running and committing or confirmed idle (paused and stopped connectors are not counted).', tasks: [] };
   /** When set, every call waits this long first (timeout tests). */
   delayMs = 0;
   /** When set, the next call throws it. */
@@ -74,6 +76,8 @@ export class FakeHerder implements Herder {
 
   async serverInfo() { await this.enter('serverInfo'); return { version: '4.1.0', commit: 'a1b2c3d4e5f6a7b8', kafka_cluster_id: 'Xk3vYl1qT2mW8nQ0pR7sZw' }; }
   async health() { await this.enter('health'); return this.health_; }
+  async liveness() { await this.enter('liveness'); return this.liveness_; }
+  async readiness() { await this.enter('readiness'); return this.readiness_; }
   async connectors() { await this.enter('connectors'); return [...this.connectorsByName.keys()]; }
   async connectorInfo(name: string) { await this.enter('connectorInfo', name); return this.info(name); }
   async connectorConfig(name: string) { await this.enter('connectorConfig', name); return this.redacted(this.get(name).config); }

@@ -118,8 +118,8 @@ export class Daemon {
     return this.child?.pid;
   }
 
-  /** Sends a signal that does not end the process (SIGSTOP / SIGCONT). */
-  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+  /** Sends a signal that does not end the process (SIGSTOP / SIGCONT; SIGHUP re-reads the config file). */
+  signal(signal: 'SIGSTOP' | 'SIGCONT' | 'SIGHUP'): void {
     this.child?.kill(signal);
   }
 
