@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-// Runs the test suite with node's own test runner (TypeScript through tsx).
+// Runs the test suite with node's own test runner (the test files are TypeScript, through tsx;
+// the daemon the integration tests start is the compiled one, as users run it: a run that
+// includes integration tests builds dist/ first with `npm run build`'s compiler settings).
+// Under a node older than package.json engines (Node 20), it first re-executes itself under
+// the release in .node-version, fetched once into the cache dir (scripts/ensure-node.mjs).
 //   node scripts/run-tests.mjs            unit + integration (starts test/stack first unless
 //                                         KAFKA_BOOTSTRAP_SERVERS is set or CDC_NO_STACK=1)
 //   node scripts/run-tests.mjs --unit     unit tests only (*.test.ts that are not *.it.test.ts)
@@ -20,6 +24,10 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { checkCensus, readCensus } from './test-census.mjs';
+import { reexecUnderRequiredNode } from './ensure-node.mjs';
+import { buildDist } from './build.mjs';
+
+reexecUnderRequiredNode();
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -65,6 +73,8 @@ if (only !== 'unit' && existsSync(stackEnv)) {
   }
 }
 if (files.length === 0) { console.error('no test files matched'); process.exit(1); }
+// The integration tests run bin/cdc.mjs, which runs dist/: build it from the current sources.
+if (integrationFiles.length > 0 && !buildDist()) process.exit(1);
 // Integration tests share one database and one broker: run files one at a time.
 const censusDir = mkdtempSync(join(tmpdir(), 'cdc-test-census-'));
 const censusFile = join(censusDir, 'census.jsonl');
