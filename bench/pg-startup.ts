@@ -1,5 +1,5 @@
 /**
- * `npm run bench:startup [-- N] [--runtime-only]`: first the daemon's start-up time and idle RSS
+ * `npm run bench:startup [-- N] [--runtime-only] [--node=<path>...]`: first the daemon's start-up time and idle RSS
  * compiled (bin/cdc.mjs -> dist/) against through tsx (bench/runtime-startup.ts), on the node of
  * package.json engines and, when the node running the bench is older (Node 20), tsx on that one
  * too (how the daemon ran before); then seconds for `cdc validate` and for a daemon start (until the
@@ -24,7 +24,9 @@ if (!(buildDist as () => boolean)()) process.exit(1);
 const required = (ensureNode as () => string)();
 const rtDb = await PgFixture.create(env, 'runtime');
 try {
-  const nodes = required === process.execPath ? [required] : [process.execPath, required];
+  // --node=<path>: another node binary to compare (e.g. ~/.cache/cdcd/node/v22.../bin/node)
+  const extra = process.argv.filter((a) => a.startsWith('--node=')).map((a) => a.slice('--node='.length));
+  const nodes = [...new Set([process.execPath, required, ...extra])];
   for (const f of await measureRuntimes(env, rtDb, { nodes, runs: 3, idleMs: 10_000, log })) {
     process.stdout.write(`start-up ${f.launcher.padEnd(8)} node ${f.node.padEnd(8)}  first log line ${f.firstLogSeconds} s, replication stream ${f.startSeconds} s, idle RSS ${f.idleRssMiB} MiB\n`);
     process.stdout.write(`${JSON.stringify({ bench: 'runtime-startup', ...f })}\n`);

@@ -54,8 +54,12 @@ export function ensureNode({ quiet = false } = {}) {
     if (untar.status !== 0) throw new Error(`cannot unpack ${join(tmp, tgz)}`);
     const got = spawnSync(join(tmp, 'package', 'bin', 'node'), ['--version'], { encoding: 'utf8' });
     if (got.stdout?.trim() !== `v${version}`) throw new Error(`${pkgName}@${version} holds no working node binary (it printed ${JSON.stringify(got.stdout ?? got.error?.message)})`);
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(join(tmp, 'package'), dir);
+    try {
+      renameSync(join(tmp, 'package'), dir);
+    } catch (err) {
+      // Another script fetched the same release at the same time and was first: use its copy.
+      if (!existsSync(bin)) throw err;
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
