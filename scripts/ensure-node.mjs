@@ -74,6 +74,7 @@ export function ensureNode({ quiet = false } = {}) {
 export function reexecUnderRequiredNode() {
   const bin = ensureNode();
   if (bin === process.execPath) return;
+  console.error(`node ${process.versions.node} is older than package.json engines (>=${minimumMajor()}): running under ${bin}`);
   const env = { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH ?? ''}` };
   const r = spawnSync(bin, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
   if (r.error) { console.error(`cannot run ${bin}: ${r.error.message}`); process.exit(1); }
