@@ -1,5 +1,24 @@
 #!/usr/bin/env node
-// Launcher: registers tsx's TypeScript loader, then runs the CLI.
-import { register } from 'tsx/esm/api';
-register();
-await import('../src/cli.ts');
+// Launcher: runs the compiled daemon (dist/, written by `npm run build`; the image and the
+// project's scripts build it). No TypeScript loader in this path: plain Node.js runs plain JavaScript.
+import { existsSync } from 'node:fs';
+
+const MINIMUM_MAJOR = 22; // package.json engines.node; test/package.test.ts keeps the two equal
+const major = Number(process.versions.node.split('.')[0]);
+if (major < MINIMUM_MAJOR) {
+  console.error(`cdc needs Node.js ${MINIMUM_MAJOR} or newer (package.json engines); this is ${process.version}. `
+    + `Fix: run it with a newer node; \`node scripts/ensure-node.mjs\` in the repository prints the path of one (it fetches the release in .node-version once).`);
+  process.exit(1);
+}
+const cli = new URL('../dist/src/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  console.error(`cdc is not built: ${cli.pathname} is missing. Fix: run \`npm run build\` in ${new URL('..', import.meta.url).pathname}`);
+  process.exit(1);
+}
+// kafkajs asks for a timer with a negative delay when a broker is not throttling; Node.js 23 and
+// later warn about it on stderr (a line that is not JSON) and, as Node.js 20 did silently, wait
+// 1 ms. Only that warning is dropped; every other one is printed as before.
+const printWarning = process.listeners('warning');
+process.removeAllListeners('warning');
+process.on('warning', (w) => { if (w.name !== 'TimeoutNegativeWarning') for (const l of printWarning) l(w); });
+await import(cli.href);

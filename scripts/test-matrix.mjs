@@ -10,6 +10,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { reexecUnderRequiredNode } from './ensure-node.mjs';
+import { buildDist } from './build.mjs';
+
+reexecUnderRequiredNode();
 
 const root = new URL('..', import.meta.url).pathname;
 const ALL = ['14', '15', '16', '17', '18'];
@@ -37,7 +41,9 @@ const withArgs = ['--with', 'prometheus', '--with', 'pg17-standby', '--with', 'p
 const up = spawnSync('bash', [join(root, 'test/stack/stack.sh'), 'up', ...withArgs], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 if (up.status !== 0) { console.error('test-matrix: the test stack failed to start (see above)'); process.exit(1); }
 
-const env = { ...process.env };
+if (!buildDist()) process.exit(1);
+// Built once above: each run-tests.mjs below would otherwise check the build again.
+const env = { ...process.env, CDC_BUILT: '1' };
 // run-tests.mjs reads the env file the `up` above wrote (including PG<major>_PORT).
 delete env.KAFKA_BOOTSTRAP_SERVERS;
 const results = [];

@@ -1,6 +1,6 @@
 /**
- * The production image copies bin/, src/, sources/ and migrations/ and leaves
- * test/ and every *.test.ts out (docker/Dockerfile, Dockerfile.dockerignore).
+ * The production image compiles src/ and sources/ (to dist/), copies bin/ and migrations/,
+ * and leaves test/ and every *.test.ts out (docker/Dockerfile, Dockerfile.dockerignore).
  * These checks keep that true: test doubles and test helpers live under test/,
  * and no production file needs anything from there.
  */

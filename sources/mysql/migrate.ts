@@ -12,13 +12,15 @@ import { join } from 'node:path';
 import type { ParsedConfig } from '../../src/config/define.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import { SourceError } from '../../src/errors/cdc-error.ts';
+import { packagePath } from '../../src/runtime/package-path.ts';
 import { readMysqlTaskConfig } from './config-task.ts';
 import { openSql, type SqlConnection } from './server-checks-connect.ts';
 import { readServerFacts } from './server-checks-facts.ts';
 import { globalNeeds } from './server-checks-privileges.ts';
 import { filterTables, visibleTables } from './server-checks-tables.ts';
 
-const DIR = new URL('../../migrations/mysql/', import.meta.url).pathname;
+// From the package root, so it holds for the sources and for the compiled dist/ alike.
+const DIR = packagePath(import.meta.url, 'migrations/mysql/');
 
 export interface MysqlMigrateOptions {
   /** the CDC user to create (PostgreSQL's --role); without it the user file is skipped */

@@ -8,12 +8,14 @@ import { join } from 'node:path';
 import type { ParsedConfig } from '../../src/config/define.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import { SourceError } from '../../src/errors/cdc-error.ts';
+import { packagePath } from '../../src/runtime/package-path.ts';
 import { openSql } from './connection.ts';
 import { readPgTaskConfig } from './task-config.ts';
 import { listCapturedTables } from './table-registry.ts';
 import { F } from './config-spec.ts';
 
-const DIR = new URL('../../migrations/postgres/', import.meta.url).pathname;
+// From the package root, so it holds for the sources and for the compiled dist/ alike.
+const DIR = packagePath(import.meta.url, 'migrations/postgres/');
 
 export async function migratePostgres(config: ParsedConfig, opts: { role?: string; rolePassword?: string; log: Logger }): Promise<string[]> {
   const cfg = readPgTaskConfig(config);

@@ -91,11 +91,15 @@ export class Daemon {
   private exitWaiters: ((code: number | null) => void)[] = [];
   exitCode: number | null | undefined = undefined;
 
-  constructor(readonly configFile: string, private readonly env: StackEnv) {}
+  /**
+   * launcher: the command before `run --config <file>`; by default this node running the compiled
+   * daemon through bin/cdc.mjs, as users run it (the bench also starts it through tsx to compare).
+   */
+  constructor(readonly configFile: string, private readonly env: StackEnv, private readonly launcher: readonly string[] = [process.execPath, join(ROOT, 'bin/cdc.mjs')]) {}
 
   start(): this {
     this.exitCode = undefined;
-    const child = spawn(process.execPath, [join(ROOT, 'bin/cdc.mjs'), 'run', '--config', this.configFile], {
+    const child = spawn(this.launcher[0]!, [...this.launcher.slice(1), 'run', '--config', this.configFile], {
       cwd: ROOT, env: { ...process.env, CDC_TEST_PGPASSWORD: this.env.pg.password, CDC_TEST_MYSQLPASSWORD: process.env['MYSQL_PASSWORD'] ?? 'mariadb' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (b: Buffer) => { this.output += b.toString(); });
