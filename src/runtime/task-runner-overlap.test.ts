@@ -145,10 +145,15 @@ test('a failed background commit fails the run before a later chunk is sent: no 
 
 test('the offset trailer rides in the last produce request, never alone', () => {
   const rec = (n: number): OutRecord => ({ topic: 't', key: null, value: Buffer.from(String(n)) });
-  const data = Array.from({ length: 1024 }, (_, i) => rec(i));
+  const data = Array.from({ length: 2500 }, (_, i) => rec(i));
   const parts = sendParts(data, [rec(-1)]);
-  assert.deepEqual(parts.map((p) => p.length), [256, 256, 256, 257]);
-  assert.equal(parts[3]![256]!.value!.toString(), '-1');
+  assert.deepEqual(parts.map((p) => p.length), [1024, 1024, 453]);
+  assert.equal(parts[2]![452]!.value!.toString(), '-1');
+  // A default chunk (1,024 rows) and its offset: one produce request.
+  assert.deepEqual(sendParts(data.slice(0, 1024), [rec(-1)]).map((p) => p.length), [1025]);
+  // Large records: the byte bound splits first.
+  const big = Array.from({ length: 10 }, () => ({ topic: 't', key: null, value: Buffer.alloc(200 * 1024) }));
+  assert.deepEqual(sendParts(big, []).map((p) => p.length), [3, 3, 3, 1]);
   assert.deepEqual(sendParts([], [rec(-1)]).map((p) => p.length), [1]);
   assert.deepEqual(sendParts(data.slice(0, 10), []).map((p) => p.length), [10]);
 });
