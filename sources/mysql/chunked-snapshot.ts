@@ -156,7 +156,9 @@ export class MySqlChunkedSnapshot {
       this.initialPending = c.initialPending;
       if (finished) this.deps.log.info(snapshotSummary(this.deps.engine.progress()), 'initial snapshot complete');
       const base: SourceUnit = units.length === 0 ? u : { records: [], partition: u.partition, offset: u.offset };
-      units.push({ ...base, records, offset: withSnapshotOffset(u.offset, this.fields, this.initialPending), commitAfter: true });
+      // Committed in the background while the next chunk is polled and encoded, except the one that
+      // completes the initial snapshot (initial_only stops once it hears that commit).
+      units.push({ ...base, records, offset: withSnapshotOffset(u.offset, this.fields, this.initialPending), commitAfter: true, ...(finished ? {} : { commitInBackground: true }) });
     }
     this.deps.engine.pump();
     return units;

@@ -130,7 +130,9 @@ export class ChunkedSnapshot implements StreamCompanion {
       this.initialPending = c.initialPending;
       if (finished) this.deps.log.info(this.summary(this.deps.engine.progress()), 'initial snapshot complete');
       const base: SourceUnit = units.length === 0 ? u : { records: [], partition: u.partition, offset: u.offset };
-      units.push({ ...base, records, offset: this.offset(u.offset), commitAfter: true });
+      // Committed in the background while the next chunk is polled and encoded, except the one that
+      // completes the initial snapshot (initial_only stops once it hears that commit).
+      units.push({ ...base, records, offset: this.offset(u.offset), commitAfter: true, ...(finished ? {} : { commitInBackground: true }) });
     }
     this.deps.engine.pump();
     return units;

@@ -76,6 +76,13 @@ export interface SourceUnit {
    */
   readonly commitAfter?: boolean;
   /**
+   * With commitAfter: the runner may poll and convert the next units while this unit's
+   * transaction is sent and committed (they go to Kafka only after it succeeded), and the task
+   * may hear committed() for it only after its next poll(). For units after which the task
+   * does nothing that depends on that acknowledgement (chunks of the chunked snapshot).
+   */
+  readonly commitInBackground?: boolean;
+  /**
    * The current Kafka transaction must NOT be committed after this unit (a
    * snapshot is one transaction: a crash mid-snapshot leaves nothing visible).
    */

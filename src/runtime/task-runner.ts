@@ -15,6 +15,13 @@
  * the transaction that would have held it. With no transform configured the stage is skipped.
  * A unit's internalRecords (topics the plugin declared through ctx.internalTopics, e.g. a schema
  * history) skip transforms and converters and go out first, in the same transaction.
+ *
+ * Overlapped commits: a unit with commitAfter and commitInBackground (a chunk of the chunked
+ * snapshot) has its transaction's sends and commit run while the loop polls and converts the next
+ * units, which wait in memory (no Kafka transaction is begun for them) until that commit
+ * succeeded. One Kafka transaction at a time, in order: a failed commit fails the run before any
+ * later unit is sent, so no later offset can commit without it. The task hears committed() for a
+ * background commit before the next transaction begins, possibly after one more poll().
  */
 import type { Kafka } from 'kafkajs';
 import type { InternalRecord, JsonMap, SourceRecord, SourceUnit } from '../events/record.ts';
@@ -33,9 +40,7 @@ import type { SignalKafkaAccess } from '../snapshot/signals/kafka-signal-channel
 import { TransformStageFailure, type TransformChain } from '../transforms/chain.ts';
 import { KafkaInternalTopics, undeclaredInternalTopic, type InternalTopics } from './internal-topics.ts';
 import { countPolled } from '../metrics/polled-records.ts';
-
-const SEND_MAX_RECORDS = 256;
-const SEND_MAX_BYTES = 512 * 1024;
+import { sendParts } from './send-parts.ts';
 
 export interface TaskRunnerDeps {
   readonly connectorName: string;
@@ -88,7 +93,8 @@ export interface TaskRunnerDeps {
 }
 
 interface OpenTxn {
-  readonly txn: OpenTransaction;
+  /** begun at its first send, once the previous transaction committed */
+  txn: OpenTransaction | null;
   readonly openedAt: number;
   records: number;
   buffer: OutRecord[];
@@ -97,8 +103,19 @@ interface OpenTxn {
   readonly topics: Set<string>;
 }
 
+/** A transaction committing while the loop goes on (commitInBackground). */
+interface Committing {
+  readonly txn: OpenTxn;
+  /** settles when the commit is over; never rejects (the error is kept in `error`) */
+  readonly over: Promise<void>;
+  done: boolean;
+  error: unknown;
+  endedAt: number;
+}
+
 export class TaskRunner {
   private open: OpenTxn | null = null;
+  private committing: Committing | null = null;
   private readonly seenTopics = new Set<string>();
   /** Sources hand out the same partition object for every unit: serialise it once. */
   private readonly partitionIds = new WeakMap<JsonMap, string>();
@@ -137,12 +154,13 @@ export class TaskRunner {
       d.onStarted?.();
       let hold = false;
       while (!signal.aborted && !d.task.finished()) {
-        const units = await d.task.poll(this.open && !hold ? Math.min(d.limits.pollMs, 50) : d.limits.pollMs);
+        if (this.committing?.done) await this.settle();
+        const units = await d.task.poll((this.open && !hold) || this.committing ? Math.min(d.limits.pollMs, 50) : d.limits.pollMs);
         if (units.length > 0) countPolled(units, d.metrics);
         for (const unit of units) {
           await this.add(unit);
           hold = unit.holdTransaction === true;
-          if (unit.commitAfter) { await this.commit(); hold = false; }
+          if (unit.commitAfter) { await this.commit(unit.commitInBackground === true); hold = false; }
         }
         d.onPolled?.(units.length === 0 && !this.open);
         const o = this.open;
@@ -151,6 +169,7 @@ export class TaskRunner {
         }
       }
       // Clean stop: what is complete is committed; a held (snapshot) transaction is not.
+      await this.settle();
       if (this.open && !hold) await this.commit();
     } catch (err) {
       // An open transaction dies with its records and offsets: Connect's offset-commit failure.
@@ -168,7 +187,7 @@ export class TaskRunner {
   private async add(unit: SourceUnit): Promise<void> {
     const d = this.deps;
     if (!this.open) {
-      this.open = { txn: await d.producer.begin(), openedAt: Date.now(), records: 0, buffer: [], offsets: new Map(), commitTimes: [], topics: new Set() };
+      this.open = { txn: null, openedAt: Date.now(), records: 0, buffer: [], offsets: new Map(), commitTimes: [], topics: new Set() };
     }
     const o = this.open;
     for (const ir of unit.internalRecords ?? []) o.buffer.push(this.internalOut(ir));
@@ -190,7 +209,7 @@ export class TaskRunner {
     if (pid === undefined) this.partitionIds.set(unit.partition, (pid = partitionId(unit.partition)));
     o.offsets.set(pid, { partition: unit.partition, offset: unit.offset });
     if (unit.sourceCommitTimeMs !== undefined) o.commitTimes.push(unit.sourceCommitTimeMs);
-    if (o.buffer.length >= d.limits.sendBatch) await this.flush();
+    if (o.buffer.length >= d.limits.sendBatch) await this.flush(o);
   }
 
   /** As the plugin serialised it: no transform, no converter, no errors.* policy (a failure here is the plugin's). */
@@ -230,40 +249,73 @@ export class TaskRunner {
   }
 
   /** Sends the buffered records; `trailer` (the offset records at commit) rides in the last request. */
-  private async flush(trailer: readonly OutRecord[] = []): Promise<void> {
-    const o = this.open;
-    if (!o || o.buffer.length + trailer.length === 0) return;
+  private async flush(o: OpenTxn, trailer: readonly OutRecord[] = []): Promise<void> {
+    if (o.buffer.length + trailer.length === 0) return;
     const data = o.buffer;
     o.buffer = [];
     // Internal topics were created (or checked) with their own spec when declared.
     if (data.length > 0) await this.deps.topics.ensure(data.filter((r) => !this.internal.isDeclared(r.topic)).map((r) => r.topic), this.deps.dataTopicSpec);
-    const batch = trailer.length === 0 ? data : [...data, ...trailer];
-    // Sends stay well under the broker's default message.max.bytes (1 MiB per record batch),
-    // and small enough that kafkajs's per-partition grouping (quadratic in the send size) stays cheap.
-    let start = 0, bytes = 0;
-    for (let i = 0; i < batch.length; i++) {
-      const r = batch[i]!;
-      bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0) + 64;
-      if (i + 1 - start >= SEND_MAX_RECORDS || bytes >= SEND_MAX_BYTES || i === batch.length - 1) {
-        await o.txn.send(batch.slice(start, i + 1));
-        start = i + 1;
-        bytes = 0;
-      }
+    if (!o.txn) {
+      // One Kafka transaction at a time: the one committing in the background must succeed first.
+      await this.settle();
+      o.txn = await this.deps.producer.begin();
     }
+    for (const part of sendParts(data, trailer)) await o.txn.send(part);
   }
 
-  private async commit(): Promise<void> {
+  /**
+   * Commits the open transaction; in the background when asked (the next units may then be
+   * polled and converted meanwhile; they are sent only after this commit succeeded).
+   */
+  private async commit(background = false): Promise<void> {
     const o = this.open;
     if (!o) return;
     const d = this.deps;
     // The connector's offsets topic (and the worker's, when that is another topic) in the same
     // transaction, in the same produce request as the last records: one broker round trip less per commit.
-    const t0 = Date.now();
-    await this.flush(offsetRecords(d.offsetTopics, d.connectorName, o.offsets.values()));
-    await o.txn.commit();
+    const finish = async (): Promise<void> => {
+      const t0 = Date.now();
+      await this.flush(o, offsetRecords(d.offsetTopics, d.connectorName, o.offsets.values()));
+      await o.txn!.commit();
+      d.metrics.offsetCommit((Date.now() - t0) / 1000);
+    };
+    if (!background) {
+      await finish();
+      this.open = null;
+      this.committed(o, Date.now());
+      return;
+    }
+    // Begun here, after the previous commit, so that finish() never waits for a commit (its own).
+    await this.settle();
+    o.txn ??= await d.producer.begin();
+    const c: Committing = { txn: o, over: Promise.resolve(), done: false, error: undefined, endedAt: 0 };
+    (c as { over: Promise<void> }).over = finish().then(
+      () => { c.done = true; c.endedAt = Date.now(); },
+      (err: unknown) => { c.done = true; c.error = err ?? new Error('Kafka commit failed'); },
+    );
+    this.committing = c;
     this.open = null;
-    const now = Date.now();
-    d.metrics.offsetCommit((now - t0) / 1000);
+  }
+
+  /** Waits for the background commit, if any: tells the task it is durable, or throws its failure. */
+  private async settle(): Promise<void> {
+    const c = this.committing;
+    if (!c) return;
+    await c.over;
+    if (this.committing !== c) return; // settled by an overlapping call meanwhile
+    this.committing = null;
+    if (c.error !== undefined) {
+      // Connect's offset-commit failure: the transaction died with its records and offsets.
+      this.deps.metrics.offsetCommitFailed();
+      await this.abortTxn(c.txn);
+      throw c.error;
+    }
+    this.committed(c.txn, c.endedAt);
+  }
+
+  /** After the commit of `o`: metrics, the task's acknowledgement, status. */
+  private committed(o: OpenTxn, now: number): void {
+    const d = this.deps;
     d.metrics.transactionCommitted(o.records, (now - o.openedAt) / 1000);
     d.metrics.eventsWritten(o.records);
     for (const t of o.commitTimes) d.metrics.commitToVisibleLatency(Math.max(0, now - t) / 1000);
@@ -274,9 +326,20 @@ export class TaskRunner {
   }
 
   private async abort(): Promise<void> {
+    const c = this.committing;
+    this.committing = null;
+    // A commit under way is a complete transaction: let it end (its acknowledgement is not needed).
+    if (c) {
+      await c.over;
+      if (c.error !== undefined) await this.abortTxn(c.txn);
+    }
     const o = this.open;
     this.open = null;
-    if (!o) return;
+    if (o) await this.abortTxn(o);
+  }
+
+  private async abortTxn(o: OpenTxn): Promise<void> {
+    if (!o.txn) return;
     try {
       await o.txn.abort();
     } catch (err) {

@@ -37,6 +37,9 @@
  * holding at most chunkSize rows, so at most maxThreads x pipelineDepth x
  * chunkSize rows are buffered (2 x 1024 with the defaults), plus, per window
  * whose select is running, the keys the stream changed in that table meanwhile.
+ * Closed windows leave the engine as units; the runner holds at most the ones of one
+ * poll (one being committed while the next is encoded), so the daemon holds at most
+ * 2 x maxThreads x pipelineDepth chunks in all (docs/snapshots.md, "Concurrency and memory").
  *
  * Pipeline depth (default 2): with depth 1 a table reads nothing while its
  * watermark travels through the log to the stream (commit, decoding, delivery:

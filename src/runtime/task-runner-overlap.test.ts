@@ -1,0 +1,159 @@
+/**
+ * Overlapped commits of the task runner (units with commitInBackground: chunks of the chunked
+ * snapshot): the next unit is polled and converted while the previous transaction commits, the
+ * next transaction begins only after that commit succeeded, and a failed commit lets no later
+ * offset commit.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Kafka } from 'kafkajs';
+import { TaskRunner } from './task-runner.ts';
+import { sendParts } from './send-parts.ts';
+import { noopTaskMetrics } from '../metrics/task-metrics.ts';
+import { createHeaderConverter } from '../serde/header-converter.ts';
+import type { Converter } from '../serde/converter.ts';
+import type { OutRecord, TxnProducer } from '../kafka/txn-producer.ts';
+import type { TopicManager } from '../kafka/topics.ts';
+import type { Logger } from '../log/logger.ts';
+import type { ParsedConfig } from '../config/define.ts';
+import type { SourceUnit } from '../events/record.ts';
+import type { SourceTask } from './source-task.ts';
+import type { InternalTopics } from './internal-topics.ts';
+
+const log: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => log };
+const emptyKafka = { admin: () => ({ connect: async () => undefined, disconnect: async () => undefined, fetchTopicOffsets: async () => [{ partition: 0, high: '0', low: '0', offset: '0' }] }) } as unknown as Kafka;
+const noInternal: InternalTopics = { declare: async () => { throw new Error('not used'); }, isDeclared: () => false };
+const partition = { server: 'db' };
+
+interface Txn { no: number; sent: OutRecord[]; outcome: 'open' | 'committed' | 'aborted' }
+
+/**
+ * A producer whose commits take `commitMs` and record their end in `events`; commit number
+ * `failCommitNo` fails. `begin` records too, so the test sees when each transaction starts.
+ */
+function slowProducer(events: string[], commitMs: number, failCommitNo?: number): TxnProducer & { txns: Txn[] } {
+  const txns: Txn[] = [];
+  return {
+    transactionalId: 'cdc-c-0', txns,
+    start: async () => undefined, stop: async () => undefined, reset: async () => undefined,
+    begin: async () => {
+      const t: Txn = { no: txns.length + 1, sent: [], outcome: 'open' };
+      txns.push(t);
+      events.push(`begin ${t.no}`);
+      return {
+        send: async (rs) => { t.sent.push(...rs); },
+        commit: async () => {
+          events.push(`commit ${t.no} start`);
+          await new Promise((r) => setTimeout(r, commitMs));
+          if (t.no === failCommitNo) { events.push(`commit ${t.no} failed`); throw new Error('broker gone'); }
+          t.outcome = 'committed';
+          events.push(`commit ${t.no} done`);
+        },
+        abort: async () => { t.outcome = 'aborted'; },
+      };
+    },
+  };
+}
+
+/** A task handing out one chunk unit per poll, in order; it records polls and acknowledgements. */
+function chunkTask(events: string[], units: SourceUnit[]): SourceTask & { acked: unknown[] } {
+  const acked: unknown[] = [];
+  let next = 0;
+  let done = false;
+  return {
+    acked,
+    start: async () => undefined,
+    poll: async () => {
+      if (next >= units.length) { done = true; return []; }
+      events.push(`poll ${next + 1}`);
+      return [units[next++]!];
+    },
+    committed: (_p, o) => { acked.push(o); events.push(`acked ${JSON.stringify(o)}`); },
+    finished: () => done,
+    stop: async () => undefined,
+  };
+}
+
+function chunk(no: number, background = true): SourceUnit {
+  return {
+    records: [{ topic: 'db.t', keySchema: null, key: { id: no }, valueSchema: null, value: { chunk: no } }],
+    partition, offset: { chunk: no }, commitAfter: true, ...(background ? { commitInBackground: true } : {}),
+  };
+}
+
+function runner(task: SourceTask, producer: TxnProducer, events: string[]): TaskRunner {
+  const converter: Converter = {
+    fromConnectData: async (_topic, isKey, _s, v) => {
+      if (!isKey) events.push(`convert ${(v as { chunk: number }).chunk}`);
+      return Buffer.from(JSON.stringify(v));
+    },
+  };
+  const topics = { ensureCompacted: async () => undefined, ensure: async () => undefined } as unknown as TopicManager;
+  return new TaskRunner({
+    connectorName: 'c', taskId: 0, config: {} as ParsedConfig, task, kafka: emptyKafka, producer, topics, dataTopicSpec: null,
+    offsetTopics: { primary: 'offsets', secondary: null }, offsetsTopicSpec: { partitions: 1, replicationFactor: 1 },
+    keyConverter: converter, valueConverter: converter, headerConverter: createHeaderConverter(undefined),
+    errors: { tolerance: 'none', logEnable: false, includeMessages: false, retryTimeoutMs: 0, retryDelayMaxMs: 0 },
+    internalTopics: noInternal, log, metrics: noopTaskMetrics(),
+    limits: { sendBatch: 100, txnMaxRecords: 100, txnMaxMs: 60_000, pollMs: 10 },
+  });
+}
+
+test('the next chunk is polled and converted while the previous chunk\'s transaction commits; its transaction begins only after that commit', async () => {
+  const events: string[] = [];
+  const producer = slowProducer(events, 100);
+  const task = chunkTask(events, [chunk(1), chunk(2), chunk(3)]);
+  await runner(task, producer, events).run(new AbortController().signal);
+  const at = (e: string): number => { const i = events.indexOf(e); assert.ok(i >= 0, `${e} in ${events.join(', ')}`); return i; };
+  // The overlap: chunk 2 is read from the task and encoded before chunk 1's commit ended.
+  assert.ok(at('poll 2') < at('commit 1 done'), events.join(', '));
+  assert.ok(at('convert 2') < at('commit 1 done'), events.join(', '));
+  assert.ok(at('convert 3') < at('commit 2 done'), events.join(', '));
+  // One Kafka transaction at a time, in order, each acknowledged before the next begins.
+  assert.ok(at('commit 1 done') < at('begin 2') && at('commit 2 done') < at('begin 3'), events.join(', '));
+  assert.ok(at('acked {"chunk":1}') < at('begin 2'), events.join(', '));
+  assert.deepEqual(task.acked, [{ chunk: 1 }, { chunk: 2 }, { chunk: 3 }]);
+  assert.deepEqual(producer.txns.map((t) => t.outcome), ['committed', 'committed', 'committed']);
+  // Each chunk's records and its offset in its own transaction.
+  assert.deepEqual(producer.txns.map((t) => t.sent.map((r) => `${r.topic}:${r.value!.toString()}`)), [1, 2, 3].map((n) => [
+    `db.t:{"chunk":${n}}`, `offsets:{"chunk":${n}}`,
+  ]));
+});
+
+test('a unit without commitInBackground commits before the next poll (as before)', async () => {
+  const events: string[] = [];
+  const producer = slowProducer(events, 20);
+  const task = chunkTask(events, [chunk(1, false), chunk(2, false)]);
+  await runner(task, producer, events).run(new AbortController().signal);
+  const at = (e: string): number => events.indexOf(e);
+  assert.ok(at('commit 1 done') < at('poll 2'), events.join(', '));
+  assert.deepEqual(task.acked, [{ chunk: 1 }, { chunk: 2 }]);
+});
+
+test('a failed background commit fails the run before a later chunk is sent: no later offset commits, nothing is acknowledged', async () => {
+  const events: string[] = [];
+  const producer = slowProducer(events, 50, 1);
+  const task = chunkTask(events, [chunk(1), chunk(2), chunk(3)]);
+  await assert.rejects(runner(task, producer, events).run(new AbortController().signal), /broker gone/);
+  // Chunk 2 was converted meanwhile (the overlap) but never reached Kafka.
+  assert.ok(events.indexOf('convert 2') >= 0 && events.indexOf('convert 2') < events.indexOf('commit 1 failed'), events.join(', '));
+  assert.equal(producer.txns.length, 1, `no transaction after the failed one: ${events.join(', ')}`);
+  assert.equal(producer.txns[0]!.outcome, 'aborted');
+  assert.ok(producer.txns.every((t) => t.sent.every((r) => !r.value!.toString().includes('"chunk":2'))));
+  assert.deepEqual(task.acked, []);
+});
+
+test('the offset trailer rides in the last produce request, never alone', () => {
+  const rec = (n: number): OutRecord => ({ topic: 't', key: null, value: Buffer.from(String(n)) });
+  const data = Array.from({ length: 2500 }, (_, i) => rec(i));
+  const parts = sendParts(data, [rec(-1)]);
+  assert.deepEqual(parts.map((p) => p.length), [1024, 1024, 453]);
+  assert.equal(parts[2]![452]!.value!.toString(), '-1');
+  // A default chunk (1,024 rows) and its offset: one produce request.
+  assert.deepEqual(sendParts(data.slice(0, 1024), [rec(-1)]).map((p) => p.length), [1025]);
+  // Large records: the byte bound splits first.
+  const big = Array.from({ length: 10 }, () => ({ topic: 't', key: null, value: Buffer.alloc(200 * 1024) }));
+  assert.deepEqual(sendParts(big, []).map((p) => p.length), [3, 3, 3, 1]);
+  assert.deepEqual(sendParts([], [rec(-1)]).map((p) => p.length), [1]);
+  assert.deepEqual(sendParts(data.slice(0, 10), []).map((p) => p.length), [10]);
+});
