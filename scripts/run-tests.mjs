@@ -79,8 +79,8 @@ if (files.length === 0) { console.error('no test files matched'); process.exit(1
 if (integrationFiles.length > 0 && !buildDist()) process.exit(1);
 // Files run one at a time inside a lane. Integration tests of one database share it, and all
 // share one broker, so files never run side by side, except in two lanes that touch disjoint
-// services besides Kafka and the registry: the files that use only MySQL/MariaDB (with the unit
-// tests) beside the rest. Files that stop or pause a shared service (Kafka, the main PostgreSQL)
+// services besides Kafka and the registry: the files that use only MySQL/MariaDB or no database (with
+// the unit tests) beside the rest. Files that stop or pause a shared service (Kafka, the main PostgreSQL)
 // or use both databases (one lane restarts MariaDB, the other pauses PostgreSQL) run alone after
 // both lanes. --serial (or CDC_TEST_SERIAL=1) runs everything in one lane, in the old order.
 const serial = args.includes('--serial') || process.env.CDC_TEST_SERIAL === '1';
@@ -88,7 +88,8 @@ const STOPS_SHARED_SERVICE = ['test/integration/outage.it.test.ts', 'test/integr
 const usesMysql = (f) => /MYSQL_|'mariadb'|mysql2/.test(readFileSync(join(root, f), 'utf8'));
 const usesPg = (f) => /PgFixture|PGHOST|env!?\.pg\b/.test(readFileSync(join(root, f), 'utf8'));
 const runsAlone = (f) => STOPS_SHARED_SERVICE.includes(f) || (f.endsWith('.it.test.ts') && usesMysql(f) && usesPg(f));
-const isMysqlLane = (f) => !f.endsWith('.it.test.ts') || usesMysql(f);
+// The second lane also takes the files that need no database (Kafka and registry only).
+const isMysqlLane = (f) => !f.endsWith('.it.test.ts') || usesMysql(f) || !usesPg(f);
 const laneMode = !serial && files.length >= 2;
 const EXCLUSIVE = laneMode ? files.filter(runsAlone) : [];
 const lanes = !laneMode
