@@ -2,7 +2,7 @@
  * The stack's Prometheus (test/stack/stack.sh up --with prometheus): register a
  * scrape target through file-based service discovery and query the HTTP API.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireServices } from './stack-env.ts';
 
@@ -46,7 +46,7 @@ export class Prometheus {
    * function that removes the file and reloads again.
    */
   async loadRules(name: string, yamlText: string, groups: readonly string[]): Promise<() => Promise<void>> {
-    if (!this.rulesDir) throw new Error('PROMETHEUS_RULES_DIR is unset: restart the stack\'s Prometheus (bash test/stack/stack.sh down, then up --with prometheus) so that it loads rule files');
+    if (!this.rulesDir || !existsSync(this.rulesDir)) throw new Error('PROMETHEUS_RULES_DIR is unset or missing: restart the stack\'s Prometheus (bash test/stack/stack.sh down, then up --with prometheus) so that it loads rule files');
     const file = join(this.rulesDir, `${name}.yml`);
     writeFileSync(`${file}.tmp`, yamlText);
     renameSync(`${file}.tmp`, file);

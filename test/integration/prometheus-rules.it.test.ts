@@ -101,12 +101,14 @@ test('dashboard and alert rules use only exported metrics; failed, stalled, lag 
   const removeTarget = prom!.addTarget(job, `127.0.0.1:${metricsPort}`);
   const shipped = parse(readFileSync(new URL('docker/prometheus/alerts.yml', root), 'utf8')) as RuleFile;
   const rules = testRules(shipped, name);
-  const unloadRules = await prom!.loadRules(`cdc-it-${name}`, stringify(rules), rules.groups.map((g) => g.name));
+  // Whatever fails from here on, the daemon is stopped: a child left running keeps the file from ending.
+  let unloadRules: () => Promise<void> = async () => undefined;
   const firing = (alert: string, connector: string) => `count(ALERTS{alertname="${alert}",alertstate="firing",connector="${connector}"})`;
   const t0 = Date.now();
   const mark = (what: string) => process.stdout.write(`# prometheus-rules: ${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   let stopped: number | null = null;
   try {
+    unloadRules = await prom!.loadRules(`cdc-it-${name}`, stringify(rules), rules.groups.map((g) => g.name));
     await daemon.withLog(async () => {
       await api.waitFor(`/connectors/${name}/status`, (b) => b.tasks?.[0]?.state === 'RUNNING', 30_000);
       // A second connector that may not retry: once its replication connection is killed, it is FAILED.
@@ -184,7 +186,7 @@ test('dashboard and alert rules use only exported metrics; failed, stalled, lag 
     });
   } finally {
     if (stopped !== null) { try { process.kill(stopped, 'SIGCONT'); } catch { /* gone */ } }
-    await unloadRules();
+    await unloadRules().catch(() => undefined);
     removeTarget();
     await daemon.stop();
     mark('done');
