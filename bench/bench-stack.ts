@@ -5,8 +5,12 @@
  * then read. The bench leaves a stack it started running for the next run.
  * `extras` names optional services (`--with mariadb`): when the environment
  * lacks one, the stack script is run with it, which starts only what is missing.
+ * The daemon the benches spawn runs from dist/ (bin/cdc.mjs): it is built first
+ * (incremental, so a build with nothing changed only checks), as the tests do.
  */
 import { spawnSync } from 'node:child_process';
+// @ts-expect-error plain JavaScript module without types
+import { buildDist } from '../scripts/build.mjs';
 import { stackEnv, type StackEnv } from '../test/helpers/stack-env.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -21,6 +25,7 @@ export interface BenchStack {
 const EXTRA_VARS: Readonly<Record<string, string>> = { mariadb: 'MYSQL_HOST' };
 
 export function ensureStack(log: (line: string) => void, extras: readonly 'mariadb'[] = []): BenchStack {
+  if (!(buildDist as () => boolean)()) throw new Error('npm run build failed (compiler errors above): the bench runs the compiled daemon');
   const fromEnv = stackEnv();
   const missing = extras.filter((x) => !process.env[EXTRA_VARS[x]!]);
   if (fromEnv && missing.length === 0) return { env: fromEnv, origin: `environment (PGHOST, KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL${extras.map((x) => `, ${EXTRA_VARS[x]}`).join('')})` };

@@ -173,7 +173,7 @@ async function bench(opts: SnapshotBenchOptions, cleanup: Cleanup, interrupted: 
     if (reader.count >= db.rows) break;
     const trouble = taskTrouble(daemon.output);
     if (trouble) { incomplete = `${trouble} (after ${((Date.now() - startMs) / 1000).toFixed(0)} s)`; break; }
-    if (!daemon.running) { incomplete = `daemon exited (code ${daemon.exitCode})`; break; }
+    if (!daemon.running) { incomplete = `daemon exited (code ${daemon.exitCode}); its last output:\n${daemon.output.slice(-2000)}`; break; }
     if (Date.now() - startMs > opts.timeoutMs) { incomplete = `only ${reader.count} of ${db.rows} records visible ${opts.timeoutMs / 1000} s after start`; break; }
     if (Date.now() - lastReport >= 15_000) {
       lastReport = Date.now();

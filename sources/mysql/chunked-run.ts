@@ -74,7 +74,7 @@ export async function openMySqlChunkedSnapshot(deps: MySqlChunkedRunDeps): Promi
   const captured = new Set(deps.captured);
   const points = deps.points ?? new WindowPoints();
   const source = new MySqlChunkSource({ sessions: new SessionPool(sessions), captured: (id) => captured.has(id), messageKeyColumns: deps.messageKeyColumns, points, log });
-  const engine = new SnapshotEngine<MySqlRow>({ source, log, chunkSize: cfg.snapshot.chunkSize, maxThreads: cfg.snapshot.maxThreads, where: deps.where });
+  const engine = new SnapshotEngine<MySqlRow>({ source, log, chunkSize: cfg.snapshot.chunkSize, initialChunkSize: cfg.snapshot.fetchSize, maxThreads: cfg.snapshot.maxThreads, where: deps.where });
   engine.restore(deps.stored, `${deps.where}, stored offset`);
   engine.forgetUncaptured((id) => captured.has(id));
   if (deps.initial) {

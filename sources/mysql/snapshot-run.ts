@@ -56,8 +56,8 @@ export async function openMySqlSnapshot(deps: MySqlSnapshotRunDeps): Promise<MyS
     messageKeyColumns: (id) => (cfg.filters.messageKeyColumns ? registry.cached(id)?.keyColumns : undefined),
     serverId: deps.serverId, where: deps.where, stored: deps.stored, initial,
   });
-  if (initial) deps.log.info({ tables: initial, strategy: 'chunked', chunkSize: cfg.snapshot.chunkSize }, 'initial snapshot starts beside the stream');
-  else deps.log.info({ chunkSize: cfg.snapshot.chunkSize }, 'snapshot continues after the last committed chunk');
+  if (initial) deps.log.info({ tables: initial, strategy: 'chunked', chunkSize: cfg.snapshot.fetchSize }, 'initial snapshot starts beside the stream');
+  else deps.log.info({ initialChunkSize: cfg.snapshot.fetchSize, incrementalChunkSize: cfg.snapshot.chunkSize }, 'snapshot continues after the last committed chunk');
   const c = run.companion;
   return {
     companion: {

@@ -14,6 +14,9 @@
  *
  * Reads are spread over snapshot.max.threads connections of their own, never
  * the task's catalog session (whose queries must not run in a chunk's view).
+ * Watermarks are written on one more connection, in the order they are asked
+ * for (one connection runs its statements in order), so that a table's next
+ * select runs while the previous chunk's watermark commits.
  */
 import type pg from 'pg';
 import type { ChunkKey, ChunkSource, KeyValues } from '../../src/snapshot/contracts.ts';
@@ -28,8 +31,10 @@ import { WATERMARK_PREFIX } from './watermark.ts';
 export type ChunkRow = TextRow;
 
 export interface ChunkSourceDeps {
-  /** connections for chunk reads (at least one); the watermark is written on the first */
+  /** connections for chunk reads (at least one); catalog queries of the snapshot run on the first */
   readonly sql: readonly pg.Client[];
+  /** the connection watermarks are written on (none other runs there) */
+  readonly watermarkSql: pg.Client;
   /** the captured table of an id, with its current model (loaded through the chunk connection) */
   readonly table: (id: string) => Promise<{ model: TableModel; partitioned: boolean } | null>;
   /** snapshot.select.statement.overrides: a SELECT of the user's, read instead of the table */
@@ -122,14 +127,14 @@ export class PgChunkSource implements ChunkSource<ChunkRow> {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       const r = await this.client().query(text, params).catch((err: unknown) => { throw this.sqlError(tableId, err); });
-      const rows = r.rows as Record<string, string | null>[];
+      // Each row keeps its SNAPSHOT_COLUMN: rows are read by column name, and deleting a property
+      // would cost every later read of the row (the object would lose its fast shape).
+      const rows = r.rows as ChunkRow[];
       const snap = rows[0]?.[SNAPSHOT_COLUMN];
       // An empty chunk reads nothing that could be older than an emitted change.
-      const invisible = snap ? mustSee.filter((x) => inProgress(parseSnapshot(snap), x)) : [];
-      if (invisible.length === 0) {
-        for (const row of rows) delete row[SNAPSHOT_COLUMN];
-        return rows;
-      }
+      const seen = snap ? parseSnapshot(snap) : null;
+      const invisible = seen ? mustSee.filter((x) => inProgress(seen, x)) : [];
+      if (invisible.length === 0) return rows;
       if (attempt === 20) this.deps.log.warn({ table: tableId, xids: invisible.slice(0, 5), waitedMs: Date.now() - started }, 'chunk select keeps missing transactions the stream already processed (still finishing on the server, e.g. waiting for a synchronous standby); reading again');
       await new Promise((res) => setTimeout(res, Math.min(200, 5 * (attempt + 1))));
     }
@@ -161,7 +166,7 @@ export class PgChunkSource implements ChunkSource<ChunkRow> {
     // Transactional, so it arrives in commit order. A walsender sends only flushed WAL: with the
     // server's synchronous_commit=off the commit would wait for the WAL writer (wal_writer_delay,
     // 200 ms by default) and every chunk with it, so this one transaction commits synchronously.
-    await this.deps.sql[0]!.query(`SELECT pg_logical_emit_message(true, $1, $2), set_config('synchronous_commit', 'on', true)`, [WATERMARK_PREFIX, windowId]).catch((err: unknown) => {
+    await this.deps.watermarkSql.query(`SELECT pg_logical_emit_message(true, $1, $2), set_config('synchronous_commit', 'on', true)`, [WATERMARK_PREFIX, windowId]).catch((err: unknown) => {
       throw new SourceError({
         code: 'CDC_PG_WATERMARK',
         what: `could not write the snapshot watermark (pg_logical_emit_message): ${(err as Error).message}`,

@@ -17,12 +17,12 @@ const composite: ChunkTable = { from: '"public"."p"', columns: ['"id"', '"Word"'
 
 test('first chunk: no lower bound, upper bound inclusive, key order, limit', () => {
   assert.equal(chunkSql(single, false, 1024, null),
-    'SELECT pg_current_snapshot()::text AS "__cdc_chunk_snapshot", "id", "v" FROM ONLY "public"."t" WHERE "id" <= $1::text::integer ORDER BY "id" LIMIT 1024');
+    'SELECT (SELECT pg_current_snapshot()::text) AS "__cdc_chunk_snapshot", "id", "v" FROM ONLY "public"."t" WHERE "id" <= $1::text::integer ORDER BY "id" LIMIT 1024');
 });
 
 test('later chunks of a composite key: ROW comparisons under the column collation, filter in parentheses', () => {
   assert.equal(chunkSql(composite, true, 10, "color = 'blue' OR x"),
-    'SELECT pg_current_snapshot()::text AS "__cdc_chunk_snapshot", "id", "Word" FROM "public"."p" WHERE '
+    'SELECT (SELECT pg_current_snapshot()::text) AS "__cdc_chunk_snapshot", "id", "Word" FROM "public"."p" WHERE '
     + 'ROW("id", "Word" COLLATE "pg_catalog"."en-US-x-icu") > ROW($1::text::integer, $2::text::text COLLATE "pg_catalog"."en-US-x-icu") AND '
     + 'ROW("id", "Word" COLLATE "pg_catalog"."en-US-x-icu") <= ROW($3::text::integer, $4::text::text COLLATE "pg_catalog"."en-US-x-icu") AND '
     + "(color = 'blue' OR x) ORDER BY \"id\", \"Word\" COLLATE \"pg_catalog\".\"en-US-x-icu\" LIMIT 10");

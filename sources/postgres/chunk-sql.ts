@@ -33,8 +33,6 @@ export interface ChunkTable {
   readonly key: readonly KeyColumnInfo[];
 }
 
-/** Column name carrying the select's snapshot (pg_current_snapshot) on every row; not a row column. */
-export const SNAPSHOT_COLUMN = '__cdc_chunk_snapshot';
 
 function ordered(k: KeyColumnInfo): string {
   return k.collation ? `${quoteIdent(k.name)} COLLATE ${k.collation}` : quoteIdent(k.name);
@@ -62,9 +60,13 @@ export function maxKeySql(t: ChunkTable, filter: string | null): string {
   return `SELECT ${cols} FROM ${t.from}${where(filter ? [`(${filter})`] : [])} ORDER BY ${order} LIMIT 1`;
 }
 
+/** Column carrying the select's snapshot (pg_current_snapshot) on every row; not a column of the table. */
+export const SNAPSHOT_COLUMN = '__cdc_chunk_snapshot';
+
 /**
  * Rows with key > after (none: from the first) and key <= max, in key order, at most limit,
- * each carrying the statement's snapshot (visibility check, chunk-source.ts).
+ * each carrying the statement's snapshot (visibility check, chunk-source.ts), evaluated once
+ * (an InitPlan).
  */
 export function chunkSql(t: ChunkTable, hasAfter: boolean, limit: number, filter: string | null): string {
   const parts: string[] = [];
@@ -73,7 +75,7 @@ export function chunkSql(t: ChunkTable, hasAfter: boolean, limit: number, filter
   parts.push(compare(t.key, '<=', n));
   if (filter) parts.push(`(${filter})`);
   const order = t.key.map(ordered).join(', ');
-  return `SELECT pg_current_snapshot()::text AS ${quoteIdent(SNAPSHOT_COLUMN)}, ${t.columns.join(', ')} FROM ${t.from}${where(parts)} ORDER BY ${order} LIMIT ${Math.max(1, Math.floor(limit))}`;
+  return `SELECT (SELECT pg_current_snapshot()::text) AS ${quoteIdent(SNAPSHOT_COLUMN)}, ${t.columns.join(', ')} FROM ${t.from}${where(parts)} ORDER BY ${order} LIMIT ${Math.max(1, Math.floor(limit))}`;
 }
 
 /** Parameters for chunkSql: the after key (if any), then the max key, each as text. */
@@ -104,15 +106,17 @@ export function rowKey(key: readonly KeyColumnInfo[], row: TextRow): KeyValues |
   return out;
 }
 
-/** pg_current_snapshot() text "xmin:xmax:xip,xip" with the 64-bit xids. */
-export interface XidSnapshot { readonly xmax: bigint; readonly xip: ReadonlySet<bigint> }
+/**
+ * pg_current_snapshot() text "xmin:xmax:xip,xip" (64-bit xids), reduced to what the check of a
+ * 32-bit xid needs: xmax and the in-progress xids, each as its low 32 bits.
+ */
+export interface XidSnapshot { readonly xmax32: number; readonly xip32: ReadonlySet<number> }
 
 export function parseSnapshot(text: string): XidSnapshot {
   const [, xmax, xip] = text.split(':');
-  return { xmax: BigInt(xmax ?? '0'), xip: new Set((xip ?? '').split(',').filter(Boolean).map((x) => BigInt(x))) };
+  const low = (x: string): number => Number(BigInt(x) & 0xffffffffn);
+  return { xmax32: low(xmax ?? '0'), xip32: new Set((xip ?? '').split(',').filter(Boolean).map(low)) };
 }
-
-const MASK = 0xffffffffn;
 
 /**
  * Whether a 32-bit xid (as pgoutput's BEGIN carries it) is still in progress in the snapshot:
@@ -120,8 +124,7 @@ const MASK = 0xffffffffn;
  * 32-bit difference decides "after" across an epoch boundary.
  */
 export function inProgress(s: XidSnapshot, xid: number): boolean {
-  const x = BigInt(xid >>> 0);
-  for (const p of s.xip) if ((p & MASK) === x) return true;
-  const diff = Number((x - (s.xmax & MASK)) & MASK) | 0;
-  return diff >= 0;
+  const x = xid >>> 0;
+  if (s.xip32.has(x)) return true;
+  return ((x - s.xmax32) | 0) >= 0;
 }

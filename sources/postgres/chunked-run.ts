@@ -43,20 +43,27 @@ export interface ChunkedRunDeps {
 
 export async function openChunkedSnapshot(deps: ChunkedRunDeps): Promise<ChunkedRun> {
   const { cfg, log } = deps;
+  // snapshot.max.threads sessions read chunks; one more writes the watermarks (chunk-source.ts).
   const sessions: pg.Client[] = [];
-  for (let i = 0; i < cfg.snapshotThreads; i++) {
-    const s = await openSql(cfg.connection);
-    // The watermark's commit must flush WAL at once: with synchronous_commit=off (server or role
-    // default) it would wait for the WAL writer (wal_writer_delay, 200 ms), and every chunk with it.
-    // local: flushed here, without waiting for a synchronous standby.
-    await s.query('SET synchronous_commit = local');
-    sessions.push(s);
+  for (let i = 0; i <= cfg.snapshotThreads; i++) {
+    try {
+      const s = await openSql(cfg.connection);
+      sessions.push(s);
+      // The watermark's commit must flush WAL at once: with synchronous_commit=off (server or role
+      // default) it would wait for the WAL writer (wal_writer_delay, 200 ms), and every chunk with it.
+      // local: flushed here, without waiting for a synchronous standby.
+      await s.query('SET synchronous_commit = local');
+    } catch (err) {
+      await Promise.all(sessions.map((s) => s.end().catch(() => undefined)));
+      throw err;
+    }
   }
+  const watermarkSql = sessions.pop()!;
   const byId = new Map(deps.captured.map((r) => [relId(r), r]));
   const models = new Map<string, TableModel>();
   const recent = new RecentXids();
   const source = new PgChunkSource({
-    sql: sessions,
+    sql: sessions, watermarkSql,
     table: async (id) => {
       const rel = byId.get(id);
       if (!rel) return null;
@@ -70,7 +77,7 @@ export async function openChunkedSnapshot(deps: ChunkedRunDeps): Promise<Chunked
     processedXids: () => recent.list(),
     log,
   });
-  const engine = new SnapshotEngine<ChunkRow>({ source, log, chunkSize: cfg.chunkSize, maxThreads: cfg.snapshotThreads, where: deps.where });
+  const engine = new SnapshotEngine<ChunkRow>({ source, log, chunkSize: cfg.chunkSize, initialChunkSize: cfg.snapshotFetchSize, maxThreads: cfg.snapshotThreads, where: deps.where });
   engine.restore(deps.stored, `${deps.where}, stored offset`);
   const gone = engine.forgetUncaptured((id) => byId.has(id));
   if (gone.length > 0) log.warn({ tables: gone }, 'tables no longer captured were taken out of the snapshot queue');
@@ -88,6 +95,6 @@ export async function openChunkedSnapshot(deps: ChunkedRunDeps): Promise<Chunked
   return {
     companion,
     engine,
-    close: async () => { await Promise.all(sessions.map((s) => s.end().catch(() => undefined))); },
+    close: async () => { await Promise.all([...sessions, watermarkSql].map((s) => s.end().catch(() => undefined))); },
   };
 }

@@ -172,8 +172,8 @@ export class PostgresSourceTask implements SourceTask {
     });
     this.signals = { hub, table: signalTable };
     await hub.start(storedMap ?? null);
-    if (fresh) this.log.info({ tables: toSnapshot.map(relId), strategy: 'chunked', chunkSize: cfg.chunkSize }, 'initial snapshot starts beside the stream');
-    else if (resumable) this.log.info({ chunkSize: cfg.chunkSize }, 'snapshot continues after the last committed chunk');
+    if (fresh) this.log.info({ tables: toSnapshot.map(relId), strategy: 'chunked', chunkSize: cfg.snapshotFetchSize }, 'initial snapshot starts beside the stream');
+    else if (resumable) this.log.info({ initialChunkSize: cfg.snapshotFetchSize, incrementalChunkSize: cfg.chunkSize }, 'snapshot continues after the last committed chunk');
     await this.startStream(stored, slotFlush);
   }
 

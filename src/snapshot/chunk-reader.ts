@@ -4,9 +4,15 @@
  * window BEFORE the select, selecting, and writing the high watermark after it.
  * The engine decides when and for which tables this runs; state lives in the
  * queue and the windows it shares with the engine.
+ *
+ * The watermark is asked for as soon as the rows are in, and the next chunk of
+ * the table may be selected while it is being written (`selected` tells the
+ * engine): the write (a commit that flushes WAL on PostgreSQL) then costs no
+ * time between two selects. Watermarks are asked for in window order, and the
+ * source writes them in that order (contracts.ts).
  */
 import type { Logger } from '../log/logger.ts';
-import type { ChunkSource } from './contracts.ts';
+import type { ChunkSource, SnapshotKind } from './contracts.ts';
 import { keyText, type ChunkWindows } from './chunk-windows.ts';
 import { keylessInitialError, nullKeyProblem, skipsKeylessTables, type KeylessTable } from './key-rule.ts';
 import type { RateMeter } from './snapshot-progress.ts';
@@ -16,7 +22,8 @@ export interface ChunkReaderDeps<Row> {
   readonly source: ChunkSource<Row>;
   readonly log: Logger;
   readonly where: string;
-  readonly chunkSize: number;
+  /** rows per chunk of a snapshot of this kind */
+  readonly chunkSize: (kind: SnapshotKind) => number;
   readonly queue: SnapshotQueue;
   readonly windows: ChunkWindows<Row, QueueEntry>;
   readonly rate: RateMeter;
@@ -51,8 +58,12 @@ export class ChunkReader<Row> {
     if (missing.length > 0) throw keylessInitialError(missing, this.deps.where);
   }
 
-  /** Reads the next chunk of `e`: key and max key first if needed, window, select, watermark. */
-  async advance(e: QueueEntry): Promise<void> {
+  /**
+   * Reads the next chunk of `e`: key and max key first if needed, window, select, watermark.
+   * `selected` is called once the rows are in and the watermark is asked for: this table may
+   * read its next chunk from then on. The promise settles when the watermark is written.
+   */
+  async advance(e: QueueEntry, selected: () => void = () => undefined): Promise<void> {
     const { source } = this.deps;
     const id = e.collection.id;
     if (e.columns === null) {
@@ -76,10 +87,11 @@ export class ChunkReader<Row> {
     this.deps.rate.mark();
     // Registered BEFORE the select: every change the stream processes from now on is seen by this window.
     const w = this.deps.windows.open(this.deps.newWindowId(), id, e, e.selectedAfter);
+    const limit = this.deps.chunkSize(e.kind);
     let rows: readonly Row[] = [];
     try {
       // An empty table still gets a (row-less) window, so its leaving the queue is committed like any chunk.
-      if (e.maxKey !== null) rows = await source.readChunk(id, columns, e.selectedAfter, e.maxKey, this.deps.chunkSize, e.collection.filter);
+      if (e.maxKey !== null) rows = await source.readChunk(id, columns, e.selectedAfter, e.maxKey, limit, e.collection.filter);
     } catch (err) {
       this.deps.windows.drop(w);
       throw err;
@@ -91,16 +103,20 @@ export class ChunkReader<Row> {
       return this.keyless(e, nullKeyProblem(id, columns));
     }
     const lastKey = keys.length > 0 ? keys[keys.length - 1]! : e.selectedAfter;
-    const last = e.maxKey === null || rows.length < this.deps.chunkSize || (lastKey !== null && keyText(lastKey) === keyText(e.maxKey));
-    this.deps.windows.fill(w, rows, keys.map(keyText), lastKey, last);
+    const last = e.maxKey === null || rows.length < limit || (lastKey !== null && keyText(lastKey) === keyText(e.maxKey));
+    this.deps.windows.fill(w, rows, keys, lastKey, last);
     e.selectedAfter = lastKey;
     e.scanComplete = last;
+    // Asked for now, before the next chunk of this table can be read (the order the source keeps).
+    const written = source.writeWatermark(w.id, id);
+    selected();
     try {
-      await source.writeWatermark(w.id, id);
+      await written;
     } catch (err) {
-      // Without its watermark the window would never close: forget it and read the chunk again later.
+      // Without its watermark the window would never close: forget it, and the windows read after
+      // it (their rows follow its rows), and read from its start again later.
       if (this.deps.windows.isOpen(w)) {
-        this.deps.windows.drop(w);
+        this.deps.windows.dropFrom(w);
         e.selectedAfter = w.after;
         e.scanComplete = false;
       }

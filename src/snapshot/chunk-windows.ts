@@ -34,8 +34,14 @@ export interface ChunkWindow<Row, Owner> {
   changed: Set<string> | null;
   /** the table was truncated while the select ran: no row it returns may be emitted */
   truncated: boolean;
-  /** surviving rows by key text, in key order; null while the select runs */
-  rows: Map<string, Row> | null;
+  /** the rows the select returned, in key order; null while the select runs */
+  rows: readonly Row[] | null;
+  /** their keys, in the same order */
+  keys: readonly KeyValues[];
+  /** row positions by key text: built the first time the stream changes a key of the table */
+  index: Map<string, number> | null;
+  /** positions of rows the stream changed since: not emitted */
+  removed: Set<number> | null;
   /** rows the select returned (progress counts reads, not survivors) */
   selected: number;
   /** key of the chunk's last row: where the next chunk starts */
@@ -58,23 +64,25 @@ export class ChunkWindows<Row, Owner> {
 
   /** Registers a window before its select starts. */
   open(id: string, tableId: string, owner: Owner, after: KeyValues | null): ChunkWindow<Row, Owner> {
-    const w: ChunkWindow<Row, Owner> = { id, tableId, owner, after, changed: new Set(), truncated: false, rows: null, selected: 0, lastKey: after, last: false };
+    const w: ChunkWindow<Row, Owner> = {
+      id, tableId, owner, after, changed: new Set(), truncated: false, rows: null, keys: [], index: null, removed: null, selected: 0, lastKey: after, last: false,
+    };
     this.byId.set(id, w);
     const list = this.byTable.get(tableId);
     if (list) list.push(w); else this.byTable.set(tableId, [w]);
     return w;
   }
 
-  /** The select returned: keep the rows whose key the stream has not changed meanwhile. */
-  fill(w: ChunkWindow<Row, Owner>, rows: readonly Row[], keys: readonly string[], lastKey: KeyValues | null, last: boolean): void {
-    const changed = w.changed ?? new Set<string>();
-    const kept = new Map<string, Row>();
-    if (!w.truncated) rows.forEach((row, i) => { if (!changed.has(keys[i]!)) kept.set(keys[i]!, row); });
-    w.rows = kept;
+  /** The select returned: the rows whose key the stream has not changed meanwhile are kept. */
+  fill(w: ChunkWindow<Row, Owner>, rows: readonly Row[], keys: readonly KeyValues[], lastKey: KeyValues | null, last: boolean): void {
+    const changed = w.changed;
     w.changed = null;
     w.selected = rows.length;
     w.lastKey = lastKey;
     w.last = last;
+    w.rows = w.truncated ? [] : rows;
+    w.keys = w.truncated ? [] : keys;
+    if (changed) for (const key of changed) this.remove(w, key);
   }
 
   /** The stream changed `key` of `tableId`: no open window of that table may emit it. */
@@ -82,9 +90,27 @@ export class ChunkWindows<Row, Owner> {
     const list = this.byTable.get(tableId);
     if (!list) return;
     for (const w of list) {
-      if (w.rows) w.rows.delete(key);
+      if (w.rows) this.remove(w, key);
       else w.changed!.add(key);
     }
+  }
+
+  /** The rows of a closed (or filled) window still to be emitted, in key order. */
+  survivors(w: ChunkWindow<Row, Owner>): readonly Row[] {
+    const removed = w.removed;
+    if (!w.rows || !removed || removed.size === 0) return w.rows ?? [];
+    return w.rows.filter((_, i) => !removed.has(i));
+  }
+
+  private remove(w: ChunkWindow<Row, Owner>, key: string): void {
+    if (w.rows!.length === 0) return;
+    if (!w.index) {
+      // Most chunks are never touched by the stream: their keys are indexed only when one is.
+      w.index = new Map();
+      w.keys.forEach((k, i) => w.index!.set(keyText(k), i));
+    }
+    const at = w.index.get(key);
+    if (at !== undefined) (w.removed ??= new Set()).add(at);
   }
 
   /**
@@ -94,7 +120,7 @@ export class ChunkWindows<Row, Owner> {
    */
   truncated(tableId: string): void {
     for (const w of this.byTable.get(tableId) ?? []) {
-      if (w.rows) w.rows.clear();
+      if (w.rows) { w.rows = []; w.keys = []; w.index = null; w.removed = null; }
       else w.truncated = true;
     }
   }
@@ -136,6 +162,14 @@ export class ChunkWindows<Row, Owner> {
     if (list.length === 0) this.byTable.delete(w.tableId);
   }
 
+  /** Forgets `w` and every window of its owner opened after it. */
+  dropFrom(w: ChunkWindow<Row, Owner>): void {
+    const list = this.byTable.get(w.tableId);
+    const at = list?.indexOf(w) ?? -1;
+    if (!list || at < 0) return;
+    for (const later of list.slice(at)) if (later.owner === w.owner) this.drop(later);
+  }
+
   /** Forgets every window of one queue entry (its scan was stopped or skipped). */
   dropOwner(owner: Owner): void {
     for (const w of [...this.byId.values()]) if (w.owner === owner) this.drop(w);
@@ -159,7 +193,7 @@ export class ChunkWindows<Row, Owner> {
   /** Rows held in memory now (the bound: tables x depth x chunk size). */
   bufferedRows(): number {
     let n = 0;
-    for (const w of this.byId.values()) n += w.rows?.size ?? 0;
+    for (const w of this.byId.values()) n += (w.rows?.length ?? 0) - (w.removed?.size ?? 0);
     return n;
   }
 }

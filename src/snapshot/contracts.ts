@@ -67,7 +67,9 @@ export interface ChunkSource<Row> {
    * SnapshotEngine.onWatermark(windowId) at the log position where it was written.
    * `tableId` is the table whose chunk was just read (a source whose watermark is the
    * chunk's own log position, MySQL's, ties the window to that read); a table never has
-   * two chunk reads in flight, and each read is followed by its watermark.
+   * two chunk reads in flight, and each read is followed by this call before the table's
+   * next read starts. That next read may run while the returned promise is pending: the
+   * source must write watermarks in the order of these calls.
    */
   writeWatermark(windowId: string, tableId: string): Promise<void>;
 }

@@ -21,13 +21,13 @@ function capture(lines: Line[]): Logger {
   return l;
 }
 
-function setup(opts: { chunkSize?: number; maxThreads?: number; pipelineDepth?: number } = {}) {
+function setup(opts: { chunkSize?: number; initialChunkSize?: number; maxThreads?: number; pipelineDepth?: number } = {}) {
   const db = new InMemoryDatabase();
   const lines: Line[] = [];
   let clock = 0;
   let n = 0;
   const make = () => new SnapshotEngine<TestRow>({
-    source: db, log: capture(lines), chunkSize: opts.chunkSize ?? 3, maxThreads: opts.maxThreads, pipelineDepth: opts.pipelineDepth,
+    source: db, log: capture(lines), chunkSize: opts.chunkSize ?? 3, initialChunkSize: opts.initialChunkSize, maxThreads: opts.maxThreads, pipelineDepth: opts.pipelineDepth,
     where: 'connector "t"', now: () => clock, newWindowId: () => `w${++n}`,
   });
   const s = {
@@ -362,6 +362,72 @@ test('a failed watermark write fails the step; the next step reads the same chun
   assert.deepEqual(s.outputs.flatMap((o) => s.ids(o)), [1, 2, 3]);
 });
 
+test('chunk sizes by kind: the initial and blocking snapshots read initialChunkSize rows (snapshot.fetch.size), incremental ones chunkSize', async () => {
+  const s = setup({ chunkSize: 2, initialChunkSize: 5 });
+  table(s.db, 'public.a', 7);
+  table(s.db, 'public.b', 7);
+  table(s.db, 'public.c', 7);
+  s.engine.startInitial([col('public.a')]);
+  await s.drain();
+  s.engine.execute('incremental', [col('public.b')], null);
+  await s.drain();
+  s.engine.execute('blocking', [col('public.c')], null);
+  await s.drain();
+  const limits = (t: string) => s.reads(t).map((c) => c.limit);
+  assert.deepEqual(limits('public.a'), [5, 5]);
+  assert.deepEqual(limits('public.b'), [2, 2, 2, 2]);
+  assert.deepEqual(limits('public.c'), [5, 5]);
+  assert.deepEqual(s.outputs.map((o) => o.rows.length), [5, 2, 2, 2, 2, 1, 5, 2]);
+});
+
+test('a chunk\'s watermark landing while the next chunk\'s select runs does not free the table for a third select of the same range', async () => {
+  const s = setup({ chunkSize: 2, pipelineDepth: 2 });
+  table(s.db, 'public.t', 10);
+  s.engine.startInitial([col('public.t')]);
+  let openWatermark!: () => void, openSelect!: () => void;
+  s.db.watermarkGate = new Promise((r) => { openWatermark = r; });
+  const selectGate = new Promise<void>((r) => { openSelect = r; });
+  s.db.hooks = { beforeRows: async () => { if (s.reads().length === 2) await selectGate; } };
+  const settle = async () => { for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r)); };
+  s.engine.pump();
+  await settle();
+  assert.deepEqual(s.reads().map((c) => c.after), [null, [2]], 'the second select runs (held) while the first watermark is pending');
+  s.db.watermarkGate = null;
+  openWatermark();
+  await settle();
+  s.stream(); // the first window closes: the pipeline has room again
+  s.engine.pump();
+  await settle();
+  assert.deepEqual(s.reads().map((c) => c.after), [null, [2]], 'no select starts while the table\'s second select runs');
+  openSelect();
+  s.db.hooks = {};
+  await settle();
+  await s.drain();
+  assert.deepEqual(s.outputs.flatMap((o) => s.ids(o)), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'every row once');
+  assert.equal(s.engine.failure, null);
+});
+
+test('a watermark that fails while the next chunk is already selected drops both windows; the scan goes on from the failed one', async () => {
+  const s = setup({ chunkSize: 2, pipelineDepth: 2 });
+  table(s.db, 'public.t', 6);
+  s.engine.startInitial([col('public.t')]);
+  let open!: () => void;
+  s.db.watermarkGate = new Promise((r) => { open = r; });
+  s.db.failNextWatermark = true;
+  s.engine.pump();
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(s.reads().map((c) => c.after), [null, [2]], 'the second chunk is read while the first watermark is pending');
+  s.db.watermarkGate = null;
+  open();
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  assert.match(String(s.engine.failure), /watermark write failed/);
+  assert.equal(s.engine.bufferedRows(), 0, 'the window read after the failed one is gone too');
+  // The task fails and restarts in production; a step() caller goes on: from the failed chunk's start.
+  await s.drain();
+  assert.deepEqual(s.reads().slice(2).map((c) => c.after), [null, [2], [4]]);
+  assert.deepEqual(s.outputs.flatMap((o) => s.ids(o)), [1, 2, 3, 4, 5, 6], 'the second window\'s watermark (written) emits nothing: every row once');
+});
+
 test('watermarks out of order: the later one closes the earlier window too; a replayed or unknown watermark is ignored', async () => {
   const s = setup({ chunkSize: 2, pipelineDepth: 2 });
   table(s.db, 'public.t', 4);
@@ -440,14 +506,15 @@ test('a stored position in other key columns than the table is read by now (the 
   assert.ok(s.lines.some((l) => l.level === 'warn' && /starts over/.test(l.msg!)));
 });
 
-test('pump() starts chunks without waiting; a failure is kept for the task to throw; overlapping pumps check the keys once', async () => {
-  const s = setup({ chunkSize: 2 });
-  table(s.db, 'public.t', 4);
+test('pump() starts chunks without waiting and fills the pipeline; a failure is kept for the task to throw; overlapping pumps check the keys once', async () => {
+  const s = setup({ chunkSize: 2, pipelineDepth: 2 });
+  table(s.db, 'public.t', 6);
   s.engine.startInitial([col('public.t')]);
   s.engine.pump(); s.engine.pump(); s.engine.pump();
   await new Promise((r) => setImmediate(r));
   assert.equal(s.db.calls.filter((c) => c.method === 'chunkKey').length, 1);
-  assert.equal(s.reads().length, 1);
+  assert.deepEqual(s.reads().map((c) => c.after), [null, [2]], 'the second chunk was selected as soon as the first one\'s rows were in');
+  s.stream(1); // the first watermark closes a window: room for one more
   s.db.failNextWatermark = true;
   s.engine.pump();
   await new Promise((r) => setImmediate(r));

@@ -7,7 +7,7 @@
  * blocking snapshots all run here; only the ChunkOutput's `kind` differs.
  *
  * How a source task uses the engine:
- *   1. Build it once per task run: new SnapshotEngine({ source, log, chunkSize, maxThreads, where }).
+ *   1. Build it once per task run: new SnapshotEngine({ source, log, chunkSize, initialChunkSize, maxThreads, where }).
  *   2. engine.restore(storedOffset, where) with the committed offset map (null when none;
  *      true = a snapshot was in progress), then engine.forgetUncaptured(isCaptured)
  *      for tables a config change took out. When snapshot.mode asks for a new
@@ -34,8 +34,8 @@
  *      feeds status, and SnapshotProgressReporter feeds logs and metrics.
  *
  * Memory bound: at most maxThreads x pipelineDepth windows are open, each
- * holding at most chunkSize rows, so at most maxThreads x pipelineDepth x
- * chunkSize rows are buffered (2 x 1024 with the defaults), plus, per window
+ * holding at most one chunk (the larger of the two chunk sizes), so at most
+ * maxThreads x pipelineDepth chunks of rows are buffered, plus, per window
  * whose select is running, the keys the stream changed in that table meanwhile.
  * Closed windows leave the engine as units; the runner holds at most the ones of one
  * poll (one being committed while the next is encoded), so the daemon holds at most
@@ -45,6 +45,8 @@
  * watermark travels through the log to the stream (commit, decoding, delivery:
  * milliseconds when idle, seconds under load); depth 2 selects the next chunk
  * during that trip, which hides it whenever a select takes at least as long.
+ * Under pump() a table's next select starts as soon as the previous one's rows
+ * are in, while that chunk's watermark is still being written (chunk-reader.ts).
  * Deeper pipelines buy little (one table's selects run one after the other
  * anyway, each needing the previous chunk's last key) and cost memory.
  */
@@ -63,8 +65,10 @@ export const DEFAULT_PIPELINE_DEPTH = 2;
 export interface SnapshotEngineDeps<Row> {
   readonly source: ChunkSource<Row>;
   readonly log: Logger;
-  /** rows per chunk (incremental.snapshot.chunk.size) */
+  /** rows per chunk of incremental snapshots (incremental.snapshot.chunk.size) */
   readonly chunkSize: number;
+  /** rows per chunk of the initial and of blocking snapshots (snapshot.fetch.size); default chunkSize */
+  readonly initialChunkSize?: number;
   /** tables read at once (snapshot.max.threads), default 1 */
   readonly maxThreads?: number;
   /** windows open at once per table, default 2 */
@@ -90,14 +94,16 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
   private offsetCache: JsonMap | null = null;
 
   constructor(private readonly deps: SnapshotEngineDeps<Row>) {
-    if (!(deps.chunkSize >= 1)) throw new RangeError(`chunk size must be at least 1, got ${deps.chunkSize}`);
+    const initialChunk = deps.initialChunkSize ?? deps.chunkSize;
+    if (!(deps.chunkSize >= 1) || !(initialChunk >= 1)) throw new RangeError(`chunk size must be at least 1, got ${deps.chunkSize} and ${initialChunk}`);
     this.maxThreads = Math.max(1, deps.maxThreads ?? 1);
     this.depth = Math.max(1, deps.pipelineDepth ?? DEFAULT_PIPELINE_DEPTH);
     this.now = deps.now ?? Date.now;
     this.newWindowId = deps.newWindowId ?? randomUUID;
     this.rate = new RateMeter(this.now);
     this.reader = new ChunkReader<Row>({
-      source: deps.source, log: deps.log, where: deps.where, chunkSize: deps.chunkSize,
+      source: deps.source, log: deps.log, where: deps.where,
+      chunkSize: (kind) => (kind === 'incremental' ? deps.chunkSize : initialChunk),
       queue: this.queue, windows: this.windows, rate: this.rate, newWindowId: this.newWindowId,
       changed: () => { this.offsetCache = null; },
     });
@@ -233,7 +239,7 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
     if (closed.length > 1) this.deps.log.warn({ windowId, closedEarlier: closed.length - 1 }, 'snapshot watermarks arrived out of order; earlier windows closed with this one');
     const e = closed[0]!.owner;
     const end = closed[closed.length - 1]!;
-    const rows = closed.flatMap((w) => [...w.rows!.values()]);
+    const rows = closed.length === 1 ? this.windows.survivors(end) : closed.flatMap((w) => this.windows.survivors(w));
     e.committedAfter = end.lastKey;
     e.rowsDone += closed.reduce((n, w) => n + w.selected, 0);
     e.chunks += closed.length;
@@ -254,11 +260,25 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
    * overlap: a table never has two selects in flight.
    */
   async step(): Promise<void> {
+    return this.stepping(false);
+  }
+
+  /** chain: a table whose rows are in starts its next chunk at once (pump), while its watermark is written. */
+  private async stepping(chain: boolean): Promise<void> {
     if (this.paused) return;
     await this.reader.checkInitialKeys();
     const work = this.startable().map((e) => {
       e.reading = true;
-      return this.reader.advance(e).finally(() => { e.reading = false; });
+      // This read holds the table until its rows are in; once released, the flag belongs to the
+      // table's next read (which may start before this one's watermark is written).
+      let holds = true;
+      const release = (): boolean => {
+        if (!holds) return false;
+        holds = false;
+        e.reading = false;
+        return true;
+      };
+      return this.reader.advance(e, () => { if (release() && chain) this.pump(); }).finally(release);
     });
     await Promise.all(work);
   }
@@ -270,7 +290,7 @@ export class SnapshotEngine<Row> implements SnapshotCommands {
    */
   pump(): void {
     if (this.failed !== null || !this.wantsStep) return;
-    this.step().catch((err: unknown) => { this.failed ??= err instanceof Error ? err : new Error(String(err)); });
+    this.stepping(true).catch((err: unknown) => { this.failed ??= err instanceof Error ? err : new Error(String(err)); });
   }
 
   /** The first error of a step started by pump(); the task throws it. */

@@ -73,6 +73,8 @@ export class InMemoryDatabase implements ChunkSource<TestRow> {
   hooks: SelectHooks = {};
   /** set to make writeWatermark fail once */
   failNextWatermark = false;
+  /** when set, watermark writes wait for it (in call order) before they fail or land in the log */
+  watermarkGate: Promise<void> | null = null;
   private readonly tables = new Map<string, Table>();
 
   createTable(id: string, pk: readonly string[] | null, opts: { nullableKey?: boolean } = {}): void {
@@ -152,7 +154,10 @@ export class InMemoryDatabase implements ChunkSource<TestRow> {
   }
 
   async writeWatermark(windowId: string): Promise<void> {
-    if (this.failNextWatermark) { this.failNextWatermark = false; throw new Error('watermark write failed'); }
+    const fail = this.failNextWatermark;
+    this.failNextWatermark = false;
+    if (this.watermarkGate) await this.watermarkGate;
+    if (fail) throw new Error('watermark write failed');
     this.log.push({ kind: 'watermark', id: windowId });
   }
 

@@ -80,7 +80,7 @@ test('SIGKILL at six moments (one mid-snapshot) under load: every change exactly
   const name = `mycrash_${process.pid}`;
   const config = writeConfig({
     env: env!, name, database: DB, source: 'mariadb',
-    connector: { 'incremental.snapshot.chunk.size': 1000, 'max.batch.size': 500, 'max.queue.size': 2000, 'tombstones.on.delete': false },
+    connector: { 'snapshot.fetch.size': 1000, 'max.batch.size': 500, 'max.queue.size': 2000, 'tombstones.on.delete': false },
   });
   const loadConn = await mariadbAdmin();
   const load = new Load(loadConn);

@@ -130,6 +130,8 @@ test('SIGKILL at six moments of a 650,000-row chunked snapshot of three tables u
     env: env!, name, database: db.database,
     connector: {
       'table.include.list': `public\\.(${TABLES.map(([t]) => t).join('|')})`,
+      // chunks of 1,024 rows (not snapshot.fetch.size's default 10,240): hundreds per table to kill between
+      'snapshot.fetch.size': 1024,
       'key.converter': 'org.apache.kafka.connect.json.JsonConverter', 'key.converter.schemas.enable': false,
       'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': false,
     },
