@@ -75,6 +75,9 @@ export class InMemoryDatabase implements ChunkSource<TestRow> {
   failNextWatermark = false;
   /** when set, watermark writes wait for it (in call order) before they fail or land in the log */
   watermarkGate: Promise<void> | null = null;
+  /** when set, each watermark write first waits for what it returns; writes still land in call order */
+  watermarkDelay: (() => Promise<void>) | null = null;
+  private watermarkChain: Promise<void> = Promise.resolve();
   private readonly tables = new Map<string, Table>();
 
   createTable(id: string, pk: readonly string[] | null, opts: { nullableKey?: boolean } = {}): void {
@@ -156,6 +159,12 @@ export class InMemoryDatabase implements ChunkSource<TestRow> {
   async writeWatermark(windowId: string): Promise<void> {
     const fail = this.failNextWatermark;
     this.failNextWatermark = false;
+    if (this.watermarkDelay) {
+      const delay = this.watermarkDelay;
+      const turn = this.watermarkChain.then(delay);
+      this.watermarkChain = turn.catch(() => undefined);
+      await turn;
+    }
     if (this.watermarkGate) await this.watermarkGate;
     if (fail) throw new Error('watermark write failed');
     this.log.push({ kind: 'watermark', id: windowId });

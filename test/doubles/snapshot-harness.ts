@@ -53,12 +53,15 @@ export class SnapshotHarness {
   /** after a restart: per table, the committed position reads must stay strictly after */
   private resumeAfter = new Map<string, KeyValues | null>();
   private doneAtRestart = new Set<string>();
+  /** per table, the chunk key of the last initial-snapshot read emitted by this engine (reset at a restart) */
+  private lastInitialRead = new Map<string, KeyValues>();
 
   constructor(readonly db: InMemoryDatabase, readonly opts: HarnessOptions) {
     this.start();
   }
 
   private start(): void {
+    this.lastInitialRead = new Map();
     this.engine = new SnapshotEngine<TestRow>({
       source: this.db, log: this.opts.log ?? silentLogger(), chunkSize: this.opts.chunkSize,
       maxThreads: this.opts.maxThreads, pipelineDepth: this.opts.pipelineDepth, where: 'connector "test"',
@@ -110,6 +113,7 @@ export class SnapshotHarness {
         for (const row of out.rows) {
           const chunkKey = this.db.keyOf(out.tableId, row);
           this.checkResume(out.tableId, chunkKey);
+          if (out.kind === 'initial') this.checkOnce(out.tableId, chunkKey);
           this.pending.push({ table: out.tableId, id: this.db.identity(out.tableId, row), op: 'r', row, windowId: e.id, chunkKey, kind: out.kind });
         }
         this.pendingOffset = { pos: this.pos, ...out.offset };
@@ -140,8 +144,19 @@ export class SnapshotHarness {
       this.stream();
       if (this.engine.finished && this.pos === this.db.log.length) { this.commit(); return; }
       await this.engine.step();
+      // reads started by pump() may wait for turns of the event loop (the pump-mode source)
+      await new Promise((r) => setImmediate(r));
     }
     throw new Error('snapshot did not finish');
+  }
+
+  /** One scan reads each key once: within a run, a table's initial-snapshot reads come in strictly increasing key order. */
+  private checkOnce(table: string, chunkKey: KeyValues): void {
+    const last = this.lastInitialRead.get(table);
+    if (last !== undefined && compareKeys(chunkKey, last) <= 0) {
+      this.violations.push(`${table}: key ${keyText(chunkKey)} read by the initial snapshot after ${keyText(last)} in the same run (a chunk read twice or out of order)`);
+    }
+    this.lastInitialRead.set(table, chunkKey);
   }
 
   private checkWindowRule(windowId: string, table: string, rows: readonly TestRow[]): void {
