@@ -7,6 +7,8 @@
  * The only place (with src/config) that reads process.env, and the only file in src/ that
  * knows the built-in plugins (sources/builtin-plugins.ts, the list a new source joins).
  */
+// First: kafkajs's produce path is patched in its module cache before anything loads kafkajs.
+import { kafkajsPatch } from './kafka/kafkajs-patch.ts';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CdcError, CdcErrorList, describeError } from './errors/cdc-error.ts';
@@ -73,6 +75,7 @@ async function run(file: string): Promise<number> {
   const levels = new LogLevels((worker.getString('log.level') ?? 'info') as Level);
   const log = levelledLogger(levels);
   for (const w of worker.warnings) log.warn({ property: w.property }, `worker config: ${w.message}`);
+  if (kafkajsPatch.note !== null) log.warn({ kafkajs: kafkajsPatch }, 'the faster kafkajs produce path is not (fully) in place; records are still written correctly, more slowly');
   await loadPluginPath(registry, worker.getList('plugin.path') ?? [], log);
   const transforms = transformPlugins();
   await loadTransformPluginPath(transforms, worker.getList('plugin.path') ?? [], log);

@@ -3,6 +3,7 @@
  * producers, internal-topic producers and consumers, offset readers, admin, group
  * membership), so the security settings apply to all of them; routes its logs into ours.
  */
+import './kafkajs-patch.ts'; // before kafkajs (src/kafka/kafkajs-patch.ts)
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { ParsedConfig } from '../config/define.ts';

@@ -1,0 +1,140 @@
+import { kafkajsPatch, groupMessagesPerPartition } from './kafkajs-patch.ts';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { crc32c } from './crc32c.ts';
+import { encodeProduceV3, frameRequest, type ProduceMessage, type ProduceV3Args } from './produce-encoding.ts';
+
+const require = createRequire(import.meta.url);
+const root = join(dirname(require.resolve('kafkajs/package.json')), 'src');
+
+/** kafkajs's own module, loaded fresh (the cache holds the patched one, which is put back). */
+function original<T>(rel: string): T {
+  const file = join(root, rel);
+  const patched = require.cache[file];
+  delete require.cache[file];
+  try {
+    return require(file) as T;
+  } finally {
+    if (patched) require.cache[file] = patched;
+  }
+}
+
+const Long = require(join(root, 'utils/long.js')) as { fromInt(n: number): unknown; fromValue(v: unknown): unknown };
+type Encoded = { buf: Buffer; offset: number };
+const kafkajsProduceV3 = original<(a: ProduceV3Args) => { encode(): Promise<Encoded> }>('protocol/requests/produce/v3/request.js');
+const kafkajsFrame = original<(a: unknown) => Promise<Encoded>>('protocol/request.js');
+const kafkajsCrc = original<(b: Buffer) => number>('protocol/recordBatch/crc32C/index.js');
+const kafkajsGroup = original<(a: unknown) => unknown>('producer/groupMessagesPerPartition.js');
+
+const bytes = (e: Encoded): Buffer => e.buf.subarray(0, e.offset);
+
+async function kafkajsBytes(args: ProduceV3Args, now: number): Promise<Buffer> {
+  const realNow = Date.now;
+  Date.now = () => now; // kafkajs stamps messages without a timestamp with Date.now()
+  try {
+    return bytes(await kafkajsProduceV3(args).encode());
+  } finally {
+    Date.now = realNow;
+  }
+}
+
+let seed = 7;
+function rand(n: number): number {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  return seed % n;
+}
+
+function randomField(): Buffer | string | null | undefined {
+  switch (rand(6)) {
+    case 0: return null;
+    case 1: return undefined;
+    case 2: return 'text é ✓ ' + 'x'.repeat(rand(300));
+    case 3: return Buffer.alloc(0);
+    default: return randomBytes(rand(2000));
+  }
+}
+
+function randomMessage(now: number): ProduceMessage {
+  const headers: Record<string, string | Buffer | (string | Buffer)[]> = {};
+  for (let h = rand(5); h > 0; h--) {
+    const k = ['__debezium.context.connectorName', 'a', 'ключ', `h${rand(1000)}`][rand(4)]!;
+    headers[k] = rand(3) === 0 ? [String(rand(1e6)), randomBytes(rand(40))] : rand(2) === 0 ? 'v'.repeat(rand(200)) : randomBytes(rand(20));
+  }
+  const m: { key?: unknown; value?: unknown; headers?: unknown; timestamp?: unknown } = { key: randomField(), value: randomField() };
+  if (rand(3) > 0) m.headers = headers;
+  const ts = rand(5);
+  if (ts === 1) m.timestamp = String(now - rand(100000));
+  else if (ts === 2) m.timestamp = now + rand(5000) - 2500;
+  else if (ts === 3) m.timestamp = String(now - rand(2) * 5_000_000_000); // a delta beyond 32 bits
+  return m;
+}
+
+test('the produce request is byte for byte what kafkajs 2.2.4 encodes (random messages, headers, timestamps, several topics and partitions)', async () => {
+  assert.equal(kafkajsPatch.produce, true, kafkajsPatch.note ?? '');
+  for (let round = 0; round < 60; round++) {
+    const now = 1_765_000_000_000 + rand(1_000_000);
+    const topicData = Array.from({ length: 1 + rand(3) }, (_, t) => ({
+      topic: `topic-${t}-ü`,
+      partitions: Array.from({ length: 1 + rand(3) }, (_, p) => ({
+        partition: p * 3,
+        firstSequence: rand(100000),
+        messages: Array.from({ length: 1 + rand(round < 50 ? 40 : 400) }, () => randomMessage(now)),
+      })),
+    }));
+    const args: ProduceV3Args = {
+      acks: -1, timeout: 30000,
+      transactionalId: rand(4) === 0 ? null : 'connect-cdc-demo-0',
+      producerId: Long.fromValue(BigInt(rand(1e9)) * 1000n), producerEpoch: rand(30000),
+      compression: 0, topicData,
+    };
+    const ours = encodeProduceV3(args, now);
+    assert.ok(ours, 'the fast path takes these messages');
+    assert.deepEqual(ours, await kafkajsBytes(args, now), `round ${round}`);
+  }
+});
+
+test('what the encoder does not match goes back to kafkajs: compression, a null header value, a fractional timestamp, a number as value', () => {
+  const base = (m: ProduceMessage, compression = 0): ProduceV3Args => ({ acks: -1, timeout: 1000, compression, topicData: [{ topic: 't', partitions: [{ partition: 0, messages: [m] }] }] });
+  assert.equal(encodeProduceV3(base({ value: 'x' }, 1)), null);
+  assert.equal(encodeProduceV3(base({ value: 'x', headers: { a: null } })), null);
+  assert.equal(encodeProduceV3(base({ value: 'x', timestamp: 1.5 })), null);
+  assert.equal(encodeProduceV3(base({ value: 42 })), null);
+  assert.equal(encodeProduceV3({ acks: -1, timeout: 1000, topicData: [{ topic: 't', partitions: [{ partition: 0, messages: [] }] }] }), null);
+  assert.ok(encodeProduceV3(base({ value: 'x' })));
+});
+
+test('request framing is what kafkajs writes around a payload', async () => {
+  const Encoder = require(join(root, 'protocol/encoder.js')) as new () => Encoded & { writeBytes(b: Buffer): unknown };
+  for (const clientId of ['cdcd', 'клиент', null]) {
+    const payload = new Encoder();
+    payload.writeBytes(randomBytes(70000));
+    const request = { apiKey: 0, apiVersion: 7, encode: async () => payload };
+    const theirs = bytes(await kafkajsFrame({ correlationId: 123456, clientId, request }));
+    assert.deepEqual(frameRequest(0, 7, 123456, clientId, payload.buf, payload.offset), theirs);
+  }
+});
+
+test('CRC-32C: the standard check value and kafkajs agree on random buffers and offsets', () => {
+  assert.equal(crc32c(Buffer.from('123456789')), 0xe3069283);
+  assert.equal(crc32c(Buffer.alloc(0)), 0);
+  for (let i = 0; i < 200; i++) {
+    const b = randomBytes(rand(3000));
+    const from = rand(Math.max(1, b.length)), to = from + rand(b.length - from + 1);
+    assert.equal(crc32c(b, from, to), kafkajsCrc(b.subarray(from, to)));
+  }
+});
+
+test('grouping by partition: the same partitions, messages in order, as kafkajs', () => {
+  const messages = Array.from({ length: 500 }, (_, i) => ({ key: `k${i}`, value: String(i) }));
+  const args = { topic: 't', partitionMetadata: [{}, {}, {}, {}, {}], messages, partitioner: ({ message }: { message: unknown }) => Number((message as { value: string }).value) % 5 };
+  assert.deepEqual(groupMessagesPerPartition(args), kafkajsGroup(args));
+  assert.deepEqual(groupMessagesPerPartition({ ...args, partitionMetadata: [] }), {});
+});
+
+test('the patch is in place in a process that imports it before kafkajs', () => {
+  // This file imports it first; src/cli.ts does the same for the daemon.
+  assert.deepEqual({ grouping: kafkajsPatch.grouping, framing: kafkajsPatch.framing, produce: kafkajsPatch.produce }, { grouping: true, framing: true, produce: true }, kafkajsPatch.note ?? '');
+});

@@ -1,0 +1,110 @@
+/**
+ * Three of kafkajs 2.2.4's internal modules replaced by equivalents that write the same bytes
+ * with far less work (kafkajs is unmaintained since 2023, so the fix cannot go upstream). A CPU
+ * profile of the snapshot bench put these at about 40 % of the daemon's main thread:
+ * - producer/groupMessagesPerPartition.js copies a partition's list for every message it adds
+ *   (quadratic in the messages of a send); replaced by a linear loop with the same result;
+ * - protocol/requests/produce/v3/request.js (used by Produce v3-v7) builds an encoder object per
+ *   record and per header; replaced by src/kafka/produce-encoding.ts, one pass into one buffer,
+ *   falling back to kafkajs's own encoder for what that does not match (compression, odd types);
+ * - protocol/request.js frames every request by copying the payload twice through growing,
+ *   zero-filled buffers; replaced by one copy.
+ * Each is swapped in Node's CommonJS module cache, so kafkajs's own modules pick it up when they
+ * require it. The grouping and the framing are required once, when kafkajs is first loaded: this
+ * module must be imported before anything imports kafkajs (src/cli.ts imports it first). The
+ * produce encoder is required on the first send, so it applies whatever the order.
+ * Another kafkajs version gets no patch (the files may differ). src/kafka/kafkajs-patch.test.ts
+ * checks byte equality against kafkajs's own encoders.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { encodeProduceV3, frameRequest, type ProduceV3Args } from './produce-encoding.ts';
+
+const PATCHED_VERSION = '2.2.4';
+
+export interface KafkajsPatchState {
+  readonly version: string | null;
+  readonly grouping: boolean;
+  readonly produce: boolean;
+  readonly framing: boolean;
+  /** why a part is not applied, when one is not */
+  readonly note: string | null;
+}
+
+interface EncoderLike { buf: Buffer; offset: number }
+type EncoderClass = new (initialSize?: number) => EncoderLike;
+
+function encoderOf(Encoder: EncoderClass, buf: Buffer): EncoderLike {
+  const e = new Encoder(1);
+  e.buf = buf;
+  e.offset = buf.length;
+  return e;
+}
+
+interface GroupArgs {
+  topic: string;
+  partitionMetadata: readonly unknown[];
+  messages: readonly unknown[];
+  partitioner: (a: { topic: string; partitionMetadata: readonly unknown[]; message: unknown }) => number;
+}
+
+/** groupMessagesPerPartition's result (an object of partition -> messages in order), in linear time. */
+export function groupMessagesPerPartition({ topic, partitionMetadata, messages, partitioner }: GroupArgs): Record<number, unknown[]> {
+  const result: Record<number, unknown[]> = {};
+  if (partitionMetadata.length === 0) return result;
+  for (const message of messages) {
+    const partition = partitioner({ topic, partitionMetadata, message });
+    const list = result[partition];
+    if (list === undefined) result[partition] = [message];
+    else list.push(message);
+  }
+  return result;
+}
+
+function replace(require: NodeJS.Require, file: string, make: (original: unknown) => unknown): void {
+  const original = require(file);
+  const entry = require.cache[file];
+  if (!entry) throw new Error(`kafkajs module ${file} is not in the module cache after loading it`);
+  entry.exports = make(original);
+}
+
+function install(): KafkajsPatchState {
+  const require = createRequire(import.meta.url);
+  let root: string;
+  let version: string | null = null;
+  try {
+    const pkg = require.resolve('kafkajs/package.json');
+    root = dirname(pkg);
+    version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string }).version ?? null;
+  } catch {
+    return { version: null, grouping: false, produce: false, framing: false, note: 'kafkajs not found' };
+  }
+  const none = (note: string): KafkajsPatchState => ({ version, grouping: false, produce: false, framing: false, note });
+  if (version !== PATCHED_VERSION) return none(`kafkajs ${version} is not the version the patch was written for (${PATCHED_VERSION})`);
+  const file = (rel: string): string => join(root, 'src', rel);
+  const loadedEarly = require.cache[file('producer/sendMessages.js')] !== undefined || require.cache[file('network/connection.js')] !== undefined;
+  const Encoder = require(file('protocol/encoder.js')) as EncoderClass;
+
+  replace(require, file('protocol/requests/produce/v3/request.js'), (original) => (args: ProduceV3Args) => {
+    const req = (original as (a: ProduceV3Args) => { encode: () => Promise<unknown> })(args);
+    return {
+      ...req,
+      encode: async () => {
+        const buf = encodeProduceV3(args);
+        return buf === null ? req.encode() : encoderOf(Encoder, buf);
+      },
+    };
+  });
+  if (loadedEarly) return { version, grouping: false, produce: true, framing: false, note: 'kafkajs was loaded before the patch: only the produce encoder applies' };
+
+  replace(require, file('producer/groupMessagesPerPartition.js'), () => groupMessagesPerPartition);
+  replace(require, file('protocol/request.js'), () => async (a: { correlationId: number; clientId: string | null; request: { apiKey: number; apiVersion: number; encode: () => Promise<EncoderLike> } }) => {
+    const payload = await a.request.encode();
+    return encoderOf(Encoder, frameRequest(a.request.apiKey, a.request.apiVersion, a.correlationId, a.clientId ?? null, payload.buf, payload.offset));
+  });
+  return { version, grouping: true, produce: true, framing: true, note: null };
+}
+
+/** What was patched in this process (installed once, when this module is first imported). */
+export const kafkajsPatch: KafkajsPatchState = install();

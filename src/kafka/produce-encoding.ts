@@ -1,0 +1,309 @@
+/**
+ * The body of an uncompressed Produce request (version 3, record batches of magic 2) written in
+ * one pass into one buffer: byte for byte what kafkajs 2.2.4 writes
+ * (protocol/requests/produce/v3/request.js, recordBatch/v0, recordBatch/record/v0,
+ * recordBatch/header/v0), without its per-record and per-header encoder objects. Those allocate
+ * and zero-fill 512 bytes each and grow by copying: in a CPU profile of the snapshot bench the
+ * record encoding alone took ~26 % of the daemon's main thread (src/kafka/kafkajs-patch.ts
+ * installs this; docs/benchmarks.md has the figures).
+ *
+ * It takes only inputs whose encoding it can match exactly (keys, values and header values that
+ * are Buffers or strings, integer timestamps); for anything else it answers null and the caller
+ * uses kafkajs's own encoder, which then behaves (or fails) as it always did.
+ */
+import { crc32c } from './crc32c.ts';
+
+/** A message as kafkajs hands it to the produce request. */
+export interface ProduceMessage {
+  readonly key?: unknown;
+  readonly value?: unknown;
+  readonly headers?: unknown;
+  readonly timestamp?: unknown;
+}
+
+export interface ProduceV3Args {
+  readonly acks: number;
+  readonly timeout: number;
+  readonly transactionalId?: string | null;
+  /** kafkajs's Long (a BigInt in `value`), a bigint or a number */
+  readonly producerId?: unknown;
+  readonly producerEpoch?: number;
+  readonly compression?: number;
+  readonly topicData: readonly {
+    readonly topic: string;
+    readonly partitions: readonly { readonly partition: number; readonly firstSequence?: number; readonly messages: readonly ProduceMessage[] }[];
+  }[];
+}
+
+const MAGIC = 2;
+const TRANSACTIONAL = 16;
+/** bytes of a batch from its attributes to its record count (what the CRC covers starts there) */
+const BATCH_HEADER = 2 + 4 + 8 + 8 + 8 + 2 + 4 + 4;
+/** firstOffset, length, partitionLeaderEpoch, magic, crc */
+const BATCH_PREFIX = 8 + 4 + 4 + 1 + 4;
+
+/** Header keys and values repeat (Debezium's context headers): their bytes are kept, up to a bound. */
+const headerBytes = new Map<string, Buffer>();
+const HEADER_CACHE_MAX = 4096;
+const HEADER_CACHE_LEN = 128;
+
+function stringBytes(s: string): Buffer {
+  if (s.length > HEADER_CACHE_LEN) return Buffer.from(s, 'utf8');
+  let b = headerBytes.get(s);
+  if (b === undefined) {
+    if (headerBytes.size >= HEADER_CACHE_MAX) headerBytes.clear();
+    headerBytes.set(s, (b = Buffer.from(s, 'utf8')));
+  }
+  return b;
+}
+
+/** Size of an unsigned varint of a uint32. */
+function uvarintSize(u: number): number {
+  return u < 0x80 ? 1 : u < 0x4000 ? 2 : u < 0x200000 ? 3 : u < 0x10000000 ? 4 : 5;
+}
+
+function zigzag32(n: number): number {
+  return ((n << 1) ^ (n >> 31)) >>> 0;
+}
+
+function varintSize(n: number): number {
+  return uvarintSize(zigzag32(n));
+}
+
+function zigzag64(n: number): bigint {
+  const v = BigInt.asIntN(64, BigInt(n));
+  return BigInt.asUintN(64, (v << 1n) ^ (v >> 63n));
+}
+
+function varlongSize(n: number): number {
+  if (n >= -0x40000000 && n < 0x40000000) return varintSize(n);
+  let v = zigzag64(n), size = 1;
+  while (v >= 0x80n) { v >>= 7n; size++; }
+  return size;
+}
+
+/** A message field (key, value, header value) as bytes, or undefined when it is not one we can match. */
+type Field = Buffer | null;
+
+function field(v: unknown): Field | undefined {
+  if (v === null || v === undefined) return null;
+  if (Buffer.isBuffer(v)) return v;
+  if (typeof v === 'string') return Buffer.from(v, 'utf8');
+  return undefined;
+}
+
+function headerField(v: unknown): Buffer | undefined {
+  if (Buffer.isBuffer(v)) return v;
+  if (typeof v === 'string') return stringBytes(v);
+  return undefined; // kafkajs cannot write a null header value either: its own encoder decides
+}
+
+/** One record, its bytes resolved and its body size known. */
+interface Prepared {
+  readonly key: Field;
+  readonly value: Field;
+  readonly headers: readonly Buffer[]; // key, value, key, value...
+  readonly timestampDelta: number;
+  readonly bodySize: number;
+}
+
+function prepareRecord(m: ProduceMessage, offsetDelta: number, timestampDelta: number): Prepared | null {
+  const key = field(m.key), value = field(m.value);
+  if (key === undefined || value === undefined || !Number.isSafeInteger(timestampDelta)) return null;
+  const headers: Buffer[] = [];
+  const h = m.headers;
+  if (h !== undefined) {
+    if (h === null || typeof h !== 'object') return null;
+    for (const k of Object.keys(h)) {
+      const v = (h as Record<string, unknown>)[k];
+      const kb = stringBytes(k);
+      for (const one of Array.isArray(v) ? v : [v]) {
+        const vb = headerField(one);
+        if (vb === undefined) return null;
+        headers.push(kb, vb);
+      }
+    }
+  }
+  let size = 1 + varlongSize(timestampDelta) + varintSize(offsetDelta)
+    + (key === null ? 1 : varintSize(key.length) + key.length)
+    + (value === null ? 1 : varintSize(value.length) + value.length)
+    + varintSize(headers.length / 2);
+  for (const b of headers) size += varintSize(b.length) + b.length;
+  return { key, value, headers, timestampDelta, bodySize: size };
+}
+
+/** A 64-bit field as kafkajs's Long.fromValue reads it (number, numeric string, bigint, Long). */
+function int64(v: unknown): bigint | null {
+  try {
+    if (typeof v === 'bigint') return BigInt.asIntN(64, v);
+    if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : null;
+    if (typeof v === 'string') return /^-?\d+$/.test(v) ? BigInt.asIntN(64, BigInt(v)) : null;
+    if (v !== null && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'bigint') return BigInt.asIntN(64, (v as { value: bigint }).value);
+  } catch { /* not a number kafkajs would write the same way */ }
+  return null;
+}
+
+interface PreparedBatch {
+  readonly partition: number;
+  readonly firstSequence: number;
+  readonly records: readonly Prepared[];
+  readonly firstTimestamp: bigint;
+  readonly maxTimestamp: bigint;
+  /** bytes of the record batch after its length field */
+  readonly batchLength: number;
+}
+
+function prepareBatch(p: { partition: number; firstSequence?: number; messages: readonly ProduceMessage[] }, now: number): PreparedBatch | null {
+  const messages = p.messages;
+  if (messages.length === 0) return null;
+  // As kafkajs: the message timestamps sorted as JavaScript's default sort does (as text), the
+  // first of them the batch's base; a message without one is stamped now.
+  const stamps = messages.map((m) => m.timestamp).filter((t) => t != null).sort();
+  const all = stamps.length === 0 ? [now] : stamps;
+  const first = all[0], max = all[all.length - 1];
+  const firstTimestamp = int64(first), maxTimestamp = int64(max);
+  if (firstTimestamp === null || maxTimestamp === null) return null;
+  const records: Prepared[] = [];
+  let recordsSize = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    if (m.timestamp != null && int64(m.timestamp) === null) return null;
+    const delta = ((m.timestamp as number | string | undefined) || now) as number - (first as number);
+    const r = prepareRecord(m, i, delta);
+    if (r === null) return null;
+    records.push(r);
+    recordsSize += varintSize(r.bodySize) + r.bodySize;
+  }
+  return {
+    partition: p.partition, firstSequence: p.firstSequence ?? 0, records, firstTimestamp, maxTimestamp,
+    batchLength: 4 + 1 + 4 + BATCH_HEADER + recordsSize,
+  };
+}
+
+class Writer {
+  offset = 0;
+  constructor(readonly buf: Buffer) {}
+  int8(v: number): void { this.buf.writeInt8(v, this.offset); this.offset += 1; }
+  int16(v: number): void { this.buf.writeInt16BE(v, this.offset); this.offset += 2; }
+  int32(v: number): void { this.buf.writeInt32BE(v, this.offset); this.offset += 4; }
+  int64(v: bigint): void { this.buf.writeBigInt64BE(v, this.offset); this.offset += 8; }
+  uvarint(u: number): void {
+    const buf = this.buf;
+    let o = this.offset;
+    while (u >= 0x80) { buf[o++] = (u & 0x7f) | 0x80; u >>>= 7; }
+    buf[o++] = u;
+    this.offset = o;
+  }
+  varint(n: number): void { this.uvarint(zigzag32(n)); }
+  varlong(n: number): void {
+    if (n >= -0x40000000 && n < 0x40000000) { this.varint(n); return; }
+    let v = zigzag64(n);
+    while (v >= 0x80n) { this.buf[this.offset++] = Number(v & 0x7fn) | 0x80; v >>= 7n; }
+    this.buf[this.offset++] = Number(v);
+  }
+  bytes(b: Buffer): void { b.copy(this.buf, this.offset); this.offset += b.length; }
+  varBytes(b: Field): void {
+    if (b === null) { this.varint(-1); return; }
+    this.varint(b.length);
+    this.bytes(b);
+  }
+  /** kafkajs's writeString: int16 length (-1 for null) and UTF-8 */
+  string(s: string | null): void {
+    if (s === null) { this.int16(-1); return; }
+    const n = this.buf.write(s, this.offset + 2, 'utf8');
+    this.int16(n);
+    this.offset += n;
+  }
+}
+
+function stringSize(s: string | null): number {
+  return s === null ? 2 : 2 + Buffer.byteLength(s, 'utf8');
+}
+
+/**
+ * The Produce v3 request body kafkajs would encode for these arguments, or null when they are
+ * outside what this encoder matches (compression, empty partitions, unusual field types).
+ * `now` stands in for kafkajs's Date.now() for messages without a timestamp.
+ */
+export function encodeProduceV3(args: ProduceV3Args, now: number = Date.now()): Buffer | null {
+  if ((args.compression ?? 0) !== 0) return null;
+  const transactionalId = args.transactionalId ?? null;
+  if (transactionalId !== null && typeof transactionalId !== 'string') return null;
+  const producerId = args.producerId === undefined ? -1n : int64(args.producerId);
+  if (producerId === null) return null;
+  const producerEpoch = args.producerEpoch ?? 0;
+  const attributes = transactionalId !== null ? TRANSACTIONAL : 0;
+  let size = stringSize(transactionalId) + 2 + 4 + 4;
+  const topics: { topic: string; batches: PreparedBatch[] }[] = [];
+  for (const t of args.topicData) {
+    if (typeof t.topic !== 'string') return null;
+    const batches: PreparedBatch[] = [];
+    size += stringSize(t.topic) + 4;
+    for (const p of t.partitions) {
+      const b = prepareBatch(p, now);
+      if (b === null) return null;
+      batches.push(b);
+      size += 4 + 4 + 8 + 4 + b.batchLength;
+    }
+    topics.push({ topic: t.topic, batches });
+  }
+  const w = new Writer(Buffer.allocUnsafe(size));
+  w.string(transactionalId);
+  w.int16(args.acks);
+  w.int32(args.timeout);
+  w.int32(topics.length);
+  for (const t of topics) {
+    w.string(t.topic);
+    w.int32(t.batches.length);
+    for (const b of t.batches) {
+      w.int32(b.partition);
+      w.int32(8 + 4 + b.batchLength); // the record set's size
+      w.int64(0n); // firstOffset
+      w.int32(b.batchLength);
+      w.int32(0); // partitionLeaderEpoch
+      w.int8(MAGIC);
+      const crcAt = w.offset;
+      w.int32(0);
+      const bodyAt = w.offset;
+      w.int16(attributes);
+      w.int32(b.records.length - 1); // lastOffsetDelta
+      w.int64(b.firstTimestamp);
+      w.int64(b.maxTimestamp);
+      w.int64(producerId);
+      w.int16(producerEpoch);
+      w.int32(b.firstSequence);
+      w.int32(b.records.length);
+      for (let i = 0; i < b.records.length; i++) {
+        const r = b.records[i]!;
+        w.varint(r.bodySize);
+        w.int8(0); // attributes
+        w.varlong(r.timestampDelta);
+        w.varint(i);
+        w.varBytes(r.key);
+        w.varBytes(r.value);
+        w.varint(r.headers.length / 2);
+        for (const hb of r.headers) w.varBytes(hb);
+      }
+      w.buf.writeUInt32BE(crc32c(w.buf, bodyAt, w.offset), crcAt);
+    }
+  }
+  if (w.offset !== size) throw new Error(`produce request encoding: wrote ${w.offset} bytes, expected ${size}`);
+  return w.buf;
+}
+
+/**
+ * The framing kafkajs puts around every request (protocol/request.js): int32 size, then apiKey,
+ * apiVersion, correlationId, clientId and the payload, written once into one buffer (kafkajs
+ * copies the payload twice through growing, zero-filled buffers).
+ */
+export function frameRequest(apiKey: number, apiVersion: number, correlationId: number, clientId: string | null, payload: Buffer, payloadLength: number): Buffer {
+  const size = 2 + 2 + 4 + stringSize(clientId) + payloadLength;
+  const w = new Writer(Buffer.allocUnsafe(4 + size));
+  w.int32(size);
+  w.int16(apiKey);
+  w.int16(apiVersion);
+  w.int32(correlationId);
+  w.string(clientId);
+  payload.copy(w.buf, w.offset, 0, payloadLength);
+  return w.buf;
+}
