@@ -157,3 +157,67 @@ test('the offset trailer rides in the last produce request, never alone', () => 
   assert.deepEqual(sendParts([], [rec(-1)]).map((p) => p.length), [1]);
   assert.deepEqual(sendParts(data.slice(0, 10), []).map((p) => p.length), [10]);
 });
+
+/** A producer whose sends take `sendMs` each and log their start and end; send number `failSendNo` fails. */
+function slowSendProducer(events: string[], sendMs: number, failSendNo?: number): TxnProducer & { inFlightMax: number; txns: Txn[] } {
+  const txns: Txn[] = [];
+  let sends = 0, inFlight = 0;
+  const p = {
+    transactionalId: 'cdc-c-0', txns, inFlightMax: 0,
+    start: async () => undefined, stop: async () => undefined, reset: async () => undefined,
+    begin: async () => {
+      const t: Txn = { no: txns.length + 1, sent: [], outcome: 'open' };
+      txns.push(t);
+      return {
+        send: async (rs: readonly OutRecord[]) => {
+          const no = ++sends;
+          inFlight++;
+          p.inFlightMax = Math.max(p.inFlightMax, inFlight);
+          events.push(`send ${no} start`);
+          await new Promise((r) => setTimeout(r, sendMs));
+          inFlight--;
+          if (no === failSendNo) { events.push(`send ${no} failed`); throw new Error('produce refused'); }
+          t.sent.push(...rs);
+          events.push(`send ${no} end`);
+        },
+        commit: async () => { events.push(`commit ${t.no}`); t.outcome = 'committed'; },
+        abort: async () => { events.push(`abort ${t.no} (in flight: ${inFlight})`); t.outcome = 'aborted'; },
+      };
+    },
+  };
+  return p;
+}
+
+/** One unit of `n` records (values {chunk: i}), committed after it. */
+function bigUnit(n: number): SourceUnit {
+  return {
+    records: Array.from({ length: n }, (_, i) => ({ topic: 'db.t', keySchema: null, key: { id: i }, valueSchema: null, value: { chunk: i } })),
+    partition, offset: { upTo: n }, commitAfter: true,
+  };
+}
+
+test('inside a transaction the next records are converted while the previous produce request is in flight; one request at a time, in order, the commit after the last', async () => {
+  const events: string[] = [];
+  const producer = slowSendProducer(events, 30);
+  const task = chunkTask(events, [bigUnit(350)]);
+  await runner(task, producer, events).run(new AbortController().signal);
+  const at = (e: string): number => { const i = events.indexOf(e); assert.ok(i >= 0, `${e} in ${events.join(', ')}`); return i; };
+  // sendBatch is 100: the records 100..199 are converted while the first request (0..99) is under way.
+  assert.ok(at('send 1 start') < at('convert 150') && at('convert 150') < at('send 1 end'), events.join(', '));
+  assert.equal(producer.inFlightMax, 1, 'never two produce requests at once (kafkajs numbers records when it builds a request)');
+  for (let i = 1; i < 4; i++) assert.ok(at(`send ${i} end`) < at(`send ${i + 1} start`), events.join(', '));
+  assert.ok(at('send 4 end') < at('commit 1'), events.join(', '));
+  assert.deepEqual(producer.txns[0]!.sent.map((r) => r.topic === 'offsets' ? 'offset' : JSON.parse(r.value!.toString()).chunk), [...Array.from({ length: 350 }, (_, i) => i), 'offset']);
+  assert.deepEqual(task.acked, [{ upTo: 350 }]);
+});
+
+test('a produce request that fails while the next records are converted fails the run: the transaction aborts once the request ended, nothing is acknowledged', async () => {
+  const events: string[] = [];
+  const producer = slowSendProducer(events, 30, 2);
+  const task = chunkTask(events, [bigUnit(350)]);
+  await assert.rejects(runner(task, producer, events).run(new AbortController().signal), /produce refused/);
+  assert.ok(events.includes('abort 1 (in flight: 0)'), events.join(', '));
+  assert.ok(!events.some((e) => e.startsWith('send 3')), `no request after the failed one: ${events.join(', ')}`);
+  assert.ok(!events.includes('commit 1'), events.join(', '));
+  assert.deepEqual(task.acked, []);
+});

@@ -101,6 +101,8 @@ interface OpenTxn {
   readonly offsets: Map<string, { partition: JsonMap; offset: JsonMap }>;
   commitTimes: number[];
   readonly topics: Set<string>;
+  /** the transaction's produce requests under way (one flush at a time); awaited before the next flush and the commit */
+  sending: Promise<void> | null;
 }
 
 /** A transaction committing while the loop goes on (commitInBackground). */
@@ -187,7 +189,7 @@ export class TaskRunner {
   private async add(unit: SourceUnit): Promise<void> {
     const d = this.deps;
     if (!this.open) {
-      this.open = { txn: null, openedAt: Date.now(), records: 0, buffer: [], offsets: new Map(), commitTimes: [], topics: new Set() };
+      this.open = { txn: null, openedAt: Date.now(), records: 0, buffer: [], offsets: new Map(), commitTimes: [], topics: new Set(), sending: null };
     }
     const o = this.open;
     for (const ir of unit.internalRecords ?? []) o.buffer.push(this.internalOut(ir));
@@ -204,6 +206,8 @@ export class TaskRunner {
       o.buffer.push(out);
       o.topics.add(r.topic);
       o.records++;
+      // Sent as soon as a batch is full, so a large unit (a snapshot chunk) is converted while its first requests are under way.
+      if (o.buffer.length >= d.limits.sendBatch) await this.flush(o);
     }
     let pid = this.partitionIds.get(unit.partition);
     if (pid === undefined) this.partitionIds.set(unit.partition, (pid = partitionId(unit.partition)));
@@ -248,7 +252,14 @@ export class TaskRunner {
     };
   }
 
-  /** Sends the buffered records; `trailer` (the offset records at commit) rides in the last request. */
+  /**
+   * Starts sending the buffered records; `trailer` (the offset records at commit) rides in the
+   * last request. Returns once the previous flush of the transaction is acknowledged and this
+   * one is under way, so the loop converts the next records while Kafka answers (one flush in
+   * flight at a time, in order: kafkajs's idempotent producer numbers a request's records when
+   * it builds it, so two requests must never be built before the first is answered). A failed
+   * send surfaces at the next flush or at the commit (drain).
+   */
   private async flush(o: OpenTxn, trailer: readonly OutRecord[] = []): Promise<void> {
     if (o.buffer.length + trailer.length === 0) return;
     const data = o.buffer;
@@ -260,7 +271,19 @@ export class TaskRunner {
       await this.settle();
       o.txn = await this.deps.producer.begin();
     }
-    for (const part of sendParts(data, trailer)) await o.txn.send(part);
+    await this.drain(o);
+    const txn = o.txn;
+    const sending = (async () => { for (const part of sendParts(data, trailer)) await txn.send(part); })();
+    sending.catch(() => undefined); // observed by drain(); never an unhandled rejection meanwhile
+    o.sending = sending;
+  }
+
+  /** Waits for the transaction's flush under way, if any; throws its failure. */
+  private async drain(o: OpenTxn): Promise<void> {
+    const p = o.sending;
+    if (p === null) return;
+    o.sending = null;
+    await p;
   }
 
   /**
@@ -276,6 +299,7 @@ export class TaskRunner {
     const finish = async (): Promise<void> => {
       const t0 = Date.now();
       await this.flush(o, offsetRecords(d.offsetTopics, d.connectorName, o.offsets.values()));
+      await this.drain(o);
       await o.txn!.commit();
       d.metrics.offsetCommit((Date.now() - t0) / 1000);
     };
@@ -339,6 +363,8 @@ export class TaskRunner {
   }
 
   private async abortTxn(o: OpenTxn): Promise<void> {
+    // A produce request under way ends first (its failure is the reason we abort, or moot).
+    await this.drain(o).catch(() => undefined);
     if (!o.txn) return;
     try {
       await o.txn.abort();
