@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { crc32c } from './crc32c.ts';
+import { murmur2 } from './murmur2.ts';
 import { encodeProduceV3, frameRequest, type ProduceMessage, type ProduceV3Args } from './produce-encoding.ts';
 
 const require = createRequire(import.meta.url);
@@ -28,6 +29,7 @@ const kafkajsProduceV3 = original<(a: ProduceV3Args) => { encode(): Promise<Enco
 const kafkajsFrame = original<(a: unknown) => Promise<Encoded>>('protocol/request.js');
 const kafkajsCrc = original<(b: Buffer) => number>('protocol/recordBatch/crc32C/index.js');
 const kafkajsGroup = original<(a: unknown) => unknown>('producer/groupMessagesPerPartition.js');
+const kafkajsMurmur2 = original<(k: unknown) => number>('producer/partitioners/default/murmur2.js');
 
 const bytes = (e: Encoded): Buffer => e.buf.subarray(0, e.offset);
 
@@ -134,7 +136,22 @@ test('grouping by partition: the same partitions, messages in order, as kafkajs'
   assert.deepEqual(groupMessagesPerPartition({ ...args, partitionMetadata: [] }), {});
 });
 
+test('murmur2: the hash kafkajs (and the Java client) computes, for keys of every length and byte value', () => {
+  // Kafka's own test vectors (UtilsTest.testMurmur2)
+  const java: [string, number][] = [['21', -973932308], ['foobar', -790332482], ['a-little-bit-long-string', -985981536], ['a-little-bit-longer-string', -1486304829], ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971], ['abc', 479470107]];
+  for (const [k, h] of java) assert.equal(murmur2(Buffer.from(k)), h, k);
+  for (let i = 0; i < 3000; i++) {
+    const key = randomBytes(rand(70));
+    assert.equal(murmur2(key), kafkajsMurmur2(key));
+  }
+  for (const s of ['', 'x', 'ключ', '{"id":12345}']) assert.equal(murmur2(s), kafkajsMurmur2(s));
+});
+
 test('the patch is in place in a process that imports it before kafkajs', () => {
   // This file imports it first; src/cli.ts does the same for the daemon.
-  assert.deepEqual({ grouping: kafkajsPatch.grouping, framing: kafkajsPatch.framing, produce: kafkajsPatch.produce }, { grouping: true, framing: true, produce: true }, kafkajsPatch.note ?? '');
+  const { grouping, framing, produce, hash } = kafkajsPatch;
+  assert.deepEqual({ grouping, framing, produce, hash }, { grouping: true, framing: true, produce: true, hash: true }, kafkajsPatch.note ?? '');
+  // kafkajs's default partitioner now hashes with it
+  const require = createRequire(import.meta.url);
+  assert.equal(require(join(root, 'producer/partitioners/default/murmur2.js')), murmur2);
 });

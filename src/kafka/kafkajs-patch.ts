@@ -1,16 +1,18 @@
 /**
- * Three of kafkajs 2.2.4's internal modules replaced by equivalents that write the same bytes
+ * Four of kafkajs 2.2.4's internal modules replaced by equivalents that write the same bytes
  * with far less work (kafkajs is unmaintained since 2023, so the fix cannot go upstream). A CPU
- * profile of the snapshot bench put these at about 40 % of the daemon's main thread:
+ * profile of the snapshot bench put these at about 45 % of the daemon's main thread:
  * - producer/groupMessagesPerPartition.js copies a partition's list for every message it adds
  *   (quadratic in the messages of a send); replaced by a linear loop with the same result;
  * - protocol/requests/produce/v3/request.js (used by Produce v3-v7) builds an encoder object per
  *   record and per header; replaced by src/kafka/produce-encoding.ts, one pass into one buffer,
  *   falling back to kafkajs's own encoder for what that does not match (compression, odd types);
  * - protocol/request.js frames every request by copying the payload twice through growing,
- *   zero-filled buffers; replaced by one copy.
+ *   zero-filled buffers; replaced by one copy;
+ * - producer/partitioners/default/murmur2.js hashes every key through BigInt products that grow
+ *   without bound; replaced by src/kafka/murmur2.ts (32-bit arithmetic, the same hash).
  * Each is swapped in Node's CommonJS module cache, so kafkajs's own modules pick it up when they
- * require it. The grouping and the framing are required once, when kafkajs is first loaded: this
+ * require it. The grouping, the framing and the hash are required once, when kafkajs is first loaded: this
  * module must be imported before anything imports kafkajs (src/cli.ts imports it first). The
  * produce encoder is required on the first send, so it applies whatever the order.
  * Another kafkajs version gets no patch (the files may differ). src/kafka/kafkajs-patch.test.ts
@@ -20,6 +22,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { encodeProduceV3, frameRequest, type ProduceV3Args } from './produce-encoding.ts';
+import { murmur2 } from './murmur2.ts';
 
 const PATCHED_VERSION = '2.2.4';
 
@@ -28,6 +31,7 @@ export interface KafkajsPatchState {
   readonly grouping: boolean;
   readonly produce: boolean;
   readonly framing: boolean;
+  readonly hash: boolean;
   /** why a part is not applied, when one is not */
   readonly note: string | null;
 }
@@ -78,9 +82,9 @@ function install(): KafkajsPatchState {
     root = dirname(pkg);
     version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string }).version ?? null;
   } catch {
-    return { version: null, grouping: false, produce: false, framing: false, note: 'kafkajs not found' };
+    return { version: null, grouping: false, produce: false, framing: false, hash: false, note: 'kafkajs not found' };
   }
-  const none = (note: string): KafkajsPatchState => ({ version, grouping: false, produce: false, framing: false, note });
+  const none = (note: string): KafkajsPatchState => ({ version, grouping: false, produce: false, framing: false, hash: false, note });
   if (version !== PATCHED_VERSION) return none(`kafkajs ${version} is not the version the patch was written for (${PATCHED_VERSION})`);
   const file = (rel: string): string => join(root, 'src', rel);
   const loadedEarly = require.cache[file('producer/sendMessages.js')] !== undefined || require.cache[file('network/connection.js')] !== undefined;
@@ -96,14 +100,15 @@ function install(): KafkajsPatchState {
       },
     };
   });
-  if (loadedEarly) return { version, grouping: false, produce: true, framing: false, note: 'kafkajs was loaded before the patch: only the produce encoder applies' };
+  if (loadedEarly) return { version, grouping: false, produce: true, framing: false, hash: false, note: 'kafkajs was loaded before the patch: only the produce encoder applies' };
 
   replace(require, file('producer/groupMessagesPerPartition.js'), () => groupMessagesPerPartition);
+  replace(require, file('producer/partitioners/default/murmur2.js'), () => murmur2);
   replace(require, file('protocol/request.js'), () => async (a: { correlationId: number; clientId: string | null; request: { apiKey: number; apiVersion: number; encode: () => Promise<EncoderLike> } }) => {
     const payload = await a.request.encode();
     return encoderOf(Encoder, frameRequest(a.request.apiKey, a.request.apiVersion, a.correlationId, a.clientId ?? null, payload.buf, payload.offset));
   });
-  return { version, grouping: true, produce: true, framing: true, note: null };
+  return { version, grouping: true, produce: true, framing: true, hash: true, note: null };
 }
 
 /** What was patched in this process (installed once, when this module is first imported). */
