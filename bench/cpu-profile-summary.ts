@@ -103,4 +103,8 @@ function main(): void {
   show('inclusive time of library functions', new Map([...inclusive].filter(([k]) => !/  (src|sources|bin|test)\/|  node:|  \(/.test(k))));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  // Piped into head: stop quietly when the reader goes away.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
+  main();
+}

@@ -7,6 +7,7 @@
  * (summarise it with `npx tsx bench/cpu-profile-summary.ts <file>`): what wakes up, by module.
  * Each connector holds a replication slot: N is bounded by the server's max_replication_slots.
  */
+import './quiet-timeout-warning.ts';
 import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -17,6 +17,7 @@
  *      transactions are read from the broker (test/helpers/kafka-transactions.ts);
  *   5. figures printed as a block and a JSON line; cleanup on success, failure, Ctrl-C.
  */
+import './quiet-timeout-warning.ts';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';

@@ -6,6 +6,7 @@
  * replication stream runs) on a fresh database with N tables (default 10000), capturing 10 of
  * them and capturing all of them (without and with an initial snapshot of the empty tables). Prints a block and a JSON line; drops its database after.
  */
+import './quiet-timeout-warning.ts';
 import { ensureStack } from './bench-stack.ts';
 import { PgFixture } from '../test/helpers/pg-fixture.ts';
 import { measureStartup } from './catalog-startup.ts';

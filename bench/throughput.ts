@@ -4,6 +4,7 @@
  * (bench/pg-throughput.ts, the default), MariaDB (bench/mysql-throughput.ts)
  * or both, one after the other. Method and figures: docs/benchmarks.md.
  */
+import './quiet-timeout-warning.ts';
 import { parseBenchOptions, type BenchOptions } from './bench-options.ts';
 import { runBenches, type BenchRun } from './bench-main.ts';
 import { pgBench } from './pg-throughput.ts';
