@@ -167,7 +167,8 @@ function prepareBatch(p: { partition: number; firstSequence?: number; messages: 
   let recordsSize = 0;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
-    if (m.timestamp != null && int64(m.timestamp) === null) return null;
+    // As kafkajs: only the batch's first and largest timestamps are read as 64-bit numbers; a
+    // message's own is used in this subtraction alone (a result that is not an integer: kafkajs's path).
     const delta = ((m.timestamp as number | string | undefined) || now) as number - (first as number);
     const r = prepareRecord(m, i, delta);
     if (r === null) return null;
