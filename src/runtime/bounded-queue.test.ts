@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { BoundedQueue } from './bounded-queue.ts';
 
 test('put waits while the queue is full and resumes after take', async () => {
@@ -62,4 +64,25 @@ test('an item larger than the byte bound passes alone instead of blocking foreve
   await next;
   assert.deepEqual(await q.take(10, 0), ['y']);
   assert.equal(q.bytes, 0);
+});
+
+test('a taken item is not kept alive by the queue, whether it drained or still holds later items', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const q = new BoundedQueue<{ bytes: Buffer }>(100_000);
+  const refs: WeakRef<object>[] = [];
+  // Like a slow replication stream: a few items a poll, far fewer than the queue's compaction threshold.
+  for (let round = 0; round < 50; round++) {
+    for (let i = 0; i < 3; i++) {
+      const item = { bytes: Buffer.alloc(1024) };
+      refs.push(new WeakRef(item));
+      await q.put(item);
+    }
+    await q.take(round % 2 === 0 ? 3 : 2, 0); // every other round leaves one item queued
+  }
+  await new Promise((r) => setImmediate(r)); // WeakRef targets stay alive until the job ends
+  gc();
+  const alive = refs.filter((r) => r.deref() !== undefined).length;
+  assert.ok(alive <= 25, `${alive} of ${refs.length} items still reachable; at most the ${q.size} queued may be`);
+  assert.equal(alive, q.size);
 });

@@ -79,9 +79,17 @@ export class BoundedQueue<T> {
     if (this.size === 0 && this.failure !== null) throw this.failure;
     const n = Math.min(max, this.size);
     const out = this.items.slice(this.head, this.head + n);
-    for (let i = this.head; i < this.head + n; i++) this.bytesHeld -= this.weights[i]!;
+    // A taken item is no longer referenced from here: a replication message can pin the whole
+    // socket read it was cut from (64 KiB), and a slow stream (a chunked snapshot's watermarks)
+    // would otherwise keep thousands of them until the array is compacted.
+    const slots = this.items as (T | undefined)[];
+    for (let i = this.head; i < this.head + n; i++) { this.bytesHeld -= this.weights[i]!; slots[i] = undefined; }
     this.head += n;
-    if (this.head > 4096 && this.head * 2 > this.items.length) {
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.weights.length = 0;
+      this.head = 0;
+    } else if (this.head > 4096 && this.head * 2 > this.items.length) {
       this.items.splice(0, this.head);
       this.weights.splice(0, this.head);
       this.head = 0;
