@@ -2,10 +2,11 @@
 import type { OutRecord } from '../kafka/txn-producer.ts';
 
 /**
- * kafkajs groups a send's records by partition by copying the list per record (quadratic), which
- * stays linear enough up to ~1,024 records (measured on the 2-core VM: 1.7 us a record at 256
- * and at 1,024, 5.8 us at 2,048). 1,024 = a default chunk of the chunked snapshot, so a chunk and
- * its offset go out in one produce request instead of four or five.
+ * Unpatched kafkajs groups a send's records by partition by copying the list per record
+ * (quadratic), which stays linear enough up to ~1,024 records (measured on the 2-core VM: 1.7 us a
+ * record at 256 and at 1,024, 5.8 us at 2,048). src/kafka/kafkajs-patch.ts makes that grouping
+ * linear; the bound stays for an unpatched kafkajs and keeps each produce request (and the
+ * records a failed one takes with it) small.
  */
 const SEND_MAX_RECORDS = 1024;
 const SEND_MAX_BYTES = 512 * 1024;
