@@ -173,10 +173,12 @@ test('a table without a key stops the chunked snapshot with the fix', { skip, ti
 
 test('SIGKILL mid-snapshot: after the restart no committed chunk is written again and nothing is missing; records are visible long before the end', { skip, timeout: 600_000 }, async () => {
   await withDb('chunkkill', async (db, name) => {
-    const ROWS = 40_000;
+    // Enough chunks that the snapshot is still running when 2,000 records are visible: at 40,000
+    // rows in chunks of 500 the faster daemon could finish before the reader saw them (CI, 20f03db).
+    const ROWS = 120_000, CHUNK = 250;
     await db.query(`CREATE TABLE big (id int PRIMARY KEY, pad text NOT NULL);
       INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, ${ROWS}) g;`);
-    const config = writeConfig({ env: env!, name, database: db.database, connector: { 'table.include.list': 'public\\.big', 'snapshot.fetch.size': 500 } });
+    const config = writeConfig({ env: env!, name, database: db.database, connector: { 'table.include.list': 'public\\.big', 'snapshot.fetch.size': CHUNK } });
     const kafka = kafkaFor(env!);
     const topic = `${name}.public.big`;
     let daemon = new Daemon(config, env!).start();
@@ -220,9 +222,9 @@ test('SIGKILL mid-snapshot: after the restart no committed chunk is written agai
           if (lastKey !== undefined) chunkEnds.add(Number(lastKey));
         }
         const missing: number[] = [];
-        for (let k = 500; k < ROWS; k += 500) if (!chunkEnds.has(k)) missing.push(k);
+        for (let k = CHUNK; k < ROWS; k += CHUNK) if (!chunkEnds.has(k)) missing.push(k);
         assert.deepEqual(missing.slice(0, 10), [], `${missing.length} chunks committed in a transaction with another chunk (their end keys have no offset record)`);
-        assert.ok([...chunkEnds].every((k) => k % 500 === 0), `offsets only at chunk ends: ${[...chunkEnds].filter((k) => k % 500 !== 0).slice(0, 5)}`);
+        assert.ok([...chunkEnds].every((k) => k % CHUNK === 0), `offsets only at chunk ends: ${[...chunkEnds].filter((k) => k % CHUNK !== 0).slice(0, 5)}`);
       });
     } finally {
       await daemon.stop();
