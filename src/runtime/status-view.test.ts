@@ -31,3 +31,9 @@ test('states from the topic written by a worker that left are UNASSIGNED; STOPPE
   assert.equal(connectorStatusAnswer({ ...base, target: undefined }), null);
   assert.deepEqual(connectorStatusAnswer(base)!.connector, { state: 'UNASSIGNED', worker_id: 'w1:8083' });
 });
+
+test('a deleted connector (no config) is unknown even while its states linger in the status topic', () => {
+  const lingering = { ...base, target: undefined, topic: { connector: v('RUNNING'), tasks: new Map([[0, v('RUNNING')]]) } };
+  assert.equal(connectorStatusAnswer(lingering), null);
+  assert.equal(connectorStatusAnswer({ ...lingering, own: { connector: v('RUNNING') } }), null);
+});

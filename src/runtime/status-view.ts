@@ -35,8 +35,11 @@ export function connectorStatusAnswer(s: StatusSources): ConnectorStateInfo | nu
   const fromTopic = (v: StatusValue): StatusValue => (orphan(v.worker_id)
     ? { ...v, state: 'UNASSIGNED', trace: null, reason: `worker ${v.worker_id} left the cluster; waiting for another worker to take over` }
     : v);
+  // No config, no connector: a deleted connector's states stay in the status topic
+  // until its tombstones are written and read back, while GET /connectors already
+  // leaves it out. Both answers come from the config topic, so they agree.
+  if (s.target === undefined) return null;
   const connector = s.own?.connector ?? (s.topic.connector ? fromTopic(s.topic.connector) : undefined);
-  if (!connector && s.target === undefined) return null;
   const taskMap = s.own?.tasks ?? new Map([...s.topic.tasks].map(([id, v]) => [id, fromTopic(v)] as const));
   const tasks = [...taskMap].sort(([a], [b]) => a - b).map(([id, t]) => ({ id, ...stateInfo(t) }) as TaskStateInfo);
   return {

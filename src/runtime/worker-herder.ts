@@ -481,7 +481,7 @@ export class WorkerHerder implements Herder {
   }
 
   async connectorStatus(name: string): Promise<ConnectorStateInfo> {
-    await this.catchUp('status');
+    await Promise.all([this.catchUp('configs'), this.catchUp('status')]);
     const c = this.d.configs.get(name);
     const answer = connectorStatusAnswer({
       name, own: c ? this.ownStatus(name) : null,
