@@ -11,6 +11,7 @@ import type { SourceRecord, SourceUnit } from '../../src/events/record.ts';
 import { SnapshotEngine } from '../../src/snapshot/snapshot-engine.ts';
 import { recordingLogger } from '../../test/doubles/recording-logger.ts';
 import { ScriptedMySqlSession } from '../../test/doubles/scripted-mysql-session.ts';
+import { pulled } from '../../test/helpers/pulled-units.ts';
 import { WindowPoints } from './chunk-position.ts';
 import { MySqlChunkSource } from './chunk-source.ts';
 import { SessionPool } from './chunk-sessions.ts';
@@ -34,6 +35,9 @@ function setup(rows = 5, chunkSize = 10, initial: string | null = TABLE) {
   const model = { id: TABLE, db: 'shop', table: 't', topic: 'p.shop.t' } as unknown as MySqlTableModel;
   const changeRecords: ChangeRecords = (m, change, src) => [{ topic: m.topic, keySchema: null, key: null, valueSchema: null, value: { op: change.kind, row: change.kind === 'read' ? change.after : null, file: src.file, pos: src.pos, snapshot: src.snapshot } } as SourceRecord];
   const companion = new MySqlChunkedSnapshot({ engine, changedKey: (id, row) => source.changedKey(id, row), points, model: () => model, changeRecords, serverName: 'p', serverId: () => 1, contextHeaders: null, log, metrics: noMetrics });
+  // Every unit read as the runner pulls it.
+  const decorate = companion.decorate.bind(companion);
+  companion.decorate = (...a) => pulled(decorate(...a));
   const idle = (): SourceUnit => ({ records: [], partition: { server: 'p' }, offset: { file: 'binlog.000001', pos: points.processed?.pos ?? 4 } });
   return { db, points, source, engine, companion, idle, lines };
 }

@@ -143,12 +143,12 @@ export class MySqlChunkedSnapshot {
   private withChunks(u: SourceUnit): SourceUnit[] {
     const units: SourceUnit[] = [];
     for (const c of this.closed.splice(0)) {
-      const records: SourceRecord[] = units.length === 0 ? [...u.records] : [];
+      const reads: [MySqlTableModel, readonly MySqlRow[]][] = [];
       for (const out of c.outputs) {
         if (out.rows.length > 0) {
           const model = this.deps.model(out.tableId);
           if (!model) throw new Error(`no table model for ${out.tableId}`);
-          for (const row of out.rows) records.push(...this.readRecords(model, row, c.at));
+          reads.push([model, out.rows]);
         }
         this.fields = out.offset;
       }
@@ -158,20 +158,28 @@ export class MySqlChunkedSnapshot {
       const base: SourceUnit = units.length === 0 ? u : { records: [], partition: u.partition, offset: u.offset };
       // Committed in the background while the next chunk is polled and encoded, except the one that
       // completes the initial snapshot (initial_only stops once it hears that commit).
-      units.push({ ...base, records, offset: withSnapshotOffset(u.offset, this.fields, this.initialPending), commitAfter: true, ...(finished ? {} : { commitInBackground: true }) });
+      units.push({
+        ...base, lazyRecords: this.readRecords(reads, c.at), offset: withSnapshotOffset(u.offset, this.fields, this.initialPending),
+        commitAfter: true, ...(finished ? {} : { commitInBackground: true }),
+      });
     }
     this.deps.engine.pump();
     return units;
   }
 
-  private readRecords(model: MySqlTableModel, row: MySqlRow, at: BinlogPoint): SourceRecord[] {
-    const source = {
-      serverName: this.deps.serverName, db: model.db, table: model.table, tsMs: this.now(), snapshot: 'incremental' as const,
-      serverId: this.deps.serverId(), gtid: null, file: at.file, pos: at.pos, row: 0, thread: null, query: null,
-    };
-    return this.deps.changeRecords(model, { kind: 'read', after: row }, source, null, {
-      tombstonesOnDelete: false, skippedOperations: NO_SKIPS, contextHeaders: this.deps.contextHeaders,
-    });
+  /** A chunk's read records, built as the runner pulls them (the rows alone wait in memory). */
+  private *readRecords(reads: readonly [MySqlTableModel, readonly MySqlRow[]][], at: BinlogPoint): Generator<SourceRecord> {
+    for (const [model, rows] of reads) {
+      for (const row of rows) {
+        const source = {
+          serverName: this.deps.serverName, db: model.db, table: model.table, tsMs: this.now(), snapshot: 'incremental' as const,
+          serverId: this.deps.serverId(), gtid: null, file: at.file, pos: at.pos, row: 0, thread: null, query: null,
+        };
+        yield* this.deps.changeRecords(model, { kind: 'read', after: row }, source, null, {
+          tombstonesOnDelete: false, skippedOperations: NO_SKIPS, contextHeaders: this.deps.contextHeaders,
+        });
+      }
+    }
   }
 
   /** End of a poll: keep the engine reading, report progress. */

@@ -119,11 +119,11 @@ export class ChunkedSnapshot implements StreamCompanion {
   private withChunks(u: SourceUnit): SourceUnit[] {
     const units: SourceUnit[] = [];
     for (const c of this.closed.splice(0)) {
-      const records: SourceRecord[] = units.length === 0 ? [...u.records] : [];
+      const reads: [TableModel, readonly ChunkRow[]][] = [];
       for (const out of c.outputs) {
         const model = this.deps.model(out.tableId);
         if (!model) throw new Error(`no table model for ${out.tableId}`);
-        for (const row of out.rows) records.push(...this.readRecords(model, row, c));
+        reads.push([model, out.rows]);
         this.fields = out.offset;
       }
       const finished = this.initialPending && !c.initialPending;
@@ -132,21 +132,32 @@ export class ChunkedSnapshot implements StreamCompanion {
       const base: SourceUnit = units.length === 0 ? u : { records: [], partition: u.partition, offset: u.offset };
       // Committed in the background while the next chunk is polled and encoded, except the one that
       // completes the initial snapshot (initial_only stops once it hears that commit).
-      units.push({ ...base, records, offset: this.offset(u.offset), commitAfter: true, ...(finished ? {} : { commitInBackground: true }) });
+      units.push({
+        ...base, lazyRecords: this.readRecords(reads, c), offset: this.offset(u.offset),
+        commitAfter: true, ...(finished ? {} : { commitInBackground: true }),
+      });
     }
     this.deps.engine.pump();
     return units;
   }
 
-  private readRecords(model: TableModel, row: ChunkRow, c: Closed): SourceRecord[] {
-    const source = {
-      serverName: this.deps.serverName, db: this.deps.db, schema: model.schemaName, table: model.tableName,
-      // Debezium stamps snapshot reads with the clock at dispatch.
-      tsUs: this.deps.clock.nowNs() / 1000n, snapshot: 'incremental' as const, txId: c.at.xid, lsn: c.at.lsn, lastCommitLsn: c.at.lastCommitLsn,
-    };
-    return changeRecords(model, { kind: 'read', after: row }, source, () => null, {
-      tombstonesOnDelete: false, skippedOperations: NO_SKIPS, clock: this.deps.clock, contextHeaders: this.deps.contextHeaders,
-    });
+  /**
+   * A chunk's read records, built as the runner pulls them: only the rows stay in memory
+   * until then, not ten thousand records of them (which would outlive the young generation).
+   */
+  private *readRecords(reads: readonly [TableModel, readonly ChunkRow[]][], c: Closed): Generator<SourceRecord> {
+    for (const [model, rows] of reads) {
+      for (const row of rows) {
+        const source = {
+          serverName: this.deps.serverName, db: this.deps.db, schema: model.schemaName, table: model.tableName,
+          // Debezium stamps snapshot reads with the clock at dispatch.
+          tsUs: this.deps.clock.nowNs() / 1000n, snapshot: 'incremental' as const, txId: c.at.xid, lsn: c.at.lsn, lastCommitLsn: c.at.lastCommitLsn,
+        };
+        yield* changeRecords(model, { kind: 'read', after: row }, source, () => null, {
+          tombstonesOnDelete: false, skippedOperations: NO_SKIPS, clock: this.deps.clock, contextHeaders: this.deps.contextHeaders,
+        });
+      }
+    }
   }
 
   private offset(position: JsonMap): JsonMap {

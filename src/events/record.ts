@@ -63,6 +63,13 @@ export interface InternalRecord {
 export interface SourceUnit {
   readonly records: readonly SourceRecord[];
   /**
+   * More records of the unit, after `records`, built one at a time as the runner converts
+   * them (a snapshot chunk: thousands of rows whose records would otherwise all sit in
+   * memory, and survive into the old generation, before the first is sent). Iterated
+   * once; counted as polled when pulled.
+   */
+  readonly lazyRecords?: Iterable<SourceRecord>;
+  /**
    * Records for the connector's internal topics that belong to this unit (e.g. the schema
    * history entry of the DDL whose offset this unit carries): committed or aborted together
    * with `records` and `offset`, written before them, never counted as change events.

@@ -5,22 +5,36 @@
  * heartbeats, transaction metadata, tombstones and a plugin's internal records are records
  * polled but not change events (Debezium does not count them either).
  */
-import type { SourceUnit } from '../events/record.ts';
+import type { SourceRecord, SourceUnit } from '../events/record.ts';
 import { OP_LABELS, type ChangeOp, type TaskMetrics } from './task-metrics.ts';
 
-export function countPolled(units: readonly SourceUnit[], metrics: Pick<TaskMetrics, 'recordsPolled' | 'changeEvents'>): void {
-  let polled = 0;
-  // One counter update per op and poll, not per record: polls hand out thousands of records.
-  const ops: Partial<Record<ChangeOp, number>> = {};
-  for (const u of units) {
-    polled += u.records.length;
-    for (const r of u.records) {
-      const op = envelopeOp(r.value);
-      if (op !== null) ops[op] = (ops[op] ?? 0) + 1;
-    }
+type PollMetrics = Pick<TaskMetrics, 'recordsPolled' | 'changeEvents'>;
+
+/** The records of `units` (not their lazyRecords: PolledCount counts those as they are pulled). */
+export function countPolled(units: readonly SourceUnit[], metrics: PollMetrics): void {
+  const count = new PolledCount();
+  for (const u of units) for (const r of u.records) count.add(r);
+  count.report(metrics);
+}
+
+/** Counts records one by one; report() sends one counter update per op and clears. */
+export class PolledCount {
+  private polled = 0;
+  private ops: Partial<Record<ChangeOp, number>> = {};
+
+  add(r: SourceRecord): void {
+    this.polled++;
+    const op = envelopeOp(r.value);
+    if (op !== null) this.ops[op] = (this.ops[op] ?? 0) + 1;
   }
-  if (polled > 0) metrics.recordsPolled(polled);
-  for (const [op, n] of Object.entries(ops) as [ChangeOp, number][]) metrics.changeEvents(op, n);
+
+  report(metrics: PollMetrics): void {
+    // One counter update per op and poll, not per record: polls hand out thousands of records.
+    if (this.polled > 0) metrics.recordsPolled(this.polled);
+    for (const [op, n] of Object.entries(this.ops) as [ChangeOp, number][]) metrics.changeEvents(op, n);
+    this.polled = 0;
+    this.ops = {};
+  }
 }
 
 function envelopeOp(value: unknown): ChangeOp | null {

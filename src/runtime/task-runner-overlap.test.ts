@@ -16,7 +16,7 @@ import type { OutRecord, TxnProducer } from '../kafka/txn-producer.ts';
 import type { TopicManager } from '../kafka/topics.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ParsedConfig } from '../config/define.ts';
-import type { SourceUnit } from '../events/record.ts';
+import type { SourceRecord, SourceUnit } from '../events/record.ts';
 import type { SourceTask } from './source-task.ts';
 import type { InternalTopics } from './internal-topics.ts';
 
@@ -81,7 +81,7 @@ function chunk(no: number, background = true): SourceUnit {
   };
 }
 
-function runner(task: SourceTask, producer: TxnProducer, events: string[]): TaskRunner {
+function runner(task: SourceTask, producer: TxnProducer, events: string[], metrics = noopTaskMetrics()): TaskRunner {
   const converter: Converter = {
     fromConnectData: async (_topic, isKey, _s, v) => {
       if (!isKey) events.push(`convert ${(v as { chunk: number }).chunk}`);
@@ -94,7 +94,7 @@ function runner(task: SourceTask, producer: TxnProducer, events: string[]): Task
     offsetTopics: { primary: 'offsets', secondary: null }, offsetsTopicSpec: { partitions: 1, replicationFactor: 1 },
     keyConverter: converter, valueConverter: converter, headerConverter: createHeaderConverter(undefined),
     errors: { tolerance: 'none', logEnable: false, includeMessages: false, retryTimeoutMs: 0, retryDelayMaxMs: 0 },
-    internalTopics: noInternal, log, metrics: noopTaskMetrics(),
+    internalTopics: noInternal, log, metrics,
     limits: { sendBatch: 100, txnMaxRecords: 100, txnMaxMs: 60_000, pollMs: 10 },
   });
 }
@@ -220,4 +220,32 @@ test('a produce request that fails while the next records are converted fails th
   assert.ok(!events.some((e) => e.startsWith('send 3')), `no request after the failed one: ${events.join(', ')}`);
   assert.ok(!events.includes('commit 1'), events.join(', '));
   assert.deepEqual(task.acked, []);
+});
+
+test('lazyRecords are built as the runner converts them, after the unit\'s records, and counted as polled', async () => {
+  const events: string[] = [];
+  const producer = slowSendProducer(events, 30);
+  function* reads(): Generator<SourceRecord> {
+    for (let i = 0; i < 250; i++) {
+      events.push(`build ${i}`);
+      yield { topic: 'db.t', keySchema: null, key: { id: i }, valueSchema: null, value: { chunk: i, op: 'r', source: {} } };
+    }
+  }
+  const unit: SourceUnit = {
+    records: [{ topic: 'db.t', keySchema: null, key: { id: -1 }, valueSchema: null, value: { chunk: -1, op: 'c', source: {} } }],
+    lazyRecords: reads(), partition, offset: { upTo: 250 }, commitAfter: true,
+  };
+  const polled: number[] = [];
+  const ops: string[] = [];
+  const metrics = { ...noopTaskMetrics(), recordsPolled: (n: number) => { polled.push(n); }, changeEvents: (op: string, n: number) => { ops.push(`${op} ${n}`); } };
+  const task = chunkTask(events, [unit]);
+  await runner(task, producer, events, metrics).run(new AbortController().signal);
+  const at = (e: string): number => { const i = events.indexOf(e); assert.ok(i >= 0, `${e} in ${events.join(', ')}`); return i; };
+  // Pulled one by one: record 150 is built only once the first request (records -1..98) is under way.
+  assert.ok(at('build 0') > at('poll 1') && at('send 1 start') < at('build 150'), events.join(', '));
+  assert.ok(at('build 150') < at('convert 150') && at('convert 149') < at('build 150'), events.join(', '));
+  assert.deepEqual(producer.txns[0]!.sent.map((r) => r.topic === 'offsets' ? 'offset' : JSON.parse(r.value!.toString()).chunk), [-1, ...Array.from({ length: 250 }, (_, i) => i), 'offset']);
+  assert.equal(polled.reduce((a, b) => a + b, 0), 251);
+  assert.deepEqual(ops.sort(), ['c 1', 'r 250']);
+  assert.deepEqual(task.acked, [{ upTo: 250 }]);
 });

@@ -39,7 +39,7 @@ import type { ParsedConfig } from '../config/define.ts';
 import type { SignalKafkaAccess } from '../snapshot/signals/kafka-signal-channel.ts';
 import { TransformStageFailure, type TransformChain } from '../transforms/chain.ts';
 import { KafkaInternalTopics, undeclaredInternalTopic, type InternalTopics } from './internal-topics.ts';
-import { countPolled } from '../metrics/polled-records.ts';
+import { countPolled, PolledCount } from '../metrics/polled-records.ts';
 import { sendParts } from './send-parts.ts';
 
 export interface TaskRunnerDeps {
@@ -119,6 +119,8 @@ export class TaskRunner {
   private open: OpenTxn | null = null;
   private committing: Committing | null = null;
   private readonly seenTopics = new Set<string>();
+  /** Records of units' lazyRecords, counted as polled when pulled. */
+  private readonly lazyCount = new PolledCount();
   /** Sources hand out the same partition object for every unit: serialise it once. */
   private readonly partitionIds = new WeakMap<JsonMap, string>();
   private readonly tolerance: ToleranceOperator;
@@ -193,26 +195,33 @@ export class TaskRunner {
     }
     const o = this.open;
     for (const ir of unit.internalRecords ?? []) o.buffer.push(this.internalOut(ir));
-    const chain = d.transforms ?? null;
-    for (const original of unit.records) {
-      let r = original;
-      if (chain !== null) {
-        const t = this.tolerance.transform(original, `connector "${d.connectorName}"`, () => chain.apply(original), stageFailure);
-        if (t === SKIP || t === null) continue; // skipped or dropped: the unit's offset below still covers it
-        r = t;
-      }
-      const out = await this.convert(r);
-      if (out === SKIP) continue; // tolerated: the unit's offset below still covers it
-      o.buffer.push(out);
-      o.topics.add(r.topic);
-      o.records++;
-      // Sent as soon as a batch is full, so a large unit (a snapshot chunk) is converted while its first requests are under way.
-      if (o.buffer.length >= d.limits.sendBatch) await this.flush(o);
+    for (const original of unit.records) await this.addRecord(o, original);
+    if (unit.lazyRecords) {
+      for (const original of unit.lazyRecords) { this.lazyCount.add(original); await this.addRecord(o, original); }
+      this.lazyCount.report(d.metrics);
     }
     let pid = this.partitionIds.get(unit.partition);
     if (pid === undefined) this.partitionIds.set(unit.partition, (pid = partitionId(unit.partition)));
     o.offsets.set(pid, { partition: unit.partition, offset: unit.offset });
     if (unit.sourceCommitTimeMs !== undefined) o.commitTimes.push(unit.sourceCommitTimeMs);
+    if (o.buffer.length >= d.limits.sendBatch) await this.flush(o);
+  }
+
+  private async addRecord(o: OpenTxn, original: SourceRecord): Promise<void> {
+    const d = this.deps;
+    let r = original;
+    const chain = d.transforms ?? null;
+    if (chain !== null) {
+      const t = this.tolerance.transform(original, `connector "${d.connectorName}"`, () => chain.apply(original), stageFailure);
+      if (t === SKIP || t === null) return; // skipped or dropped: the unit's offset still covers it
+      r = t;
+    }
+    const out = await this.convert(r);
+    if (out === SKIP) return; // tolerated: the unit's offset still covers it
+    o.buffer.push(out);
+    o.topics.add(r.topic);
+    o.records++;
+    // Sent as soon as a batch is full, so a large unit (a snapshot chunk) is converted while its first requests are under way.
     if (o.buffer.length >= d.limits.sendBatch) await this.flush(o);
   }
 

@@ -3,6 +3,7 @@
  * the real binlog reader driving the companion as sources/mysql/streaming.ts does, recording what it
  * emits in order, and window positions recorded for inspection.
  */
+import { pulled } from './pulled-units.ts';
 import type { SourceUnit } from '../../src/events/record.ts';
 import type { BinlogReader } from '../../sources/mysql/binlog-reader.ts';
 import type { BinlogEvent } from '../../sources/mysql/binlog-events.ts';
@@ -33,7 +34,7 @@ export async function stream(r: BinlogReader, run: MySqlChunkedRun, db: string, 
   let between = true;
   const idle = (): SourceUnit => ({ records: [], partition: {}, offset: {} });
   const take = (units: readonly SourceUnit[]) => {
-    for (const u of units) for (const rec of u.records) {
+    for (const u of pulled(units)) for (const rec of u.records) {
       const v = rec.value as { table: string; row: MySqlRow };
       out.push({ kind: 'read', table: v.table, key: keyOfRow(v.table, v.row), row: v.row });
     }
