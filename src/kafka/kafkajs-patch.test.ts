@@ -1,4 +1,4 @@
-import { kafkajsPatch, groupMessagesPerPartition } from './kafkajs-patch.ts';
+import { kafkajsPatch, groupMessagesPerPartition, type RequestQueueLike } from './kafkajs-patch.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -149,9 +149,38 @@ test('murmur2: the hash kafkajs (and the Java client) computes, for keys of ever
 
 test('the patch is in place in a process that imports it before kafkajs', () => {
   // This file imports it first; src/cli.ts does the same for the daemon.
-  const { grouping, framing, produce, hash } = kafkajsPatch;
-  assert.deepEqual({ grouping, framing, produce, hash }, { grouping: true, framing: true, produce: true, hash: true }, kafkajsPatch.note ?? '');
+  const { grouping, framing, produce, hash, idleTimer } = kafkajsPatch;
+  assert.deepEqual({ grouping, framing, produce, hash, idleTimer }, { grouping: true, framing: true, produce: true, hash: true, idleTimer: true }, kafkajsPatch.note ?? '');
   // kafkajs's default partitioner now hashes with it
   const require = createRequire(import.meta.url);
   assert.equal(require(join(root, 'producer/partitioners/default/murmur2.js')), murmur2);
+});
+
+test('an idle request queue arms no timer; a pending request is checked at the end of a throttle, or in 10 ms', async () => {
+  type Queue = RequestQueueLike & { destroy(): void; inflight: Map<number, unknown> };
+  type QueueClass = new (a: Record<string, unknown>) => Queue;
+  const args = { maxInFlightRequests: 1, requestTimeout: 30_000, enforceRequestTimeout: false, clientId: 't', broker: 'b:1', logger: { debug() {}, info() {}, warn() {}, error() {} } };
+  // kafkajs's own: once checked, a 1 ms timer re-arms itself for ever with nothing pending.
+  const Unpatched = original<QueueClass>('network/requestQueue/index.js');
+  const before = new Unpatched(args);
+  before.checkPendingRequests();
+  assert.notEqual(before.throttleCheckTimeoutId, null, 'kafkajs 2.2.4 arms a timer with an empty queue (the defect the patch removes)');
+  before.destroy();
+
+  const Patched = require(join(root, 'network/requestQueue/index.js')) as QueueClass;
+  const q = new Patched(args);
+  q.checkPendingRequests();
+  assert.equal(q.throttleCheckTimeoutId, null, 'nothing pending, no timer');
+  // A waiting request (the in-flight limit is reached) under a client-side throttle of 30 ms.
+  q.inflight.set(1, {});
+  const sent: string[] = [];
+  q.pending.push({ send: () => sent.push('sent'), expectResponse: true, correlationId: 2 });
+  q.throttledUntil = Date.now() + 30;
+  q.scheduleCheckPendingRequests();
+  assert.notEqual(q.throttleCheckTimeoutId, null, 'a pending request is checked later');
+  q.inflight.clear();
+  await new Promise((r) => setTimeout(r, 60));
+  assert.deepEqual(sent, ['sent'], 'sent once the throttle ended');
+  assert.equal(q.throttleCheckTimeoutId, null, 'and no timer after that: the queue is empty');
+  q.destroy();
 });
