@@ -184,3 +184,20 @@ test('an idle request queue arms no timer; a pending request is checked at the e
   assert.equal(q.throttleCheckTimeoutId, null, 'and no timer after that: the queue is empty');
   q.destroy();
 });
+
+test('each connection looks for timed-out requests every second (kafkajs: every 100 ms), or at its request timeout when shorter', () => {
+  type Queue = RequestQueueLike & { requestTimeoutIntervalId?: { _idleTimeout?: number } };
+  type QueueClass = new (a: Record<string, unknown>) => Queue;
+  const Patched = require(join(root, 'network/requestQueue/index.js')) as QueueClass;
+  const make = (requestTimeout: number) => new Patched({ maxInFlightRequests: null, requestTimeout, enforceRequestTimeout: true, clientId: 't', broker: 'b:1', logger: { debug() {} } });
+  const slow = make(30_000), fast = make(200);
+  slow.scheduleRequestTimeoutCheck();
+  fast.scheduleRequestTimeoutCheck();
+  try {
+    assert.equal(slow.requestTimeoutIntervalId?._idleTimeout, 1000);
+    assert.equal(fast.requestTimeoutIntervalId?._idleTimeout, 200);
+  } finally {
+    slow.destroy();
+    fast.destroy();
+  }
+});

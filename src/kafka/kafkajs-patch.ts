@@ -79,6 +79,33 @@ export interface RequestQueueLike {
   throttleCheckTimeoutId: ReturnType<typeof setTimeout> | null;
   checkPendingRequests(): void;
   scheduleCheckPendingRequests(): void;
+  readonly enforceRequestTimeout: boolean;
+  readonly requestTimeout: number;
+  readonly inflight: Map<number, { sentAt: number; requestTimeout: number; timeoutRequest(): void }>;
+  requestTimeoutIntervalId?: ReturnType<typeof setInterval>;
+  isConnected(): boolean;
+  destroy(): void;
+  scheduleRequestTimeoutCheck(): void;
+}
+
+/** How often a connection looks for requests past their timeout (kafkajs: every 100 ms). */
+export const REQUEST_TIMEOUT_CHECK_MS = 1000;
+
+/**
+ * kafkajs's request timeout check, every second instead of every 100 ms: ten wake-ups a second
+ * per broker connection while idle, for timeouts of 30 s and more, of which a second late is
+ * nothing.
+ */
+export function scheduleRequestTimeoutCheck(this: RequestQueueLike): void {
+  if (!this.enforceRequestTimeout) return;
+  this.destroy();
+  this.requestTimeoutIntervalId = setInterval(() => {
+    const now = Date.now();
+    this.inflight.forEach((request) => {
+      if (now - request.sentAt > request.requestTimeout) request.timeoutRequest();
+    });
+    if (!this.isConnected()) this.destroy();
+  }, Math.min(this.requestTimeout, REQUEST_TIMEOUT_CHECK_MS));
 }
 
 /** kafkajs's CHECK_PENDING_REQUESTS_INTERVAL */
@@ -135,6 +162,7 @@ function install(): KafkajsPatchState {
   // A prototype method: applies to queues made before as well.
   const RequestQueue = require(file('network/requestQueue/index.js')) as { prototype: RequestQueueLike };
   RequestQueue.prototype.scheduleCheckPendingRequests = scheduleCheckPendingRequests;
+  RequestQueue.prototype.scheduleRequestTimeoutCheck = scheduleRequestTimeoutCheck;
   if (loadedEarly) return { version, grouping: false, produce: true, framing: false, hash: false, idleTimer: true, note: 'kafkajs was loaded before the patch: only the produce encoder and the idle timer fix apply' };
 
   replace(require, file('producer/groupMessagesPerPartition.js'), () => groupMessagesPerPartition);
