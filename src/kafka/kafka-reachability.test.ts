@@ -28,6 +28,7 @@ test('an outage is one line when it starts and one when it ends, however many re
   try {
     assert.equal(r.outage(), null);
     for (let i = 0; i < 100; i++) for (const e of refused(i)) r.route(e);
+    await r.settled();
     const o = r.outage();
     assert.deepEqual(o, { since: 1_000_000, brokers: ['127.0.0.1:9092'], error: 'connect ECONNREFUSED 127.0.0.1:9092' });
     now += 5_000;
@@ -77,4 +78,20 @@ test('connection failures are recognised with their broker; protocol errors are 
   assert.equal(connectionFailure('Connection timeout', { broker: 'kafka-1:9092' }, [])!.broker, 'kafka-1:9092');
   // A broker that answers but fails the TLS or SASL handshake is reachable: a setup problem, not an outage.
   assert.equal(connectionFailure('Connection error: Client network socket disconnected before secure TLS connection was established', { broker: 'k:9093' }, []), null);
+});
+
+test('a failure line while the broker answers its probe opens no outage: a client may log a retry late', async () => {
+  const { log, lines } = recorder();
+  const probed: string[] = [];
+  const r = new KafkaReachability({ brokers: ['127.0.0.1:9092'], log, probe: async (b) => { probed.push(b); return true; }, probeIntervalMs: 60_000 });
+  try {
+    for (const e of refused(1)) r.route(e);
+    assert.equal(r.outage(), null);
+    await r.settled();
+    assert.equal(r.outage(), null, 'the broker answered: no outage');
+    assert.deepEqual(probed, ['127.0.0.1:9092']);
+    const shown = lines.filter((l) => l.level !== 'debug');
+    assert.ok(!shown.some((l) => /Kafka unreachable/.test(l.msg)), shown.map((l) => l.msg).join('\n'));
+    assert.ok(shown.some((l) => /Failed to connect to seed broker/.test(l.msg)), 'the client lines are logged as usual');
+  } finally { r.stop(); }
 });

@@ -5,7 +5,9 @@
  * Why: during a broker outage kafkajs logs every retry of every client (hundreds
  * of lines a minute), while the worker's status must say, from memory and at
  * once, that Kafka is unreachable and since when. So a connection failure in the
- * client log opens an outage (one line: "Kafka unreachable since ..."); while it
+ * client log, once a TCP probe of that broker fails too (a client may log a retry
+ * that failed earlier after the broker is back), opens an outage (one line:
+ * "Kafka unreachable since ..."); while it
  * lasts, the client's lines are folded (counted, kept at debug); a TCP probe of
  * the failed brokers every second closes it (one line: "Kafka reachable again
  * after ..."). Outside outages a line the client repeats is logged once per
@@ -51,6 +53,8 @@ export class KafkaReachability {
   private folded = 0;
   private readonly repeats = new Map<string, { at: number; suppressed: number }>();
   private timer: NodeJS.Timeout | null = null;
+  /** a failure line seen outside an outage, while one probe checks it */
+  private confirming: { since: number; brokers: Map<string, string>; held: LogEntry[]; done: Promise<void> } | null = null;
   private readonly now: () => number;
 
   constructor(private readonly d: KafkaReachabilityDeps) {
@@ -65,10 +69,15 @@ export class KafkaReachability {
 
   /** The kafkajs logCreator's target. */
   route(entry: LogEntry): void {
+    const failure = connectionFailure(entry.log.message, entry.log, this.d.brokers);
+    if (failure) this.suspect(failure.broker, failure.error);
+    if (this.confirming !== null) { this.confirming.held.push(entry); return; }
+    this.emit(entry);
+  }
+
+  private emit(entry: LogEntry): void {
     const { message, ...rest } = entry.log;
     const obj = { ns: entry.namespace, ...rest };
-    const failure = connectionFailure(message, rest, this.d.brokers);
-    if (failure) this.markDown(failure.broker, failure.error);
     if (this.outageSince !== null) {
       this.folded++;
       this.d.log.debug(obj, message);
@@ -90,9 +99,35 @@ export class KafkaReachability {
     this.d.log.warn(seen && seen.suppressed > 0 ? { ...obj, repeatedSinceLastLine: seen.suppressed } : obj, message);
   }
 
-  private markDown(broker: string, error: string): void {
+  /**
+   * A client line tells of a connection failure. During an outage the broker joins it. Otherwise
+   * one probe confirms it first: a client may log a failure late (a retry that began while the
+   * broker was away), and status must not say "unreachable" while the broker answers. Lines
+   * meanwhile are held, then folded into the outage or logged as usual.
+   */
+  private suspect(broker: string, error: string): void {
+    if (this.outageSince !== null) { this.markDown(broker, error, this.now()); return; }
+    if (this.confirming !== null) { this.confirming.brokers.set(broker, error); return; }
+    const c = { since: this.now(), brokers: new Map([[broker, error]]), held: [] as LogEntry[], done: Promise.resolve() };
+    this.confirming = c;
+    const probe = this.d.probe ?? tcpProbe;
+    c.done = Promise.all([...c.brokers.keys()].map(async (b) => [b, await probe(b, 1000)] as const)).then((answers) => {
+      if (this.confirming !== c) return;
+      this.confirming = null;
+      const failed = answers.filter(([, reachable]) => !reachable).map(([b]) => b);
+      // Brokers named while the probe ran join a confirmed outage (probeAll checks them every second).
+      if (failed.length > 0) for (const [b, error] of c.brokers) if (failed.includes(b) || !answers.some(([a]) => a === b)) this.markDown(b, error, c.since);
+      for (const e of c.held) this.emit(e);
+    });
+  }
+
+  /** Waits for a confirmation probe under way (tests). */
+  async settled(): Promise<void> {
+    while (this.confirming !== null) await this.confirming.done;
+  }
+
+  private markDown(broker: string, error: string, now: number): void {
     if (this.down.has(broker)) return;
-    const now = this.now();
     this.down.set(broker, { since: now, error });
     if (this.outageSince !== null) return;
     this.outageSince = now;
