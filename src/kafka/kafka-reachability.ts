@@ -54,7 +54,7 @@ export class KafkaReachability {
   private readonly repeats = new Map<string, { at: number; suppressed: number }>();
   private timer: NodeJS.Timeout | null = null;
   /** a failure line seen outside an outage, while one probe checks it */
-  private confirming: { since: number; brokers: Map<string, string>; held: LogEntry[]; done: Promise<void> } | null = null;
+  private confirming: { brokers: Map<string, string>; held: LogEntry[]; done: Promise<void> } | null = null;
   private readonly now: () => number;
 
   constructor(private readonly d: KafkaReachabilityDeps) {
@@ -108,17 +108,16 @@ export class KafkaReachability {
   private suspect(broker: string, error: string): void {
     if (this.outageSince !== null) { this.markDown(broker, error, this.now()); return; }
     if (this.confirming !== null) { this.confirming.brokers.set(broker, error); return; }
-    const c = { since: this.now(), brokers: new Map([[broker, error]]), held: [] as LogEntry[], done: Promise.resolve() };
-    this.confirming = c;
-    const probe = this.d.probe ?? tcpProbe;
-    c.done = Promise.all([...c.brokers.keys()].map(async (b) => [b, await probe(b, 1000)] as const)).then((answers) => {
-      if (this.confirming !== c) return;
+    const brokers = new Map([[broker, error]]);
+    const held: LogEntry[] = [];
+    const since = this.now();
+    const done = (this.d.probe ?? tcpProbe)(broker, 1000).catch(() => false).then((reachable) => {
       this.confirming = null;
-      const failed = answers.filter(([, reachable]) => !reachable).map(([b]) => b);
       // Brokers named while the probe ran join a confirmed outage (probeAll checks them every second).
-      if (failed.length > 0) for (const [b, error] of c.brokers) if (failed.includes(b) || !answers.some(([a]) => a === b)) this.markDown(b, error, c.since);
-      for (const e of c.held) this.emit(e);
+      if (!reachable) for (const [b, e] of brokers) this.markDown(b, e, since);
+      for (const e of held) this.emit(e);
     });
+    this.confirming = { brokers, held, done };
   }
 
   /** Waits for a confirmation probe under way (tests). */
