@@ -23,7 +23,7 @@ function onlyValue(allowed: string | number | boolean, why: string, fix: string)
 }
 
 /** How table definitions are known here: the reason several Debezium schema options have no effect. */
-export const SCHEMA_SOURCE_WHY = 'table definitions come from information_schema at the connector\'s start and at each DDL, are kept in the schema history topic (schema.history.internal.kafka.topic) with the offset they belong to, and are checked against every TABLE_MAP event (binlog_row_metadata=FULL names each column and its type), so a definition that does not describe a row stops the task instead of decoding it wrongly';
+export const SCHEMA_SOURCE_WHY = 'table definitions come from information_schema at the connector\'s start, and at each DDL from the statement\'s column edits applied to the definition before it (information_schema where a statement cannot be interpreted), are kept in the schema history topic (schema.history.internal.kafka.topic) with the offset they belong to, and are checked against every TABLE_MAP event (binlog_row_metadata=FULL names each column and its type), so a definition that does not describe a row stops the task instead of decoding it wrongly';
 
 const JAVA_STORE_FIX = 'remove it and give PEM files instead: database.ssl.ca (trusted CAs), database.ssl.cert and database.ssl.key (client certificate), database.ssl.key.password';
 
@@ -69,7 +69,7 @@ export const MYSQL_COMPAT_FIELDS: readonly FieldDef[] = [
   defineField({ name: 'inconsistent.schema.handling.mode', type: 'string', default: 'fail', enum: ['fail', 'warn', 'skip', 'ignore'], group: CONNECTOR, doc: 'What to do with rows of a table whose schema is unknown.',
     unsupported: onlyValue('fail', 'only fail is accepted: with binlog_row_metadata=FULL every row event comes with its table\'s full map, so an unknown table is a defect that fails the task rather than a reason to skip rows', 'remove inconsistent.schema.handling.mode or set it to fail') }),
   defineField({ name: 'resolve.create.table.like.schema', type: 'boolean', default: false, group: CONNECTOR, doc: 'Debezium: look up the source table of CREATE TABLE ... LIKE for its DDL parser.',
-    noEffect: { why: 'the definition of a table made by CREATE TABLE ... LIKE is read from information_schema right after the DDL, so its source table needs no lookup' } }),
+    noEffect: { why: 'the definition of a table made by CREATE TABLE ... LIKE is its source table\'s definition at that point of the binlog, as the connector keeps it (information_schema right after the DDL when the source table is not known), so no lookup needs switching on' } }),
   defineField({ name: 'read.only', type: 'boolean', default: false, group: CONNECTOR, doc: 'Run incremental snapshots without writing to the database (GTID watermarks).',
     noEffect: { why: 'snapshots never write to the database here, whatever read.only says: each chunk is read in a consistent snapshot whose binlog position is its watermark (docs/mysql.md, chunked snapshot)' } }),
   defineField({ name: 'snapshot.select.statement.overrides', type: 'list', required: false, group: CONNECTOR, doc: 'Tables whose snapshot reads a SELECT of your own.',

@@ -108,6 +108,10 @@ class PlanReader {
       if (this.acceptWord('CREATE')) return this.create();
       if (this.acceptWord('ALTER')) return this.alter();
       if (this.acceptWord('RENAME')) return this.rename();
+      if (this.acceptWord('DROP')) {
+        this.acceptWord('ONLINE') || this.acceptWord('OFFLINE');
+        return this.acceptWord('INDEX') ? this.indexOn(true) : [];
+      }
     } catch (e) {
       if (e instanceof Unread) return [];
       throw e;
@@ -117,6 +121,9 @@ class PlanReader {
 
   private create(): DefinitionPlan[] {
     if (this.acceptWord('OR')) this.expectWord('REPLACE');
+    this.acceptWord('UNIQUE') || this.acceptWord('FULLTEXT') || this.acceptWord('SPATIAL');
+    this.acceptWord('ONLINE') || this.acceptWord('OFFLINE');
+    if (this.acceptWord('INDEX')) return this.indexOn(false);
     if (!this.acceptWord('TABLE')) return [];
     const ifNotExists = this.ifExists();
     const table = this.tableName();
@@ -153,6 +160,17 @@ class PlanReader {
       if (e instanceof Unread) return [{ kind: 'opaque', table, why: e.message }];
       throw e;
     }
+  }
+
+  /** CREATE/DROP INDEX [IF [NOT] EXISTS] name ... ON t: no column changes, except DROP INDEX `PRIMARY`. */
+  private indexOn(drop: boolean): DefinitionPlan[] {
+    this.ifExists();
+    const name = this.name();
+    const on = this.tok.findIndex((t, k) => k >= this.i && t.t === 'word' && t.upper === 'ON');
+    if (on < 0) return [];
+    this.i = on + 1;
+    const table = this.tableName();
+    return [{ kind: 'alter', from: table, table, edits: drop && name.toUpperCase() === 'PRIMARY' ? [{ kind: 'drop-pk' }] : [] }];
   }
 
   private alter(): DefinitionPlan[] {

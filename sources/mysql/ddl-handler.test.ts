@@ -26,6 +26,8 @@ function deps(current: Record<string, MySqlTable>, over: Partial<DdlHandlerDeps>
       const table = current[`${t.db}.${t.table}`];
       return table ? { table, options: { defaultCharsetName: 'utf8mb4', comment: null } } : null;
     },
+    before: () => undefined,
+    databaseCharset: async () => 'utf8mb4',
     tablesOfDb: (db) => (db === 'shop' ? [{ db: 'shop', table: 'orders' }] : []),
     sourceBlock: (f) => ({ schema: S.struct('io.debezium.connector.mariadb.Source', [S.field('db', S.string()), S.field('table', S.optional(S.string()))], { version: 1 }), value: { db: f.db, table: f.table } }),
     ...over,
@@ -80,4 +82,26 @@ test('an unreadable DDL fails with the statement named, or is skipped and said s
   const out = await handleDdl({ db: 'shop', query: 'FROBNICATE TABLE orders' }, position, facts, 1, d, 'w');
   assert.deepEqual([out.parse.kind, out.internalRecords.length], ['unknown', 0]);
   assert.match(out.notRecorded!, /skip\.unparseable\.ddl=true/);
+});
+
+test('a DDL read after later ALTERs: the history records what this statement left, not what information_schema shows now', async () => {
+  const col = (name: string, over: Partial<MySqlTable['columns'][number]> = {}): MySqlTable['columns'][number] => ({
+    name, position: 1, dataType: 'int', columnType: 'int(11)', unsigned: false, length: null, precision: 10, scale: 0, fsp: 0, charset: null,
+    nullable: true, defaultValue: null, defaultIsExpression: false, autoIncrement: false, generated: false, comment: '', ...over,
+  });
+  const before: MySqlTable = { db: 'shop', name: 'orders', columns: [col('id', { nullable: false })], primaryKey: ['id'] };
+  // information_schema now: qty's default is 9 (a later ALTER) and a later column `late` exists
+  const now: MySqlTable = { ...before, columns: [...before.columns, col('qty', { position: 2, defaultValue: '9' }), col('late', { position: 3 })] };
+  const d = deps({ 'shop.orders': now }, { before: (t) => (t.table === 'orders' ? before : undefined) });
+  const out = await handleDdl({ db: 'shop', query: 'ALTER TABLE orders ADD COLUMN qty INT DEFAULT 5' }, position, facts, 1, d, 'w');
+  const got = out.tables.get('shop.orders')!;
+  assert.deepEqual(got.columns.map((c) => [c.name, c.defaultValue, c.position]), [['id', null, 1], ['qty', '5', 2]]);
+  assert.deepEqual(out.readFromServer, []);
+  const replay = new HistoryReplay('shop', position);
+  replay.apply(out.internalRecords[0]!.value, 'h');
+  assert.deepEqual(replay.table('shop', 'orders')!.columns.map((c) => c.name), ['id', 'qty']);
+  // a statement the interpreter declines takes information_schema's definition, and says why
+  const conv = await handleDdl({ db: 'shop', query: 'ALTER TABLE orders CONVERT TO CHARACTER SET utf8mb4' }, position, facts, 1, d, 'w');
+  assert.deepEqual(conv.tables.get('shop.orders'), now);
+  assert.match(conv.readFromServer[0]!.why, /CONVERT TO/);
 });

@@ -1,7 +1,10 @@
 /**
  * What the task does with one DDL event of the binlog, in one place: parse it (ddl-parse.ts),
- * decide whether the schema history records it (schema-history-config.ts), read the definitions
- * of the tables it created or altered right away, and build the history record (for
+ * decide whether the schema history records it (schema-history-config.ts), work out the
+ * definitions of the tables it created or altered (the statement's column edits applied to the
+ * definition before it, ddl-apply.ts, so a connector that reads the DDL after later ALTERs still
+ * records this statement's result; information_schema, read right away, where the statement
+ * cannot be interpreted), and build the history record (for
  * SourceUnit.internalRecords, committed with the offset after the DDL) and the schema change
  * records (include.schema.changes). The task then replaces its table models with `tables` and
  * emits truncate events for `truncated` (unless skipped.operations has t), as Debezium does.
@@ -15,6 +18,8 @@ import { changesByDatabase, schemaChangeRecord, type SourceBlock } from './schem
 import { historyDecision, type CaptureFilter, type SchemaHistorySettings } from './schema-history-config.ts';
 import { encodeHistoryRecord, historyTableChanges, tablesToRead, type TableAfter } from './schema-history.ts';
 import type { MySqlTable } from './table-schema.ts';
+import { definitionPlans } from './ddl-definitions.ts';
+import { applyPlan } from './ddl-apply.ts';
 
 export interface DdlHandlerDeps {
   readonly server: string;
@@ -24,6 +29,10 @@ export interface DdlHandlerDeps {
   readonly filter: CaptureFilter;
   /** readTableSchema + readTableOptions on an SQL connection; null when the table is gone */
   readTable(t: TableName): Promise<TableAfter | null>;
+  /** the definition a table had before this DDL: null when it did not exist, undefined when not known */
+  before(t: TableName): MySqlTable | null | undefined;
+  /** the database's default charset now (for text columns of a table that is gone by now) */
+  databaseCharset(db: string): Promise<string | null>;
   /** the tables the task knows in a database (for DROP DATABASE) */
   tablesOfDb(db: string): readonly TableName[];
   readonly sourceBlock: SourceBlock;
@@ -47,6 +56,8 @@ export interface DdlOutcome {
   readonly truncated: readonly TableName[];
   /** why nothing was recorded, for the task's log (null when recorded) */
   readonly notRecorded: string | null;
+  /** tables whose definition came from information_schema because the statement could not be interpreted, and why */
+  readonly readFromServer: readonly { readonly table: string; readonly why: string }[];
 }
 
 const key = (t: TableName): string => `${t.db}.${t.table}`;
@@ -69,6 +80,7 @@ export async function handleDdl(ev: DdlEvent, position: JsonMap, facts: MySqlSou
   const read = new Map<string, TableAfter | null>();
   // Read now, before a later DDL changes it again; tables neither recorded nor captured need no read.
   for (const t of tablesToRead(changes)) if (decision.record || deps.filter.table(t)) read.set(key(t), await deps.readTable(t));
+  const readFromServer = await interpret(ev, read, deps);
   const tables = new Map<string, MySqlTable | null>();
   for (const c of changes) {
     if (c.kind === 'rename') tables.set(key(c.from), null);
@@ -78,7 +90,7 @@ export async function handleDdl(ev: DdlEvent, position: JsonMap, facts: MySqlSou
   for (const [k, a] of read) tables.set(k, a?.table ?? null);
   const truncated = changes.flatMap((c) => (c.kind === 'truncate' && deps.filter.table(c.table) ? [c.table] : []));
   if (!decision.record) {
-    return { parse, internalRecords: [], schemaChanges: [], tables, truncated, notRecorded: decision.why };
+    return { parse, internalRecords: [], schemaChanges: [], tables, truncated, notRecorded: decision.why, readFromServer };
   }
   const after = (t: TableName): TableAfter | null => read.get(key(t)) ?? null;
   const groups = changesByDatabase(parse, ev.db);
@@ -94,5 +106,38 @@ export async function handleDdl(ev: DdlEvent, position: JsonMap, facts: MySqlSou
       databaseName: g.databaseName, ddl: ev.query, tableChanges: historyTableChanges(g.changes, after, deps.tablesOfDb), nowMs,
       ...(deps.headers ? { headers: deps.headers } : {}),
     }, deps.sourceBlock));
-  return { parse, internalRecords: [record], schemaChanges, tables, truncated, notRecorded: null };
+  return { parse, internalRecords: [record], schemaChanges, tables, truncated, notRecorded: null, readFromServer };
+}
+
+/**
+ * Replaces, in `read`, each definition information_schema gave with the one the statement itself
+ * leads to (its edits applied to the definition before it), statement by statement; returns the
+ * tables left with information_schema's definition and why.
+ */
+async function interpret(ev: DdlEvent, read: Map<string, TableAfter | null>, deps: DdlHandlerDeps): Promise<{ table: string; why: string }[]> {
+  const working = new Map<string, MySqlTable | null>();
+  const result = new Map<string, MySqlTable | null>();
+  const why = new Map<string, string>();
+  const before = (t: TableName) => (working.has(key(t)) ? working.get(key(t)) : deps.before(t));
+  for (const plan of definitionPlans(ev.query, ev.db)) {
+    const id = key(plan.table);
+    if (!read.has(id)) continue;
+    const now = read.get(id) ?? null;
+    const charset = now?.options?.defaultCharsetName ?? await deps.databaseCharset(plan.table.db);
+    const out = applyPlan(plan, { before, now: now?.table ?? null, flavor: deps.flavour, charset });
+    if ('table' in out) {
+      working.set(id, out.table);
+      result.set(id, out.table);
+      why.delete(id);
+    } else {
+      working.set(id, now?.table ?? null);
+      result.delete(id);
+      why.set(id, out.why);
+    }
+    if (plan.kind === 'alter' && key(plan.from) !== id) working.set(key(plan.from), null);
+  }
+  for (const [id, table] of result) {
+    if (table) read.set(id, { table, options: read.get(id)?.options ?? null });
+  }
+  return [...why].map(([table, w]) => ({ table, why: w }));
 }

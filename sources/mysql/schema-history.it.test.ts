@@ -88,6 +88,8 @@ describe('schema history (MariaDB)', { skip: SKIP }, () => {
             const table = await readTableSchema(run, t.db, t.table, 'mariadb');
             return table ? { table, options: await readTableOptions(run, t.db, t.table) } : null;
           },
+          before: (t) => known.get(`${t.db}.${t.table}`) ?? null,
+          databaseCharset: async () => 'utf8mb4',
           tablesOfDb: (d) => [...known.keys()].filter((k) => k.startsWith(`${d}.`)).map((k) => ({ db: d, table: k.slice(d.length + 1) })),
           sourceBlock: (f) => ({ schema: S.struct('io.debezium.connector.mariadb.Source', [S.field('db', S.string())], { version: 1 }), value: { db: f.db } }),
         }, `binlog ${ev.file}:${ev.pos}`);

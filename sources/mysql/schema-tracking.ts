@@ -96,10 +96,17 @@ export class SchemaTracking {
         const table = await readTableSchema(this.deps.run, t.db, t.table, flavor);
         return table ? { table, options: await readTableOptions(this.deps.run, t.db, t.table) } : null;
       },
+      before: (t) => registry.definition(`${t.db}.${t.table}`),
+      databaseCharset: async (db) => {
+        const rows = await this.deps.run('SELECT DEFAULT_CHARACTER_SET_NAME AS CS FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [db]);
+        const cs = rows[0]?.CS;
+        return cs === undefined || cs === null ? null : String(cs);
+      },
       tablesOfDb: (db) => registry.knownIds().filter((id) => id.startsWith(`${db}.`)).map((id) => ({ db, table: id.slice(db.length + 1) })),
       sourceBlock: (f) => ({ schema: sourceSchema(cfg.flavour), value: sourceValue(cfg.flavour, f) }),
     }, where);
     if (outcome.notRecorded) this.deps.log.debug({ ddl: e.query.slice(0, 200), why: outcome.notRecorded }, 'DDL not recorded in the schema history');
+    for (const r of outcome.readFromServer) this.deps.log.debug({ table: r.table, why: r.why }, 'DDL not interpreted: the definition after it is read from information_schema (right unless the table was altered again since)');
     if (outcome.parse.kind === 'unknown') this.deps.log.warn({ ddl: e.query.slice(0, 200), reason: outcome.parse.reason }, 'a DDL statement the parser cannot read was skipped (schema.history.internal.skip.unparseable.ddl=true)');
     for (const [id, table] of outcome.tables) registry.setKnown(id, table);
     const records: SourceRecord[] = [...outcome.schemaChanges];

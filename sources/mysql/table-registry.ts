@@ -105,6 +105,12 @@ export class MySqlTableRegistry {
     return this.models.get(id);
   }
 
+  /** The definition as of the stream's position: the history's or the model's; null = dropped, undefined = not known. */
+  definition(id: string): MySqlTable | null | undefined {
+    if (this.known.has(id)) return this.known.get(id);
+    return this.models.get(id)?.source;
+  }
+
   /** Definitions from the schema history as of the stream's position (null = dropped). */
   setKnown(id: string, table: MySqlTable | null): void {
     this.known.set(id, table);

@@ -92,3 +92,49 @@ test('ALTER TABLE between writes, then a restart from before the ALTERs: every e
     await daemon.stop();
   }
 });
+
+test('DDL read after later ALTERs (connector stopped meanwhile): each schema change carries the definition its own statement left', { skip: SKIP, timeout: 300_000 }, async () => {
+  const db = `mylag_${process.pid}`;
+  const name = `mylag_${process.pid}`;
+  await admin.query(`DROP DATABASE IF EXISTS ${db}; CREATE DATABASE ${db}; CREATE TABLE ${db}.lag (id INT PRIMARY KEY, v VARCHAR(10) DEFAULT 'd0')`);
+  const port = await freePort();
+  const daemon = new Daemon(writeConfig({
+    env: env!, name, database: db, source: 'mariadb', restPort: port,
+    connector: { 'snapshot.mode': 'no_data', 'include.schema.changes': true },
+  }), env!).start();
+  const api = new Rest(`http://127.0.0.1:${port}`);
+  type Column = { name: string; defaultValueExpression: string | null; optional: boolean };
+  type Change = { ddl: string; tableChanges: { table: { columns: Column[] } }[] };
+  try {
+    await daemon.withLog(async () => {
+      await daemon.waitForStreaming();
+      // A committed offset first, so the resumed connector reads on from here.
+      await admin.query(`INSERT INTO ${db}.lag (id) VALUES (0)`);
+      await waitForTopics(env!, [`${name}.${db}.lag`]);
+      await readUntil(env!, [`${name}.${db}.lag`], (rs) => rs.length >= 1, 60_000);
+      assert.equal((await api.put(`/connectors/${name}/stop`)).status, 204);
+      await api.waitFor(`/connectors/${name}/status`, (b) => b.connector.state === 'STOPPED', 60_000);
+      // While the connector is stopped: three statements on one table, each changing what the one before left.
+      await admin.query(`ALTER TABLE ${db}.lag ALTER COLUMN v SET DEFAULT 'd1'`);
+      await admin.query(`INSERT INTO ${db}.lag (id) VALUES (1)`);
+      await admin.query(`ALTER TABLE ${db}.lag ADD COLUMN w INT NOT NULL DEFAULT 7`);
+      await admin.query(`INSERT INTO ${db}.lag (id) VALUES (2)`);
+      await admin.query(`ALTER TABLE ${db}.lag ALTER COLUMN v SET DEFAULT 'd2', MODIFY w INT NULL`);
+      assert.equal((await api.put(`/connectors/${name}/resume`)).status, 202);
+      await waitForTopics(env!, [name]);
+      const alters = (rs: ReadRecord[]) => rs.map((r) => r.value as Change).filter((v) => /ALTER TABLE/.test(String(v?.ddl)));
+      const changes = alters(await readUntil(env!, [name], (rs) => alters(rs).length >= 3, 120_000));
+      const cols = (c: Change) => c.tableChanges[0]!.table.columns.map((x) => [x.name, x.defaultValueExpression ?? null, x.optional]);
+      assert.deepEqual(changes.map(cols), [
+        [['id', null, false], ['v', 'd1', true]],
+        [['id', null, false], ['v', 'd1', true], ['w', '7', false]],
+        [['id', null, false], ['v', 'd2', true], ['w', null, true]],
+      ], 'information_schema shows only the last state; each statement\'s own result is recorded');
+      const rows = await readUntil(env!, [`${name}.${db}.lag`], (rs) => rs.length >= 3, 60_000);
+      assert.deepEqual(rows.map((r) => Object.keys((r.value as { after: object }).after).sort().join(',')), ['id,v', 'id,v', 'id,v,w']);
+    });
+  } finally {
+    await daemon.stop();
+    await admin.query(`DROP DATABASE IF EXISTS ${db}`).catch(() => undefined);
+  }
+});
