@@ -28,7 +28,7 @@ import type { Op } from '../../src/events/envelope.ts';
 import type { ChunkOutput, KeyValues } from '../../src/snapshot/contracts.ts';
 import type { SnapshotEngine } from '../../src/snapshot/snapshot-engine.ts';
 import { SnapshotProgressReporter, snapshotStatusText, type SnapshotProgressReporterDeps } from '../../src/snapshot/snapshot-progress-log.ts';
-import { snapshotSummary, withSnapshotOffset } from '../../src/snapshot/companion-support.ts';
+import { chunkRecords, snapshotSummary, withSnapshotOffset } from '../../src/snapshot/companion-support.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import type { ChangeRecords, MySqlRow, MySqlTableModel } from './event-model.ts';
 import type { BinlogPoint, WindowPoints } from './chunk-position.ts';
@@ -167,19 +167,13 @@ export class MySqlChunkedSnapshot {
     return units;
   }
 
-  /** A chunk's read records, built as the runner pulls them (the rows alone wait in memory). */
-  private *readRecords(reads: readonly [MySqlTableModel, readonly MySqlRow[]][], at: BinlogPoint): Generator<SourceRecord> {
-    for (const [model, rows] of reads) {
-      for (const row of rows) {
-        const source = {
-          serverName: this.deps.serverName, db: model.db, table: model.table, tsMs: this.now(), snapshot: 'incremental' as const,
-          serverId: this.deps.serverId(), gtid: null, file: at.file, pos: at.pos, row: 0, thread: null, query: null,
-        };
-        yield* this.deps.changeRecords(model, { kind: 'read', after: row }, source, null, {
-          tombstonesOnDelete: false, skippedOperations: NO_SKIPS, contextHeaders: this.deps.contextHeaders,
-        });
-      }
-    }
+  /** A chunk's read records, built as the runner pulls them (chunkRecords). */
+  private readRecords(reads: readonly [MySqlTableModel, readonly MySqlRow[]][], at: BinlogPoint): Generator<SourceRecord> {
+    const events = { tombstonesOnDelete: false, skippedOperations: NO_SKIPS, contextHeaders: this.deps.contextHeaders };
+    return chunkRecords(reads, (model, row) => this.deps.changeRecords(model, { kind: 'read', after: row }, {
+      serverName: this.deps.serverName, db: model.db, table: model.table, tsMs: this.now(), snapshot: 'incremental',
+      serverId: this.deps.serverId(), gtid: null, file: at.file, pos: at.pos, row: 0, thread: null, query: null,
+    }, null, events));
   }
 
   /** End of a poll: keep the engine reading, report progress. */

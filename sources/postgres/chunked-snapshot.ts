@@ -19,7 +19,7 @@ import type { JsonMap, SourceRecord, SourceUnit } from '../../src/events/record.
 import type { ChunkOutput, SnapshotProgress } from '../../src/snapshot/contracts.ts';
 import type { SnapshotEngine } from '../../src/snapshot/snapshot-engine.ts';
 import { SnapshotProgressReporter, snapshotStatusText } from '../../src/snapshot/snapshot-progress-log.ts';
-import { snapshotSummary, withSnapshotOffset } from '../../src/snapshot/companion-support.ts';
+import { chunkRecords, snapshotSummary, withSnapshotOffset } from '../../src/snapshot/companion-support.ts';
 import type { TaskMetrics } from '../../src/metrics/task-metrics.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import type { Clock, Op } from '../../src/events/envelope.ts';
@@ -141,23 +141,14 @@ export class ChunkedSnapshot implements StreamCompanion {
     return units;
   }
 
-  /**
-   * A chunk's read records, built as the runner pulls them: only the rows stay in memory
-   * until then, not ten thousand records of them (which would outlive the young generation).
-   */
-  private *readRecords(reads: readonly [TableModel, readonly ChunkRow[]][], c: Closed): Generator<SourceRecord> {
-    for (const [model, rows] of reads) {
-      for (const row of rows) {
-        const source = {
-          serverName: this.deps.serverName, db: this.deps.db, schema: model.schemaName, table: model.tableName,
-          // Debezium stamps snapshot reads with the clock at dispatch.
-          tsUs: this.deps.clock.nowNs() / 1000n, snapshot: 'incremental' as const, txId: c.at.xid, lsn: c.at.lsn, lastCommitLsn: c.at.lastCommitLsn,
-        };
-        yield* changeRecords(model, { kind: 'read', after: row }, source, () => null, {
-          tombstonesOnDelete: false, skippedOperations: NO_SKIPS, clock: this.deps.clock, contextHeaders: this.deps.contextHeaders,
-        });
-      }
-    }
+  /** A chunk's read records, built as the runner pulls them (chunkRecords). */
+  private readRecords(reads: readonly [TableModel, readonly ChunkRow[]][], c: Closed): Generator<SourceRecord> {
+    const events = { tombstonesOnDelete: false, skippedOperations: NO_SKIPS, clock: this.deps.clock, contextHeaders: this.deps.contextHeaders };
+    return chunkRecords(reads, (model, row) => changeRecords(model, { kind: 'read', after: row }, {
+      serverName: this.deps.serverName, db: this.deps.db, schema: model.schemaName, table: model.tableName,
+      // Debezium stamps snapshot reads with the clock at dispatch.
+      tsUs: this.deps.clock.nowNs() / 1000n, snapshot: 'incremental', txId: c.at.xid, lsn: c.at.lsn, lastCommitLsn: c.at.lastCommitLsn,
+    }, () => null, events));
   }
 
   private offset(position: JsonMap): JsonMap {

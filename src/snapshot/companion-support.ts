@@ -1,10 +1,11 @@
 /**
  * What every source's chunked-snapshot companion does the same way, whatever
  * the database: merging the engine's offset fields into a stream position,
- * the summary logged when the initial snapshot completes, and the initial
- * snapshot's table order (snapshot.tables.order.by.row.count).
+ * the summary logged when the initial snapshot completes, the initial
+ * snapshot's table order (snapshot.tables.order.by.row.count), and a chunk's
+ * read records built lazily from its rows.
  */
-import type { JsonMap } from '../events/record.ts';
+import type { JsonMap, SourceRecord } from '../events/record.ts';
 import type { SnapshotProgress } from './contracts.ts';
 import { OWN_KEY } from './offset-codec.ts';
 
@@ -17,6 +18,17 @@ export function withSnapshotOffset(position: JsonMap, fields: JsonMap, initialPe
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(position)) if (!k.startsWith('incremental_snapshot_') && k !== OWN_KEY) out[k] = v;
   return { ...out, ...fields, snapshot_completed: !initialPending } as JsonMap;
+}
+
+/**
+ * A chunk's read records (SourceUnit.lazyRecords), built as the runner pulls them: only the rows
+ * wait in memory, not ten thousand records of them (which would outlive V8's young generation).
+ * `build` gives the records of one row of one table.
+ */
+export function* chunkRecords<Table, Row>(reads: readonly (readonly [Table, readonly Row[]])[], build: (table: Table, row: Row) => Iterable<SourceRecord>): Generator<SourceRecord> {
+  for (const [table, rows] of reads) {
+    for (const row of rows) yield* build(table, row);
+  }
 }
 
 /** Log fields summing up the snapshot (tables, rows, chunks, the running table, ETA). */
