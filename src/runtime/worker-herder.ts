@@ -18,8 +18,6 @@ import type { Logger } from '../log/logger.ts';
 import type { TopicManager, TopicSpec } from '../kafka/topics.ts';
 import { producerSettings } from '../kafka/producer-settings.ts';
 import { bootstrapBrokers } from '../kafka/kafka-client.ts';
-import { KafkaTxnProducer } from '../kafka/txn-producer.ts';
-import { allOffsetTopics, offsetRecords, offsetTopicsFor, readOffsets, type OffsetTopics } from '../offsets/offset-topics.ts';
 import { topicCreationRules, TOPIC_CREATION_PREFIX } from '../config/topic-creation.ts';
 import { createHeaderConverter } from '../serde/header-converter.ts';
 import type { PromMetricsFactory } from '../metrics/task-metrics.ts';
@@ -30,7 +28,8 @@ import { SignalSender } from './signal-sender.ts';
 import { logStateChange } from './state-change-log.ts';
 import { applyFileConnectors, type FilePlan } from './file-connectors.ts';
 import { workerLiveness, workerReadiness } from './worker-readiness.ts';
-import { connectTaskConfigs, offsetsChangedMessage, restartPlan } from './herder-answers.ts';
+import { connectTaskConfigs, restartPlan } from './herder-answers.ts';
+import { HerderOffsets } from './herder-offsets.ts';
 import { connectorStatusAnswer, type OwnStatus } from './status-view.ts';
 import type { KafkaOutage } from '../kafka/kafka-reachability.ts';
 import type { StatusValue } from '../cluster/status-store.ts';
@@ -38,12 +37,11 @@ import type { Membership } from '../cluster/membership.ts';
 import type { PluginRegistry } from './plugin-registry.ts';
 import type { Converter } from '../serde/converter.ts';
 import type { SourceConnectorPlugin } from './source-task.ts';
-import type { JsonMap } from '../events/record.ts';
 import { TransformRegistry } from '../transforms/transform-registry.ts';
 import { withTransformFields } from '../transforms/transform-config.ts';
 import { buildTransformChain } from '../transforms/chain.ts';
 import type { ConfigDef } from '../config/define.ts';
-import { SINGLE_TASK_ID, taskTransactionalId } from './task-ids.ts';
+import { SINGLE_TASK_ID } from './task-ids.ts';
 import { HerderError, type ConnectorConfig, type ConnectorInfo, type ConnectorOffsets, type ConnectorStateInfo, type Herder,
   type InitialState, type Liveness, type LoggerLevel, type PluginInfo, type Readiness, type RestartRequest, type TaskInfo, type TaskStateInfo } from './herder.ts';
 
@@ -95,10 +93,16 @@ export class WorkerHerder implements Herder {
 
   private readonly signals: SignalSender;
   private readonly transformRegistry: TransformRegistry;
+  private readonly offsets: HerderOffsets;
 
   constructor(private readonly d: WorkerHerderDeps) {
     this.signals = new SignalSender({ kafka: d.kafka, topics: d.topics });
     this.transformRegistry = d.transforms ?? new TransformRegistry();
+    this.offsets = new HerderOffsets({
+      kafka: d.kafka, topics: d.topics, worker: d.worker, log: d.log, clusterId: () => this.clusterId, offsetsTopic: () => this.offsetsTopic,
+      offsetsSpec: () => this.offsetsSpec, stored: (name) => this.stored(name), parse: (name, config) => this.parse(name, config),
+      running: (name) => this.running.has(name),
+    });
   }
 
   /** The plugin's ConfigDef grown with the properties of the transforms and predicates `raw` lists. */
@@ -285,7 +289,7 @@ export class WorkerHerder implements Herder {
     }
     const instance = new ConnectorInstance({
       name, taskId: SINGLE_TASK_ID, plugin, config, kafka: this.d.kafka, topics: this.d.topics, clusterId: this.clusterId,
-      offsetTopics: this.offsetTopicsOf(config), offsetsTopicSpec: this.offsetsSpec,
+      offsetTopics: this.offsets.topicsOf(config), offsetsTopicSpec: this.offsetsSpec,
       producer: producerSettings(this.d.worker, config),
       offsetFlushIntervalMs: this.d.worker.getLong('offset.flush.interval.ms') ?? 60000,
       workerBrokers: bootstrapBrokers(this.d.worker),
@@ -544,75 +548,9 @@ export class WorkerHerder implements Herder {
   async resumeConnector(name: string): Promise<void> { this.stored(name); await this.d.configs.putTargetState(name, 'STARTED'); }
   async stopConnector(name: string): Promise<void> { this.stored(name); await this.d.configs.putTargetState(name, 'STOPPED'); }
 
-  /** The connector's offsets.storage.topic (KIP-618) as primary, the worker's topic as fallback. */
-  private offsetTopicsOf(config: ParsedConfig): OffsetTopics {
-    return offsetTopicsFor(config.getString('offsets.storage.topic'), this.offsetsTopic);
-  }
-
-  /** The same for a stored config; one that no longer parses uses what it says, as written. */
-  private storedOffsetTopics(c: StoredConnector): OffsetTopics {
-    try {
-      return this.offsetTopicsOf(this.parse(c.name, c.config).config);
-    } catch {
-      return offsetTopicsFor(c.config['offsets.storage.topic'], this.offsetsTopic);
-    }
-  }
-
-  async connectorOffsets(name: string): Promise<ConnectorOffsets> {
-    const offsets = await readOffsets(this.d.kafka, this.storedOffsetTopics(this.stored(name)), name);
-    return { offsets: [...offsets.entries.values()].map((e) => ({ partition: e.partition, offset: e.offset })) };
-  }
-
-  private async requireStopped(name: string): Promise<void> {
-    const c = this.stored(name);
-    if (c.target !== 'STOPPED' || this.running.has(name)) {
-      throw new HerderError(400, `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`);
-    }
-  }
-
-  /** Offsets are written with the task's transactional id, fencing any zombie instance first. */
-  private async writeOffsets(name: string, entries: { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[]): Promise<void> {
-    const topics = this.storedOffsetTopics(this.stored(name));
-    for (const topic of allOffsetTopics(topics)) await this.d.topics.ensureCompacted(topic, this.offsetsSpec);
-    const producer = new KafkaTxnProducer({ kafka: this.d.kafka, transactionalId: taskTransactionalId(this.clusterId, name, SINGLE_TASK_ID), settings: { ...producerSettings(this.d.worker), transactionTimeoutMs: 60_000 }, log: this.d.log });
-    await producer.start();
-    try {
-      const txn = await producer.begin();
-      // Both topics in one transaction: a removal cannot survive in the fallback topic.
-      await txn.send(offsetRecords(topics, name, entries.map((e) => ({ partition: e.partition as never, offset: e.offset as never }))));
-      await txn.commit();
-    } finally {
-      await producer.stop();
-    }
-  }
-
-  async alterConnectorOffsets(name: string, offsets: ConnectorOffsets): Promise<string> {
-    await this.requireStopped(name);
-    if (offsets.offsets.length === 0) throw new HerderError(400, 'Offsets to alter must be provided: the offsets list is empty');
-    const entries = offsets.offsets.map((o) => ({ partition: o.partition as JsonMap, offset: o.offset as JsonMap | null }));
-    const confirmed = this.offsetsHook(name, entries);
-    await this.writeOffsets(name, entries);
-    return offsetsChangedMessage('altered', confirmed);
-  }
-
-  async resetConnectorOffsets(name: string): Promise<string> {
-    await this.requireStopped(name);
-    const current = await this.connectorOffsets(name);
-    const entries = current.offsets.map((o) => ({ partition: o.partition as JsonMap, offset: null }));
-    const confirmed = this.offsetsHook(name, entries);
-    if (entries.length > 0) await this.writeOffsets(name, entries);
-    return offsetsChangedMessage('reset', confirmed);
-  }
-
-  /** The connector's alterOffsets hook, as Connect calls it before writing; false when it has none. */
-  private offsetsHook(name: string, entries: readonly { partition: JsonMap; offset: JsonMap | null }[]): boolean {
-    try {
-      const { plugin, config } = this.parse(name, this.stored(name).config);
-      return plugin.alterOffsets?.(config, entries) === true;
-    } catch {
-      return false; // a config that no longer parses cannot confirm anything: framework-managed only
-    }
-  }
+  async connectorOffsets(name: string): Promise<ConnectorOffsets> { return this.offsets.connectorOffsets(name); }
+  async alterConnectorOffsets(name: string, offsets: ConnectorOffsets): Promise<string> { return this.offsets.alter(name, offsets); }
+  async resetConnectorOffsets(name: string): Promise<string> { return this.offsets.reset(name); }
 
   async connectorTopics(name: string): Promise<string[]> { this.stored(name); await this.catchUp('status'); return this.d.status.activeTopics(name); }
   async resetConnectorTopics(name: string): Promise<void> { this.stored(name); await this.d.status.resetTopics(name); }
