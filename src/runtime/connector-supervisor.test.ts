@@ -3,7 +3,7 @@ import { createHeaderConverter } from '../serde/header-converter.ts';
 import type { OffsetTopics } from '../offsets/offset-topics.ts';
 import assert from 'node:assert/strict';
 import type { Kafka } from 'kafkajs';
-import { ConnectorSupervisor } from './connector-supervisor.ts';
+import { ConnectorSupervisor, stateSince } from './connector-supervisor.ts';
 import { noopTaskMetrics } from '../metrics/task-metrics.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SourceConnectorPlugin } from './source-task.ts';
@@ -44,4 +44,12 @@ test('while Kafka is unreachable the task is RESTARTING with the cause and the o
   } finally {
     await sup.stop();
   }
+});
+
+test('since is when the state began: a reason that comes or goes keeps it, a new state or a known older cause sets it', () => {
+  const running = { state: 'RUNNING' as const, since: 1_000 };
+  assert.equal(stateSince(running, 'RUNNING', undefined, 5_000), 1_000, 'a RUNNING note (catching up) that clears is no restart');
+  assert.equal(stateSince({ state: 'STALLED', since: 2_000 }, 'STALLED', undefined, 5_000), 2_000);
+  assert.equal(stateSince(running, 'STALLED', undefined, 5_000), 5_000);
+  assert.equal(stateSince(running, 'RESTARTING', 800, 5_000), 800);
 });

@@ -81,6 +81,16 @@ export interface SupervisorDeps {
   readonly transforms?: () => TransformChain | null;
 }
 
+/**
+ * `since` is when the state began. A change of reason alone keeps it: a retry that stays
+ * RESTARTING, a stall whose wording changes, a RUNNING task whose note (catching up, records
+ * skipped) comes or goes. `at` overrides it when the cause is known to be older (a Kafka outage).
+ */
+export function stateSince(prev: { readonly state: TaskState; readonly since: number }, state: TaskState, at: number | undefined, now: number): number {
+  if (at !== undefined) return at;
+  return prev.state === state ? prev.since : now;
+}
+
 export class ConnectorSupervisor {
   private status: TaskStatus = { state: 'UNASSIGNED', reason: null, since: Date.now(), trace: null, lastCommitAt: null, idleSince: null, lastOffsets: null, restarts: 0 };
   private abort: AbortController | null = null;
@@ -104,16 +114,12 @@ export class ConnectorSupervisor {
     return taskNotReadyReason(this.status, now, bound);
   }
 
-  /**
-   * `since` is when the state began: a retry that stays RESTARTING, or a stall whose wording
-   * changes, keeps it; `at` overrides it when the cause is known to be older (a Kafka outage).
-   */
+  /** Sets state and reason; `since` follows stateSince. */
   private set(state: TaskState, reason: string | null, trace: string | null = null, at?: number): void {
     if (this.status.state === state && this.status.reason === reason) return;
-    const keep = this.status.state === state && (state === 'RESTARTING' || state === 'STALLED');
     // Idle is confirmed again by the next poll of a running task, never carried over from an earlier attempt.
     const idleSince = state === 'RUNNING' ? this.status.idleSince : null;
-    this.status = { ...this.status, state, reason, trace, idleSince, since: at ?? (keep ? this.status.since : Date.now()) };
+    this.status = { ...this.status, state, reason, trace, idleSince, since: stateSince(this.status, state, at, Date.now()) };
     // One line per state change, written when it happens (a status write may lag behind it).
     if (this.loggedState !== state) {
       this.loggedState = state;
