@@ -1,7 +1,7 @@
 /**
  * Micro benchmark of the per-event CPU path (bench/encode-path.ts: pgoutput message ->
  * ChangeDecoder -> changeRecords -> Avro key and value), without PostgreSQL or Kafka:
- *   npx tsx bench/encode-micro.ts [--rows N] [--runs N] [--digest] [--tx-metadata]
+ *   npx tsx bench/encode-micro.ts [--rows N] [--runs N] [--digest] [--tx-metadata] [--converter avro|json]
  * Prints the time per event of each run (the first warms the JIT up) with the share of it spent
  * in garbage collection, also for each half alone (decoding into records, converting records
  * to Avro; the decoded records then live longer, as they do in the daemon), and, with --digest, a sha256 of every key and value byte (fixed clock and seed), so
@@ -18,8 +18,10 @@ import { chainCosts } from './transform-chains.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { rows: { type: 'string' }, runs: { type: 'string' }, digest: { type: 'boolean' }, 'tx-metadata': { type: 'boolean' } },
+    options: { rows: { type: 'string' }, runs: { type: 'string' }, digest: { type: 'boolean' }, 'tx-metadata': { type: 'boolean' }, converter: { type: 'string' } },
   });
+  const converter = values.converter ?? 'avro';
+  if (converter !== 'avro' && converter !== 'json') throw new Error(`--converter must be avro or json, got "${converter}"`);
   const rows = Number(values.rows ?? 100_000);
   const runs = Number(values.runs ?? 5);
   const txMetadata = values['tx-metadata'] ?? false;
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
   };
   const best = { all: Infinity, decode: Infinity, convert: Infinity };
   for (let i = 0; i < runs; i++) {
-    const path = encodePath({ txMetadata });
+    const path = encodePath({ txMetadata, converter });
     await path.run(messages.slice(0, 2_000)); // registration and first compilation outside the timing
     const all = await timed(() => path.run(messages));
     let records: Awaited<ReturnType<typeof path.decode>> = [];
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
   obs.disconnect();
   // Transform chains alone, on the decoded records (the chain runs before the converters).
   for (const line of chainCosts(await encodePath({ txMetadata }).decode(messages))) process.stdout.write(`${line}\n`);
-  process.stdout.write(`best after warm-up, µs/event: ${best.all.toFixed(2)} (decode alone ${best.decode.toFixed(2)}, convert alone ${best.convert.toFixed(2)})\n`);
+  process.stdout.write(`best after warm-up (${converter}), µs/event: ${best.all.toFixed(2)} (decode alone ${best.decode.toFixed(2)}, convert alone ${best.convert.toFixed(2)})\n`);
 }
 
 main().catch((err: unknown) => {

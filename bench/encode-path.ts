@@ -13,6 +13,8 @@ import type { Clock, Op } from '../src/events/envelope.ts';
 import type { SourceRecord } from '../src/events/record.ts';
 import { AvroConverter } from '../src/serde/avro-converter.ts';
 import { parseAvroConverterConfig } from '../src/serde/avro-converter-config.ts';
+import { JsonConverter, parseJsonConverterConfig } from '../src/serde/json-converter.ts';
+import type { Converter } from '../src/serde/converter.ts';
 import { FakeSchemaRegistry } from '../test/doubles/fake-schema-registry.ts';
 import { SchemaRegistryClient } from '../src/serde/schema-registry-client.ts';
 import type { PgColumn, PgTable } from '../sources/postgres/catalog.ts';
@@ -115,7 +117,7 @@ export interface EncodePath {
 }
 
 /** A fresh decoder and converters (one schema registration each, on first use). */
-export function encodePath(opts: { txMetadata?: boolean } = {}): EncodePath {
+export function encodePath(opts: { txMetadata?: boolean; converter?: 'avro' | 'json' } = {}): EncodePath {
   const model = buildTableModel(BENCH_PG_TABLE, { topicPrefix: 'bench', types: DEFAULT_PG_TYPE_OPTIONS, columnFilter: () => true });
   const clock: Clock = { nowMs: () => Number(FIXED_NOW_NS / 1_000_000n), nowNs: () => FIXED_NOW_NS };
   const decoder = new ChangeDecoder({
@@ -127,8 +129,10 @@ export function encodePath(opts: { txMetadata?: boolean } = {}): EncodePath {
   const registry = new SchemaRegistryClient({ urls: [REGISTRY_URL], fetch: fake.fetch });
   const config = parseAvroConverterConfig({ 'schema.registry.url': REGISTRY_URL });
   const log = { info: () => {}, warn: () => {}, error: () => {} };
-  const keys = new AvroConverter({ registry, log, config });
-  const values = new AvroConverter({ registry, log, config });
+  // JsonConverter as Connect configures it by default (schemas.enable=true), or Avro against the in-memory registry.
+  const json = parseJsonConverterConfig({});
+  const keys: Converter = opts.converter === 'json' ? new JsonConverter({ config: json }) : new AvroConverter({ registry, log, config });
+  const values: Converter = opts.converter === 'json' ? new JsonConverter({ config: json }) : new AvroConverter({ registry, log, config });
   // As TaskRunner.convert does it.
   const convert = async (r: SourceRecord, sink: Sink | undefined): Promise<void> => {
     const key = r.key === null || r.key === undefined ? null : await keys.fromConnectData(r.topic, true, r.keySchema, r.key);

@@ -80,7 +80,9 @@ function compileNonNull(schema: ConnectSchema, path: string, opts: ConnectJsonOp
       };
     case 'int64':
       return (v) => {
-        if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) return BigInt(v).toString();
+        if (typeof v === 'bigint') return v.toString();
+        // Exact digits: String() for safe integers, BigInt beyond (String(1e21) would be 1e+21).
+        if (typeof v === 'number' && Number.isInteger(v)) return Number.isSafeInteger(v) ? String(v) : BigInt(v).toString();
         throw bad(v);
       };
     case 'float32': case 'float64': {
@@ -106,7 +108,7 @@ function compileNonNull(schema: ConnectSchema, path: string, opts: ConnectJsonOp
       const scale = Number.parseInt(schema.parameters?.['scale'] ?? '0', 10);
       return (v) => {
         if (!(v instanceof Uint8Array)) throw bad(v);
-        const buf = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+        const buf = Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
         return numeric ? javaBigDecimalText(unscaledOf(buf), scale) : `"${buf.toString('base64')}"`;
       };
     }
@@ -129,11 +131,19 @@ function compileNonNull(schema: ConnectSchema, path: string, opts: ConnectJsonOp
       };
     }
     case 'struct': {
-      const fields = (schema.fields ?? []).map((f) => [JSON.stringify(f.name), f.name, compile(f.schema, path ? `${path}.${f.name}` : f.name, opts)] as const);
+      const fields = schema.fields ?? [];
+      // Per field the text before its value ({"a": then ,"b":), its name and its writer: one concatenation per field, no arrays.
+      const heads = fields.map((f, i) => `${i === 0 ? '{' : ','}${JSON.stringify(f.name)}:`);
+      const names = fields.map((f) => f.name);
+      const writers = fields.map((f) => compile(f.schema, path ? `${path}.${f.name}` : f.name, opts));
+      const n = fields.length;
       return (v) => {
         if (typeof v !== 'object' || v === null || Array.isArray(v) || Buffer.isBuffer(v)) throw bad(v);
+        if (n === 0) return '{}';
         const rec = v as Record<string, unknown>;
-        return `{${fields.map(([quoted, name, w]) => `${quoted}:${w(rec[name])}`).join(',')}}`;
+        let out = '';
+        for (let i = 0; i < n; i++) out += heads[i]! + writers[i]!(rec[names[i]!]);
+        return `${out}}`;
       };
     }
   }

@@ -38,13 +38,27 @@ export function parseJsonConverterConfig(raw: Readonly<Record<string, unknown>>,
 }
 
 interface Prepared {
-  readonly schemaText: string;
+  /** `{"schema":<the schema's JSON>,"payload":` as UTF-8, built once: only the payload is encoded per record */
+  readonly head: Buffer;
   readonly payload: JsonPayloadWriter;
+}
+
+const CLOSE = 0x7d; // }
+
+/** head + payload + `}` in one buffer; the schema part is copied, not encoded again. */
+function envelope(head: Buffer, payload: string): Buffer {
+  const n = Buffer.byteLength(payload, 'utf8');
+  const out = Buffer.allocUnsafe(head.length + n + 1);
+  head.copy(out, 0);
+  out.write(payload, head.length, n, 'utf8');
+  out[head.length + n] = CLOSE;
+  return out;
 }
 
 export class JsonConverter implements Converter {
   private readonly prepared = new WeakMap<ConnectSchema, Prepared>();
   private readonly schemaless: JsonPayloadWriter;
+  private readonly nullSchemaHead = Buffer.from('{"schema":null,"payload":', 'utf8');
 
   constructor(private readonly deps: { readonly config: JsonConverterConfig }) {
     this.schemaless = compileJsonPayloadWriter(null, deps.config);
@@ -67,14 +81,14 @@ export class JsonConverter implements Converter {
       });
     }
     if (!this.deps.config.schemasEnable) return Buffer.from(payload, 'utf8');
-    return Buffer.from(`{"schema":${p ? p.schemaText : 'null'},"payload":${payload}}`, 'utf8');
+    return envelope(p ? p.head : this.nullSchemaHead, payload);
   }
 
   private prepare(schema: ConnectSchema): Prepared {
     let p = this.prepared.get(schema);
     if (!p) {
       p = {
-        schemaText: this.deps.config.schemasEnable ? connectJsonSchema(schema, this.deps.config) : '',
+        head: Buffer.from(this.deps.config.schemasEnable ? `{"schema":${connectJsonSchema(schema, this.deps.config)},"payload":` : '', 'utf8'),
         payload: compileJsonPayloadWriter(schema, this.deps.config),
       };
       this.prepared.set(schema, p);
