@@ -101,7 +101,7 @@ function compileNonNull(schema: ConnectSchema, path: string, opts: ConnectJsonOp
     case 'string':
       return (v) => {
         if (typeof v !== 'string') throw bad(v);
-        return JSON.stringify(v);
+        return jsonString(v);
       };
     case 'bytes': {
       const numeric = schema.name === DECIMAL && opts.decimalFormat === 'NUMERIC';
@@ -109,7 +109,7 @@ function compileNonNull(schema: ConnectSchema, path: string, opts: ConnectJsonOp
       return (v) => {
         if (!(v instanceof Uint8Array)) throw bad(v);
         const buf = Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-        return numeric ? javaBigDecimalText(unscaledOf(buf), scale) : `"${buf.toString('base64')}"`;
+        return numeric ? javaBigDecimalText(unscaledOf(buf), scale) : `"${base64(buf)}"`;
       };
     }
     case 'array': {
@@ -147,6 +147,36 @@ function compileNonNull(schema: ConnectSchema, path: string, opts: ConnectJsonOp
       };
     }
   }
+}
+
+/** What JSON.stringify escapes in a string: quote, backslash, control characters, lone surrogates. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify's text of a string, without calling it for the common string that needs no escape. */
+function jsonString(v: string): string {
+  return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Standard base64 with padding; short inputs (decimals, small keys) without a native call. */
+export function base64(buf: Uint8Array): string {
+  if (buf.length > 48) return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('base64');
+  let out = '';
+  let i = 0;
+  for (; i + 2 < buf.length; i += 3) {
+    const n = (buf[i]! << 16) | (buf[i + 1]! << 8) | buf[i + 2]!;
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+  }
+  const rest = buf.length - i;
+  if (rest === 1) {
+    const n = buf[i]! << 16;
+    out += `${B64[n >> 18]!}${B64[(n >> 12) & 63]!}==`;
+  } else if (rest === 2) {
+    const n = (buf[i]! << 16) | (buf[i + 1]! << 8);
+    out += `${B64[n >> 18]!}${B64[(n >> 12) & 63]!}${B64[(n >> 6) & 63]!}=`;
+  }
+  return out;
 }
 
 /** Two's-complement big-endian bytes -> bigint. */

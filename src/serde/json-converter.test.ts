@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { S } from '../events/schema.ts';
 import { ConfigError, SinkError } from '../errors/cdc-error.ts';
 import { JsonConverter, parseJsonConverterConfig } from './json-converter.ts';
+import { base64, compileJsonPayloadWriter } from './connect-json.ts';
 
 const withSchemas = () => new JsonConverter({ config: parseJsonConverterConfig({}) });
 const payloadOnly = () => new JsonConverter({ config: parseJsonConverterConfig({ 'schemas.enable': 'false' }) });
@@ -71,4 +72,20 @@ test('errors: wrong value type names the field; bad config names the property', 
   await assert.rejects(payloadOnly().fromConnectData('t', false, s, { n: null }), /null for a required field/);
   assert.throws(() => parseJsonConverterConfig({ 'decimal.format': 'HEX' }, 'value.converter.'),
     (e: unknown) => e instanceof ConfigError && e.where === 'property value.converter.decimal.format');
+});
+
+test('string payloads are JSON.stringify\'s text, also where it escapes (quotes, backslashes, controls, lone surrogates)', () => {
+  const write = compileJsonPayloadWriter(S.string(), { decimalFormat: 'BASE64', replaceNullWithDefault: true });
+  for (const v of ['', 'plain', 'it"s', 'back\\slash', 'tab\there', 'nl\n', '\u0000', '\u001f', '\u007f', 'é ß Ω', '😀', '\ud800', 'a\udfffb', '</script>', '\u2028']) {
+    assert.equal(write(v), JSON.stringify(v), JSON.stringify(v));
+  }
+});
+
+test('base64 of bytes is Buffer\'s, for every length around the short path\'s limit', () => {
+  for (let len = 0; len <= 60; len++) {
+    const b = Buffer.alloc(len);
+    for (let i = 0; i < len; i++) b[i] = (i * 97 + len * 31) & 255;
+    assert.equal(base64(b), b.toString('base64'), `length ${len}`);
+    assert.equal(base64(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)), b.toString('base64'));
+  }
 });
