@@ -18,7 +18,7 @@ import { changesByDatabase, schemaChangeRecord, type SourceBlock } from './schem
 import { historyDecision, type CaptureFilter, type SchemaHistorySettings } from './schema-history-config.ts';
 import { encodeHistoryRecord, historyTableChanges, tablesToRead, type TableAfter } from './schema-history.ts';
 import type { MySqlTable } from './table-schema.ts';
-import { definitionPlans } from './ddl-definitions.ts';
+import { definitionPlans, type DefinitionPlan } from './ddl-definitions.ts';
 import { applyPlan } from './ddl-apply.ts';
 
 export interface DdlHandlerDeps {
@@ -119,12 +119,24 @@ async function interpret(ev: DdlEvent, read: Map<string, TableAfter | null>, dep
   const result = new Map<string, MySqlTable | null>();
   const why = new Map<string, string>();
   const before = (t: TableName) => (working.has(key(t)) ? working.get(key(t)) : deps.before(t));
-  for (const plan of definitionPlans(ev.query, ev.db)) {
+  let plans: DefinitionPlan[];
+  try {
+    plans = definitionPlans(ev.query, ev.db);
+  } catch (err) {
+    // A defect of the interpreter must not stop the stream: information_schema's definitions stand, as before it existed.
+    return [...read.keys()].map((table) => ({ table, why: `the DDL interpreter failed: ${err instanceof Error ? err.message : String(err)}` }));
+  }
+  for (const plan of plans) {
     const id = key(plan.table);
     if (!read.has(id)) continue;
     const now = read.get(id) ?? null;
     const charset = now?.options?.defaultCharsetName ?? await deps.databaseCharset(plan.table.db);
-    const out = applyPlan(plan, { before, now: now?.table ?? null, flavor: deps.flavour, charset });
+    let out: ReturnType<typeof applyPlan>;
+    try {
+      out = applyPlan(plan, { before, now: now?.table ?? null, flavor: deps.flavour, charset });
+    } catch (err) {
+      out = { why: `the DDL interpreter failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
     if ('table' in out) {
       working.set(id, out.table);
       result.set(id, out.table);
