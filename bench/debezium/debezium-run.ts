@@ -83,6 +83,10 @@ export function converterProperties(registryV3: string): Record<string, string> 
       [`${p}.apicurio.registry.id-handler`]: 'io.apicurio.registry.serde.Default4ByteIdHandler',
       // Content ids are what the registry's Confluent-compatible API calls schema ids.
       [`${p}.apicurio.registry.use-id`]: 'contentId',
+      // One self-contained schema per subject, as Confluent's converter registers: without this the
+      // serializer registers each nested record (row, source block) as an artifact of its own and
+      // the value schema only refers to them.
+      [`${p}.apicurio.registry.dereference-schema`]: 'true',
     });
   }
   return props;

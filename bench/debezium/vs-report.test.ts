@@ -38,5 +38,6 @@ test("the converter talks to Apicurio's native v3 API in Confluent framing with 
     assert.equal(p[`${side}.converter`], 'io.apicurio.registry.utils.converter.AvroConverter');
     assert.equal(p[`${side}.converter.apicurio.registry.headers.enabled`], 'false');
     assert.equal(p[`${side}.converter.apicurio.registry.use-id`], 'contentId');
+    assert.equal(p[`${side}.converter.apicurio.registry.dereference-schema`], 'true');
   }
 });

@@ -62,14 +62,14 @@ const pad = (s: string, n: number) => s.padStart(n);
 export function formatComparison(c: Comparison): string {
   const v = c.debezium.versions;
   const row = (label: string, s: SideFigures) =>
-    `  ${label.padEnd(24)}${pad(f0(s.eventsPerSecond), 10)}${pad(`${f0(s.latencyMs.p50)} / ${f0(s.latencyMs.p95)} / ${f0(s.latencyMs.p99)}`, 26)}${pad(f1(s.cpuSeconds), 9)}${pad(f1(s.cpuMicrosPerEvent), 10)}${pad(f1(s.peakRssMiB), 10)}${pad(`${f0(s.visibleEvents)} / ${f0(s.duplicates)}`, 18)}${pad(f0(s.eventBytesAvg), 8)}`;
+    `  ${label.padEnd(24)}${pad(f0(s.eventsPerSecond), 10)}${pad(`${f0(s.latencyMs.p50)} / ${f0(s.latencyMs.p95)} / ${f0(s.latencyMs.p99)}`, 31)}${pad(f1(s.cpuSeconds), 9)}${pad(f1(s.cpuMicrosPerEvent), 10)}${pad(f1(s.peakRssMiB), 10)}${pad(`${f0(s.visibleEvents)} / ${f0(s.duplicates)}`, 18)}${pad(f0(s.eventBytesAvg), 8)}`;
   const r = c.ratio;
   const lines = [
     `cdc bench pg-vs-debezium  ${c.at}  commit ${c.commit}  ${f0(c.rows)} rows in ${f0(c.transactions)} transactions, the same load through both`,
-    `  ${''.padEnd(24)}${pad('events/s', 10)}${pad('commit->visible p50/95/99 ms', 26)}${pad('CPU s', 9)}${pad('µs/event', 10)}${pad('RSS MiB', 10)}${pad('events / dups', 18)}${pad('bytes', 8)}`,
+    `  ${''.padEnd(24)}${pad('events/s', 10)}${pad('commit->visible p50/95/99 ms', 31)}${pad('CPU s', 9)}${pad('µs/event', 10)}${pad('RSS MiB', 10)}${pad('events / dups', 18)}${pad('bytes', 8)}`,
     row('cdcd daemon', c.daemon),
     row(`Debezium ${v.debezium.replace(/\.Final$/, '')}`, c.debezium),
-    `  ${'ratio daemon/Debezium'.padEnd(24)}${pad(r ? `${f2(r.eventsPerSecond)}x` : 'n/a', 10)}${pad('', 26)}${pad('', 9)}${pad(r ? `${f2(r.cpuMicrosPerEvent)}x` : 'n/a', 10)}${pad(r ? `${f2(r.peakRssMiB)}x` : 'n/a', 10)}`,
+    `  ${'ratio daemon/Debezium'.padEnd(24)}${pad(r ? `${f2(r.eventsPerSecond)}x` : 'n/a', 10)}${pad('', 31)}${pad('', 9)}${pad(r ? `${f2(r.cpuMicrosPerEvent)}x` : 'n/a', 10)}${pad(r ? `${f2(r.peakRssMiB)}x` : 'n/a', 10)}`,
     `  Debezium ran in Kafka Connect ${v.connect} (distributed, exactly.once.source.support=enabled) on Java ${v.java}, Avro through ${v.converter}'s converter;`,
     `  CPU and RSS are the whole process (node daemon / Connect JVM) from /proc; load rows/s ${f0(c.daemon.loadRowsPerSecond)} (daemon run), ${f0(c.debezium.loadRowsPerSecond)} (Debezium run)`,
   ];
