@@ -79,6 +79,8 @@ export class ConnectWorker {
       '-XX:+ExplicitGCInvokesConcurrent', '-Djava.awt.headless=true',
       `-Dlog4j2.configurationFile=${join(HERE, 'connect-log4j2.properties')}`, `-Dcdc.bench.connect.log=${this.logFile}`,
       `-Dcdc.bench.run=${name}`,
+      // Extra JVM options for experiments, e.g. a flight recording: -XX:StartFlightRecording=filename=/tmp/connect.jfr,settings=profile
+      ...(process.env['CDC_BENCH_CONNECT_JAVA_OPTS'] ?? '').split(/\s+/).filter(Boolean),
       '-cp', `${home}/libs/*`, 'org.apache.kafka.connect.cli.ConnectDistributed', file,
     ];
     const child = spawn('java', args, { stdio: ['ignore', 'ignore', 'pipe'] });
