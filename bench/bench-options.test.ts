@@ -16,3 +16,12 @@ test('the live load of the MariaDB run: 2,000 rows/s for 30 s unless told', () =
   assert.deepEqual([o.liveRate, o.liveSeconds, o.rows], [5000, 10, 200_000]);
   assert.throws(() => parseBenchOptions(['--live-rate', '0'], {}), /--live-rate must be an integer >= 1/);
 });
+
+test('--vs-debezium: off by default, PostgreSQL only', () => {
+  assert.equal(parseBenchOptions([], {}).vsDebezium, false);
+  const o = parseBenchOptions(['--vs-debezium', '--rows', '20000'], {});
+  assert.deepEqual([o.vsDebezium, o.source, o.rows], [true, 'postgres', 20_000]);
+  assert.equal(parseBenchOptions(['--source', 'postgres', '--vs-debezium'], {}).vsDebezium, true);
+  assert.throws(() => parseBenchOptions(['--vs-debezium', '--source', 'mariadb'], {}), /--vs-debezium compares the PostgreSQL source only: drop --source mariadb/);
+  assert.throws(() => parseBenchOptions(['--vs-debezium', '--source', 'both'], {}), /--vs-debezium compares the PostgreSQL source only/);
+});

@@ -26,13 +26,15 @@ export interface BenchOptions {
   readonly cpuProfDir: string | null;
   /** rewrite the figures table of docs/benchmarks.md with this run */
   readonly updateDocs: boolean;
+  /** after the daemon's PostgreSQL run, the same load through Kafka Connect + Debezium (bench/debezium/) */
+  readonly vsDebezium: boolean;
   /** connector properties to add or override (--set key=value), for tuning experiments */
   readonly connectorOverrides: Readonly<Record<string, string>>;
 }
 
 export const BENCH_USAGE = `usage: npm run bench -- [--source postgres|mariadb|both] [--rows N] [--max-txn-rows N] [--seed N]
                         [--note-chars N] [--drain-timeout-s S] [--live-rate R] [--live-seconds S]
-                        [--cpu-prof DIR] [--set KEY=VALUE ...] [--update-docs]
+                        [--cpu-prof DIR] [--set KEY=VALUE ...] [--update-docs] [--vs-debezium]
   --source S          postgres (default), mariadb (the stack's MariaDB, started with --with mariadb),
                       or both, one after the other
   --rows N            rows to insert (default 500000; env BENCH_ROWS); --rows 50000 is the quick CI size;
@@ -46,6 +48,10 @@ export const BENCH_USAGE = `usage: npm run bench -- [--source postgres|mariadb|b
   --cpu-prof DIR      profile the daemon (V8 sampling profiler, 1 ms), writing DIR/daemon-<pid>.cpuprofile
   --update-docs       put this run's figures into docs/benchmarks.md (postgres only)
   --set KEY=VALUE     override a connector property (repeatable), e.g. --set max.batch.size=512
+                      (the daemon's connector only, not Debezium's)
+  --vs-debezium       postgres only: after the daemon's run, the same load (rows, sizes, seed) through
+                      Kafka Connect 4.3.1 + Debezium 3.6.1's PostgreSQL connector (exactly-once, Avro),
+                      measured the same way; prints both rows and the ratio daemon/Debezium
 `;
 
 export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): BenchOptions {
@@ -56,6 +62,7 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
       'drain-timeout-s': { type: 'string' }, 'cpu-prof': { type: 'string' }, 'update-docs': { type: 'boolean' },
       set: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
       source: { type: 'string' }, 'live-rate': { type: 'string' }, 'live-seconds': { type: 'string' },
+      'vs-debezium': { type: 'boolean' },
     },
   });
   if (values.help) { process.stdout.write(BENCH_USAGE); process.exit(0); }
@@ -67,6 +74,8 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
   };
   const source = values.source ?? 'postgres';
   if (source !== 'postgres' && source !== 'mariadb' && source !== 'both') throw new Error(`--source must be postgres, mariadb or both, got "${source}"\n\n${BENCH_USAGE}`);
+  const vsDebezium = values['vs-debezium'] === true;
+  if (vsDebezium && source !== 'postgres') throw new Error(`--vs-debezium compares the PostgreSQL source only: drop --source ${source}\n\n${BENCH_USAGE}`);
   return {
     source,
     liveRate: int('--live-rate', values['live-rate'], 2000, 1),
@@ -78,6 +87,7 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
     drainTimeoutMs: int('--drain-timeout-s', values['drain-timeout-s'], 900, 1) * 1000,
     cpuProfDir: values['cpu-prof'] ?? null,
     updateDocs: values['update-docs'] === true,
+    vsDebezium,
     connectorOverrides: Object.fromEntries((values.set ?? []).map((kv) => {
       const i = kv.indexOf('=');
       if (i <= 0) throw new Error(`--set needs KEY=VALUE, got "${kv}"\n\n${BENCH_USAGE}`);

@@ -197,8 +197,11 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
   return { figures, ok: !incomplete && ev.duplicates === 0 && ceiling !== null };
 }
 
-/** The PostgreSQL run of `npm run bench` (bench/throughput.ts): figures as a block and a JSON line. */
-export async function pgBench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSignal): Promise<BenchRunResult> {
+/**
+ * The PostgreSQL run of `npm run bench` (bench/throughput.ts): figures as a block and a JSON line;
+ * the figures themselves too, for the comparison of --vs-debezium.
+ */
+export async function pgBench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSignal): Promise<BenchRunResult & { figures: BenchFigures }> {
   const { figures, ok } = await bench(opts, cleanup, interrupted);
   if (opts.updateDocs && (figures.connectorOverrides || figures.noteChars !== undefined)) {
     log('docs/benchmarks.md not updated: the table holds default runs only (drop --set and --note-chars)');
@@ -206,5 +209,5 @@ export async function pgBench(opts: BenchOptions, cleanup: Cleanup, interrupted:
     updateDocsFigures(resolve(ROOT, 'docs/benchmarks.md'), figures);
     log('docs/benchmarks.md figures updated');
   }
-  return { output: `${formatBlock(figures)}\n${formatJsonLine(figures)}\n`, ok };
+  return { output: `${formatBlock(figures)}\n${formatJsonLine(figures)}\n`, ok, figures };
 }
