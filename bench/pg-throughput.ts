@@ -29,10 +29,10 @@ import type { BenchRunResult } from './bench-main.ts';
 import { daemonTrouble, freePort, gitCommit, runNodeScript, scrapeMetrics } from './bench-process.ts';
 import { BENCH_SCHEMA, BENCH_TABLE, BENCH_TABLE_DDL, BENCH_TABLE_NAME } from './bench-table.ts';
 import type { LoadPlan, LoadResult } from './row-loader.ts';
-import { VisibleReader } from './visible-reader.ts';
+import { VisibleReader, visibleFigures } from './visible-reader.ts';
 import { findPidByArg, ProcessSampler, sampleProcess, type ProcessSample } from './process-stats.ts';
 import { createCeilingSlot, measureCeiling, measureFixedCost, type CeilingResult } from './recvlogical-ceiling.ts';
-import { histogramQuantile, parseHistogram, parseSample, percentiles } from './latency-stats.ts';
+import { histogramQuantile, parseHistogram, parseSample } from './latency-stats.ts';
 import { formatBlock, formatJsonLine, updateDocsFigures, type BenchFigures } from './bench-report.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -156,19 +156,8 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
 
   // 5. Figures over the loaded rows only (the warm-up row has id 1).
   const ev = reader.events();
-  const latency: number[] = [];
-  let firstCommit = Infinity, lastVisible = -Infinity;
-  for (let i = 0; i < ev.count; i++) {
-    if (ev.ids[i]! <= 1) continue;
-    firstCommit = Math.min(firstCommit, ev.commitMs[i]!);
-    lastVisible = Math.max(lastVisible, ev.visibleMs[i]!);
-    latency.push(ev.visibleMs[i]! - ev.commitMs[i]!);
-  }
-  const visibleEvents = latency.length;
-  const spanSeconds = (lastVisible - firstCommit) / 1000;
-  const [p50, p95, p99, max] = percentiles(latency, [50, 95, 99, 100]);
+  const { visibleEvents, spanSeconds, eventsPerSecond, latencyMs } = visibleFigures(ev);
   const hist = parseHistogram(metricsText, 'cdc_commit_to_visible_seconds');
-  const eventsPerSecond = visibleEvents / spanSeconds;
   const ceilingSeconds = ceiling ? Math.max(ceiling.seconds - fixedCost, 1e-3) : NaN;
   const ceilingRate = opts.rows / ceilingSeconds;
   const figures: BenchFigures = {
@@ -177,7 +166,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
     rows: opts.rows, transactions: load.transactions,
     loadSeconds, loadRowsPerSecond: opts.rows / loadSeconds,
     visibleEvents, duplicates: ev.duplicates, eventBytesAvg: ev.bytes / Math.max(1, ev.count), spanSeconds, eventsPerSecond,
-    latencyMs: { p50: p50!, p95: p95!, p99: p99!, max: max! },
+    latencyMs,
     daemonHistogramMs: hist ? { p50: histogramQuantile(hist, 0.5) * 1000, p95: histogramQuantile(hist, 0.95) * 1000, p99: histogramQuantile(hist, 0.99) * 1000 } : null,
     kafkaTransactions: parseSample(metricsText, 'cdc_kafka_transactions_total'),
     kafkaTransactionSecondsAvg: parseSample(metricsText, 'cdc_kafka_transaction_seconds_sum') / parseSample(metricsText, 'cdc_kafka_transaction_seconds_count'),

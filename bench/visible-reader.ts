@@ -13,6 +13,7 @@
 import avro from 'avsc';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import { percentiles } from './latency-stats.ts';
 
 type Resolver = ReturnType<avro.Type['createResolver']>;
 interface AvroNamed { type: string; name?: string; namespace?: string; fields?: { name: string; type: unknown }[] }
@@ -187,4 +188,22 @@ export function projection(envelope: AvroNamed): AvroNamed {
       { name: 'source', type: { type: 'record', name: fullName(source, ns), fields: [{ name: 'ts_ms', type: 'long' }] } },
     ],
   };
+}
+
+/** Figures over the loaded rows (ids above `warmUpMaxId`): how many became visible, over what span, at what latency. */
+export function visibleFigures(ev: VisibleEvents, warmUpMaxId = 1): {
+  visibleEvents: number; spanSeconds: number; eventsPerSecond: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+} {
+  const latency: number[] = [];
+  let firstCommit = Infinity, lastVisible = -Infinity;
+  for (let i = 0; i < ev.count; i++) {
+    if (ev.ids[i]! <= warmUpMaxId) continue;
+    firstCommit = Math.min(firstCommit, ev.commitMs[i]!);
+    lastVisible = Math.max(lastVisible, ev.visibleMs[i]!);
+    latency.push(ev.visibleMs[i]! - ev.commitMs[i]!);
+  }
+  const spanSeconds = (lastVisible - firstCommit) / 1000;
+  const [p50, p95, p99, max] = percentiles(latency, [50, 95, 99, 100]);
+  return { visibleEvents: latency.length, spanSeconds, eventsPerSecond: latency.length / spanSeconds, latencyMs: { p50: p50!, p95: p95!, p99: p99!, max: max! } };
 }

@@ -25,9 +25,8 @@ import type { BenchOptions } from '../bench-options.ts';
 import { freePort, gitCommit, runNodeScript } from '../bench-process.ts';
 import { BENCH_SCHEMA, BENCH_TABLE, BENCH_TABLE_DDL, BENCH_TABLE_NAME } from '../bench-table.ts';
 import type { LoadPlan, LoadResult } from '../row-loader.ts';
-import { VisibleReader } from '../visible-reader.ts';
+import { VisibleReader, visibleFigures } from '../visible-reader.ts';
 import { ProcessSampler, sampleProcess, type ProcessSample } from '../process-stats.ts';
-import { percentiles } from '../latency-stats.ts';
 import { ConnectWorker, installConnect } from './connect-worker.ts';
 
 const log = (line: string) => process.stderr.write(`bench: [debezium] ${line}\n`);
@@ -220,25 +219,14 @@ export async function debeziumRun(opts: BenchOptions, cleanup: Cleanup, interrup
 
   // 4. Figures over the loaded rows only (the warm-up row has id 1).
   const ev = reader.events();
-  const latency: number[] = [];
-  let firstCommit = Infinity, lastVisible = -Infinity;
-  for (let i = 0; i < ev.count; i++) {
-    if (ev.ids[i]! <= 1) continue;
-    firstCommit = Math.min(firstCommit, ev.commitMs[i]!);
-    lastVisible = Math.max(lastVisible, ev.visibleMs[i]!);
-    latency.push(ev.visibleMs[i]! - ev.commitMs[i]!);
-  }
-  const visibleEvents = latency.length;
-  const spanSeconds = (lastVisible - firstCommit) / 1000;
-  const [p50, p95, p99, max] = percentiles(latency, [50, 95, 99, 100]);
+  const { visibleEvents, spanSeconds, eventsPerSecond, latencyMs } = visibleFigures(ev);
   const cpuSeconds = end.cpuSeconds - cpuAtLoad.cpuSeconds;
   const figures: DebeziumFigures = {
     at: new Date().toISOString(), commit: gitCommit(),
     versions: { connect: CONNECT_VERSION, debezium: DEBEZIUM_VERSION, converter: `Apicurio ${APICURIO_CONVERTER_VERSION}`, java: javaRuntime() },
     rows: opts.rows, transactions: load.transactions, loadSeconds, loadRowsPerSecond: opts.rows / loadSeconds,
     visibleEvents, duplicates: ev.duplicates, eventBytesAvg: ev.bytes / Math.max(1, ev.count), spanSeconds,
-    eventsPerSecond: visibleEvents / spanSeconds,
-    latencyMs: { p50: p50!, p95: p95!, p99: p99!, max: max! },
+    eventsPerSecond, latencyMs,
     peakRssMiB: Math.max(end.peakRssBytes, sampler.maxRssBytes) / 2 ** 20,
     cpuSeconds, cpuMicrosPerEvent: (cpuSeconds * 1e6) / Math.max(1, visibleEvents), cpuSecondsTotal: end.cpuSeconds,
     ...(incomplete ? { incomplete } : {}),
