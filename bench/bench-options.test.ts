@@ -25,3 +25,9 @@ test('--vs-debezium: off by default, PostgreSQL only', () => {
   assert.throws(() => parseBenchOptions(['--vs-debezium', '--source', 'mariadb'], {}), /--vs-debezium compares the PostgreSQL source only: drop --source mariadb/);
   assert.throws(() => parseBenchOptions(['--vs-debezium', '--source', 'both'], {}), /--vs-debezium compares the PostgreSQL source only/);
 });
+
+test('--steady-seconds: PostgreSQL\'s steady mode, refused with MariaDB\'s own flags named', () => {
+  assert.equal(parseBenchOptions(['--steady-seconds', '20'], {}).steadySeconds, 20);
+  assert.equal(parseBenchOptions([], {}).steadySeconds, 0);
+  assert.throws(() => parseBenchOptions(['--source', 'mariadb', '--steady-seconds', '5'], {}), /--live-rate and --live-seconds/);
+});

@@ -26,6 +26,8 @@ export interface BenchOptions {
   readonly cpuProfDir: string | null;
   /** rewrite the figures table of docs/benchmarks.md with this run */
   readonly updateDocs: boolean;
+  /** postgres: after the burst, steady loads at 25, 50 and 75 % of its rate, this many seconds each (0: none) */
+  readonly steadySeconds: number;
   /** after the daemon's PostgreSQL run, the same load through Kafka Connect + Debezium (bench/debezium/) */
   readonly vsDebezium: boolean;
   /** connector properties to add or override (--set key=value), for tuning experiments */
@@ -34,7 +36,7 @@ export interface BenchOptions {
 
 export const BENCH_USAGE = `usage: npm run bench -- [--source postgres|mariadb|both] [--rows N] [--max-txn-rows N] [--seed N]
                         [--note-chars N] [--drain-timeout-s S] [--live-rate R] [--live-seconds S]
-                        [--cpu-prof DIR] [--set KEY=VALUE ...] [--update-docs] [--vs-debezium]
+                        [--cpu-prof DIR] [--set KEY=VALUE ...] [--update-docs] [--vs-debezium] [--steady-seconds S]
   --source S          postgres (default), mariadb (the stack's MariaDB, started with --with mariadb),
                       or both, one after the other
   --rows N            rows to insert (default 500000; env BENCH_ROWS); --rows 50000 is the quick CI size;
@@ -49,6 +51,9 @@ export const BENCH_USAGE = `usage: npm run bench -- [--source postgres|mariadb|b
   --update-docs       put this run's figures into docs/benchmarks.md (postgres only)
   --set KEY=VALUE     override a connector property (repeatable), e.g. --set max.batch.size=512
                       (the daemon's connector only, not Debezium's)
+  --steady-seconds S  postgres: after the burst, the daemon still running, three steady loads at 25, 50
+                      and 75 % of the burst's events/s, S seconds each, in transactions of 1..10 rows;
+                      prints commit->visible p50/p95/p99 of each (default 0: none)
   --vs-debezium       postgres only: after the daemon's run, the same load (rows, sizes, seed) through
                       Kafka Connect 4.3.1 + Debezium 3.6.1's PostgreSQL connector (exactly-once, Avro),
                       measured the same way; prints both rows and the ratio daemon/Debezium
@@ -62,7 +67,7 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
       'drain-timeout-s': { type: 'string' }, 'cpu-prof': { type: 'string' }, 'update-docs': { type: 'boolean' },
       set: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
       source: { type: 'string' }, 'live-rate': { type: 'string' }, 'live-seconds': { type: 'string' },
-      'vs-debezium': { type: 'boolean' },
+      'vs-debezium': { type: 'boolean' }, 'steady-seconds': { type: 'string' },
     },
   });
   if (values.help) { process.stdout.write(BENCH_USAGE); process.exit(0); }
@@ -75,6 +80,9 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
   const source = values.source ?? 'postgres';
   if (source !== 'postgres' && source !== 'mariadb' && source !== 'both') throw new Error(`--source must be postgres, mariadb or both, got "${source}"\n\n${BENCH_USAGE}`);
   const vsDebezium = values['vs-debezium'] === true;
+  if (values['steady-seconds'] !== undefined && Number(values['steady-seconds']) > 0 && source === 'mariadb') {
+    throw new Error(`--steady-seconds is the PostgreSQL bench's steady mode; MariaDB's live load is --live-rate and --live-seconds\n\n${BENCH_USAGE}`);
+  }
   if (vsDebezium && source !== 'postgres') throw new Error(`--vs-debezium compares the PostgreSQL source only: drop --source ${source}\n\n${BENCH_USAGE}`);
   return {
     source,
@@ -88,6 +96,7 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
     cpuProfDir: values['cpu-prof'] ?? null,
     updateDocs: values['update-docs'] === true,
     vsDebezium,
+    steadySeconds: int('--steady-seconds', values['steady-seconds'], 0, 0),
     connectorOverrides: Object.fromEntries((values.set ?? []).map((kv) => {
       const i = kv.indexOf('=');
       if (i <= 0) throw new Error(`--set needs KEY=VALUE, got "${kv}"\n\n${BENCH_USAGE}`);

@@ -6,6 +6,19 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
+/** One phase of the steady mode: a load paced at a fraction of the burst's rate. */
+export interface SteadyFigures {
+  readonly fraction: number;
+  readonly rate: number;
+  readonly rows: number;
+  readonly transactions: number;
+  /** the most a transaction was sent after its due time (the loader keeping the pace) */
+  readonly loaderMaxLagMs: number;
+  readonly visibleEvents: number;
+  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
+  readonly incomplete?: string;
+}
+
 export interface BenchFigures {
   readonly bench: 'pg-throughput';
   readonly at: string;
@@ -45,6 +58,8 @@ export interface BenchFigures {
   readonly connectorOverrides?: Readonly<Record<string, string>>;
   /** --note-chars: every row's note had this many characters */
   readonly noteChars?: number;
+  /** --steady-seconds: the paced phases after the burst */
+  readonly steady?: readonly SteadyFigures[];
   /** set when the run did not finish: what went wrong */
   readonly incomplete?: string;
 }
@@ -72,6 +87,10 @@ export function formatBlock(f: BenchFigures): string {
   ];
   if (f.connectorOverrides) lines.push(`  connector overrides           ${Object.entries(f.connectorOverrides).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   if (f.noteChars !== undefined) lines.push(`  wide rows                     note column of ${f.noteChars} characters`);
+  for (const p of f.steady ?? []) {
+    const l = p.latencyMs;
+    lines.push(`  steady ${String(Math.round(p.fraction * 100)).padStart(2)} % (${f0(p.rate)} rows/s)  commit->visible p50/p95/p99 ${f0(l.p50)} / ${f0(l.p95)} / ${f0(l.p99)} ms  (max ${f0(l.max)} ms; ${f0(p.visibleEvents)} of ${f0(p.rows)} rows in ${f0(p.transactions)} transactions; loader at most ${f0(p.loaderMaxLagMs)} ms late)${p.incomplete ? `  INCOMPLETE: ${p.incomplete}` : ''}`);
+  }
   if (f.incomplete) lines.push(`  INCOMPLETE: ${f.incomplete}`);
   return lines.join('\n');
 }

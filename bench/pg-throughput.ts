@@ -33,7 +33,7 @@ import { VisibleReader, visibleFigures } from './visible-reader.ts';
 import { findPidByArg, ProcessSampler, sampleProcess, type ProcessSample } from './process-stats.ts';
 import { createCeilingSlot, measureCeiling, measureFixedCost, type CeilingResult } from './recvlogical-ceiling.ts';
 import { histogramQuantile, parseHistogram, parseSample } from './latency-stats.ts';
-import { formatBlock, formatJsonLine, updateDocsFigures, type BenchFigures } from './bench-report.ts';
+import { formatBlock, formatJsonLine, updateDocsFigures, type BenchFigures, type SteadyFigures } from './bench-report.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -133,12 +133,18 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
     incomplete = err instanceof Error ? err.message : String(err);
   }
   sampler.stop();
-  await reader.stop(); // the figures describe this moment, also when the wait gave up
   const benchCpu = process.cpuUsage(benchCpuAtLoad);
   log(`the bench's own consumer used ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} CPU s meanwhile (measurement overhead on the same 2 cores)`);
   const end = atEnd ?? sampler.last ?? cpuAtLoad;
   const metricsText = await scrapeMetrics(metricsPort);
   if (incomplete) log(`INCOMPLETE: ${incomplete}\ndaemon warnings and errors (last 15):\n${daemonTrouble(daemon.output) || '(none)'}`);
+  // The burst's events, fixed now: the steady phases add theirs to the reader after this.
+  const ev = reader.events();
+  const burst = visibleFigures(ev);
+  const steady = !incomplete && opts.steadySeconds > 0
+    ? await steadyPhases({ opts, env, database, reader, burstRate: burst.eventsPerSecond, firstId: 2 + opts.rows, daemon, interrupted })
+    : [];
+  await reader.stop(); // the figures describe this moment, also when the wait gave up
 
   // 4. The ceiling, with the daemon stopped (so it has the machine to itself).
   interrupted.throwIfAborted();
@@ -147,7 +153,8 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
   let fixedCost = 0;
   try {
     const target = { pg: env.pg, database, slot: ceilingSlot, publication: `pub_${name}` };
-    ceiling = await measureCeiling(fixture.client, target, 600_000);
+    // The burst's range only: the steady phases' rows came after it.
+    ceiling = await measureCeiling(fixture.client, target, 600_000, steady.length > 0 ? load.endLsn : undefined);
     fixedCost = await measureFixedCost(fixture.client, { ...target, slot: `${name}_fixed` }, 60_000);
     log(`pg_recvlogical decoded the range up to ${ceiling.endLsn} in ${ceiling.seconds.toFixed(3)} s, of which ${fixedCost.toFixed(3)} s is the fixed cost of a run (empty range)`);
   } catch (err) {
@@ -155,8 +162,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
   }
 
   // 5. Figures over the loaded rows only (the warm-up row has id 1).
-  const ev = reader.events();
-  const { visibleEvents, spanSeconds, eventsPerSecond, latencyMs } = visibleFigures(ev);
+  const { visibleEvents, spanSeconds, eventsPerSecond, latencyMs } = burst;
   const hist = parseHistogram(metricsText, 'cdc_commit_to_visible_seconds');
   const ceilingSeconds = ceiling ? Math.max(ceiling.seconds - fixedCost, 1e-3) : NaN;
   const ceilingRate = opts.rows / ceilingSeconds;
@@ -178,12 +184,51 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
     ratio: ceiling && !incomplete ? eventsPerSecond / ceilingRate : null,
     ...(Object.keys(opts.connectorOverrides).length > 0 ? { connectorOverrides: opts.connectorOverrides } : {}),
     ...(opts.noteChars !== null ? { noteChars: opts.noteChars } : {}),
+    ...(steady.length > 0 ? { steady } : {}),
     ...(incomplete ? { incomplete } : {}),
   };
   const written = parseSample(metricsText, 'cdc_events_written_total');
   if (Number.isFinite(written)) log(`daemon counted ${written} events written (warm-up included)`);
   if (opts.cpuProfDir) log(`CPU profile: ${resolve(opts.cpuProfDir)}/daemon-${pid}.cpuprofile (summarise: npx tsx bench/cpu-profile-summary.ts <file>)`);
   return { figures, ok: !incomplete && ev.duplicates === 0 && ceiling !== null };
+}
+
+/** Rows per steady transaction: small, as an OLTP load writes them, so latency is not one big transaction's. */
+const STEADY_TXN_ROWS = 10;
+
+/**
+ * The steady mode (--steady-seconds): with the daemon still streaming, loads paced at 25, 50
+ * and 75 % of the burst's events/s, one after the other; commit -> visible of each phase's rows.
+ * Row ids are consecutive, so a phase's events are the ids it inserted.
+ */
+async function steadyPhases(a: {
+  opts: BenchOptions; env: ReturnType<typeof ensureStack>['env']; database: string; reader: VisibleReader; burstRate: number;
+  firstId: number; daemon: Daemon; interrupted: AbortSignal;
+}): Promise<SteadyFigures[]> {
+  const out: SteadyFigures[] = [];
+  let firstId = a.firstId;
+  let expected = a.reader.count;
+  for (const [k, fraction] of [0.25, 0.5, 0.75].entries()) {
+    a.interrupted.throwIfAborted();
+    const rate = Math.max(1, Math.round(a.burstRate * fraction));
+    const rows = rate * a.opts.steadySeconds;
+    log(`steady ${Math.round(fraction * 100)} %: ${rows} rows at ${rate} rows/s in transactions of 1..${STEADY_TXN_ROWS} rows`);
+    const load = await runNodeScript<LoadResult>('bench/row-loader.ts', {
+      pg: a.env.pg, database: a.database, rows, maxTxnRows: STEADY_TXN_ROWS, seed: a.opts.seed + 1 + k, noteChars: a.opts.noteChars, rate,
+    } satisfies LoadPlan, 120_000 + a.opts.steadySeconds * 3000);
+    expected += rows;
+    const reached = await a.reader.waitFor(expected, 120_000, () => {
+      a.interrupted.throwIfAborted();
+      if (!a.daemon.running) throw new Error(`daemon exited (code ${a.daemon.exitCode}) during the steady load`);
+    });
+    const phase = visibleFigures(a.reader.events(), firstId - 1, firstId + rows - 1);
+    out.push({
+      fraction, rate, rows, transactions: load.transactions, loaderMaxLagMs: load.maxLagMs, visibleEvents: phase.visibleEvents,
+      latencyMs: phase.latencyMs, ...(reached ? {} : { incomplete: `only ${phase.visibleEvents} of ${rows} events visible 120 s after the phase` }),
+    });
+    firstId += rows;
+  }
+  return out;
 }
 
 /**

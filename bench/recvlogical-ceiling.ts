@@ -45,8 +45,9 @@ export async function createCeilingSlot(sql: pg.Client, slot: string): Promise<s
 }
 
 /** Decodes from the slot's position to the current end of WAL; returns how long pg_recvlogical took. */
-export async function measureCeiling(sql: pg.Client, t: CeilingTarget, timeoutMs: number): Promise<CeilingResult> {
-  const endLsn = (await sql.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn;
+/** `upTo`: the end of the measured range (default: the WAL's end now). */
+export async function measureCeiling(sql: pg.Client, t: CeilingTarget, timeoutMs: number, upTo?: string): Promise<CeilingResult> {
+  const endLsn = upTo ?? (await sql.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn;
   await sql.query(`SELECT pg_logical_emit_message(false, 'cdc-bench', 'end of measured range')`);
   const args = [
     '--start', '--no-loop', '-h', t.pg.host, '-p', String(t.pg.port), '-U', t.pg.user, '-d', t.database, '-S', t.slot,

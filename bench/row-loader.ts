@@ -7,6 +7,8 @@
  * (an implicit transaction: one round trip per transaction, no BEGIN/COMMIT
  * round trips), back to back on one connection, as fast as PostgreSQL takes them.
  * The sizes come from a seeded generator, so a seed replays the same transactions.
+ * With a rate (rows/s), each transaction waits until the rows before it are due (the steady
+ * mode of the bench); one that starts late is sent at once and counted in maxLagMs.
  * Prints one JSON LoadResult line on stdout when done.
  */
 import pg from 'pg';
@@ -20,6 +22,8 @@ export interface LoadPlan {
   readonly seed: number;
   /** when set, every note is this many characters (wide rows); else 2..9 short words */
   readonly noteChars: number | null;
+  /** rows per second to pace the load at; absent or null: as fast as PostgreSQL takes it */
+  readonly rate?: number | null;
 }
 
 export interface LoadResult {
@@ -31,6 +35,8 @@ export interface LoadResult {
   readonly finishedAtMs: number;
   /** pg_current_wal_lsn() after the last commit */
   readonly endLsn: string;
+  /** with a rate: the most a transaction was sent after its due time */
+  readonly maxLagMs: number;
 }
 
 /** mulberry32: small, fast, good enough for transaction sizes and column values. */
@@ -70,7 +76,16 @@ export async function loadRows(plan: LoadPlan): Promise<LoadResult> {
   await client.connect();
   try {
     const startedAtMs = Date.now();
+    const rate = plan.rate ?? null;
+    let sent = 0, maxLagMs = 0;
     for (const n of sizes) {
+      if (rate !== null) {
+        const due = startedAtMs + (sent / rate) * 1000;
+        const now = Date.now();
+        if (now < due) await new Promise((r) => setTimeout(r, due - now));
+        else maxLagMs = Math.max(maxLagMs, now - due);
+      }
+      sent += n;
       const account: number[] = [], qty: number[] = [], status: string[] = [], note: (string | null)[] = [], amount: string[] = [], updated: (string | null)[] = [];
       for (let i = 0; i < n; i++) {
         account.push(1 + Math.floor(random() * 100_000));
@@ -87,7 +102,7 @@ export async function loadRows(plan: LoadPlan): Promise<LoadResult> {
     }
     const finishedAtMs = Date.now();
     const lsn = await client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
-    return { rows: plan.rows, transactions: sizes.length, startedAtMs, finishedAtMs, endLsn: lsn.rows[0]!.lsn };
+    return { rows: plan.rows, transactions: sizes.length, startedAtMs, finishedAtMs, endLsn: lsn.rows[0]!.lsn, maxLagMs };
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -190,15 +190,15 @@ export function projection(envelope: AvroNamed): AvroNamed {
   };
 }
 
-/** Figures over the loaded rows (ids above `warmUpMaxId`): how many became visible, over what span, at what latency. */
-export function visibleFigures(ev: VisibleEvents, warmUpMaxId = 1): {
+/** Figures over the rows with ids in (afterId, upToId]: how many became visible, over what span, at what latency. */
+export function visibleFigures(ev: VisibleEvents, afterId = 1, upToId = Infinity): {
   visibleEvents: number; spanSeconds: number; eventsPerSecond: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
 } {
   const latency: number[] = [];
   let firstCommit = Infinity, lastVisible = -Infinity;
   for (let i = 0; i < ev.count; i++) {
-    if (ev.ids[i]! <= warmUpMaxId) continue;
+    if (ev.ids[i]! <= afterId || ev.ids[i]! > upToId) continue;
     firstCommit = Math.min(firstCommit, ev.commitMs[i]!);
     lastVisible = Math.max(lastVisible, ev.visibleMs[i]!);
     latency.push(ev.visibleMs[i]! - ev.commitMs[i]!);
