@@ -214,7 +214,7 @@ async function steadyPhases(a: {
     const rows = rate * a.opts.steadySeconds;
     log(`steady ${Math.round(fraction * 100)} %: ${rows} rows at ${rate} rows/s in transactions of 1..${STEADY_TXN_ROWS} rows`);
     const load = await runNodeScript<LoadResult>('bench/row-loader.ts', {
-      pg: a.env.pg, database: a.database, rows, maxTxnRows: STEADY_TXN_ROWS, seed: a.opts.seed + 1 + k, noteChars: a.opts.noteChars, rate,
+      pg: a.env.pg, database: a.database, rows, maxTxnRows: STEADY_TXN_ROWS, seed: a.opts.seed + 1 + k, noteChars: a.opts.noteChars, rate, syncCommit: true,
     } satisfies LoadPlan, 120_000 + a.opts.steadySeconds * 3000);
     expected += rows;
     const reached = await a.reader.waitFor(expected, 120_000, () => {

@@ -24,6 +24,13 @@ export interface LoadPlan {
   readonly noteChars: number | null;
   /** rows per second to pace the load at; absent or null: as fast as PostgreSQL takes it */
   readonly rate?: number | null;
+  /**
+   * synchronous_commit=on for the loader's session: each commit flushes its WAL, so the walsender
+   * sees it at once. The stack runs with synchronous_commit=off, where the WAL writer flushes every
+   * wal_writer_delay (200 ms) and a commit reaches logical decoding up to that much later: fine for
+   * a burst, but it would be most of a steady load's latency, and no default server has it.
+   */
+  readonly syncCommit?: boolean;
 }
 
 export interface LoadResult {
@@ -75,6 +82,7 @@ export async function loadRows(plan: LoadPlan): Promise<LoadResult> {
   const client = new pg.Client({ ...plan.pg, database: plan.database, application_name: 'cdc-bench-loader' });
   await client.connect();
   try {
+    if (plan.syncCommit) await client.query('SET synchronous_commit = on');
     const startedAtMs = Date.now();
     const rate = plan.rate ?? null;
     let sent = 0, maxLagMs = 0;
