@@ -168,11 +168,14 @@ class Editing {
   private column(def: ColumnDef, old: MySqlColumn | undefined): MySqlColumn {
     const declared = declaredType(def, this.ctx.flavor);
     const nowCol = this.ctx.now?.columns.find((c) => eq(c.name, def.name));
-    const base = [old, nowCol].find((c) => c !== undefined && sameType(declared, c, this.ctx.flavor, def.charset ?? this.charset)) ?? built(def, declared, this.ctx.flavor, def.charset ?? this.charset);
+    // A column the server spelled with the declared type (and charset: a redefinition without one takes the table's).
+    const spelled = [old, nowCol].find((c) => c !== undefined && sameType(declared, c, this.ctx.flavor, def.charset ?? this.charset));
+    const base = spelled ?? built(def, declared, this.ctx.flavor, def.charset ?? this.charset);
     const isSerial = def.typeName === 'SERIAL';
     const keyed = def.primaryKey || isSerial || def.serialDefault;
-    const nullable = def.nullable ?? (keyed ? false : declared.dataType === 'timestamp' && base !== undefined && base === nowCol ? nowCol.nullable : true);
-    const fromDefault = defaultFacts(def.default ?? null, base, base === nowCol || base === old ? base : undefined, this.ctx.flavor);
+    // Unstated nullability is NULL, except a key column, and a TIMESTAMP whose server rule (explicit_defaults_for_timestamp) only the server knows.
+    const nullable = def.nullable ?? (keyed ? false : declared.dataType === 'timestamp' && spelled !== undefined && spelled === nowCol ? nowCol.nullable : true);
+    const fromDefault = defaultFacts(def.default ?? null, base, spelled, this.ctx.flavor);
     return {
       ...base,
       name: def.name,
