@@ -16,6 +16,8 @@ export interface SteadyFigures {
   readonly loaderMaxLagMs: number;
   readonly visibleEvents: number;
   readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
+  /** the daemon's own cdc_commit_to_visible_seconds over the phase (source commit -> Kafka commit; bucketed) */
+  readonly daemonHistogramMs?: { readonly p50: number; readonly p99: number };
   readonly incomplete?: string;
 }
 
@@ -89,7 +91,7 @@ export function formatBlock(f: BenchFigures): string {
   if (f.noteChars !== undefined) lines.push(`  wide rows                     note column of ${f.noteChars} characters`);
   for (const p of f.steady ?? []) {
     const l = p.latencyMs;
-    lines.push(`  steady ${String(Math.round(p.fraction * 100)).padStart(2)} % (${f0(p.rate)} rows/s)  commit->visible p50/p95/p99 ${f0(l.p50)} / ${f0(l.p95)} / ${f0(l.p99)} ms  (max ${f0(l.max)} ms; ${f0(p.visibleEvents)} of ${f0(p.rows)} rows in ${f0(p.transactions)} transactions; loader at most ${f0(p.loaderMaxLagMs)} ms late)${p.incomplete ? `  INCOMPLETE: ${p.incomplete}` : ''}`);
+    lines.push(`  steady ${String(Math.round(p.fraction * 100)).padStart(2)} % (${f0(p.rate)} rows/s)  commit->visible p50/p95/p99 ${f0(l.p50)} / ${f0(l.p95)} / ${f0(l.p99)} ms  (max ${f0(l.max)} ms; ${f0(p.visibleEvents)} of ${f0(p.rows)} rows in ${f0(p.transactions)} transactions; loader at most ${f0(p.loaderMaxLagMs)} ms late)${p.daemonHistogramMs ? `; daemon histogram p50/p99 ${f0(p.daemonHistogramMs.p50)} / ${f0(p.daemonHistogramMs.p99)} ms` : ''}${p.incomplete ? `  INCOMPLETE: ${p.incomplete}` : ''}`);
   }
   if (f.incomplete) lines.push(`  INCOMPLETE: ${f.incomplete}`);
   return lines.join('\n');

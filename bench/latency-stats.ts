@@ -31,6 +31,12 @@ export function parseHistogram(text: string, name: string): HistogramBuckets | n
   return le.length > 0 ? { le, counts } : null;
 }
 
+/** The observations between two scrapes of one histogram (same bounds): after − before, bucket by bucket. */
+export function histogramDelta(after: HistogramBuckets, before: HistogramBuckets | null): HistogramBuckets {
+  if (!before || before.le.length !== after.le.length) return after;
+  return { le: after.le, counts: after.counts.map((c, i) => c - (before.counts[i] ?? 0)) };
+}
+
 /** q in 0..1; values above the last finite bound are reported as that bound (as PromQL does). */
 export function histogramQuantile(h: HistogramBuckets, q: number): number {
   const total = h.counts[h.counts.length - 1] ?? 0;

@@ -32,7 +32,7 @@ import type { LoadPlan, LoadResult } from './row-loader.ts';
 import { VisibleReader, visibleFigures } from './visible-reader.ts';
 import { findPidByArg, ProcessSampler, sampleProcess, type ProcessSample } from './process-stats.ts';
 import { createCeilingSlot, measureCeiling, measureFixedCost, type CeilingResult } from './recvlogical-ceiling.ts';
-import { histogramQuantile, parseHistogram, parseSample } from './latency-stats.ts';
+import { histogramDelta, histogramQuantile, parseHistogram, parseSample } from './latency-stats.ts';
 import { formatBlock, formatJsonLine, updateDocsFigures, type BenchFigures, type SteadyFigures } from './bench-report.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -142,7 +142,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
   const ev = reader.events();
   const burst = visibleFigures(ev);
   const steady = !incomplete && opts.steadySeconds > 0
-    ? await steadyPhases({ opts, env, database, reader, burstRate: burst.eventsPerSecond, firstId: 2 + opts.rows, daemon, interrupted })
+    ? await steadyPhases({ opts, env, database, reader, burstRate: burst.eventsPerSecond, firstId: 2 + opts.rows, daemon, metricsPort, interrupted })
     : [];
   await reader.stop(); // the figures describe this moment, also when the wait gave up
 
@@ -203,8 +203,9 @@ const STEADY_TXN_ROWS = 10;
  */
 async function steadyPhases(a: {
   opts: BenchOptions; env: ReturnType<typeof ensureStack>['env']; database: string; reader: VisibleReader; burstRate: number;
-  firstId: number; daemon: Daemon; interrupted: AbortSignal;
+  firstId: number; daemon: Daemon; metricsPort: number; interrupted: AbortSignal;
 }): Promise<SteadyFigures[]> {
+  const daemonHistogram = async () => parseHistogram(await scrapeMetrics(a.metricsPort), 'cdc_commit_to_visible_seconds');
   const out: SteadyFigures[] = [];
   let firstId = a.firstId;
   let expected = a.reader.count;
@@ -213,6 +214,7 @@ async function steadyPhases(a: {
     const rate = Math.max(1, Math.round(a.burstRate * fraction));
     const rows = rate * a.opts.steadySeconds;
     log(`steady ${Math.round(fraction * 100)} %: ${rows} rows at ${rate} rows/s in transactions of 1..${STEADY_TXN_ROWS} rows`);
+    const histBefore = await daemonHistogram();
     const load = await runNodeScript<LoadResult>('bench/row-loader.ts', {
       pg: a.env.pg, database: a.database, rows, maxTxnRows: STEADY_TXN_ROWS, seed: a.opts.seed + 1 + k, noteChars: a.opts.noteChars, rate, syncCommit: true,
     } satisfies LoadPlan, 120_000 + a.opts.steadySeconds * 3000);
@@ -222,7 +224,10 @@ async function steadyPhases(a: {
       if (!a.daemon.running) throw new Error(`daemon exited (code ${a.daemon.exitCode}) during the steady load`);
     });
     const phase = visibleFigures(a.reader.events(), firstId - 1, firstId + rows - 1);
+    const histAfter = await daemonHistogram();
+    const d = histAfter ? histogramDelta(histAfter, histBefore) : null;
     out.push({
+      ...(d ? { daemonHistogramMs: { p50: histogramQuantile(d, 0.5) * 1000, p99: histogramQuantile(d, 0.99) * 1000 } } : {}),
       fraction, rate, rows, transactions: load.transactions, loaderMaxLagMs: load.maxLagMs, visibleEvents: phase.visibleEvents,
       latencyMs: phase.latencyMs, ...(reached ? {} : { incomplete: `only ${phase.visibleEvents} of ${rows} events visible 120 s after the phase` }),
     });
