@@ -1,4 +1,4 @@
-import { kafkajsPatch, groupMessagesPerPartition, type RequestQueueLike } from './kafkajs-patch.ts';
+import { kafkajsPatch, groupMessagesPerPartition, retryConcurrentTransactions, type RequestQueueLike } from './kafkajs-patch.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -149,8 +149,8 @@ test('murmur2: the hash kafkajs (and the Java client) computes, for keys of ever
 
 test('the patch is in place in a process that imports it before kafkajs', () => {
   // This file imports it first; src/cli.ts does the same for the daemon.
-  const { grouping, framing, produce, hash, idleTimer } = kafkajsPatch;
-  assert.deepEqual({ grouping, framing, produce, hash, idleTimer }, { grouping: true, framing: true, produce: true, hash: true, idleTimer: true }, kafkajsPatch.note ?? '');
+  const { grouping, framing, produce, hash, idleTimer, concurrentTxnRetry } = kafkajsPatch;
+  assert.deepEqual({ grouping, framing, produce, hash, idleTimer, concurrentTxnRetry }, { grouping: true, framing: true, produce: true, hash: true, idleTimer: true, concurrentTxnRetry: true }, kafkajsPatch.note ?? '');
   // kafkajs's default partitioner now hashes with it
   const require = createRequire(import.meta.url);
   assert.equal(require(join(root, 'producer/partitioners/default/murmur2.js')), murmur2);
@@ -200,4 +200,20 @@ test('each connection looks for timed-out requests every second (kafkajs: every 
     slow.destroy();
     fast.destroy();
   }
+});
+
+test('AddPartitionsToTxn: CONCURRENT_TRANSACTIONS is retried at a short backoff, other errors and a stuck broker are not hidden', async () => {
+  const concurrent = Object.assign(new Error('another concurrent operation on the same transaction'), { type: 'CONCURRENT_TRANSACTIONS', retriable: true });
+  let calls = 0;
+  const m = retryConcurrentTransactions({ addPartitionsToTransaction: async (_t: unknown) => { calls++; if (calls < 3) throw concurrent; } }, 5, 1_000);
+  const t0 = Date.now();
+  await m.addPartitionsToTransaction([{ topic: 't', partitions: [{ partition: 0 }] }]);
+  assert.equal(calls, 3);
+  assert.ok(Date.now() - t0 < 300, 'two short backoffs, not the 300 ms generic retry');
+  const other = retryConcurrentTransactions({ addPartitionsToTransaction: async (_t: unknown) => { throw Object.assign(new Error('fenced'), { type: 'INVALID_PRODUCER_EPOCH' }); } }, 5, 1_000);
+  await assert.rejects(other.addPartitionsToTransaction([]), /fenced/);
+  let stuckCalls = 0;
+  const stuck = retryConcurrentTransactions({ addPartitionsToTransaction: async (_t: unknown) => { stuckCalls++; throw concurrent; } }, 5, 60);
+  await assert.rejects(stuck.addPartitionsToTransaction([]), /concurrent operation/);
+  assert.ok(stuckCalls > 2 && stuckCalls < 40, `retried for its bound, then let through (${stuckCalls} calls)`);
 });

@@ -16,6 +16,12 @@
  *   second while the daemon is idle (strace: ~1,700 epoll_pwait a second, 4 % of a core for one
  *   idle connector); replaced on the class's prototype by one that arms a timer only for a pending
  *   request, as the original's own comment intends.
+ * - producer/eosManager's addPartitionsToTransaction lets CONCURRENT_TRANSACTIONS (the broker still
+ *   writing the previous transaction's commit markers) reach the send's generic retrier, which
+ *   refreshes metadata and waits its initial retry time (300 ms, randomised) before it sends again:
+ *   under a steady load right after each commit, one event in twenty waited ~400 ms. Wrapped to
+ *   retry that one error itself every 20 ms (the Java producer's backoff for it), up to 2 s, then
+ *   to let it through as before.
  * Each module is swapped in Node's CommonJS module cache, so kafkajs's own modules pick it up when they
  * require it. The grouping, the framing and the hash are required once, when kafkajs is first loaded: this
  * module must be imported before anything imports kafkajs (src/cli.ts imports it first). The
@@ -38,6 +44,8 @@ export interface KafkajsPatchState {
   readonly framing: boolean;
   readonly hash: boolean;
   readonly idleTimer: boolean;
+  /** AddPartitionsToTxn retried every 20 ms on CONCURRENT_TRANSACTIONS */
+  readonly concurrentTxnRetry: boolean;
   /** why a part is not applied, when one is not */
   readonly note: string | null;
 }
@@ -125,6 +133,33 @@ export function scheduleCheckPendingRequests(this: RequestQueueLike): void {
   }, throttled > 0 ? throttled : CHECK_PENDING_MS);
 }
 
+/** The backoff and the longest wait for a transaction whose previous commit the broker is still completing. */
+export const CONCURRENT_TXN_BACKOFF_MS = 20;
+const CONCURRENT_TXN_MAX_MS = 2_000;
+
+interface EosManagerLike { addPartitionsToTransaction: (topicData: unknown) => Promise<void> }
+
+/**
+ * The manager with addPartitionsToTransaction retried on CONCURRENT_TRANSACTIONS every `backoffMs`
+ * for at most `maxMs`; other errors, and that one after maxMs, go on as before. Safe to repeat:
+ * the manager records a partition as added only once the broker accepted it.
+ */
+export function retryConcurrentTransactions<M extends EosManagerLike>(manager: M, backoffMs = CONCURRENT_TXN_BACKOFF_MS, maxMs = CONCURRENT_TXN_MAX_MS): M {
+  const add = manager.addPartitionsToTransaction.bind(manager);
+  manager.addPartitionsToTransaction = async (topicData: unknown) => {
+    const t0 = Date.now();
+    for (;;) {
+      try {
+        return await add(topicData);
+      } catch (err) {
+        if ((err as { type?: string } | null)?.type !== 'CONCURRENT_TRANSACTIONS' || Date.now() - t0 >= maxMs) throw err;
+        await new Promise((r) => setTimeout(r, backoffMs));
+      }
+    }
+  };
+  return manager;
+}
+
 function replace(require: NodeJS.Require, file: string, make: (original: unknown) => unknown): void {
   const original = require(file);
   const entry = require.cache[file];
@@ -141,9 +176,9 @@ function install(): KafkajsPatchState {
     root = dirname(pkg);
     version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string }).version ?? null;
   } catch {
-    return { version: null, grouping: false, produce: false, framing: false, hash: false, idleTimer: false, note: 'kafkajs not found' };
+    return { version: null, grouping: false, produce: false, framing: false, hash: false, idleTimer: false, concurrentTxnRetry: false, note: 'kafkajs not found' };
   }
-  const none = (note: string): KafkajsPatchState => ({ version, grouping: false, produce: false, framing: false, hash: false, idleTimer: false, note });
+  const none = (note: string): KafkajsPatchState => ({ version, grouping: false, produce: false, framing: false, hash: false, idleTimer: false, concurrentTxnRetry: false, note });
   if (version !== PATCHED_VERSION) return none(`kafkajs ${version} is not the version the patch was written for (${PATCHED_VERSION})`);
   const file = (rel: string): string => join(root, 'src', rel);
   const loadedEarly = require.cache[file('producer/sendMessages.js')] !== undefined || require.cache[file('network/connection.js')] !== undefined;
@@ -163,15 +198,16 @@ function install(): KafkajsPatchState {
   const RequestQueue = require(file('network/requestQueue/index.js')) as { prototype: RequestQueueLike };
   RequestQueue.prototype.scheduleCheckPendingRequests = scheduleCheckPendingRequests;
   RequestQueue.prototype.scheduleRequestTimeoutCheck = scheduleRequestTimeoutCheck;
-  if (loadedEarly) return { version, grouping: false, produce: true, framing: false, hash: false, idleTimer: true, note: 'kafkajs was loaded before the patch: only the produce encoder and the idle timer fix apply' };
+  if (loadedEarly) return { version, grouping: false, produce: true, framing: false, hash: false, idleTimer: true, concurrentTxnRetry: false, note: 'kafkajs was loaded before the patch: only the produce encoder and the idle timer fix apply' };
 
   replace(require, file('producer/groupMessagesPerPartition.js'), () => groupMessagesPerPartition);
   replace(require, file('producer/partitioners/default/murmur2.js'), () => murmur2);
+  replace(require, file('producer/eosManager/index.js'), (original) => (args: unknown) => retryConcurrentTransactions((original as (a: unknown) => EosManagerLike)(args)));
   replace(require, file('protocol/request.js'), () => async (a: { correlationId: number; clientId: string | null; request: { apiKey: number; apiVersion: number; encode: () => Promise<EncoderLike> } }) => {
     const payload = await a.request.encode();
     return encoderOf(Encoder, frameRequest(a.request.apiKey, a.request.apiVersion, a.correlationId, a.clientId ?? null, payload.buf, payload.offset));
   });
-  return { version, grouping: true, produce: true, framing: true, hash: true, idleTimer: true, note: null };
+  return { version, grouping: true, produce: true, framing: true, hash: true, idleTimer: true, concurrentTxnRetry: true, note: null };
 }
 
 /** What was patched in this process (installed once, when this module is first imported). */
