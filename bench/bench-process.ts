@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import type { LoadPlan, LoadResult } from './row-loader.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 
@@ -43,6 +44,16 @@ export function runNodeScript<T>(script: string, arg: unknown, timeoutMs: number
       try { res(JSON.parse(out.trim().split('\n').pop() ?? '') as T); } catch { rej(new Error(`${script} printed no result: ${out.slice(-500)} ${err.slice(-500)}`)); }
     });
   });
+}
+
+/**
+ * The burst load of the PostgreSQL benches (bench/row-loader.ts in its own process): `rows` rows in
+ * seeded random transactions of 1..maxTxnRows rows, as fast as PostgreSQL takes them; with the
+ * seconds it took.
+ */
+export async function runBurstLoad(plan: LoadPlan): Promise<LoadResult & { readonly seconds: number }> {
+  const load = await runNodeScript<LoadResult>('bench/row-loader.ts', plan, 120_000 + plan.rows * 2);
+  return { ...load, seconds: (load.finishedAtMs - load.startedAtMs) / 1000 };
 }
 
 export async function scrapeMetrics(port: number): Promise<string> {

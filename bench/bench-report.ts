@@ -21,11 +21,8 @@ export interface SteadyFigures {
   readonly incomplete?: string;
 }
 
-export interface BenchFigures {
-  readonly bench: 'pg-throughput';
-  readonly at: string;
-  readonly commit: string;
-  readonly machine: { readonly cpus: number; readonly node: string; readonly postgres: string };
+/** What every PostgreSQL load run measures, whoever streams it (the daemon, or Debezium in Kafka Connect). */
+export interface LoadRunFigures {
   readonly rows: number;
   readonly transactions: number;
   /** PostgreSQL side: how fast the loader got its transactions committed */
@@ -41,6 +38,13 @@ export interface BenchFigures {
   readonly eventsPerSecond: number;
   /** commit -> visible at the consumer, over every event */
   readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
+}
+
+export interface BenchFigures extends LoadRunFigures {
+  readonly bench: 'pg-throughput';
+  readonly at: string;
+  readonly commit: string;
+  readonly machine: { readonly cpus: number; readonly node: string; readonly postgres: string };
   /** the daemon's cdc_commit_to_visible_seconds histogram (bucketed; ends at the Kafka commit) */
   readonly daemonHistogramMs: { readonly p50: number; readonly p95: number; readonly p99: number } | null;
   /** Kafka transactions the daemon committed (warm-up included) and their mean open -> committed time */

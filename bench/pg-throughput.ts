@@ -26,7 +26,7 @@ import { ensureStack } from './bench-stack.ts';
 import { Cleanup, deleteTopicsAndSubjects, dropBenchDatabase } from './bench-cleanup.ts';
 import type { BenchOptions } from './bench-options.ts';
 import type { BenchRunResult } from './bench-main.ts';
-import { daemonTrouble, freePort, gitCommit, runNodeScript, scrapeMetrics } from './bench-process.ts';
+import { daemonTrouble, freePort, gitCommit, runBurstLoad, runNodeScript, scrapeMetrics } from './bench-process.ts';
 import { BENCH_SCHEMA, BENCH_TABLE, BENCH_TABLE_DDL, BENCH_TABLE_NAME } from './bench-table.ts';
 import type { LoadPlan, LoadResult } from './row-loader.ts';
 import { VisibleReader, visibleFigures } from './visible-reader.ts';
@@ -107,8 +107,8 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
   const cpuAtLoad = sampleProcess(pid);
   const benchCpuAtLoad = process.cpuUsage();
   log(`loading ${opts.rows} rows in transactions of 1..${opts.maxTxnRows} rows (separate process)`);
-  const load = await runNodeScript<LoadResult>('bench/row-loader.ts', { pg: env.pg, database, rows: opts.rows, maxTxnRows: opts.maxTxnRows, seed: opts.seed, noteChars: opts.noteChars } satisfies LoadPlan, 120_000 + opts.rows * 2);
-  const loadSeconds = (load.finishedAtMs - load.startedAtMs) / 1000;
+  const load = await runBurstLoad({ pg: env.pg, database, rows: opts.rows, maxTxnRows: opts.maxTxnRows, seed: opts.seed, noteChars: opts.noteChars });
+  const loadSeconds = load.seconds;
   log(`load done: ${load.transactions} transactions in ${loadSeconds.toFixed(1)} s; ${reader.count - 1} events visible so far`);
 
   // 3. Wait for the last event, bounded; report progress and a dead daemon at once.

@@ -22,12 +22,12 @@ import type { StackEnv } from '../../test/helpers/stack-env.ts';
 import { ensureStack } from '../bench-stack.ts';
 import { Cleanup, deleteTopicsAndSubjects, dropBenchDatabase } from '../bench-cleanup.ts';
 import type { BenchOptions } from '../bench-options.ts';
-import { freePort, gitCommit, runNodeScript } from '../bench-process.ts';
+import { freePort, gitCommit, runBurstLoad } from '../bench-process.ts';
 import { BENCH_SCHEMA, BENCH_TABLE, BENCH_TABLE_DDL, BENCH_TABLE_NAME } from '../bench-table.ts';
-import type { LoadPlan, LoadResult } from '../row-loader.ts';
 import { VisibleReader, visibleFigures } from '../visible-reader.ts';
 import { ProcessSampler, sampleProcess, type ProcessSample } from '../process-stats.ts';
 import { ConnectWorker, installConnect } from './connect-worker.ts';
+import type { LoadRunFigures } from '../bench-report.ts';
 
 const log = (line: string) => process.stderr.write(`bench: [debezium] ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,20 +37,10 @@ export const CONNECT_VERSION = '4.3.1';
 export const APICURIO_CONVERTER_VERSION = '3.0.9';
 
 /** The figures of one run through Kafka Connect + Debezium, measured like the daemon's. */
-export interface DebeziumFigures {
+export interface DebeziumFigures extends LoadRunFigures {
   readonly at: string;
   readonly commit: string;
   readonly versions: { readonly connect: string; readonly debezium: string; readonly converter: string; readonly java: string };
-  readonly rows: number;
-  readonly transactions: number;
-  readonly loadSeconds: number;
-  readonly loadRowsPerSecond: number;
-  readonly visibleEvents: number;
-  readonly duplicates: number;
-  readonly eventBytesAvg: number;
-  readonly spanSeconds: number;
-  readonly eventsPerSecond: number;
-  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
   /** VmHWM of the worker JVM (start-up included), cross-checked by polling VmRSS */
   readonly peakRssMiB: number;
   /** utime + stime of the worker JVM from the start of the load to the last event visible */
@@ -189,8 +179,8 @@ export async function debeziumRun(opts: BenchOptions, cleanup: Cleanup, interrup
   const sampler = new ProcessSampler(pid).start();
   const cpuAtLoad = sampleProcess(pid);
   log(`loading ${opts.rows} rows in transactions of 1..${opts.maxTxnRows} rows (separate process)`);
-  const load = await runNodeScript<LoadResult>('bench/row-loader.ts', { pg: env.pg, database, rows: opts.rows, maxTxnRows: opts.maxTxnRows, seed: opts.seed, noteChars: opts.noteChars } satisfies LoadPlan, 120_000 + opts.rows * 2);
-  const loadSeconds = (load.finishedAtMs - load.startedAtMs) / 1000;
+  const load = await runBurstLoad({ pg: env.pg, database, rows: opts.rows, maxTxnRows: opts.maxTxnRows, seed: opts.seed, noteChars: opts.noteChars });
+  const loadSeconds = load.seconds;
   log(`load done: ${load.transactions} transactions in ${loadSeconds.toFixed(1)} s; ${reader.count - 1} events visible so far`);
 
   const expected = opts.rows + 1;
