@@ -47,9 +47,14 @@ try {
   const t0 = performance.now();
   daemon = new Daemon(file, env).start();
   const pid = await waitForPid(daemon);
+  let lastProgress = performance.now();
   while ((daemon.output.match(/replication stream started/g) ?? []).length < n) {
     if (!daemon.running && daemon.exitCode !== undefined) throw new Error(`daemon exited (${daemon.exitCode}):\n${daemon.output.slice(-3000)}`);
     if (performance.now() - t0 > 300_000) throw new Error(`not every connector streams after 300 s:\n${daemon.output.slice(-3000)}`);
+    if (performance.now() - lastProgress > 10_000) {
+      lastProgress = performance.now();
+      log(`${(daemon.output.match(/replication stream started/g) ?? []).length} of ${n} connector(s) streaming after ${((lastProgress - t0) / 1000).toFixed(0)} s`);
+    }
     await sleep(200);
   }
   const startSeconds = (performance.now() - t0) / 1000;
@@ -58,16 +63,21 @@ try {
   const a = sampleProcess(pid);
   await sleep(seconds * 1000);
   const b = sampleProcess(pid);
+  // What the connectors hold on the server: sessions of their application_name (cdc-<connector>) and walsenders.
+  const held = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE $1`, [`cdc-${name}\\_%`]);
+  const pgConnections = Number(held.rows[0].n);
   const cpuPercent = ((b.cpuSeconds - a.cpuSeconds) / ((b.atMs - a.atMs) / 1000)) * 100;
   const figures = {
     bench: 'idle', connectors: n, windowSeconds: Math.round((b.atMs - a.atMs) / 1000), startSeconds: Math.round(startSeconds * 10) / 10,
     cpuPercentOfOneCore: Math.round(cpuPercent * 100) / 100, cpuSecondsInWindow: Math.round((b.cpuSeconds - a.cpuSeconds) * 100) / 100,
     rssMiB: Math.round(b.rssBytes / 2 ** 20), peakRssMiB: Math.round(b.peakRssBytes / 2 ** 20),
+    pgConnections, pgConnectionsPerConnector: Math.round((pgConnections / n) * 10) / 10,
   };
   process.stdout.write([
     `idle connectors           ${n} (one worker, PostgreSQL, empty tables, nothing written)`,
     `CPU over ${figures.windowSeconds} s           ${figures.cpuPercentOfOneCore} % of one core (${figures.cpuSecondsInWindow} CPU s)`,
     `RSS                       ${figures.rssMiB} MiB (peak ${figures.peakRssMiB} MiB)`,
+    `PostgreSQL connections    ${pgConnections} (${figures.pgConnectionsPerConnector} per connector, walsenders included)`,
     JSON.stringify(figures), '',
   ].join('\n'));
 } finally {

@@ -16,9 +16,9 @@
  * the task's catalog session (whose queries must not run in a chunk's view).
  * Watermarks are written on one more connection, in the order they are asked
  * for (one connection runs its statements in order), so that a table's next
- * select runs while the previous chunk's watermark commits.
+ * select runs while the previous chunk's watermark commits. These connections
+ * are open only while a snapshot uses them (chunk-sessions.ts).
  */
-import type pg from 'pg';
 import type { ChunkKey, ChunkSource, KeyValues } from '../../src/snapshot/contracts.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import { SourceError } from '../../src/errors/cdc-error.ts';
@@ -26,15 +26,14 @@ import { quoteIdent } from './connection.ts';
 import type { TableModel, TextRow } from './table-model.ts';
 import { chunkParams, chunkSql, inProgress, keyValue, maxKeySql, parseSnapshot, rowKey, SNAPSHOT_COLUMN, type ChunkTable, type KeyColumnInfo } from './chunk-sql.ts';
 import { WATERMARK_PREFIX } from './watermark.ts';
+import type { ChunkSessions } from './chunk-sessions.ts';
 
 /** A row read by a chunk: the table's text row (its key is computed by keyOf). */
 export type ChunkRow = TextRow;
 
 export interface ChunkSourceDeps {
-  /** connections for chunk reads (at least one); catalog queries of the snapshot run on the first */
-  readonly sql: readonly pg.Client[];
-  /** the connection watermarks are written on (none other runs there) */
-  readonly watermarkSql: pg.Client;
+  /** the sessions chunk reads and the snapshot's catalog queries run on, and the watermark session */
+  readonly sessions: ChunkSessions;
   /** the captured table of an id, with its current model (loaded through the chunk connection) */
   readonly table: (id: string) => Promise<{ model: TableModel; partitioned: boolean } | null>;
   /** snapshot.select.statement.overrides: a SELECT of the user's, read instead of the table */
@@ -48,7 +47,6 @@ interface Prepared { readonly table: ChunkTable; readonly keyNames: readonly str
 
 export class PgChunkSource implements ChunkSource<ChunkRow> {
   private readonly prepared = new Map<string, Prepared>();
-  private next = 0;
 
   constructor(private readonly deps: ChunkSourceDeps) {}
 
@@ -86,7 +84,7 @@ export class PgChunkSource implements ChunkSource<ChunkRow> {
   }
 
   private async keyInfo(model: TableModel, names: readonly string[]): Promise<KeyColumnInfo[]> {
-    const r = await this.deps.sql[0]!.query(`SELECT a.attname::text AS name, format_type(a.atttypid, NULL) AS cast_type,
+    const r = await this.deps.sessions.withReader((c) => c.query(`SELECT a.attname::text AS name, format_type(a.atttypid, NULL) AS cast_type,
         bt.typname::text AS base_type, a.attnotnull::text AS not_null,
         CASE WHEN a.attcollation = 0 THEN NULL ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END AS coll
       FROM pg_attribute a
@@ -94,7 +92,7 @@ export class PgChunkSource implements ChunkSource<ChunkRow> {
       JOIN pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
       LEFT JOIN pg_collation co ON co.oid = a.attcollation
       LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
-     WHERE a.attrelid = $1 AND a.attname = ANY ($2::text[]) AND a.attnum > 0 AND NOT a.attisdropped`, [model.oid, [...names]]);
+     WHERE a.attrelid = $1 AND a.attname = ANY ($2::text[]) AND a.attnum > 0 AND NOT a.attisdropped`, [model.oid, [...names]]));
     return (r.rows as { name: string; cast_type: string; base_type: string; not_null: string; coll: string | null }[]).map((row) => ({
       name: row.name, castType: row.cast_type, baseType: row.base_type, collation: row.coll, notNull: row.not_null === 'true',
     }));
@@ -106,14 +104,14 @@ export class PgChunkSource implements ChunkSource<ChunkRow> {
     return p;
   }
 
-  private client(): pg.Client {
-    const all = this.deps.sql;
-    return all[this.next++ % all.length]!;
+  /** Snapshot work done: its sessions may close (called at the end of each poll). */
+  idle(noSnapshotWork: boolean): void {
+    this.deps.sessions.closeIfIdle(noSnapshotWork);
   }
 
   async maxKey(tableId: string, _key: readonly string[], filter: string | null): Promise<KeyValues | null> {
     const p = this.get(tableId);
-    const r = await this.client().query({ text: maxKeySql(p.table, filter), rowMode: 'array' }).catch((err: unknown) => { throw this.sqlError(tableId, err); });
+    const r = await this.deps.sessions.withReader((c) => c.query({ text: maxKeySql(p.table, filter), rowMode: 'array' })).catch((err: unknown) => { throw this.sqlError(tableId, err); });
     const row = r.rows[0] as (string | null)[] | undefined;
     return row ? p.table.key.map((k, i) => keyValue(k, row[i])) : null;
   }
@@ -126,7 +124,7 @@ export class PgChunkSource implements ChunkSource<ChunkRow> {
     const params = chunkParams(after, max);
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
-      const r = await this.client().query(text, params).catch((err: unknown) => { throw this.sqlError(tableId, err); });
+      const r = await this.deps.sessions.withReader((c) => c.query(text, params)).catch((err: unknown) => { throw this.sqlError(tableId, err); });
       // Each row keeps its SNAPSHOT_COLUMN: rows are read by column name, and deleting a property
       // would cost every later read of the row (the object would lose its fast shape).
       const rows = r.rows as ChunkRow[];
@@ -156,9 +154,9 @@ export class PgChunkSource implements ChunkSource<ChunkRow> {
     const t = await this.deps.table(tableId);
     if (!t) return 0;
     // A partitioned table has no rows of its own: its estimate is its leaves' sum.
-    const r = await this.deps.sql[0]!.query(`SELECT (CASE WHEN c.relkind = 'p' THEN
+    const r = await this.deps.sessions.withReader((c) => c.query(`SELECT (CASE WHEN c.relkind = 'p' THEN
         (SELECT sum(GREATEST(l.reltuples, 0)) FROM pg_partition_tree(c.oid) pt JOIN pg_class l ON l.oid = pt.relid WHERE pt.isleaf)
-        ELSE GREATEST(c.reltuples, 0) END)::bigint::text AS n FROM pg_class c WHERE c.oid = $1`, [t.model.oid]);
+        ELSE GREATEST(c.reltuples, 0) END)::bigint::text AS n FROM pg_class c WHERE c.oid = $1`, [t.model.oid]));
     return Number((r.rows[0] as { n: string | null } | undefined)?.n ?? 0);
   }
 
@@ -166,7 +164,7 @@ export class PgChunkSource implements ChunkSource<ChunkRow> {
     // Transactional, so it arrives in commit order. A walsender sends only flushed WAL: with the
     // server's synchronous_commit=off the commit would wait for the WAL writer (wal_writer_delay,
     // 200 ms by default) and every chunk with it, so this one transaction commits synchronously.
-    await this.deps.watermarkSql.query(`SELECT pg_logical_emit_message(true, $1, $2), set_config('synchronous_commit', 'on', true)`, [WATERMARK_PREFIX, windowId]).catch((err: unknown) => {
+    await this.deps.sessions.withWatermark((c) => c.query(`SELECT pg_logical_emit_message(true, $1, $2), set_config('synchronous_commit', 'on', true)`, [WATERMARK_PREFIX, windowId])).catch((err: unknown) => {
       throw new SourceError({
         code: 'CDC_PG_WATERMARK',
         what: `could not write the snapshot watermark (pg_logical_emit_message): ${(err as Error).message}`,

@@ -3,7 +3,6 @@
  * PostgreSQL ChunkSource, the engine (restored from the stored offset or given
  * the initial snapshot's tables) and the companion the stream carries.
  */
-import type pg from 'pg';
 import type { JsonMap } from '../../src/events/record.ts';
 import type { TaskMetrics } from '../../src/metrics/task-metrics.ts';
 import type { Logger } from '../../src/log/logger.ts';
@@ -12,6 +11,7 @@ import { SnapshotEngine } from '../../src/snapshot/snapshot-engine.ts';
 import { byRowCount } from '../../src/snapshot/companion-support.ts';
 import { openSql } from './connection.ts';
 import { PgChunkSource, type ChunkRow } from './chunk-source.ts';
+import { ChunkSessions } from './chunk-sessions.ts';
 import { ChunkedSnapshot } from './chunked-snapshot.ts';
 import { RecentXids } from './watermark.ts';
 import { relId, type PgRelation } from './partitions.ts';
@@ -44,31 +44,33 @@ export interface ChunkedRunDeps {
 export async function openChunkedSnapshot(deps: ChunkedRunDeps): Promise<ChunkedRun> {
   const { cfg, log } = deps;
   // snapshot.max.threads sessions read chunks; one more writes the watermarks (chunk-source.ts).
-  const sessions: pg.Client[] = [];
-  for (let i = 0; i <= cfg.snapshotThreads; i++) {
-    try {
+  // They open when a snapshot first needs them and close once none has run for a while.
+  const sessions = new ChunkSessions({
+    readers: cfg.snapshotThreads, log,
+    open: async () => {
       const s = await openSql(cfg.connection);
-      sessions.push(s);
-      // The watermark's commit must flush WAL at once: with synchronous_commit=off (server or role
-      // default) it would wait for the WAL writer (wal_writer_delay, 200 ms), and every chunk with it.
-      // local: flushed here, without waiting for a synchronous standby.
-      await s.query('SET synchronous_commit = local');
-    } catch (err) {
-      await Promise.all(sessions.map((s) => s.end().catch(() => undefined)));
-      throw err;
-    }
-  }
-  const watermarkSql = sessions.pop()!;
+      try {
+        // The watermark's commit must flush WAL at once: with synchronous_commit=off (server or role
+        // default) it would wait for the WAL writer (wal_writer_delay, 200 ms), and every chunk with it.
+        // local: flushed here, without waiting for a synchronous standby.
+        await s.query('SET synchronous_commit = local');
+      } catch (err) {
+        await s.end().catch(() => undefined);
+        throw err;
+      }
+      return s;
+    },
+  });
   const byId = new Map(deps.captured.map((r) => [relId(r), r]));
   const models = new Map<string, TableModel>();
   const recent = new RecentXids();
   const source = new PgChunkSource({
-    sql: sessions, watermarkSql,
+    sessions,
     table: async (id) => {
       const rel = byId.get(id);
       if (!rel) return null;
       // The table's columns as they are when its snapshot starts (see incremental.snapshot.allow.schema.changes).
-      const [model] = await deps.tables.loadModels(sessions[0]!, [rel]);
+      const [model] = await sessions.withReader((c) => deps.tables.loadModels(c, [rel]));
       if (!model) return null;
       models.set(id, model);
       return { model, partitioned: rel.kind === 'p' };
@@ -95,6 +97,6 @@ export async function openChunkedSnapshot(deps: ChunkedRunDeps): Promise<Chunked
   return {
     companion,
     engine,
-    close: async () => { await Promise.all([...sessions, watermarkSql].map((s) => s.end().catch(() => undefined))); },
+    close: () => sessions.close(),
   };
 }

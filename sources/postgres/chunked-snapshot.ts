@@ -159,6 +159,7 @@ export class ChunkedSnapshot implements StreamCompanion {
   private tick(): void {
     this.deps.engine.pump();
     this.reporter.tick();
+    this.deps.source.idle(this.deps.engine.finished);
   }
 
   private summary(p: SnapshotProgress): Record<string, unknown> {

@@ -373,8 +373,8 @@ unix_socket_directories = '$PGSOCK'
 max_connections = 200
 password_encryption = scram-sha-256
 wal_level = logical
-max_replication_slots = 20
-max_wal_senders = 20
+max_replication_slots = 64
+max_wal_senders = 64
 # A test database: durability is not wanted, speed is.
 fsync = off
 synchronous_commit = off
