@@ -3,8 +3,10 @@
  * parser, with every trap of shared/reference/postgres-replication.md §9 closed:
  *  - acknowledge.auto off and its timer off (timeoutSeconds 0): the library never
  *    acknowledges on its own; we send every status update ourselves;
- *  - flow control on, and our 'data' handler awaits space in a bounded queue, so
- *    a slow Kafka pauses the socket instead of growing the heap;
+ *  - the library's flow control off (it awaits every listener of every message
+ *    through promises): our 'data' handler offers each message to a bounded queue
+ *    synchronously and pauses the socket itself while the queue is full, so a slow
+ *    Kafka pauses the socket instead of growing the heap;
  *  - an explicit start LSN (0/0 = the slot's confirmed_flush_lsn), never the
  *    library's "last received" position;
  *  - acknowledge(x) sends x+1, so we pass flush-1 to put exactly `flush` on the wire;
@@ -19,8 +21,16 @@ import { clientConfig, negotiatedSsl, slotError, type PgConnectionSettings } fro
 import { formatLsn, parseLsn, type Lsn } from './lsn.ts';
 
 export type StreamItem =
-  | { kind: 'message'; lsn: Lsn; msg: Pgoutput.Message }
+  /** size: the pgoutput message as received (the XLogData payload), what the byte bound counts */
+  | { kind: 'message'; lsn: Lsn; msg: Pgoutput.Message; size: number }
   | { kind: 'keepalive'; walEnd: Lsn };
+
+/** The socket under the library's connection: it pauses it the same way for its own flow control. */
+interface PausableSocket { pause(): void; resume(): void }
+function replicationSocket(service: LogicalReplicationService): PausableSocket | null {
+  const stream = (service as unknown as { _connection?: { stream?: Partial<PausableSocket> } | null })._connection?.stream;
+  return stream && typeof stream.pause === 'function' && typeof stream.resume === 'function' ? stream as PausableSocket : null;
+}
 
 export interface ReplicationStreamDeps {
   readonly settings: PgConnectionSettings;
@@ -38,8 +48,9 @@ export interface ReplicationStreamDeps {
 
 export class ReplicationStream {
   private readonly queue: BoundedQueue<StreamItem>;
-  /** Raw size of each parsed message: the parse runs when the frame arrives, the queue put later. */
-  private readonly rawSize = new WeakMap<object, number>();
+  /** Size of the frame parsed last: the library emits 'data' for it right after parsing it. */
+  private lastFrameSize = 0;
+  private paused = false;
   private service: LogicalReplicationService | null = null;
   private flushed: Lsn;
   private statusTimer: NodeJS.Timeout | null = null;
@@ -52,7 +63,7 @@ export class ReplicationStream {
     // keepalives count nothing. The decoded tuple on the heap is a few times larger.
     this.queue = new BoundedQueue<StreamItem>(deps.queueCapacity, {
       maxBytes: deps.queueMaxBytes,
-      weigh: (it) => (it.kind === 'message' ? this.rawSize.get(it.msg) ?? 0 : 0),
+      weigh: (it) => (it.kind === 'message' ? it.size : 0),
     });
     this.flushed = deps.initialFlush;
   }
@@ -77,27 +88,27 @@ export class ReplicationStream {
     const ssl = await negotiatedSsl(this.deps.settings);
     const service = new LogicalReplicationService(clientConfig(this.deps.settings, ssl) as never, {
       acknowledge: { auto: false, timeoutSeconds: 0 },
-      flowControl: { enabled: true },
+      flowControl: { enabled: false },
     });
     this.service = service;
     const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [...this.deps.publicationNames], messages: true });
     const parse = plugin.parse.bind(plugin);
     plugin.parse = (buf: Buffer) => {
       const msg = parse(buf) as Pgoutput.Message;
-      this.rawSize.set(msg, buf.length);
+      this.lastFrameSize = buf.length;
       // The parser captured global pg type parsers per column; keep the raw text instead.
       // Relation messages always precede the tuples that use them, so this runs first.
       if (msg.tag === 'relation') for (const c of msg.columns) c.parser = (raw: unknown) => raw;
       return msg;
     };
-    service.on('data', async (lsn: string, msg: Pgoutput.Message) => {
+    service.on('data', (lsn: string, msg: Pgoutput.Message) => {
       this.lastHeard = Date.now();
-      await this.queue.put({ kind: 'message', lsn: parseLsn(lsn), msg });
+      if (!this.queue.offer({ kind: 'message', lsn: parseLsn(lsn), msg, size: this.lastFrameSize })) this.pause();
     });
-    service.on('heartbeat', async (lsn: string, _ts: number, shouldRespond: boolean) => {
+    service.on('heartbeat', (lsn: string, _ts: number, shouldRespond: boolean) => {
       this.lastHeard = Date.now();
       // Only an idle stream can use a keepalive position; with data queued it is stale anyway.
-      if (this.queue.size === 0) await this.queue.put({ kind: 'keepalive', walEnd: parseLsn(lsn) });
+      if (this.queue.size === 0) this.queue.offer({ kind: 'keepalive', walEnd: parseLsn(lsn) });
       if (shouldRespond) this.sendStatus();
     });
     service.on('error', (err: unknown) => {
@@ -111,6 +122,26 @@ export class ReplicationStream {
     this.statusTimer = setInterval(() => this.sendStatus(true), this.deps.statusIntervalMs);
     this.statusTimer.unref();
     this.deps.log.info({ slot: this.deps.slotName, flush: formatLsn(this.flushed) }, 'replication stream started');
+  }
+
+  /**
+   * The queue is full: no more socket reads until take() made room. Frames already read are still
+   * parsed and offered (at most one socket read past the bound). Status updates and keepalive
+   * replies are writes, so they go on while reads are paused.
+   */
+  private pause(): void {
+    if (this.paused || !this.service) return;
+    const socket = replicationSocket(this.service);
+    if (!socket) {
+      this.queue.fail(new Error('cannot pause the replication socket: pg-logical-replication no longer exposes its connection\'s stream (a version this daemon was not built for)'));
+      return;
+    }
+    this.paused = true;
+    socket.pause();
+    this.queue.whenSpace(() => {
+      this.paused = false;
+      if (this.service && !this.stopping) replicationSocket(this.service)?.resume();
+    });
   }
 
   /** Next items, waiting up to waitMs for the first. Throws once the stream failed and is drained. */

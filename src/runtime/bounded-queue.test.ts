@@ -86,3 +86,29 @@ test('a taken item is not kept alive by the queue, whether it drained or still h
   assert.ok(alive <= 25, `${alive} of ${refs.length} items still reachable; at most the ${q.size} queued may be`);
   assert.equal(alive, q.size);
 });
+
+test('offer adds at once and says when the producer should pause; whenSpace calls back once room is made', async () => {
+  const q = new BoundedQueue<number>(2, { maxBytes: 100, weigh: (n) => n });
+  assert.equal(q.offer(10), true);
+  assert.equal(q.offer(10), false, 'count bound reached');
+  assert.equal(q.offer(10), false, 'past the bound: still added');
+  assert.equal(q.size, 3);
+  let called = 0;
+  q.whenSpace(() => called++);
+  assert.equal(called, 0);
+  assert.deepEqual(await q.take(1, 0), [10]);
+  assert.equal(called, 0, 'two left: still full');
+  await q.take(1, 0);
+  assert.equal(called, 1);
+  await q.take(1, 0);
+  assert.equal(called, 1, 'called once');
+  q.whenSpace(() => called++);
+  assert.equal(called, 2, 'room already: at once');
+  // The byte bound pauses too.
+  assert.equal(q.offer(150), false);
+  let byBytes = 0;
+  q.whenSpace(() => byBytes++);
+  q.fail(new Error('stopped'));
+  assert.equal(byBytes, 1, 'a failure releases the paused producer');
+  assert.equal(q.offer(1), true, 'after a failure nothing is held back');
+});

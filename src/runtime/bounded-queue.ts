@@ -1,7 +1,8 @@
 /**
  * A bounded FIFO between a producer that must wait when it is full (the
  * replication socket: waiting pauses it, so PostgreSQL holds the WAL, not our
- * heap) and a consumer that drains in batches with a timeout.
+ * heap) and a consumer that drains in batches with a timeout. The producer
+ * either awaits put() per item or offers items and pauses itself (offer/whenSpace).
  *
  * Bounded by a count (max.queue.size) and, when maxBytes > 0, by bytes
  * (max.queue.size.in.bytes) as `weigh` measures each item, the way Debezium's
@@ -49,6 +50,28 @@ export class BoundedQueue<T> {
       await new Promise<void>((r) => this.spaceWaiters.push(r));
     }
     if (this.failure !== null) return;
+    this.push(item);
+  }
+
+  /**
+   * Adds the item now, whatever the bounds, for a producer that cannot wait per item (a socket
+   * whose frames are parsed synchronously): false when the queue is full afterwards, and the
+   * producer should pause until whenSpace() calls back. The bounds are then exceeded by what
+   * the producer hands over before its pause takes effect (the rest of one socket read).
+   */
+  offer(item: T): boolean {
+    if (this.failure !== null) return true;
+    this.push(item);
+    return !this.full();
+  }
+
+  /** Calls back once when the queue has room (at once if it has) or failed. */
+  whenSpace(cb: () => void): void {
+    if (!this.full() || this.failure !== null) cb();
+    else this.spaceWaiters.push(() => { if (this.full() && this.failure === null) this.whenSpace(cb); else cb(); });
+  }
+
+  private push(item: T): void {
     const w = this.byteBound ? this.byteBound.weigh(item) : 0;
     this.items.push(item);
     this.weights.push(w);

@@ -15,9 +15,12 @@ import { OWN_KEY } from './offset-codec.ts';
  * while the initial snapshot has tables left.
  */
 export function withSnapshotOffset(position: JsonMap, fields: JsonMap, initialPending: boolean): JsonMap {
+  // Once per streamed change: plain loops, no entry arrays or spreads (same keys, same order).
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(position)) if (!k.startsWith('incremental_snapshot_') && k !== OWN_KEY) out[k] = v;
-  return { ...out, ...fields, snapshot_completed: !initialPending } as JsonMap;
+  for (const k in position) if (k !== OWN_KEY && !k.startsWith('incremental_snapshot_')) out[k] = position[k];
+  for (const k in fields) out[k] = fields[k];
+  out['snapshot_completed'] = !initialPending;
+  return out as JsonMap;
 }
 
 /**
