@@ -69,13 +69,13 @@ function scriptedTask(units: SourceUnit[], opts: { declare?: boolean } = {}): So
 /** Converters that would corrupt an internal record if it went through them. */
 const jsonish: Converter = { fromConnectData: async (topic, isKey, _s, v) => Buffer.from(`${topic}:${isKey ? 'k' : 'v'}:${JSON.stringify(v)}`) };
 
-function runner(task: SourceTask, producer: TxnProducer, internal: InternalTopics, ensured: string[][] = []): TaskRunner {
+function runner(task: SourceTask, producer: TxnProducer, internal: InternalTopics, ensured: string[][] = [], opts: { converter?: Converter; tolerance?: 'none' | 'all' } = {}): TaskRunner {
   const topics = { ensureCompacted: async () => undefined, ensure: async (ts: Iterable<string>) => { ensured.push([...ts]); } } as unknown as TopicManager;
   return new TaskRunner({
     connectorName: 'c', taskId: 0, config: {} as ParsedConfig, task, kafka: emptyKafka, producer, topics, dataTopicSpec: null,
     offsetTopics: { primary: 'offsets', secondary: null }, offsetsTopicSpec: { partitions: 1, replicationFactor: 1 },
-    keyConverter: jsonish, valueConverter: jsonish, headerConverter: createHeaderConverter(undefined),
-    errors: { tolerance: 'none', logEnable: false, includeMessages: false, retryTimeoutMs: 0, retryDelayMaxMs: 0 },
+    keyConverter: opts.converter ?? jsonish, valueConverter: opts.converter ?? jsonish, headerConverter: createHeaderConverter(undefined),
+    errors: { tolerance: opts.tolerance ?? 'none', logEnable: false, includeMessages: false, retryTimeoutMs: 0, retryDelayMaxMs: 0 },
     internalTopics: internal, log, metrics: noopTaskMetrics(),
     limits: { sendBatch: 100, txnMaxRecords: 100, txnMaxMs: 60_000, pollMs: 10 },
   });
@@ -128,4 +128,33 @@ test('the context hands the task the runtime\'s internal topics service', async 
   const task: SourceTask = { start: async (ctx) => { seen = ctx.internalTopics; }, poll: async () => [], committed() {}, finished: () => true, stop: async () => undefined };
   await runner(task, recordingProducer(), internal).run(new AbortController().signal);
   assert.equal(seen, internal);
+});
+
+test('a converter that answers at once is used without its promise; one that cannot, or fails, goes the errors.* way', async () => {
+  const calls = { now: 0, later: 0 };
+  const bytes = (topic: string, isKey: boolean, v: unknown) => Buffer.from(`${topic}:${isKey ? 'k' : 'v'}:${JSON.stringify(v)}`);
+  const converter: Converter = {
+    fromConnectData: async (topic, isKey, _s, v) => {
+      calls.later++;
+      if ((v as { bad?: boolean }).bad) throw new Error('cannot convert');
+      return bytes(topic, isKey, v);
+    },
+    fromConnectDataNow: (topic, isKey, _s, v) => {
+      calls.now++;
+      const x = v as { bad?: boolean; slow?: boolean };
+      return x.bad || x.slow ? undefined : bytes(topic, isKey, v);
+    },
+  };
+  const rec = (value: object) => ({ topic: 'db.t', keySchema: null, key: { id: 1 }, valueSchema: null, value });
+  const unit: SourceUnit = { records: [rec({ n: 1 }), rec({ n: 2, slow: true }), rec({ n: 3, bad: true }), rec({ n: 4 })], partition, offset: { pos: 9 } };
+  const producer = recordingProducer();
+  const task = scriptedTask([unit]);
+  await runner(task, producer, new SpyInternalTopics(), [], { converter, tolerance: 'all' }).run(new AbortController().signal);
+  const [t] = producer.txns;
+  assert.deepEqual(t!.sent.filter((r) => r.topic === 'db.t').map((r) => r.value!.toString()),
+    ['db.t:v:{"n":1}', 'db.t:v:{"n":2,"slow":true}', 'db.t:v:{"n":4}'], 'in order; the failing record skipped under errors.tolerance=all');
+  // Keys answer at once for all four; values for n=1 and n=4. The slow and the bad record go the full
+  // way: key and value again through fromConnectData (the bad one fails at its value).
+  assert.equal(calls.later, 4);
+  assert.deepEqual(task.committedOffsets, [{ pos: 9 }]);
 });

@@ -195,9 +195,16 @@ export class TaskRunner {
     }
     const o = this.open;
     for (const ir of unit.internalRecords ?? []) o.buffer.push(this.internalOut(ir));
-    for (const original of unit.records) await this.addRecord(o, original);
+    for (const original of unit.records) {
+      const wait = this.addRecord(o, original);
+      if (wait) await wait;
+    }
     if (unit.lazyRecords) {
-      for (const original of unit.lazyRecords) { this.lazyCount.add(original); await this.addRecord(o, original); }
+      for (const original of unit.lazyRecords) {
+        this.lazyCount.add(original);
+        const wait = this.addRecord(o, original);
+        if (wait) await wait;
+      }
       this.lazyCount.report(d.metrics);
     }
     let pid = this.partitionIds.get(unit.partition);
@@ -207,22 +214,36 @@ export class TaskRunner {
     if (o.buffer.length >= d.limits.sendBatch) await this.flush(o);
   }
 
-  private async addRecord(o: OpenTxn, original: SourceRecord): Promise<void> {
+  /**
+   * Transforms and converts one record into the transaction's buffer. Returns a promise only when
+   * it has to wait: a conversion that needs the registry or hit a failure (the errors.* path), or
+   * a full batch to send. The steady state converts synchronously (Converter.fromConnectDataNow).
+   */
+  private addRecord(o: OpenTxn, original: SourceRecord): Promise<void> | undefined {
     const d = this.deps;
     let r = original;
     const chain = d.transforms ?? null;
     if (chain !== null) {
       const t = this.tolerance.transform(original, `connector "${d.connectorName}"`, () => chain.apply(original), stageFailure);
-      if (t === SKIP || t === null) return; // skipped or dropped: the unit's offset still covers it
+      if (t === SKIP || t === null) return undefined; // skipped or dropped: the unit's offset still covers it
       r = t;
     }
+    const now = this.convertNow(r);
+    return now !== undefined ? this.buffer(o, r, now) : this.addConverted(o, r);
+  }
+
+  private async addConverted(o: OpenTxn, r: SourceRecord): Promise<void> {
     const out = await this.convert(r);
     if (out === SKIP) return; // tolerated: the unit's offset still covers it
+    await this.buffer(o, r, out);
+  }
+
+  private buffer(o: OpenTxn, r: SourceRecord, out: OutRecord): Promise<void> | undefined {
     o.buffer.push(out);
     o.topics.add(r.topic);
     o.records++;
     // Sent as soon as a batch is full, so a large unit (a snapshot chunk) is converted while its first requests are under way.
-    if (o.buffer.length >= d.limits.sendBatch) await this.flush(o);
+    return o.buffer.length >= this.deps.limits.sendBatch ? this.flush(o) : undefined;
   }
 
   /** As the plugin serialised it: no transform, no converter, no errors.* policy (a failure here is the plugin's). */
@@ -239,6 +260,25 @@ export class TaskRunner {
     };
   }
 
+  /** convert()'s result when every stage answers at once without failing; undefined otherwise. */
+  private convertNow(r: SourceRecord): OutRecord | undefined {
+    const { keyConverter, valueConverter, headerConverter } = this.deps;
+    if (!keyConverter.fromConnectDataNow || !valueConverter.fromConnectDataNow) return undefined;
+    const key = r.key === null || r.key === undefined ? null : keyConverter.fromConnectDataNow(r.topic, true, r.keySchema, r.key);
+    if (key === undefined) return undefined;
+    const value = r.value === null || r.value === undefined ? null : valueConverter.fromConnectDataNow(r.topic, false, r.valueSchema, r.value);
+    if (value === undefined) return undefined;
+    let headers;
+    if (r.headers) {
+      try {
+        headers = headerConverter.fromConnectHeaders(r.headers);
+      } catch {
+        return undefined;
+      }
+    }
+    return outRecord(r, key, value, headers);
+  }
+
   /** Key, value and headers through their converters, each stage under the errors.* policy. */
   private async convert(r: SourceRecord): Promise<OutRecord | typeof SKIP> {
     const { keyConverter, valueConverter, headerConverter } = this.deps;
@@ -251,14 +291,7 @@ export class TaskRunner {
     if (value === SKIP) return SKIP;
     const headers = r.headers ? await t.execute('HEADER_CONVERTER', r, this.signal, async () => headerConverter.fromConnectHeaders(r.headers!)) : undefined;
     if (headers === SKIP) return SKIP;
-    return {
-      topic: r.topic,
-      ...(r.kafkaPartition !== undefined ? { partition: r.kafkaPartition } : {}),
-      key,
-      value,
-      ...(headers ? { headers } : {}),
-      ...(r.timestamp !== undefined ? { timestamp: r.timestamp } : {}),
-    };
+    return outRecord(r, key, value, headers);
   }
 
   /**
@@ -386,4 +419,15 @@ export class TaskRunner {
 
 function stageFailure(err: unknown): { alias: string; className: string; cause: unknown } | null {
   return err instanceof TransformStageFailure ? { alias: err.stage.alias, className: err.stage.className, cause: err.cause } : null;
+}
+
+function outRecord(r: SourceRecord, key: Buffer | null, value: Buffer | null, headers: OutRecord['headers'] | undefined): OutRecord {
+  return {
+    topic: r.topic,
+    ...(r.kafkaPartition !== undefined ? { partition: r.kafkaPartition } : {}),
+    key,
+    value,
+    ...(headers ? { headers } : {}),
+    ...(r.timestamp !== undefined ? { timestamp: r.timestamp } : {}),
+  };
 }

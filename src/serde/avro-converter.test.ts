@@ -157,3 +157,19 @@ test('a registry refusing a namespace with "-" (Java Avro 1.12 parsers) gets the
   await assert.rejects(converter.fromConnectData('t', true, key, { id: 1n }), (e: unknown) =>
     e instanceof SinkError && e.code === 'CDC_SCHEMA_REGISTRY_REJECTED' && e.fix === undefined);
 });
+
+test('fromConnectDataNow: undefined until the subject\'s registration settled, then the same bytes without waiting; undefined on a failure', async () => {
+  const { converter, fake } = setup();
+  const schema = row();
+  const value = { id: 5n, amount: Buffer.from([0x01, 0x00]) };
+  assert.equal(converter.fromConnectDataNow('shop.public.orders', false, schema, value), undefined, 'not registered yet');
+  const calls = fake.requests.length;
+  assert.equal(converter.fromConnectDataNow('shop.public.orders', false, schema, null), null, 'a tombstone needs no schema');
+  const bytes = await converter.fromConnectData('shop.public.orders', false, schema, value);
+  assert.deepEqual(converter.fromConnectDataNow('shop.public.orders', false, schema, value), bytes);
+  assert.equal(converter.fromConnectDataNow('shop.public.other', false, schema, value), undefined, 'another subject: not settled');
+  assert.equal(converter.fromConnectDataNow('shop.public.orders', true, schema, value), undefined, 'as a key: another subject');
+  assert.equal(converter.fromConnectDataNow('shop.public.orders', false, schema, { id: 'not a long', amount: Buffer.from([1]) }), undefined, 'a value that fails');
+  await assert.rejects(converter.fromConnectData('shop.public.orders', false, schema, { id: 'not a long', amount: Buffer.from([1]) }), SinkError, 'fromConnectData reports it');
+  assert.ok(fake.requests.length > calls);
+});

@@ -74,6 +74,18 @@ export class AvroConverter implements Converter {
     return this.encode(encoder, prepared, value, topic, isKey);
   }
 
+  fromConnectDataNow(topic: string, isKey: boolean, schema: ConnectSchema | null, value: unknown): Buffer | null | undefined {
+    if (value === null || value === undefined) return null;
+    const prepared = schema === null ? undefined : this.byIdentity.get(schema);
+    const last = prepared?.last;
+    if (!last || last.topic !== topic || last.isKey !== isKey) return undefined;
+    try {
+      return this.encode(last.encoder, prepared!, value, topic, isKey);
+    } catch {
+      return undefined;
+    }
+  }
+
   private prepare(schema: ConnectSchema): Prepared {
     const known = this.byIdentity.get(schema);
     if (known) return known;

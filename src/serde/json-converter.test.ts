@@ -89,3 +89,13 @@ test('base64 of bytes is Buffer\'s, for every length around the short path\'s li
     assert.equal(base64(new Uint8Array(b.buffer, b.byteOffset, b.byteLength)), b.toString('base64'));
   }
 });
+
+test('fromConnectDataNow gives fromConnectData\'s bytes at once, and undefined where fromConnectData throws', async () => {
+  const s = S.struct('t.V', [S.field('id', S.int32()), S.field('name', S.optional(S.string()))]);
+  for (const c of [withSchemas(), payloadOnly()]) {
+    assert.deepEqual(c.fromConnectDataNow('t', false, s, { id: 1, name: 'a"b' }), await c.fromConnectData('t', false, s, { id: 1, name: 'a"b' }));
+    assert.equal(c.fromConnectDataNow('t', false, s, null), null);
+    assert.equal(c.fromConnectDataNow('t', false, s, { id: 'x' }), undefined);
+    await assert.rejects(c.fromConnectData('t', false, s, { id: 'x' }), SinkError);
+  }
+});

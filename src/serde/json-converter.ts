@@ -65,6 +65,19 @@ export class JsonConverter implements Converter {
   }
 
   async fromConnectData(topic: string, isKey: boolean, schema: ConnectSchema | null, value: unknown): Promise<Buffer | null> {
+    return this.bytes(topic, isKey, schema, value);
+  }
+
+  /** No registry: the bytes are always had at once (a failure is left to fromConnectData to report). */
+  fromConnectDataNow(topic: string, isKey: boolean, schema: ConnectSchema | null, value: unknown): Buffer | null | undefined {
+    try {
+      return this.bytes(topic, isKey, schema, value);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private bytes(topic: string, isKey: boolean, schema: ConnectSchema | null, value: unknown): Buffer | null {
     if (value === null || value === undefined) return null;
     let p: Prepared | undefined;
     let payload: string;
