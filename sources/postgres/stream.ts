@@ -21,8 +21,18 @@ import { clientConfig, negotiatedSsl, slotError, type PgConnectionSettings } fro
 import { formatLsn, parseLsn, type Lsn } from './lsn.ts';
 
 export type StreamItem =
-  /** size: the pgoutput message as received (the XLogData payload), what the byte bound counts */
-  | { kind: 'message'; lsn: Lsn; msg: Pgoutput.Message; size: number }
+  | { kind: 'message'; lsn: Lsn; msg: Pgoutput.Message }
+  | { kind: 'keepalive'; walEnd: Lsn };
+
+/**
+ * What waits in the queue: a message as received (the XLogData payload, what the byte bound
+ * counts) with its LSN as the library spells it, parsed only when take() hands it out. A parsed
+ * message is a few dozen objects (the tuple, a string per column); queued for the few hundred
+ * milliseconds a full queue holds them, they would outlive V8's young generation and all be
+ * promoted, and the old generation would grow by the whole stream between major collections.
+ */
+type Queued =
+  | { kind: 'frame'; lsn: string; frame: Buffer }
   | { kind: 'keepalive'; walEnd: Lsn };
 
 /** The socket under the library's connection: it pauses it the same way for its own flow control. */
@@ -47,9 +57,9 @@ export interface ReplicationStreamDeps {
 }
 
 export class ReplicationStream {
-  private readonly queue: BoundedQueue<StreamItem>;
-  /** Size of the frame parsed last: the library emits 'data' for it right after parsing it. */
-  private lastFrameSize = 0;
+  private readonly queue: BoundedQueue<Queued>;
+  /** pgoutput parsing (the library's parser, stateful: frames are parsed in stream order) */
+  private parseFrame: (frame: Buffer) => Pgoutput.Message = () => { throw new Error('replication stream not started'); };
   private paused = false;
   private service: LogicalReplicationService | null = null;
   private flushed: Lsn;
@@ -60,10 +70,10 @@ export class ReplicationStream {
 
   constructor(private readonly deps: ReplicationStreamDeps) {
     // What counts toward the byte bound is the pgoutput message as received (the XLogData payload);
-    // keepalives count nothing. The decoded tuple on the heap is a few times larger.
-    this.queue = new BoundedQueue<StreamItem>(deps.queueCapacity, {
+    // keepalives count nothing.
+    this.queue = new BoundedQueue<Queued>(deps.queueCapacity, {
       maxBytes: deps.queueMaxBytes,
-      weigh: (it) => (it.kind === 'message' ? it.size : 0),
+      weigh: (it) => (it.kind === 'frame' ? it.frame.length : 0),
     });
     this.flushed = deps.initialFlush;
   }
@@ -93,17 +103,18 @@ export class ReplicationStream {
     this.service = service;
     const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [...this.deps.publicationNames], messages: true });
     const parse = plugin.parse.bind(plugin);
-    plugin.parse = (buf: Buffer) => {
-      const msg = parse(buf) as Pgoutput.Message;
-      this.lastFrameSize = buf.length;
+    this.parseFrame = (frame: Buffer) => {
+      const msg = parse(frame) as Pgoutput.Message;
       // The parser captured global pg type parsers per column; keep the raw text instead.
       // Relation messages always precede the tuples that use them, so this runs first.
       if (msg.tag === 'relation') for (const c of msg.columns) c.parser = (raw: unknown) => raw;
       return msg;
     };
-    service.on('data', (lsn: string, msg: Pgoutput.Message) => {
+    // The library hands over what parse() returns: the frame itself, parsed when taken.
+    plugin.parse = (frame: Buffer) => frame as unknown as Pgoutput.Message;
+    service.on('data', (lsn: string, frame: Buffer) => {
       this.lastHeard = Date.now();
-      if (!this.queue.offer({ kind: 'message', lsn: parseLsn(lsn), msg, size: this.lastFrameSize })) this.pause();
+      if (!this.queue.offer({ kind: 'frame', lsn, frame })) this.pause();
     });
     service.on('heartbeat', (lsn: string, _ts: number, shouldRespond: boolean) => {
       this.lastHeard = Date.now();
@@ -126,7 +137,7 @@ export class ReplicationStream {
 
   /**
    * The queue is full: no more socket reads until take() made room. Frames already read are still
-   * parsed and offered (at most one socket read past the bound). Status updates and keepalive
+   * offered (at most one socket read past the bound). Status updates and keepalive
    * replies are writes, so they go on while reads are paused.
    */
   private pause(): void {
@@ -145,8 +156,14 @@ export class ReplicationStream {
   }
 
   /** Next items, waiting up to waitMs for the first. Throws once the stream failed and is drained. */
-  take(max: number, waitMs: number): Promise<StreamItem[]> {
-    return this.queue.take(max, waitMs);
+  async take(max: number, waitMs: number): Promise<StreamItem[]> {
+    const queued = await this.queue.take(max, waitMs);
+    const out: StreamItem[] = new Array(queued.length);
+    for (let i = 0; i < queued.length; i++) {
+      const q = queued[i]!;
+      out[i] = q.kind === 'frame' ? { kind: 'message', lsn: parseLsn(q.lsn), msg: this.parseFrame(q.frame) } : q;
+    }
+    return out;
   }
 
   /** Everything before `lsn` is durable in Kafka: report it as flushed (never moves backwards). */
