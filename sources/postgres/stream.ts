@@ -35,6 +35,11 @@ type Queued =
   | { kind: 'frame'; lsn: string; frame: Buffer }
   | { kind: 'keepalive'; walEnd: Lsn };
 
+/** A frame the queue may keep: its own bytes, not a view into pg-protocol's reused read buffer. */
+export function queuedFrame(view: Buffer): Buffer {
+  return Buffer.from(view);
+}
+
 /** The socket under the library's connection: it pauses it the same way for its own flow control. */
 interface PausableSocket { pause(): void; resume(): void }
 function replicationSocket(service: LogicalReplicationService): PausableSocket | null {
@@ -110,8 +115,11 @@ export class ReplicationStream {
       if (msg.tag === 'relation') for (const c of msg.columns) c.parser = (raw: unknown) => raw;
       return msg;
     };
-    // The library hands over what parse() returns: the frame itself, parsed when taken.
-    plugin.parse = (frame: Buffer) => frame as unknown as Pgoutput.Message;
+    // The library hands over what parse() returns: the frame, parsed when taken. A copy (of a few
+    // hundred bytes, from Node's buffer pool): the frame is a view into pg-protocol's read buffer,
+    // which it reuses for the next socket read (it moves a partial message to the front), so a view
+    // kept past this callback can be overwritten (queuedFrame's test shows it).
+    plugin.parse = (frame: Buffer) => queuedFrame(frame) as unknown as Pgoutput.Message;
     service.on('data', (lsn: string, frame: Buffer) => {
       this.lastHeard = Date.now();
       if (!this.queue.offer({ kind: 'frame', lsn, frame })) this.pause();
