@@ -16,7 +16,6 @@ import type { BinlogEvent } from './binlog-events.ts';
 import type { ChangeRecords, MySqlEventOptions, MySqlRowChange, MySqlRow, MySqlSourceFacts, MySqlTableModel } from './event-model.ts';
 import { encodeMySqlPosition, positionAfter, positionInTransaction, ReplaySkip, type MySqlPosition } from './offsets.ts';
 import type { MySqlTableRegistry } from './table-registry.ts';
-import type { TableMapShape } from './table-schema.ts';
 import { TxMetadata } from './tx-metadata.ts';
 
 type Begin = Extract<BinlogEvent, { type: 'begin' }>;

@@ -14,7 +14,6 @@
  * PostgreSQL connector's.
  */
 import { systemClock, type Clock, type EnvelopeValue, type Op, type TransactionBlock } from '../../src/events/envelope.ts';
-import { textHeader } from '../../src/events/headers.ts';
 import type { RecordHeader, SourceRecord } from '../../src/events/record.ts';
 import type { ChangeRecords, MySqlEventOptions, MySqlSourceFacts, MySqlTableModel, TransactionBlockSource } from './event-model.ts';
 import { sourceValue } from './source-info.ts';

@@ -27,7 +27,7 @@ import type { Logger } from '../../src/log/logger.ts';
 import { SourceError } from '../../src/errors/cdc-error.ts';
 import type { MySqlRow } from './event-model.ts';
 import { comparePoints, pointText, type BinlogPoint, type WindowPoints } from './chunk-position.ts';
-import { chunkQuery, keyKindOf, keyValue, maxKeySql, quoteId, rowKey, tableRef, type ChunkTable, type KeyColumnInfo } from './chunk-sql.ts';
+import { chunkQuery, keyKindOf, maxKeySql, quoteId, rowKey, tableRef, type ChunkTable, type KeyColumnInfo } from './chunk-sql.ts';
 import type { SessionPool, SqlSession } from './chunk-sessions.ts';
 
 export interface MySqlChunkSourceDeps {

@@ -3,7 +3,7 @@
  * heartbeats: binlog-reader.ts), the translation of its events into units (binlog-units.ts),
  * heartbeat records, and what a chunked snapshot beside the stream adds to the units.
  */
-import type { InternalRecord, JsonMap, SourceRecord, SourceUnit } from '../../src/events/record.ts';
+import type { InternalRecord, SourceRecord, SourceUnit } from '../../src/events/record.ts';
 import type { SourceTaskContext } from '../../src/runtime/source-task.ts';
 import { HEARTBEAT_KEY_SCHEMA, HEARTBEAT_VALUE_SCHEMA, sanitizeTopicName } from '../../src/events/envelope.ts';
 import type { Logger } from '../../src/log/logger.ts';

@@ -5,7 +5,6 @@
  * Pure: no I/O, so every shape is unit-tested without a database.
  */
 import type { RecordHeader, SourceRecord } from '../../src/events/record.ts';
-import { textHeader } from '../../src/events/headers.ts';
 import { debeziumContextHeaders as contextHeadersFor, recordHeaders } from '../../src/events/debezium-common.ts';
 import type { Clock, EnvelopeValue, Op, TransactionBlock } from '../../src/events/envelope.ts';
 import { keyOnlyRowValue, keyValue, rowValue, type TableModel, type TextRow } from './table-model.ts';

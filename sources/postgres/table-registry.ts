@@ -12,7 +12,7 @@ import { quoteIdent } from './connection.ts';
 import { loadTable, loadTables, publishesGeneratedColumns, type PgColumn, type PgTable } from './catalog.ts';
 import type { OddValueSink } from './odd-values.ts';
 import { buildTableModel, type TableModel } from './table-model.ts';
-import { leafPartitions, listRelations, planCapture, relationFacts, relId, routeRelation, type CapturePlan, type PgRelation } from './partitions.ts';
+import { leafPartitions, listRelations, planCapture, relationFacts, routeRelation, type CapturePlan, type PgRelation } from './partitions.ts';
 import type { PgTaskConfig } from './task-config.ts';
 import type { TableResolver } from './change-decoder.ts';
 import { ADJUSTMENT_PROPERTY, NameAdjuster, type NameKind } from '../../src/serde/name-adjustment.ts';

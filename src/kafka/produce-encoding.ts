@@ -39,8 +39,6 @@ const MAGIC = 2;
 const TRANSACTIONAL = 16;
 /** bytes of a batch from its attributes to its record count (what the CRC covers starts there) */
 const BATCH_HEADER = 2 + 4 + 8 + 8 + 8 + 2 + 4 + 4;
-/** firstOffset, length, partitionLeaderEpoch, magic, crc */
-const BATCH_PREFIX = 8 + 4 + 4 + 1 + 4;
 
 /** Header keys and values repeat (Debezium's context headers): their bytes are kept, up to a bound. */
 const headerBytes = new Map<string, Buffer>();

@@ -13,7 +13,7 @@ import type mysql from 'mysql2/promise';
 import { stackEnv, SKIP_REASON } from '../helpers/stack-env.ts';
 import { mariadbAdmin, mariadbSkip } from '../helpers/mariadb.ts';
 import { Daemon, writeConfig } from '../helpers/daemon.ts';
-import { kafkaFor, readUntil, waitForTopics, type ReadRecord } from '../helpers/kafka-reader.ts';
+import { kafkaFor, readUntil, waitForTopics } from '../helpers/kafka-reader.ts';
 import { readConnectorOffsets } from '../../src/offsets/offset-reader.ts';
 
 const env = stackEnv();
@@ -133,7 +133,6 @@ test('SIGKILL at six moments (one mid-snapshot) under load: every change exactly
       const expectInserts = Number(row.n) - PRELOAD, expectUpdates = Number(row.updates);
       const ledgerTopic = `${name}.${DB}.ledger`, acctTopic = `${name}.${DB}.acct`;
       await waitForTopics(env!, [ledgerTopic, acctTopic]);
-      const count = (rs: ReadRecord[], t: string) => rs.filter((r) => r.topic === t).length;
       const records = await readUntil(env!, [ledgerTopic, acctTopic],
         (rs) => rs.filter((r) => r.topic === ledgerTopic && (r.value as { op: string }).op === 'c').length >= expectInserts
           && rs.filter((r) => r.topic === acctTopic && (r.value as { op: string }).op === 'u').length >= expectUpdates

@@ -84,7 +84,7 @@ test('range, list and sub-partitioned tables: each row once in the snapshot, eve
           await db.query(`INSERT INTO events VALUES (4, 'a', 'w'), (5, 'b', 'v')`);
           const orders = `${name}.public.orders`, events = `${name}.public.events`;
           await waitForTopics(env!, [orders, events]);
-          const rs = await readUntil(env!, [orders], (r) => r.filter((x) => op(x) === 'c').length >= 4 && r.some((x) => op(x) === 'd'), 60_000);
+          await readUntil(env!, [orders], (r) => r.filter((x) => op(x) === 'c').length >= 4 && r.some((x) => op(x) === 'd'), 60_000);
           const ev = await readUntil(env!, [events], (r) => r.filter((x) => op(x) === 'c').length >= 2, 60_000);
           await sleep(1000);
           const all = await readToEnd(env!, [orders]);

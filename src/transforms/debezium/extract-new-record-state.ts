@@ -18,7 +18,7 @@ import { TransformError } from '../contracts.ts';
 import { copyStructSchema, fieldValue, findField, SchemaCache, type StructValue } from '../schema-util.ts';
 import { isEnvelopeSchema } from './envelope-util.ts';
 import { extractNewRecordStateConfig, planOf, type ExtractNewRecordStatePlan } from './extract-new-record-state-config.ts';
-import { addedFieldSchema, referencedSchema, referencedValue, type FieldReference } from './field-reference.ts';
+import { addedFieldSchema, referencedSchema, referencedValue } from './field-reference.ts';
 
 const DELETED = S.optional(S.string());
 /** Debezium adds the tombstone's op header with Headers.addString: a STRING schema. */
