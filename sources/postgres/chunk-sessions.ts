@@ -2,9 +2,8 @@
  * The chunked snapshot's SQL sessions (snapshot.max.threads readers and the
  * watermark writer), opened when a snapshot needs them and closed once none
  * has run for a while. A connector that only streams holds no snapshot session:
- * an idle connector keeps its task's session, the slot monitor's and its
- * walsender, as Debezium's does, so fifty connectors fit a server's default
- * max_connections.
+ * an idle connector keeps three server connections (its task's session, the slot
+ * monitor's and its walsender) instead of five.
  */
 import type pg from 'pg';
 import type { Logger } from '../../src/log/logger.ts';
