@@ -26,7 +26,7 @@ export interface BenchOptions {
   readonly cpuProfDir: string | null;
   /** rewrite the figures table of docs/benchmarks.md with this run */
   readonly updateDocs: boolean;
-  /** postgres: after the burst, steady loads at 25, 50 and 75 % of its rate, this many seconds each (0: none) */
+  /** postgres: after the burst, an unpaced small-transaction load, then loads at 25, 50 and 75 % of its delivered rate, this many seconds each (0: none) */
   readonly steadySeconds: number;
   /** after the daemon's PostgreSQL run, the same load through Kafka Connect + Debezium (bench/debezium/) */
   readonly vsDebezium: boolean;
@@ -51,9 +51,10 @@ export const BENCH_USAGE = `usage: npm run bench -- [--source postgres|mariadb|b
   --update-docs       put this run's figures into docs/benchmarks.md (postgres only)
   --set KEY=VALUE     override a connector property (repeatable), e.g. --set max.batch.size=512
                       (the daemon's connector only, not Debezium's)
-  --steady-seconds S  postgres: after the burst, the daemon still running, three steady loads at 25, 50
-                      and 75 % of the burst's events/s, S seconds each, in transactions of 1..10 rows;
-                      prints commit->visible p50/p95/p99 of each (default 0: none)
+  --steady-seconds S  postgres: after the burst, the daemon still running, an unpaced load in
+                      transactions of 1..10 rows (the maximum sustained rate of that workload), then
+                      three loads paced at 25, 50 and 75 % of that maximum, S seconds each; prints
+                      commit->visible p50/p95/p99 of each (default 0: none)
   --vs-debezium       postgres only: after the daemon's run, the same load (rows, sizes, seed) through
                       Kafka Connect 4.3.1 + Debezium 3.6.1's PostgreSQL connector (exactly-once, Avro),
                       measured the same way; prints both rows and the ratio daemon/Debezium

@@ -6,7 +6,25 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
-/** One phase of the steady mode: a load paced at a fraction of the burst's rate. */
+/**
+ * The steady mode's first phase: small transactions as fast as one loader connection writes them,
+ * unpaced. What was delivered end to end is the maximum sustained rate for that workload, the base
+ * of the paced phases; the loader's own rate says which side set it.
+ */
+export interface SteadyMaxFigures {
+  readonly rows: number;
+  readonly transactions: number;
+  /** rows / (last commit acknowledged - first insert sent), as the loader wrote them */
+  readonly loaderRowsPerSecond: number;
+  /** rows / (last event visible - first source commit) */
+  readonly deliveredRowsPerSecond: number;
+  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
+  /** 'loader' when the daemon delivered at least 90 % of what the loader wrote, else 'daemon' */
+  readonly limitedBy: 'loader' | 'daemon';
+  readonly incomplete?: string;
+}
+
+/** One phase of the steady mode: a load paced at a fraction of the maximum sustained rate (SteadyMaxFigures). */
 export interface SteadyFigures {
   readonly fraction: number;
   readonly rate: number;
@@ -64,7 +82,9 @@ export interface BenchFigures extends LoadRunFigures {
   readonly connectorOverrides?: Readonly<Record<string, string>>;
   /** --note-chars: every row's note had this many characters */
   readonly noteChars?: number;
-  /** --steady-seconds: the paced phases after the burst */
+  /** --steady-seconds: the unpaced phase that finds the maximum sustained rate of small transactions */
+  readonly steadyMax?: SteadyMaxFigures;
+  /** --steady-seconds: the paced phases after it */
   readonly steady?: readonly SteadyFigures[];
   /** set when the run did not finish: what went wrong */
   readonly incomplete?: string;
@@ -93,6 +113,10 @@ export function formatBlock(f: BenchFigures): string {
   ];
   if (f.connectorOverrides) lines.push(`  connector overrides           ${Object.entries(f.connectorOverrides).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   if (f.noteChars !== undefined) lines.push(`  wide rows                     note column of ${f.noteChars} characters`);
+  if (f.steadyMax) {
+    const m = f.steadyMax, l = m.latencyMs;
+    lines.push(`  steady max (unpaced)  ${f0(m.deliveredRowsPerSecond)} rows/s delivered, loader wrote ${f0(m.loaderRowsPerSecond)} rows/s (set by the ${m.limitedBy}); commit->visible p50/p95/p99 ${f0(l.p50)} / ${f0(l.p95)} / ${f0(l.p99)} ms  (${f0(m.rows)} rows in ${f0(m.transactions)} transactions)${m.incomplete ? `  INCOMPLETE: ${m.incomplete}` : ''}`);
+  }
   for (const p of f.steady ?? []) {
     const l = p.latencyMs;
     lines.push(`  steady ${String(Math.round(p.fraction * 100)).padStart(2)} % (${f0(p.rate)} rows/s)  commit->visible p50/p95/p99 ${f0(l.p50)} / ${f0(l.p95)} / ${f0(l.p99)} ms  (max ${f0(l.max)} ms; ${f0(p.visibleEvents)} of ${f0(p.rows)} rows in ${f0(p.transactions)} transactions; loader at most ${f0(p.loaderMaxLagMs)} ms late)${p.daemonHistogramMs ? `; daemon histogram p50/p99 ${f0(p.daemonHistogramMs.p50)} / ${f0(p.daemonHistogramMs.p99)} ms` : ''}${p.incomplete ? `  INCOMPLETE: ${p.incomplete}` : ''}`);

@@ -33,7 +33,7 @@ import { VisibleReader, visibleFigures } from './visible-reader.ts';
 import { findPidByArg, ProcessSampler, sampleProcess, type ProcessSample } from './process-stats.ts';
 import { createCeilingSlot, measureCeiling, measureFixedCost, type CeilingResult } from './recvlogical-ceiling.ts';
 import { histogramDelta, histogramQuantile, parseHistogram, parseSample } from './latency-stats.ts';
-import { formatBlock, formatJsonLine, updateDocsFigures, type BenchFigures, type SteadyFigures } from './bench-report.ts';
+import { formatBlock, formatJsonLine, updateDocsFigures, type BenchFigures, type SteadyFigures, type SteadyMaxFigures } from './bench-report.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -141,9 +141,9 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
   // The burst's events, fixed now: the steady phases add theirs to the reader after this.
   const ev = reader.events();
   const burst = visibleFigures(ev);
-  const steady = !incomplete && opts.steadySeconds > 0
+  const { max: steadyMax, phases: steady } = !incomplete && opts.steadySeconds > 0
     ? await steadyPhases({ opts, env, database, reader, burstRate: burst.eventsPerSecond, firstId: 2 + opts.rows, daemon, metricsPort, interrupted })
-    : [];
+    : { max: null, phases: [] };
   await reader.stop(); // the figures describe this moment, also when the wait gave up
 
   // 4. The ceiling, with the daemon stopped (so it has the machine to itself).
@@ -184,6 +184,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
     ratio: ceiling && !incomplete ? eventsPerSecond / ceilingRate : null,
     ...(Object.keys(opts.connectorOverrides).length > 0 ? { connectorOverrides: opts.connectorOverrides } : {}),
     ...(opts.noteChars !== null ? { noteChars: opts.noteChars } : {}),
+    ...(steadyMax ? { steadyMax } : {}),
     ...(steady.length > 0 ? { steady } : {}),
     ...(incomplete ? { incomplete } : {}),
   };
@@ -197,21 +198,44 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
 const STEADY_TXN_ROWS = 10;
 
 /**
- * The steady mode (--steady-seconds): with the daemon still streaming, loads paced at 25, 50
- * and 75 % of the burst's events/s, one after the other; commit -> visible of each phase's rows.
- * Row ids are consecutive, so a phase's events are the ids it inserted.
+ * The steady mode (--steady-seconds): with the daemon still streaming, first an unpaced load of
+ * small transactions (as many rows as the burst delivered in S seconds), whose delivered rate is
+ * the maximum sustained rate of this workload (the burst's transactions of up to 1,000 rows are
+ * no measure of it); then loads paced at 25, 50 and 75 % of that maximum, one after the other;
+ * commit -> visible of each phase's rows. Row ids are consecutive, so a phase's events are the
+ * ids it inserted.
  */
 async function steadyPhases(a: {
   opts: BenchOptions; env: ReturnType<typeof ensureStack>['env']; database: string; reader: VisibleReader; burstRate: number;
   firstId: number; daemon: Daemon; metricsPort: number; interrupted: AbortSignal;
-}): Promise<SteadyFigures[]> {
+}): Promise<{ max: SteadyMaxFigures; phases: SteadyFigures[] }> {
   const daemonHistogram = async () => parseHistogram(await scrapeMetrics(a.metricsPort), 'cdc_commit_to_visible_seconds');
   const out: SteadyFigures[] = [];
   let firstId = a.firstId;
   let expected = a.reader.count;
+  const drained = (what: string) => () => {
+    a.interrupted.throwIfAborted();
+    if (!a.daemon.running) throw new Error(`daemon exited (code ${a.daemon.exitCode}) during the ${what}`);
+  };
+  const maxRows = Math.max(1000, Math.round(a.burstRate * a.opts.steadySeconds));
+  log(`steady max: ${maxRows} rows unpaced in transactions of 1..${STEADY_TXN_ROWS} rows`);
+  const maxLoad = await runNodeScript<LoadResult>('bench/row-loader.ts', {
+    pg: a.env.pg, database: a.database, rows: maxRows, maxTxnRows: STEADY_TXN_ROWS, seed: a.opts.seed + 100, noteChars: a.opts.noteChars, syncCommit: true,
+  } satisfies LoadPlan, 120_000 + a.opts.steadySeconds * 6000);
+  expected += maxRows;
+  const maxReached = await a.reader.waitFor(expected, 120_000, drained('unpaced small-transaction load'));
+  const maxPhase = visibleFigures(a.reader.events(), firstId - 1, firstId + maxRows - 1);
+  const loaderRowsPerSecond = (maxRows * 1000) / Math.max(1, maxLoad.finishedAtMs - maxLoad.startedAtMs);
+  const max: SteadyMaxFigures = {
+    rows: maxRows, transactions: maxLoad.transactions, loaderRowsPerSecond, deliveredRowsPerSecond: maxPhase.eventsPerSecond,
+    latencyMs: maxPhase.latencyMs, limitedBy: maxPhase.eventsPerSecond >= 0.9 * loaderRowsPerSecond ? 'loader' : 'daemon',
+    ...(maxReached ? {} : { incomplete: `only ${maxPhase.visibleEvents} of ${maxRows} events visible 120 s after the load` }),
+  };
+  firstId += maxRows;
+  log(`steady max: ${Math.round(max.deliveredRowsPerSecond)} rows/s delivered, the loader wrote ${Math.round(loaderRowsPerSecond)} rows/s`);
   for (const [k, fraction] of [0.25, 0.5, 0.75].entries()) {
     a.interrupted.throwIfAborted();
-    const rate = Math.max(1, Math.round(a.burstRate * fraction));
+    const rate = Math.max(1, Math.round(max.deliveredRowsPerSecond * fraction));
     const rows = rate * a.opts.steadySeconds;
     log(`steady ${Math.round(fraction * 100)} %: ${rows} rows at ${rate} rows/s in transactions of 1..${STEADY_TXN_ROWS} rows`);
     const histBefore = await daemonHistogram();
@@ -219,10 +243,7 @@ async function steadyPhases(a: {
       pg: a.env.pg, database: a.database, rows, maxTxnRows: STEADY_TXN_ROWS, seed: a.opts.seed + 1 + k, noteChars: a.opts.noteChars, rate, syncCommit: true,
     } satisfies LoadPlan, 120_000 + a.opts.steadySeconds * 3000);
     expected += rows;
-    const reached = await a.reader.waitFor(expected, 120_000, () => {
-      a.interrupted.throwIfAborted();
-      if (!a.daemon.running) throw new Error(`daemon exited (code ${a.daemon.exitCode}) during the steady load`);
-    });
+    const reached = await a.reader.waitFor(expected, 120_000, drained('steady load'));
     const phase = visibleFigures(a.reader.events(), firstId - 1, firstId + rows - 1);
     const histAfter = await daemonHistogram();
     const d = histAfter ? histogramDelta(histAfter, histBefore) : null;
@@ -233,7 +254,7 @@ async function steadyPhases(a: {
     });
     firstId += rows;
   }
-  return out;
+  return { max, phases: out };
 }
 
 /**
