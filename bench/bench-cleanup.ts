@@ -55,7 +55,7 @@ export async function dropBenchDatabase(env: StackEnv, database: string): Promis
   }
 }
 
-/** Deletes every topic whose name contains `runName`, and the registry subjects of `dataTopics`. */
+/** Deletes every topic whose name contains `runName`, and the registry subjects of `dataTopics` (permanently). */
 export async function deleteTopicsAndSubjects(env: StackEnv, runName: string, dataTopics: readonly string[]): Promise<void> {
   const admin = kafkaFor(env).admin();
   await admin.connect();
@@ -65,9 +65,14 @@ export async function deleteTopicsAndSubjects(env: StackEnv, runName: string, da
   } finally {
     await admin.disconnect();
   }
+  // A soft delete, then the permanent one (the registry refuses a permanent delete of a live subject),
+  // so that a run leaves no schema behind, not even one listed with ?deleted=true.
+  const del = (url: string) => fetch(url, { method: 'DELETE', signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
   for (const t of dataTopics) {
     for (const suffix of ['key', 'value']) {
-      await fetch(`${env.registry}/subjects/${encodeURIComponent(`${t}-${suffix}`)}`, { method: 'DELETE', signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+      const subject = `${env.registry}/subjects/${encodeURIComponent(`${t}-${suffix}`)}`;
+      await del(subject);
+      await del(`${subject}?permanent=true`);
     }
   }
 }
