@@ -421,13 +421,11 @@ function stageFailure(err: unknown): { alias: string; className: string; cause: 
   return err instanceof TransformStageFailure ? { alias: err.stage.alias, className: err.stage.className, cause: err.cause } : null;
 }
 
+/** Once per record: the optional fields are set only when present (absent, not undefined), without spread temporaries. */
 function outRecord(r: SourceRecord, key: Buffer | null, value: Buffer | null, headers: OutRecord['headers'] | undefined): OutRecord {
-  return {
-    topic: r.topic,
-    ...(r.kafkaPartition !== undefined ? { partition: r.kafkaPartition } : {}),
-    key,
-    value,
-    ...(headers ? { headers } : {}),
-    ...(r.timestamp !== undefined ? { timestamp: r.timestamp } : {}),
-  };
+  const out: { -readonly [K in keyof OutRecord]: OutRecord[K] } = { topic: r.topic, key, value };
+  if (r.kafkaPartition !== undefined) out.partition = r.kafkaPartition;
+  if (headers) out.headers = headers;
+  if (r.timestamp !== undefined) out.timestamp = r.timestamp;
+  return out;
 }
