@@ -105,7 +105,11 @@ export class ChangeDecoder {
     });
   }
 
-  async handle(lsn: Lsn, msg: Pgoutput.Message): Promise<SourceUnit | null> {
+  /**
+   * The unit of one message, or null. Synchronous except for a Relation message, which may
+   * read the catalog: then a promise (the poll loop awaits only those, not every message).
+   */
+  handle(lsn: Lsn, msg: Pgoutput.Message): SourceUnit | null | Promise<null> {
     switch (msg.tag) {
       case 'begin': {
         const commitLsn = parseLsn(msg.commitLsn);
@@ -121,8 +125,7 @@ export class ChangeDecoder {
         return null;
       }
       case 'relation':
-        await this.tables.onRelation(msg);
-        return null;
+        return this.tables.onRelation(msg).then(() => null);
       case 'insert': case 'update': case 'delete': case 'truncate':
         return this.change(lsn, msg);
       case 'commit': {
@@ -151,7 +154,7 @@ export class ChangeDecoder {
     }
   }
 
-  private async change(lsn: Lsn, msg: Pgoutput.MessageInsert | Pgoutput.MessageUpdate | Pgoutput.MessageDelete | Pgoutput.MessageTruncate): Promise<SourceUnit | null> {
+  private change(lsn: Lsn, msg: Pgoutput.MessageInsert | Pgoutput.MessageUpdate | Pgoutput.MessageDelete | Pgoutput.MessageTruncate): SourceUnit | null {
     const tx = this.tx;
     if (!tx) return null; // cannot happen with pgoutput: changes only arrive inside BEGIN/COMMIT
     tx.index++;

@@ -10,7 +10,8 @@
  *  - an explicit start LSN (0/0 = the slot's confirmed_flush_lsn), never the
  *    library's "last received" position;
  *  - acknowledge(x) sends x+1, so we pass flush-1 to put exactly `flush` on the wire;
- *  - column values stay raw text (the library would run lossy global pg parsers).
+ *  - column values stay raw text (the library would run lossy global pg parsers): pgoutput.ts
+ *    parses the messages, not the library.
  * The flush position only moves through confirm(), which the task calls after
  * the Kafka transaction holding that position committed (DESIGN.md invariant 2).
  */
@@ -19,9 +20,11 @@ import { BoundedQueue } from '../../src/runtime/bounded-queue.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import { clientConfig, negotiatedSsl, slotError, type PgConnectionSettings } from './connection.ts';
 import { formatLsn, parseLsn, type Lsn } from './lsn.ts';
+import { PgoutputParser } from './pgoutput.ts';
 
+/** A message frame (parse it with parse(), in stream order, when it is handled) or a keepalive. */
 export type StreamItem =
-  | { kind: 'message'; lsn: Lsn; msg: Pgoutput.Message }
+  | { kind: 'message'; lsn: Lsn; frame: Buffer }
   | { kind: 'keepalive'; walEnd: Lsn };
 
 /**
@@ -63,7 +66,7 @@ export interface ReplicationStreamDeps {
 
 export class ReplicationStream {
   private readonly queue: BoundedQueue<Queued>;
-  /** pgoutput parsing (the library's parser, stateful: frames are parsed in stream order) */
+  /** pgoutput parsing (pgoutput.ts, stateful: frames are parsed in stream order) */
   private parseFrame: (frame: Buffer) => Pgoutput.Message = () => { throw new Error('replication stream not started'); };
   private paused = false;
   private service: LogicalReplicationService | null = null;
@@ -106,15 +109,10 @@ export class ReplicationStream {
       flowControl: { enabled: false },
     });
     this.service = service;
+    // The plugin only starts replication (its options); pgoutput.ts parses, each frame when taken.
     const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [...this.deps.publicationNames], messages: true });
-    const parse = plugin.parse.bind(plugin);
-    this.parseFrame = (frame: Buffer) => {
-      const msg = parse(frame) as Pgoutput.Message;
-      // The parser captured global pg type parsers per column; keep the raw text instead.
-      // Relation messages always precede the tuples that use them, so this runs first.
-      if (msg.tag === 'relation') for (const c of msg.columns) c.parser = (raw: unknown) => raw;
-      return msg;
-    };
+    const parser = new PgoutputParser();
+    this.parseFrame = (frame: Buffer) => parser.parse(frame);
     // The library hands over what parse() returns: the frame, parsed when taken. A copy (of a few
     // hundred bytes, from Node's buffer pool): the frame is a view into pg-protocol's read buffer,
     // which it reuses for the next socket read (it moves a partial message to the front), so a view
@@ -163,15 +161,25 @@ export class ReplicationStream {
     });
   }
 
-  /** Next items, waiting up to waitMs for the first. Throws once the stream failed and is drained. */
+  /**
+   * Next items, waiting up to waitMs for the first. Throws once the stream failed and is drained.
+   * Frames stay unparsed: the caller parses each as it handles it, so a parsed message lives only
+   * as long as its own handling, not the whole batch's (a young-generation collection during the
+   * batch copies what is alive, and the batch is up to max.batch.size messages).
+   */
   async take(max: number, waitMs: number): Promise<StreamItem[]> {
     const queued = await this.queue.take(max, waitMs);
     const out: StreamItem[] = new Array(queued.length);
     for (let i = 0; i < queued.length; i++) {
       const q = queued[i]!;
-      out[i] = q.kind === 'frame' ? { kind: 'message', lsn: parseLsn(q.lsn), msg: this.parseFrame(q.frame) } : q;
+      out[i] = q.kind === 'frame' ? { kind: 'message', lsn: parseLsn(q.lsn), frame: q.frame } : q;
     }
     return out;
+  }
+
+  /** The pgoutput message of a frame take() handed out; every frame once, in stream order (the parser is stateful). */
+  parse(frame: Buffer): Pgoutput.Message {
+    return this.parseFrame(frame);
   }
 
   /** Everything before `lsn` is durable in Kafka: report it as flushed (never moves backwards). */

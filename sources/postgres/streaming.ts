@@ -92,9 +92,11 @@ export class Streaming {
       if (item.kind === 'message') {
         lastLsn = item.lsn > lastLsn ? item.lsn : lastLsn;
         // A signal acts before the unit of its insert is built, so that unit's offset carries its effect.
-        const raw = signals?.table.signalOf(item.msg);
+        const msg = stream.parse(item.frame);
+        const raw = signals?.table.signalOf(msg);
         if (raw) signals!.hub.fromSource(raw);
-        const u = await decoder.handle(item.lsn, item.msg);
+        let u = decoder.handle(item.lsn, msg);
+        if (u instanceof Promise) u = await u; // a Relation message only
         if (u) push(u);
       } else if (stream.queued === 0 && Date.now() - this.lastIdleUnit >= cfg.statusIntervalMs) {
         // Idle: let the slot move past WAL written by other tables and databases (invariant 5).

@@ -58,7 +58,9 @@ const contextLists = new WeakMap<object, readonly RecordHeader[]>();
 
 function contextList(ctx: Readonly<Record<string, string>>): readonly RecordHeader[] {
   let list = contextLists.get(ctx);
-  if (list === undefined) contextLists.set(ctx, (list = Object.entries(ctx).map(([k, v]) => textHeader(k, v))));
+  // Frozen, headers and list: the header converter and the produce encoding may then keep what
+  // they derive from it by identity (header-converter.ts, produce-encoding.ts).
+  if (list === undefined) contextLists.set(ctx, (list = Object.freeze(Object.entries(ctx).map(([k, v]) => Object.freeze(textHeader(k, v))))));
   return list;
 }
 

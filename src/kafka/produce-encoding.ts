@@ -105,28 +105,57 @@ interface Prepared {
   readonly bodySize: number;
 }
 
+const NO_HEADERS: readonly Buffer[] = Object.freeze([]);
+
+/** Header bytes of a frozen header object (shared by many records: header-converter.ts), kept by identity. */
+const frozenHeaders = new WeakMap<object, { readonly list: readonly Buffer[]; readonly size: number }>();
+
+/** A header object as its bytes (key, value, key, value...) and their encoded size, or null when we cannot match kafkajs. */
+function headerList(h: object): { readonly list: readonly Buffer[]; readonly size: number } | null {
+  const frozen = Object.isFrozen(h);
+  if (frozen) {
+    const known = frozenHeaders.get(h);
+    if (known !== undefined) return known;
+  }
+  const list: Buffer[] = [];
+  for (const k of Object.keys(h)) {
+    const v = (h as Record<string, unknown>)[k];
+    const kb = stringBytes(k);
+    if (Array.isArray(v)) {
+      for (const one of v) {
+        const vb = headerField(one);
+        if (vb === undefined) return null;
+        list.push(kb, vb);
+      }
+    } else {
+      const vb = headerField(v);
+      if (vb === undefined) return null;
+      list.push(kb, vb);
+    }
+  }
+  let size = varintSize(list.length / 2);
+  for (const b of list) size += varintSize(b.length) + b.length;
+  const out = { list, size };
+  if (frozen) frozenHeaders.set(h, out);
+  return out;
+}
+
 function prepareRecord(m: ProduceMessage, offsetDelta: number, timestampDelta: number): Prepared | null {
   const key = field(m.key), value = field(m.value);
   if (key === undefined || value === undefined || !Number.isSafeInteger(timestampDelta)) return null;
-  const headers: Buffer[] = [];
+  let headers = NO_HEADERS, headersSize = 1; // the count, 0
   const h = m.headers;
   if (h !== undefined) {
     if (h === null || typeof h !== 'object') return null;
-    for (const k of Object.keys(h)) {
-      const v = (h as Record<string, unknown>)[k];
-      const kb = stringBytes(k);
-      for (const one of Array.isArray(v) ? v : [v]) {
-        const vb = headerField(one);
-        if (vb === undefined) return null;
-        headers.push(kb, vb);
-      }
-    }
+    const hl = headerList(h);
+    if (hl === null) return null;
+    headers = hl.list;
+    headersSize = hl.size;
   }
-  let size = 1 + varlongSize(timestampDelta) + varintSize(offsetDelta)
+  const size = 1 + varlongSize(timestampDelta) + varintSize(offsetDelta)
     + (key === null ? 1 : varintSize(key.length) + key.length)
     + (value === null ? 1 : varintSize(value.length) + value.length)
-    + varintSize(headers.length / 2);
-  for (const b of headers) size += varintSize(b.length) + b.length;
+    + headersSize;
   return { key, value, headers, timestampDelta, bodySize: size };
 }
 

@@ -104,14 +104,13 @@ export class KafkaTxnProducer implements TxnProducer {
           for (const r of chunk) {
             let list = byTopic.get(r.topic);
             if (!list) byTopic.set(r.topic, (list = []));
-            list.push({
-              key: r.key,
-              value: r.value,
-              ...(r.partition !== undefined ? { partition: r.partition } : {}),
-              // kafkajs only reads the header object (an array value = one header per element, in order).
-              ...(r.headers ? { headers: r.headers as IHeaders } : {}),
-              ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
-            });
+            // Assigned, not spread from temporaries: once per record.
+            const m: Message = { key: r.key, value: r.value };
+            if (r.partition !== undefined) m.partition = r.partition;
+            // kafkajs only reads the header object (an array value = one header per element, in order).
+            if (r.headers) m.headers = r.headers as IHeaders;
+            if (r.timestamp !== undefined) m.timestamp = String(r.timestamp);
+            list.push(m);
           }
           try {
             // acks=-1 (all): exactly-once needs every in-sync replica (kafka-client-fields.ts refuses others).
@@ -165,13 +164,26 @@ function describe(err: unknown): string {
 const RECORD_OVERHEAD = 64;
 
 export function recordSize(r: OutRecord): number {
-  let n = RECORD_OVERHEAD + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-  if (r.headers) {
-    for (const [k, v] of Object.entries(r.headers)) {
-      if (typeof v === 'string') n += Buffer.byteLength(k) + Buffer.byteLength(v) + 10;
-      else for (const x of v) n += Buffer.byteLength(k) + Buffer.byteLength(x) + 10;
-    }
+  const n = RECORD_OVERHEAD + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  return r.headers ? n + headersSize(r.headers) : n;
+}
+
+/** A frozen header object is shared by many records (header-converter.ts): its size is kept by identity. */
+const frozenHeaderSizes = new WeakMap<object, number>();
+
+function headersSize(h: NonNullable<OutRecord['headers']>): number {
+  const frozen = Object.isFrozen(h);
+  if (frozen) {
+    const known = frozenHeaderSizes.get(h);
+    if (known !== undefined) return known;
   }
+  let n = 0;
+  for (const k of Object.keys(h)) {
+    const v = h[k]!;
+    if (typeof v === 'string') n += Buffer.byteLength(k) + Buffer.byteLength(v) + 10;
+    else for (const x of v) n += Buffer.byteLength(k) + Buffer.byteLength(x) + 10;
+  }
+  if (frozen) frozenHeaderSizes.set(h, n);
   return n;
 }
 

@@ -98,6 +98,7 @@ interface OpenTxn {
   readonly openedAt: number;
   records: number;
   buffer: OutRecord[];
+  /** per source partition, the offset of its last unit (the entry is updated in place) */
   readonly offsets: Map<string, { partition: JsonMap; offset: JsonMap }>;
   commitTimes: number[];
   readonly topics: Set<string>;
@@ -162,7 +163,8 @@ export class TaskRunner {
         const units = await d.task.poll((this.open && !hold) || this.committing ? Math.min(d.limits.pollMs, 50) : d.limits.pollMs);
         if (units.length > 0) countPolled(units, d.metrics);
         for (const unit of units) {
-          await this.add(unit);
+          const adding = this.add(unit);
+          if (adding) await adding;
           hold = unit.holdTransaction === true;
           if (unit.commitAfter) { await this.commit(unit.commitInBackground === true); hold = false; }
         }
@@ -188,15 +190,28 @@ export class TaskRunner {
     }
   }
 
-  private async add(unit: SourceUnit): Promise<void> {
-    const d = this.deps;
-    if (!this.open) {
-      this.open = { txn: null, openedAt: Date.now(), records: 0, buffer: [], offsets: new Map(), commitTimes: [], topics: new Set(), sending: null };
+  /**
+   * Buffers a unit's records and notes its offset. Synchronous (undefined) while nothing has to be
+   * waited for, which is every unit of a stream but the one that fills a send batch: a promise per
+   * unit would be one more object and one more microtask per change event.
+   */
+  private add(unit: SourceUnit): Promise<void> | undefined {
+    if (unit.internalRecords !== undefined || unit.lazyRecords !== undefined) return this.addFrom(unit, 0);
+    const o = this.openTxn();
+    const records = unit.records;
+    for (let i = 0; i < records.length; i++) {
+      const wait = this.addRecord(o, records[i]!);
+      if (wait) return wait.then(() => this.addFrom(unit, i + 1));
     }
-    const o = this.open;
-    for (const ir of unit.internalRecords ?? []) o.buffer.push(this.internalOut(ir));
-    for (const original of unit.records) {
-      const wait = this.addRecord(o, original);
+    return this.added(o, unit);
+  }
+
+  /** add(), from the unit's record `from` on (its internal records first when from is 0), awaiting as it goes. */
+  private async addFrom(unit: SourceUnit, from: number): Promise<void> {
+    const o = this.openTxn();
+    if (from === 0) for (const ir of unit.internalRecords ?? []) o.buffer.push(this.internalOut(ir));
+    for (let i = from; i < unit.records.length; i++) {
+      const wait = this.addRecord(o, unit.records[i]!);
       if (wait) await wait;
     }
     if (unit.lazyRecords) {
@@ -205,20 +220,27 @@ export class TaskRunner {
         const wait = this.addRecord(o, original);
         if (wait) await wait;
       }
-      this.lazyCount.report(d.metrics);
+      this.lazyCount.report(this.deps.metrics);
     }
-    let pid = this.partitionIds.get(unit.partition);
-    if (pid === undefined) this.partitionIds.set(unit.partition, (pid = partitionId(unit.partition)));
-    o.offsets.set(pid, { partition: unit.partition, offset: unit.offset });
-    if (unit.sourceCommitTimeMs !== undefined) o.commitTimes.push(unit.sourceCommitTimeMs);
-    if (o.buffer.length >= d.limits.sendBatch) await this.flush(o);
+    await this.added(o, unit);
   }
 
-  /**
-   * Transforms and converts one record into the transaction's buffer. Returns a promise only when
-   * it has to wait: a conversion that needs the registry or hit a failure (the errors.* path), or
-   * a full batch to send. The steady state converts synchronously (Converter.fromConnectDataNow).
-   */
+  private openTxn(): OpenTxn {
+    this.open ??= { txn: null, openedAt: Date.now(), records: 0, buffer: [], offsets: new Map(), commitTimes: [], topics: new Set(), sending: null };
+    return this.open;
+  }
+
+  /** The unit's records are buffered: its offset is the partition's latest; a full batch is sent. */
+  private added(o: OpenTxn, unit: SourceUnit): Promise<void> | undefined {
+    let pid = this.partitionIds.get(unit.partition);
+    if (pid === undefined) this.partitionIds.set(unit.partition, (pid = partitionId(unit.partition)));
+    const entry = o.offsets.get(pid);
+    if (entry === undefined) o.offsets.set(pid, { partition: unit.partition, offset: unit.offset });
+    else { entry.partition = unit.partition; entry.offset = unit.offset; }
+    if (unit.sourceCommitTimeMs !== undefined) o.commitTimes.push(unit.sourceCommitTimeMs);
+    return o.buffer.length >= this.deps.limits.sendBatch ? this.flush(o) : undefined;
+  }
+
   private addRecord(o: OpenTxn, original: SourceRecord): Promise<void> | undefined {
     const d = this.deps;
     let r = original;

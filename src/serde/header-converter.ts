@@ -37,14 +37,28 @@ export function createHeaderConverter(className: string | undefined): HeaderConv
       fix: 'use org.apache.kafka.connect.storage.SimpleHeaderConverter (the default) or org.apache.kafka.connect.storage.StringConverter',
     });
   }
+  // A frozen list of frozen string headers (Debezium's context headers, shared by every record of a
+  // task) always converts to the same text: converted once, and the frozen result shared.
+  const shared = new WeakMap<readonly RecordHeader[], KafkaHeaders>();
+  const convert = (headers: readonly RecordHeader[]): KafkaHeaders => {
+    const out: KafkaHeaders = {};
+    for (const h of headers) {
+      const v = h.value;
+      if (v === null || v === undefined) continue;
+      // Both converters write a string as its own text: the common case (Debezium's context headers) skips render().
+      put(out, h.key, typeof v === 'string' ? v : render(kind, h.schema, v));
+    }
+    return out;
+  };
   return {
     fromConnectHeaders(headers) {
-      const out: KafkaHeaders = {};
-      for (const h of headers) {
-        const v = h.value;
-        if (v === null || v === undefined) continue;
-        // Both converters write a string as its own text: the common case (Debezium's context headers) skips render().
-        put(out, h.key, typeof v === 'string' ? v : render(kind, h.schema, v));
+      if (!Object.isFrozen(headers)) return convert(headers);
+      let out = shared.get(headers);
+      if (out === undefined) {
+        out = convert(headers);
+        if (headers.every((h) => Object.isFrozen(h) && (h.value === null || typeof h.value === 'string'))) {
+          shared.set(headers, Object.freeze(out));
+        }
       }
       return out;
     },
