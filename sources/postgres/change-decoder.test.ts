@@ -12,7 +12,8 @@ import type { Pgoutput } from 'pg-logical-replication';
 import type { Clock, EnvelopeValue, Op } from '../../src/events/envelope.ts';
 import type { JsonMap, SourceRecord, SourceUnit } from '../../src/events/record.ts';
 import type { PgTable } from './catalog.ts';
-import { ChangeDecoder, type DecoderOptions, type TableResolver } from './change-decoder.ts';
+import { ChangeDecoder, changedRows, type DecoderOptions, type TableResolver } from './change-decoder.ts';
+import type { RowChange } from './change-events.ts';
 import { decodePosition, type PgPosition } from './offsets.ts';
 import { buildTableModel, type TableModel } from './table-model.ts';
 import { messagePrefixFilter, messageValueSchema } from './logical-messages.ts';
@@ -426,7 +427,7 @@ test('snapshot hooks: begun xids, old and new keys of changes, and our watermark
   const seen: string[] = [];
   const hooks = {
     onBegin: (xid: number) => seen.push(`begin ${xid}`),
-    onRowChange: (m: TableModel, rows: readonly Readonly<Record<string, string | null | undefined>>[]) => seen.push(`${m.id} ${rows.map((r) => r.id).join(',')}`),
+    onRowChange: (m: TableModel, change: RowChange) => seen.push(`${m.id} ${changedRows(change).map((r) => r.id).join(',')}`),
     onTruncate: (m: TableModel) => seen.push(`truncate ${m.id}`),
     onWatermark: (w: string, at: { lsn: bigint; xid: number | null }) => seen.push(`watermark ${w} at ${at.lsn} xid ${at.xid}`),
   };

@@ -24,7 +24,8 @@ import { isWatermark, watermarkWindow } from './watermark.ts';
  */
 export interface SnapshotHooks {
   onBegin(xid: number): void;
-  onRowChange(model: TableModel, rows: readonly TextRow[]): void;
+  /** `change`'s rows whose keys it touches: changedRows(change) (only computed by a hook that needs them). */
+  onRowChange(model: TableModel, change: RowChange): void;
   /** the table was truncated (its rows changed without keys in the stream) */
   onTruncate(model: TableModel): void;
   /** `at`: the stream position of the watermark, which the chunk's read records carry */
@@ -160,49 +161,53 @@ export class ChangeDecoder {
     tx.index++;
     tx.lastLsn = lsn;
     if (tx.skip === 'all' || tx.index <= tx.skip) return null;
+    if (msg.tag === 'truncate') return this.truncate(tx, lsn, msg);
+    // One change message, one table: built without intermediate lists (this runs once per event).
     const records: SourceRecord[] = [];
-    const targets: [TableModel, RowChange][] = [];
-    if (msg.tag === 'truncate') {
-      for (const rel of msg.relations) {
-        const m = this.tables.byOid(rel.relationOid);
-        if (m && !this.tables.isPartitionOfCaptured?.(rel.relationOid)) targets.push([m, { kind: 'truncate' }]);
-      }
-    } else {
-      const m = this.tables.byOid(msg.relation.relationOid);
-      if (!m) this.opts.onFiltered?.();
-      if (m) {
-        if (msg.tag === 'insert') targets.push([m, { kind: 'insert', after: msg.new }]);
-        else if (msg.tag === 'update') targets.push([m, { kind: 'update', key: msg.key, old: msg.old, after: msg.new }]);
-        else targets.push([m, { kind: 'delete', key: msg.key, old: msg.old }]);
-      }
+    const model = this.tables.byOid(msg.relation.relationOid);
+    if (!model) {
+      this.opts.onFiltered?.();
+      return this.changeUnit(tx, lsn, records);
     }
-    const hooks = this.opts.snapshot;
+    const change: RowChange = msg.tag === 'insert' ? { kind: 'insert', after: msg.new }
+      : msg.tag === 'update' ? { kind: 'update', key: msg.key, old: msg.old, after: msg.new }
+        : { kind: 'delete', key: msg.key, old: msg.old };
     // Every change counts, written before or not: a change always beats a read (a conservative drop).
-    if (hooks) {
-      for (const [model, change] of targets) {
-        if (change.kind === 'truncate') hooks.onTruncate(model);
-        else hooks.onRowChange(model, changedRows(change));
-      }
+    this.opts.snapshot?.onRowChange(model, change);
+    changeRecords(model, change, this.facts(model, tx, lsn), () => this.txBlock(tx, model.id, lsn, records), this.opts.events, records);
+    return this.changeUnit(tx, lsn, records);
+  }
+
+  private truncate(tx: OpenTx, lsn: Lsn, msg: Pgoutput.MessageTruncate): SourceUnit {
+    const records: SourceRecord[] = [];
+    const models: TableModel[] = [];
+    for (const rel of msg.relations) {
+      const m = this.tables.byOid(rel.relationOid);
+      if (m && !this.tables.isPartitionOfCaptured?.(rel.relationOid)) models.push(m);
     }
-    for (const [model, change] of targets) {
-      const source = {
-        serverName: this.opts.serverName, db: this.opts.db, schema: model.schemaName, table: model.tableName,
-        tsUs: tx.commitTimeUs, snapshot: 'false' as const, txId: tx.xid, lsn, lastCommitLsn: this.lastCommitLsn,
-      };
-      records.push(...changeRecords(model, change, source, () => this.txBlock(tx, model.id, lsn, records), this.opts.events));
+    for (const model of models) this.opts.snapshot?.onTruncate(model);
+    for (const model of models) {
+      changeRecords(model, { kind: 'truncate' }, this.facts(model, tx, lsn), () => this.txBlock(tx, model.id, lsn, records), this.opts.events, records);
     }
     return this.changeUnit(tx, lsn, records);
   }
 
-  private changeUnit(tx: OpenTx, lsn: Lsn, records: SourceRecord[]): SourceUnit {
+  private facts(model: TableModel, tx: OpenTx, lsn: Lsn): SourceFacts {
     return {
-      records,
-      partition: this.opts.partition,
-      offset: this.position({
-        lsnCommit: tx.commitLsn, lsn, eventsProcessed: tx.index, txId: tx.xid, tsUsec: tx.commitTimeUs,
-        ...(this.opts.txMetadata ? { txOrders: { ...tx.orders } } : {}),
-      }),
+      serverName: this.opts.serverName, db: this.opts.db, schema: model.schemaName, table: model.tableName,
+      tsUs: tx.commitTimeUs, snapshot: 'false', txId: tx.xid, lsn, lastCommitLsn: this.lastCommitLsn,
     };
+  }
+
+  private changeUnit(tx: OpenTx, lsn: Lsn, records: SourceRecord[]): SourceUnit {
+    // The position built whole: once per change event.
+    const offset = encodePosition({
+      lsnProc: this.lastComplete, lsnCommit: tx.commitLsn, lsn, eventsProcessed: tx.index, txId: tx.xid, tsUsec: tx.commitTimeUs,
+      snapshotCompleted: this.lastSnapshotCompleted, lastCommitLsn: this.lastCommitLsn,
+      // Read at once (encodePosition copies the counts into the offset): no copy needed.
+      ...(this.opts.txMetadata ? { txOrders: tx.orders } : {}),
+    });
+    return { records, partition: this.opts.partition, offset };
   }
 
   /** The transaction block of one event (BEGIN record first when the transaction had none yet). */
@@ -284,7 +289,7 @@ export class ChangeDecoder {
 }
 
 /** The rows whose key columns a change touches: the old key (when sent) and the new row. */
-function changedRows(change: RowChange): TextRow[] {
+export function changedRows(change: RowChange): TextRow[] {
   switch (change.kind) {
     case 'insert': case 'read': return [change.after];
     case 'update': return [...(change.key ? [change.key] : change.old ? [change.old] : []), change.after];

@@ -136,18 +136,29 @@ function keyHeader(name: '__debezium.oldkey' | '__debezium.newkey', model: Table
 /**
  * Records for one change. `tx` gives the transaction block for each record the
  * change produces (called once per emitted data event, so counts stay exact).
+ * `out`: the list to append them to (returned), a new one when absent.
  */
 export function changeRecords(model: TableModel, change: RowChange, source: SourceFacts,
+  tx: () => TransactionBlock | null, opts: EventOptions, out: SourceRecord[] = []): SourceRecord[] {
+  if (change.kind === 'insert' || change.kind === 'read') {
+    // The common case, one record: no list of its own.
+    const op: Op = change.kind === 'read' ? 'r' : 'c';
+    if (opts.skippedOperations.has(op)) return out;
+    const after = rowValue(model, change.after);
+    out.push(record(model, keyValue(model, after), envelope(op, null, after, source, tx(), opts.clock), withContext(null, opts)));
+    return out;
+  }
+  for (const r of shapeRecords(model, change, source, tx, opts)) out.push(r);
+  return out;
+}
+
+function shapeRecords(model: TableModel, change: RowChange, source: SourceFacts,
   tx: () => TransactionBlock | null, opts: EventOptions): SourceRecord[] {
   const { clock } = opts;
   switch (change.kind) {
     case 'read':
-    case 'insert': {
-      const op: Op = change.kind === 'read' ? 'r' : 'c';
-      if (opts.skippedOperations.has(op)) return [];
-      const after = rowValue(model, change.after);
-      return [record(model, keyValue(model, after), envelope(op, null, after, source, tx(), clock), withContext(null, opts))];
-    }
+    case 'insert':
+      return changeRecords(model, change, source, tx, opts);
     case 'update': {
       const after = rowValue(model, change.after);
       const before = change.old ? rowValue(model, change.old) : change.key ? keyOnlyRowValue(model, change.key) : null;

@@ -23,7 +23,7 @@ import { chunkRecords, snapshotSummary, withSnapshotOffset } from '../../src/sna
 import type { TaskMetrics } from '../../src/metrics/task-metrics.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import type { Clock, Op } from '../../src/events/envelope.ts';
-import type { ChangeDecoder, SnapshotHooks } from './change-decoder.ts';
+import { changedRows, type ChangeDecoder, type SnapshotHooks } from './change-decoder.ts';
 import type { PgChunkSource, ChunkRow } from './chunk-source.ts';
 import { changeRecords } from './change-events.ts';
 import type { TableModel } from './table-model.ts';
@@ -73,10 +73,10 @@ export class ChunkedSnapshot implements StreamCompanion {
 
   readonly hooks: SnapshotHooks = {
     onBegin: (xid) => this.deps.recent.add(xid),
-    onRowChange: (model, rows) => {
+    onRowChange: (model, change) => {
       // Only tables with an open window need their changed keys.
       if (this.deps.engine.keyColumnsFor(model.id) === null) return;
-      for (const row of rows) {
+      for (const row of changedRows(change)) {
         const key = this.deps.source.changedKey(model.id, row);
         if (key) this.deps.engine.onChange(model.id, key);
       }
@@ -107,7 +107,8 @@ export class ChunkedSnapshot implements StreamCompanion {
     }
     if (unit === null) this.tick();
     if (!u) return [];
-    return [{ ...u, offset: this.offset(u.offset), ...(u === unit ? {} : { commitAfter: true }) }];
+    const offset = this.offset(u.offset);
+    return [u === unit ? { ...u, offset } : { ...u, offset, commitAfter: true }];
   }
 
   /**

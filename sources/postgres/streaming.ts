@@ -83,9 +83,10 @@ export class Streaming {
     const items = await stream.take(cfg.maxBatchSize, maxWaitMs);
     const units: SourceUnit[] = [];
     const signals = this.deps.signals ?? null;
+    const withSignals = (d: SourceUnit): SourceUnit => (signals ? { ...d, offset: { ...d.offset, ...signals.hub.offsetFields() } } : d);
     const push = (u: SourceUnit | null): void => {
-      const out = companion ? companion.decorate(u, decoder) : u ? [u] : [];
-      for (const d of out) units.push(signals ? { ...d, offset: { ...d.offset, ...signals.hub.offsetFields() } } : d);
+      if (companion) for (const d of companion.decorate(u, decoder)) units.push(withSignals(d));
+      else if (u) units.push(withSignals(u));
     };
     let lastLsn = 0n;
     for (const item of items) {
