@@ -9,6 +9,7 @@ import type { JsonMap, SourceRecord, SourceUnit } from '../../src/events/record.
 import { TX_METADATA_KEY_SCHEMA, TX_METADATA_VALUE_SCHEMA, type TransactionBlock } from '../../src/events/envelope.ts';
 import { changeRecords, type EventOptions, type RowChange } from './change-events.ts';
 import { alreadyWritten, encodePosition, type PgPosition } from './offsets.ts';
+import { PgChangeUnit } from './change-unit.ts';
 import type { TableModel } from './table-model.ts';
 import type { Lsn } from './lsn.ts';
 import { HEARTBEAT_MESSAGE_PREFIX, messageRecord, type MessageOptions } from './logical-messages.ts';
@@ -200,14 +201,18 @@ export class ChangeDecoder {
   }
 
   private changeUnit(tx: OpenTx, lsn: Lsn, records: SourceRecord[]): SourceUnit {
-    // The position built whole: once per change event.
-    const offset = encodePosition({
-      lsnProc: this.lastComplete, lsnCommit: tx.commitLsn, lsn, eventsProcessed: tx.index, txId: tx.xid, tsUsec: tx.commitTimeUs,
-      snapshotCompleted: this.lastSnapshotCompleted, lastCommitLsn: this.lastCommitLsn,
-      // Read at once (encodePosition copies the counts into the offset): no copy needed.
-      ...(this.opts.txMetadata ? { txOrders: tx.orders } : {}),
-    });
-    return { records, partition: this.opts.partition, offset };
+    // Once per change event: the position's values now, its offset map only if the runner reads
+    // it (the last unit of a Kafka transaction). The counts change with the next event: a copy.
+    const position: PgPosition = this.opts.txMetadata
+      ? {
+        lsnProc: this.lastComplete, lsnCommit: tx.commitLsn, lsn, eventsProcessed: tx.index, txId: tx.xid, tsUsec: tx.commitTimeUs,
+        snapshotCompleted: this.lastSnapshotCompleted, lastCommitLsn: this.lastCommitLsn, txOrders: { ...tx.orders },
+      }
+      : {
+        lsnProc: this.lastComplete, lsnCommit: tx.commitLsn, lsn, eventsProcessed: tx.index, txId: tx.xid, tsUsec: tx.commitTimeUs,
+        snapshotCompleted: this.lastSnapshotCompleted, lastCommitLsn: this.lastCommitLsn,
+      };
+    return new PgChangeUnit(records, this.opts.partition, position);
   }
 
   /** The transaction block of one event (BEGIN record first when the transaction had none yet). */

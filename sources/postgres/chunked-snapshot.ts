@@ -16,6 +16,7 @@
  * task status.
  */
 import type { JsonMap, SourceRecord, SourceUnit } from '../../src/events/record.ts';
+import { PgChangeUnit } from './change-unit.ts';
 import type { ChunkOutput, SnapshotProgress } from '../../src/snapshot/contracts.ts';
 import type { SnapshotEngine } from '../../src/snapshot/snapshot-engine.ts';
 import { SnapshotProgressReporter, snapshotStatusText } from '../../src/snapshot/snapshot-progress-log.ts';
@@ -107,8 +108,10 @@ export class ChunkedSnapshot implements StreamCompanion {
     }
     if (unit === null) this.tick();
     if (!u) return [];
-    const offset = this.offset(u.offset);
-    return [u === unit ? { ...u, offset } : { ...u, offset, commitAfter: true }];
+    if (u !== unit) return [{ ...u, offset: this.offset(u.offset), commitAfter: true }];
+    // Once per change event: the fields as they are now, merged only if the offset is read.
+    if (u instanceof PgChangeUnit) return [u.withSnapshot(this.fields, this.initialPending)];
+    return [{ ...u, offset: this.offset(u.offset) }];
   }
 
   /**

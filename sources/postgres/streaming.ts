@@ -7,6 +7,7 @@
  */
 import type pg from 'pg';
 import type { JsonMap, SourceRecord, SourceUnit } from '../../src/events/record.ts';
+import { PgChangeUnit } from './change-unit.ts';
 import type { SourceTaskContext } from '../../src/runtime/source-task.ts';
 import { HEARTBEAT_KEY_SCHEMA, HEARTBEAT_VALUE_SCHEMA, sanitizeTopicName, type Clock } from '../../src/events/envelope.ts';
 import type { Logger } from '../../src/log/logger.ts';
@@ -83,7 +84,11 @@ export class Streaming {
     const items = await stream.take(cfg.maxBatchSize, maxWaitMs);
     const units: SourceUnit[] = [];
     const signals = this.deps.signals ?? null;
-    const withSignals = (d: SourceUnit): SourceUnit => (signals ? { ...d, offset: { ...d.offset, ...signals.hub.offsetFields() } } : d);
+    const withSignals = (d: SourceUnit): SourceUnit => {
+      if (!signals) return d;
+      const fields = signals.hub.offsetFields(); // as they are now: the offset may be built later
+      return d instanceof PgChangeUnit ? d.withSignals(fields) : { ...d, offset: { ...d.offset, ...fields } };
+    };
     const push = (u: SourceUnit | null): void => {
       if (companion) for (const d of companion.decorate(u, decoder)) units.push(withSignals(d));
       else if (u) units.push(withSignals(u));

@@ -76,6 +76,10 @@ export interface SourceUnit {
    */
   readonly internalRecords?: readonly InternalRecord[];
   readonly partition: JsonMap;
+  /**
+   * Read by the runtime only when the unit's Kafka transaction commits (and then only the last
+   * unit's of each partition): a source may build it lazily, see deferred-offset.ts.
+   */
   readonly offset: JsonMap;
   /**
    * When set, the runtime must close the current Kafka transaction right after

@@ -9,7 +9,8 @@ import type { OutRecord, TxnProducer } from '../kafka/txn-producer.ts';
 import type { TopicManager } from '../kafka/topics.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ParsedConfig } from '../config/define.ts';
-import type { SourceUnit } from '../events/record.ts';
+import type { JsonMap, SourceUnit } from '../events/record.ts';
+import { DeferredOffsetUnit } from '../events/deferred-offset.ts';
 import type { SourceTask, SourceTaskContext } from './source-task.ts';
 import type { InternalTopic, InternalTopics, InternalTopicSpec } from './internal-topics.ts';
 
@@ -157,4 +158,30 @@ test('a converter that answers at once is used without its promise; one that can
   // way: key and value again through fromConnectData (the bad one fails at its value).
   assert.equal(calls.later, 4);
   assert.deepEqual(task.committedOffsets, [{ pos: 9 }]);
+});
+
+test('only the last unit of a partition in a transaction has its offset built, at the commit', async () => {
+  const built: number[] = [];
+  class Lazy extends DeferredOffsetUnit {
+    constructor(private readonly pos: number, p: JsonMap) { super([{ ...dataRecord, key: { id: pos } }], p); }
+    protected buildOffset(): JsonMap { built.push(this.pos); return { pos: this.pos }; }
+  }
+  const lazy = (pos: number, p: JsonMap = partition): SourceUnit => new Lazy(pos, p);
+  const other = { server: 'other' };
+  const producer = recordingProducer();
+  const task = scriptedTask([lazy(1), lazy(2), lazy(3, other), lazy(4), lazy(5)], { declare: false });
+  await runner(task, producer, new SpyInternalTopics()).run(new AbortController().signal);
+  assert.equal(producer.txns.length, 1);
+  assert.deepEqual(built.sort(), [3, 5], 'units 1, 2 and 4 were superseded before the commit: never built');
+  const offsets = producer.txns[0]!.sent.filter((r) => r.topic === 'offsets').map((r) => JSON.parse(r.value!.toString()));
+  assert.deepEqual(offsets.sort((a, b) => a.pos - b.pos), [{ pos: 3 }, { pos: 5 }]);
+  assert.deepEqual(task.committedOffsets, [{ pos: 5 }, { pos: 3 }]);
+});
+
+test('a unit without an offset (a spread copy of a deferred one) fails the task as a plugin defect, before anything commits', async () => {
+  class Lazy extends DeferredOffsetUnit { protected buildOffset(): JsonMap { return { pos: 1 }; } }
+  const producer = recordingProducer();
+  const task = scriptedTask([{ ...new Lazy([dataRecord], partition) } as unknown as SourceUnit], { declare: false });
+  await assert.rejects(runner(task, producer, new SpyInternalTopics()).run(new AbortController().signal), /CDC_UNIT_WITHOUT_OFFSET/);
+  assert.ok(producer.txns.every((t) => t.outcome !== 'committed'));
 });

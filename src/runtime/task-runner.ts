@@ -29,6 +29,7 @@ import type { Logger } from '../log/logger.ts';
 import type { Converter } from '../serde/converter.ts';
 import type { TxnProducer, OutRecord, OpenTransaction } from '../kafka/txn-producer.ts';
 import type { TopicManager, TopicSpec } from '../kafka/topics.ts';
+import { CdcError } from '../errors/cdc-error.ts';
 import { partitionId } from '../offsets/offset-key.ts';
 import { allOffsetTopics, offsetRecords, readOffsets, type OffsetTopics } from '../offsets/offset-topics.ts';
 import type { HeaderConverter } from '../serde/header-converter.ts';
@@ -98,12 +99,31 @@ interface OpenTxn {
   readonly openedAt: number;
   records: number;
   buffer: OutRecord[];
-  /** per source partition, the offset of its last unit (the entry is updated in place) */
-  readonly offsets: Map<string, { partition: JsonMap; offset: JsonMap }>;
+  /** per source partition, its last unit (the entry is updated in place) */
+  readonly offsets: Map<string, LastUnit>;
   commitTimes: number[];
   readonly topics: Set<string>;
   /** the transaction's produce requests under way (one flush at a time); awaited before the next flush and the commit */
   sending: Promise<void> | null;
+}
+
+/**
+ * A partition's last unit in a transaction. Its offset is read only at the commit: a source may
+ * build offsets lazily (src/events/deferred-offset.ts), and only this unit's is ever built.
+ */
+class LastUnit {
+  constructor(public partition: JsonMap, public unit: SourceUnit) {}
+  get offset(): JsonMap { return this.unit.offset; }
+}
+
+/** A plugin bug: a unit with no offset (e.g. a spread copy of a DeferredOffsetUnit). */
+function unitWithoutOffset(connectorName: string): CdcError {
+  return new CdcError({
+    code: 'CDC_UNIT_WITHOUT_OFFSET',
+    what: 'the task handed out a unit without an offset (a spread copy of a unit whose offset is deferred has none)',
+    where: `connector "${connectorName}"`,
+    fix: 'this is a defect of the connector plugin: report it to its authors with this message',
+  });
 }
 
 /** A transaction committing while the loop goes on (commitInBackground). */
@@ -232,11 +252,13 @@ export class TaskRunner {
 
   /** The unit's records are buffered: its offset is the partition's latest; a full batch is sent. */
   private added(o: OpenTxn, unit: SourceUnit): Promise<void> | undefined {
+    // Read at the commit only (a deferred offset is built then): here, only that there is one.
+    if (!('offset' in unit)) throw unitWithoutOffset(this.deps.connectorName);
     let pid = this.partitionIds.get(unit.partition);
     if (pid === undefined) this.partitionIds.set(unit.partition, (pid = partitionId(unit.partition)));
     const entry = o.offsets.get(pid);
-    if (entry === undefined) o.offsets.set(pid, { partition: unit.partition, offset: unit.offset });
-    else { entry.partition = unit.partition; entry.offset = unit.offset; }
+    if (entry === undefined) o.offsets.set(pid, new LastUnit(unit.partition, unit));
+    else { entry.partition = unit.partition; entry.unit = unit; }
     if (unit.sourceCommitTimeMs !== undefined) o.commitTimes.push(unit.sourceCommitTimeMs);
     return o.buffer.length >= this.deps.limits.sendBatch ? this.flush(o) : undefined;
   }
