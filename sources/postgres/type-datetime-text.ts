@@ -199,7 +199,8 @@ export function utcTimestamptzIso(text: string, style: FractionStyle): string | 
     while (end > 0 && frac.charCodeAt(end - 1) === 48) end--;
     tail = end === 0 ? 'Z' : `.${frac.slice(0, end)}Z`;
   } else {
-    tail = `.${(frac || '000000').padEnd(9, '0').slice(0, style)}Z`;
+    const f = frac || '000000'; // 6 digits; 7..9 are zeros
+    tail = style <= 6 ? `.${f.slice(0, style)}Z` : `.${f}${'000'.slice(0, style - 6)}Z`;
   }
   return `${text.slice(0, 10)}T${text.slice(11, 19)}${tail}`;
 }
