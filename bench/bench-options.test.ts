@@ -31,3 +31,10 @@ test('--steady-seconds: PostgreSQL\'s steady mode, refused with MariaDB\'s own f
   assert.equal(parseBenchOptions([], {}).steadySeconds, 0);
   assert.throws(() => parseBenchOptions(['--source', 'mariadb', '--steady-seconds', '5'], {}), /--live-rate and --live-seconds/);
 });
+
+test('--catch-up: off by default, PostgreSQL only (with or without --vs-debezium)', () => {
+  assert.equal(parseBenchOptions([], {}).catchUp, false);
+  assert.equal(parseBenchOptions(['--catch-up'], {}).catchUp, true);
+  assert.deepEqual((({ catchUp, vsDebezium }) => [catchUp, vsDebezium])(parseBenchOptions(['--catch-up', '--vs-debezium'], {})), [true, true]);
+  assert.throws(() => parseBenchOptions(['--catch-up', '--source', 'mariadb'], {}), /--catch-up is the PostgreSQL bench's mode .*drop --source mariadb/);
+});

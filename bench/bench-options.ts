@@ -30,13 +30,15 @@ export interface BenchOptions {
   readonly steadySeconds: number;
   /** after the daemon's PostgreSQL run, the same load through Kafka Connect + Debezium (bench/debezium/) */
   readonly vsDebezium: boolean;
+  /** postgres: the reader is stopped while the rows are written and measured from its resume (bench/catch-up.ts) */
+  readonly catchUp: boolean;
   /** connector properties to add or override (--set key=value), for tuning experiments */
   readonly connectorOverrides: Readonly<Record<string, string>>;
 }
 
 export const BENCH_USAGE = `usage: npm run bench -- [--source postgres|mariadb|both] [--rows N] [--max-txn-rows N] [--seed N]
                         [--note-chars N] [--drain-timeout-s S] [--live-rate R] [--live-seconds S]
-                        [--cpu-prof DIR] [--set KEY=VALUE ...] [--update-docs] [--vs-debezium] [--steady-seconds S]
+                        [--cpu-prof DIR] [--set KEY=VALUE ...] [--update-docs] [--vs-debezium] [--catch-up] [--steady-seconds S]
   --source S          postgres (default), mariadb (the stack's MariaDB, started with --with mariadb),
                       or both, one after the other
   --rows N            rows to insert (default 500000; env BENCH_ROWS); --rows 50000 is the quick CI size;
@@ -58,6 +60,10 @@ export const BENCH_USAGE = `usage: npm run bench -- [--source postgres|mariadb|b
   --vs-debezium       postgres only: after the daemon's run, the same load (rows, sizes, seed) through
                       Kafka Connect 4.3.1 + Debezium 3.6.1's PostgreSQL connector (exactly-once, Avro),
                       measured the same way; prints both rows and the ratio daemon/Debezium
+  --catch-up          postgres: the daemon (and with --vs-debezium, Kafka Connect) is stopped (SIGSTOP)
+                      while the rows are written and resumed after the load: a catch-up of a
+                      pre-written WAL, events/s counted from the resume (keep the load under ~10 s:
+                      a stopped Connect worker leaves its group after session.timeout.ms)
 `;
 
 export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): BenchOptions {
@@ -68,7 +74,7 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
       'drain-timeout-s': { type: 'string' }, 'cpu-prof': { type: 'string' }, 'update-docs': { type: 'boolean' },
       set: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
       source: { type: 'string' }, 'live-rate': { type: 'string' }, 'live-seconds': { type: 'string' },
-      'vs-debezium': { type: 'boolean' }, 'steady-seconds': { type: 'string' },
+      'vs-debezium': { type: 'boolean' }, 'steady-seconds': { type: 'string' }, 'catch-up': { type: 'boolean' },
     },
   });
   if (values.help) { process.stdout.write(BENCH_USAGE); process.exit(0); }
@@ -84,6 +90,8 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
   if (values['steady-seconds'] !== undefined && Number(values['steady-seconds']) > 0 && source === 'mariadb') {
     throw new Error(`--steady-seconds is the PostgreSQL bench's steady mode; MariaDB's live load is --live-rate and --live-seconds\n\n${BENCH_USAGE}`);
   }
+  const catchUp = values['catch-up'] === true;
+  if (catchUp && source !== 'postgres') throw new Error(`--catch-up is the PostgreSQL bench's mode (MariaDB's bench always starts with a catch-up): drop --source ${source}\n\n${BENCH_USAGE}`);
   if (vsDebezium && source !== 'postgres') throw new Error(`--vs-debezium compares the PostgreSQL source only: drop --source ${source}\n\n${BENCH_USAGE}`);
   return {
     source,
@@ -97,6 +105,7 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
     cpuProfDir: values['cpu-prof'] ?? null,
     updateDocs: values['update-docs'] === true,
     vsDebezium,
+    catchUp,
     steadySeconds: int('--steady-seconds', values['steady-seconds'], 0, 0),
     connectorOverrides: Object.fromEntries((values.set ?? []).map((kv) => {
       const i = kv.indexOf('=');

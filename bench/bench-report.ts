@@ -82,6 +82,8 @@ export interface BenchFigures extends LoadRunFigures {
   readonly connectorOverrides?: Readonly<Record<string, string>>;
   /** --note-chars: every row's note had this many characters */
   readonly noteChars?: number;
+  /** --catch-up: the daemon was stopped during the load; events/s counts from its resume */
+  readonly catchUp?: true;
   /** --steady-seconds: the unpaced phase that finds the maximum sustained rate of small transactions */
   readonly steadyMax?: SteadyMaxFigures;
   /** --steady-seconds: the paced phases after it */
@@ -102,7 +104,7 @@ export function formatBlock(f: BenchFigures): string {
     `  transactions                  ${f0(f.transactions)}  (1..max rows each, random)`,
     `  load: PostgreSQL took it in   ${f1(f.loadSeconds)} s  (${f0(f.loadRowsPerSecond)} rows/s)`,
     `  visible events / duplicates   ${f0(f.visibleEvents)} / ${f0(f.duplicates)}  (${f0(f.eventBytesAvg)} bytes each, key + value)`,
-    `  events/s end to end           ${f0(f.eventsPerSecond)}  (first commit -> last event visible: ${f1(f.spanSeconds)} s)`,
+    `  events/s end to end           ${f0(f.eventsPerSecond)}  (${f.catchUp ? 'catch-up: daemon resumed after the load' : 'first commit'} -> last event visible: ${f1(f.spanSeconds)} s)`,
     `  commit->visible p50/p95/p99   ${f0(l.p50)} / ${f0(l.p95)} / ${f0(l.p99)} ms  (max ${f0(l.max)} ms; read_committed consumer)`,
     `  daemon histogram p50/p95/p99  ${h ? `${f0(h.p50)} / ${f0(h.p95)} / ${f0(h.p99)} ms` : 'n/a'}  (cdc_commit_to_visible_seconds, bucketed)`,
     `  daemon Kafka transactions     ${f0(f.kafkaTransactions)}  (${f0(f.visibleEvents / f.kafkaTransactions)} events each, ${f3(f.kafkaTransactionSecondsAvg)} s open -> committed on average)`,

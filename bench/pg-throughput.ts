@@ -30,6 +30,7 @@ import { daemonTrouble, freePort, gitCommit, runBurstLoad, runNodeScript, scrape
 import { BENCH_SCHEMA, BENCH_TABLE, BENCH_TABLE_DDL, BENCH_TABLE_NAME } from './bench-table.ts';
 import type { LoadPlan, LoadResult } from './row-loader.ts';
 import { VisibleReader, visibleFigures } from './visible-reader.ts';
+import { whileStopped } from './catch-up.ts';
 import { findPidByArg, ProcessSampler, sampleProcess, type ProcessSample } from './process-stats.ts';
 import { createCeilingSlot, measureCeiling, measureFixedCost, type CeilingResult } from './recvlogical-ceiling.ts';
 import { histogramDelta, histogramQuantile, parseHistogram, parseSample } from './latency-stats.ts';
@@ -107,7 +108,8 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
   const cpuAtLoad = sampleProcess(pid);
   const benchCpuAtLoad = process.cpuUsage();
   log(`loading ${opts.rows} rows in transactions of 1..${opts.maxTxnRows} rows (separate process)`);
-  const load = await runBurstLoad({ pg: env.pg, database, rows: opts.rows, maxTxnRows: opts.maxTxnRows, seed: opts.seed, noteChars: opts.noteChars });
+  const burstLoad = () => runBurstLoad({ pg: env.pg, database, rows: opts.rows, maxTxnRows: opts.maxTxnRows, seed: opts.seed, noteChars: opts.noteChars });
+  const { result: load, resumedAtMs } = opts.catchUp ? await whileStopped(pid, burstLoad, log) : { result: await burstLoad(), resumedAtMs: -Infinity };
   const loadSeconds = load.seconds;
   log(`load done: ${load.transactions} transactions in ${loadSeconds.toFixed(1)} s; ${reader.count - 1} events visible so far`);
 
@@ -140,7 +142,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
   if (incomplete) log(`INCOMPLETE: ${incomplete}\ndaemon warnings and errors (last 15):\n${daemonTrouble(daemon.output) || '(none)'}`);
   // The burst's events, fixed now: the steady phases add theirs to the reader after this.
   const ev = reader.events();
-  const burst = visibleFigures(ev);
+  const burst = visibleFigures(ev, 1, Infinity, resumedAtMs);
   const { max: steadyMax, phases: steady } = !incomplete && opts.steadySeconds > 0
     ? await steadyPhases({ opts, env, database, reader, burstRate: burst.eventsPerSecond, firstId: 2 + opts.rows, daemon, metricsPort, interrupted })
     : { max: null, phases: [] };
@@ -184,6 +186,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
     ratio: ceiling && !incomplete ? eventsPerSecond / ceilingRate : null,
     ...(Object.keys(opts.connectorOverrides).length > 0 ? { connectorOverrides: opts.connectorOverrides } : {}),
     ...(opts.noteChars !== null ? { noteChars: opts.noteChars } : {}),
+    ...(opts.catchUp ? { catchUp: true as const } : {}),
     ...(steadyMax ? { steadyMax } : {}),
     ...(steady.length > 0 ? { steady } : {}),
     ...(incomplete ? { incomplete } : {}),
@@ -263,8 +266,8 @@ async function steadyPhases(a: {
  */
 export async function pgBench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSignal): Promise<BenchRunResult & { figures: BenchFigures }> {
   const { figures, ok } = await bench(opts, cleanup, interrupted);
-  if (opts.updateDocs && (figures.connectorOverrides || figures.noteChars !== undefined)) {
-    log('docs/benchmarks.md not updated: the table holds default runs only (drop --set and --note-chars)');
+  if (opts.updateDocs && (figures.connectorOverrides || figures.noteChars !== undefined || figures.catchUp)) {
+    log('docs/benchmarks.md not updated: the table holds default runs only (drop --set, --note-chars and --catch-up)');
   } else if (opts.updateDocs) {
     updateDocsFigures(resolve(ROOT, 'docs/benchmarks.md'), figures);
     log('docs/benchmarks.md figures updated');

@@ -191,7 +191,8 @@ export function projection(envelope: AvroNamed): AvroNamed {
 }
 
 /** Figures over the rows with ids in (afterId, upToId]: how many became visible, over what span, at what latency. */
-export function visibleFigures(ev: VisibleEvents, afterId = 1, upToId = Infinity): {
+/** `fromMs`: count the span from then when later than the first commit (a catch-up's resume). */
+export function visibleFigures(ev: VisibleEvents, afterId = 1, upToId = Infinity, fromMs = -Infinity): {
   visibleEvents: number; spanSeconds: number; eventsPerSecond: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
 } {
@@ -203,7 +204,7 @@ export function visibleFigures(ev: VisibleEvents, afterId = 1, upToId = Infinity
     lastVisible = Math.max(lastVisible, ev.visibleMs[i]!);
     latency.push(ev.visibleMs[i]! - ev.commitMs[i]!);
   }
-  const spanSeconds = (lastVisible - firstCommit) / 1000;
+  const spanSeconds = (lastVisible - Math.max(firstCommit, fromMs)) / 1000;
   const [p50, p95, p99, max] = percentiles(latency, [50, 95, 99, 100]);
   return { visibleEvents: latency.length, spanSeconds, eventsPerSecond: latency.length / spanSeconds, latencyMs: { p50: p50!, p95: p95!, p99: p99!, max: max! } };
 }

@@ -25,6 +25,7 @@ import type { BenchOptions } from '../bench-options.ts';
 import { freePort, gitCommit, runBurstLoad } from '../bench-process.ts';
 import { BENCH_SCHEMA, BENCH_TABLE, BENCH_TABLE_DDL, BENCH_TABLE_NAME } from '../bench-table.ts';
 import { VisibleReader, visibleFigures } from '../visible-reader.ts';
+import { whileStopped } from '../catch-up.ts';
 import { ProcessSampler, sampleProcess, type ProcessSample } from '../process-stats.ts';
 import { ConnectWorker, installConnect } from './connect-worker.ts';
 import type { LoadRunFigures } from '../bench-report.ts';
@@ -179,7 +180,8 @@ export async function debeziumRun(opts: BenchOptions, cleanup: Cleanup, interrup
   const sampler = new ProcessSampler(pid).start();
   const cpuAtLoad = sampleProcess(pid);
   log(`loading ${opts.rows} rows in transactions of 1..${opts.maxTxnRows} rows (separate process)`);
-  const load = await runBurstLoad({ pg: env.pg, database, rows: opts.rows, maxTxnRows: opts.maxTxnRows, seed: opts.seed, noteChars: opts.noteChars });
+  const burstLoad = () => runBurstLoad({ pg: env.pg, database, rows: opts.rows, maxTxnRows: opts.maxTxnRows, seed: opts.seed, noteChars: opts.noteChars });
+  const { result: load, resumedAtMs } = opts.catchUp ? await whileStopped(pid, burstLoad, log) : { result: await burstLoad(), resumedAtMs: -Infinity };
   const loadSeconds = load.seconds;
   log(`load done: ${load.transactions} transactions in ${loadSeconds.toFixed(1)} s; ${reader.count - 1} events visible so far`);
 
@@ -209,7 +211,7 @@ export async function debeziumRun(opts: BenchOptions, cleanup: Cleanup, interrup
 
   // 4. Figures over the loaded rows only (the warm-up row has id 1).
   const ev = reader.events();
-  const { visibleEvents, spanSeconds, eventsPerSecond, latencyMs } = visibleFigures(ev);
+  const { visibleEvents, spanSeconds, eventsPerSecond, latencyMs } = visibleFigures(ev, 1, Infinity, resumedAtMs);
   const cpuSeconds = end.cpuSeconds - cpuAtLoad.cpuSeconds;
   const figures: DebeziumFigures = {
     at: new Date().toISOString(), commit: gitCommit(),

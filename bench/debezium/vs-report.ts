@@ -28,6 +28,8 @@ export interface Comparison {
   readonly transactions: number;
   readonly daemon: SideFigures;
   readonly debezium: SideFigures & { readonly versions: DebeziumFigures['versions'] };
+  /** --catch-up: both readers were stopped during the load; events/s counts from the resume */
+  readonly catchUp?: true;
   /** daemon / Debezium; null when either run is incomplete */
   readonly ratio: { readonly eventsPerSecond: number; readonly cpuMicrosPerEvent: number; readonly peakRssMiB: number } | null;
 }
@@ -46,6 +48,7 @@ export function compare(d: BenchFigures, z: DebeziumFigures): Comparison {
   const complete = !d.incomplete && !z.incomplete;
   return {
     bench: 'pg-vs-debezium', at: z.at, commit: d.commit, rows: d.rows, transactions: d.transactions, daemon, debezium,
+    ...(d.catchUp ? { catchUp: true as const } : {}),
     ratio: complete ? {
       eventsPerSecond: d.eventsPerSecond / z.eventsPerSecond,
       cpuMicrosPerEvent: d.daemonCpuMicrosPerEvent / z.cpuMicrosPerEvent,
@@ -65,7 +68,7 @@ export function formatComparison(c: Comparison): string {
     `  ${label.padEnd(24)}${pad(f0(s.eventsPerSecond), 10)}${pad(`${f0(s.latencyMs.p50)} / ${f0(s.latencyMs.p95)} / ${f0(s.latencyMs.p99)}`, 31)}${pad(f1(s.cpuSeconds), 9)}${pad(f1(s.cpuMicrosPerEvent), 10)}${pad(f1(s.peakRssMiB), 10)}${pad(`${f0(s.visibleEvents)} / ${f0(s.duplicates)}`, 18)}${pad(f0(s.eventBytesAvg), 8)}`;
   const r = c.ratio;
   const lines = [
-    `cdc bench pg-vs-debezium  ${c.at}  commit ${c.commit}  ${f0(c.rows)} rows in ${f0(c.transactions)} transactions, the same load through both`,
+    `cdc bench pg-vs-debezium  ${c.at}  commit ${c.commit}  ${f0(c.rows)} rows in ${f0(c.transactions)} transactions, the same load through both${c.catchUp ? ' (catch-up: each reader stopped while the rows were written, events/s from its resume)' : ''}`,
     `  ${''.padEnd(24)}${pad('events/s', 10)}${pad('commit->visible p50/95/99 ms', 31)}${pad('CPU s', 9)}${pad('µs/event', 10)}${pad('RSS MiB', 10)}${pad('events / dups', 18)}${pad('bytes', 8)}`,
     row('cdcd daemon', c.daemon),
     row(`Debezium ${v.debezium.replace(/\.Final$/, '')}`, c.debezium),
