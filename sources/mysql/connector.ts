@@ -9,9 +9,7 @@ import { connectFrameworkConfigDef } from '../../src/config/connect-framework-fi
 import type { SourceConnectorPlugin } from '../../src/runtime/source-task.ts';
 import { MARIADB_CONFIG_DEF, MARIADB_CONNECTOR_CLASS, MYSQL_CONFIG_DEF, MYSQL_CONNECTOR_CLASS, M, type MysqlFlavour } from './config-spec.ts';
 import { mysqlPartition } from './offsets.ts';
-import { validateMysqlEnvironment } from './server-checks-validate.ts';
-import { migrateMysql } from './migrate.ts';
-import { MySqlSourceTask } from './task.ts';
+import { LazySourceTask } from '../../src/runtime/lazy-source-task.ts';
 
 export const MYSQL_PLUGIN_VERSION = '0.1.0';
 
@@ -34,11 +32,13 @@ function binlogPlugin(flavour: MysqlFlavour): SourceConnectorPlugin {
     version: MYSQL_PLUGIN_VERSION,
     type: 'source',
     configDef: connectFrameworkConfigDef().merge(def),
-    validateEnvironment: validateMysqlEnvironment,
+    // mysql2 and zongji are loaded by what uses them (a task, cdc validate, cdc migrate), not by
+    // registering the plugin: a worker without a MySQL or MariaDB connector never loads them.
+    validateEnvironment: async (config, log) => (await import('./server-checks-validate.ts')).validateMysqlEnvironment(config, log),
     taskConfigs: (config) => [{ ...config.raw() }],
-    createTask: () => new MySqlSourceTask(),
+    createTask: () => new LazySourceTask(async () => new (await import('./task.ts')).MySqlSourceTask()),
     partitions: (config) => [mysqlPartition(config.get(M.topicPrefix))],
-    migrate: migrateMysql,
+    migrate: async (config, opts) => (await import('./migrate.ts')).migrateMysql(config, opts),
     configReference: {
       title: mysql ? 'MySQL connector' : 'MariaDB connector',
       intro:
