@@ -38,3 +38,10 @@ test('--catch-up: off by default, PostgreSQL only (with or without --vs-debezium
   assert.deepEqual((({ catchUp, vsDebezium }) => [catchUp, vsDebezium])(parseBenchOptions(['--catch-up', '--vs-debezium'], {})), [true, true]);
   assert.throws(() => parseBenchOptions(['--catch-up', '--source', 'mariadb'], {}), /--catch-up is the PostgreSQL bench's mode .*drop --source mariadb/);
 });
+
+test('--converter: avro by default, json for the PostgreSQL bench only', () => {
+  assert.equal(parseBenchOptions([], {}).converter, 'avro');
+  assert.equal(parseBenchOptions(['--converter', 'json', '--vs-debezium'], {}).converter, 'json');
+  assert.throws(() => parseBenchOptions(['--converter', 'protobuf'], {}), /--converter must be avro or json, got "protobuf"/);
+  assert.throws(() => parseBenchOptions(['--converter', 'json', '--source', 'mariadb'], {}), /--converter json is a mode of the PostgreSQL bench: drop --source mariadb/);
+});

@@ -32,13 +32,16 @@ export interface BenchOptions {
   readonly vsDebezium: boolean;
   /** postgres: the reader is stopped while the rows are written and measured from its resume (bench/catch-up.ts) */
   readonly catchUp: boolean;
+  /** postgres: the key and value converter of the daemon (and of Debezium's worker): Avro through the registry, or JSON with schemas */
+  readonly converter: 'avro' | 'json';
   /** connector properties to add or override (--set key=value), for tuning experiments */
   readonly connectorOverrides: Readonly<Record<string, string>>;
 }
 
 export const BENCH_USAGE = `usage: npm run bench -- [--source postgres|mariadb|both] [--rows N] [--max-txn-rows N] [--seed N]
                         [--note-chars N] [--drain-timeout-s S] [--live-rate R] [--live-seconds S]
-                        [--cpu-prof DIR] [--set KEY=VALUE ...] [--update-docs] [--vs-debezium] [--catch-up] [--steady-seconds S]
+                        [--cpu-prof DIR] [--set KEY=VALUE ...] [--update-docs] [--vs-debezium] [--catch-up] [--converter avro|json]
+                        [--steady-seconds S]
   --source S          postgres (default), mariadb (the stack's MariaDB, started with --with mariadb),
                       or both, one after the other
   --rows N            rows to insert (default 500000; env BENCH_ROWS); --rows 50000 is the quick CI size;
@@ -64,6 +67,9 @@ export const BENCH_USAGE = `usage: npm run bench -- [--source postgres|mariadb|b
                       while the rows are written and resumed after the load: a catch-up of a
                       pre-written WAL, events/s counted from the resume (keep the load under ~10 s:
                       a stopped Connect worker leaves its group after session.timeout.ms)
+  --converter C       postgres: avro (default; Avro through the Schema Registry) or json (Connect's
+                      JsonConverter, schemas.enable=true), for the daemon and, with --vs-debezium,
+                      for Kafka Connect too
 `;
 
 export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): BenchOptions {
@@ -74,7 +80,7 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
       'drain-timeout-s': { type: 'string' }, 'cpu-prof': { type: 'string' }, 'update-docs': { type: 'boolean' },
       set: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
       source: { type: 'string' }, 'live-rate': { type: 'string' }, 'live-seconds': { type: 'string' },
-      'vs-debezium': { type: 'boolean' }, 'steady-seconds': { type: 'string' }, 'catch-up': { type: 'boolean' },
+      'vs-debezium': { type: 'boolean' }, 'steady-seconds': { type: 'string' }, 'catch-up': { type: 'boolean' }, converter: { type: 'string' },
     },
   });
   if (values.help) { process.stdout.write(BENCH_USAGE); process.exit(0); }
@@ -92,6 +98,9 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
   }
   const catchUp = values['catch-up'] === true;
   if (catchUp && source !== 'postgres') throw new Error(`--catch-up is the PostgreSQL bench's mode (MariaDB's bench always starts with a catch-up): drop --source ${source}\n\n${BENCH_USAGE}`);
+  const converter = values.converter ?? 'avro';
+  if (converter !== 'avro' && converter !== 'json') throw new Error(`--converter must be avro or json, got "${converter}"\n\n${BENCH_USAGE}`);
+  if (converter === 'json' && source !== 'postgres') throw new Error(`--converter json is a mode of the PostgreSQL bench: drop --source ${source}\n\n${BENCH_USAGE}`);
   if (vsDebezium && source !== 'postgres') throw new Error(`--vs-debezium compares the PostgreSQL source only: drop --source ${source}\n\n${BENCH_USAGE}`);
   return {
     source,
@@ -106,6 +115,7 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
     updateDocs: values['update-docs'] === true,
     vsDebezium,
     catchUp,
+    converter,
     steadySeconds: int('--steady-seconds', values['steady-seconds'], 0, 0),
     connectorOverrides: Object.fromEntries((values.set ?? []).map((kv) => {
       const i = kv.indexOf('=');

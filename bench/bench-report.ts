@@ -84,6 +84,8 @@ export interface BenchFigures extends LoadRunFigures {
   readonly noteChars?: number;
   /** --catch-up: the daemon was stopped during the load; events/s counts from its resume */
   readonly catchUp?: true;
+  /** --converter json: JsonConverter with schemas instead of Avro */
+  readonly converter?: 'json';
   /** --steady-seconds: the unpaced phase that finds the maximum sustained rate of small transactions */
   readonly steadyMax?: SteadyMaxFigures;
   /** --steady-seconds: the paced phases after it */
@@ -114,6 +116,7 @@ export function formatBlock(f: BenchFigures): string {
     `  ratio ours/ceiling            ${f.ratio === null ? 'n/a' : f3(f.ratio)}`,
   ];
   if (f.connectorOverrides) lines.push(`  connector overrides           ${Object.entries(f.connectorOverrides).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  if (f.converter) lines.push(`  converter                     ${f.converter} (org.apache.kafka.connect.json.JsonConverter, schemas.enable=true)`);
   if (f.noteChars !== undefined) lines.push(`  wide rows                     note column of ${f.noteChars} characters`);
   if (f.steadyMax) {
     const m = f.steadyMax, l = m.latencyMs;

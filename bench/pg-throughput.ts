@@ -37,6 +37,8 @@ import { histogramDelta, histogramQuantile, parseHistogram, parseSample } from '
 import { formatBlock, formatJsonLine, updateDocsFigures, type BenchFigures, type SteadyFigures, type SteadyMaxFigures } from './bench-report.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
+/** --converter: the class both sides are configured with (the JSON one keeps Connect's schemas.enable=true) */
+const CONVERTER_CLASS = { avro: 'io.confluent.connect.avro.AvroConverter', json: 'org.apache.kafka.connect.json.JsonConverter' } as const;
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSignal): Promise<{ figures: BenchFigures; ok: boolean }> {
@@ -63,8 +65,8 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
       'snapshot.mode': 'no_data',
       'table.include.list': `${BENCH_SCHEMA}\\.${BENCH_TABLE_NAME}`,
       'publication.autocreate.mode': 'filtered',
-      'key.converter': 'io.confluent.connect.avro.AvroConverter',
-      'value.converter': 'io.confluent.connect.avro.AvroConverter',
+      'key.converter': CONVERTER_CLASS[opts.converter],
+      'value.converter': CONVERTER_CLASS[opts.converter],
       ...opts.connectorOverrides,
     },
   });
@@ -93,7 +95,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
   log(`daemon pid ${pid} streams (slot ${name}); metrics on :${metricsPort}`);
 
   // Warm-up: topic creation, schema registration, consumer assignment happen here, untimed.
-  const reader = new VisibleReader({ brokers: env.kafka, registryUrl: env.registry, topic, expected: opts.rows + 1 });
+  const reader = new VisibleReader({ brokers: env.kafka, registryUrl: env.registry, topic, expected: opts.rows + 1, format: opts.converter });
   await fixture.query(`INSERT INTO ${BENCH_TABLE} (account_id, quantity, status, amount) VALUES (0, 0, 'warm-up', 0)`);
   await daemon.waitForLog(new RegExp(`created topics.*${topic.replace(/[.]/g, '\\.')}|${topic.replace(/[.]/g, '\\.')}.*created topics`), 60_000);
   cleanup.add('stop the consumer', () => reader.stop());
@@ -187,6 +189,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
     ...(Object.keys(opts.connectorOverrides).length > 0 ? { connectorOverrides: opts.connectorOverrides } : {}),
     ...(opts.noteChars !== null ? { noteChars: opts.noteChars } : {}),
     ...(opts.catchUp ? { catchUp: true as const } : {}),
+    ...(opts.converter === 'json' ? { converter: 'json' as const } : {}),
     ...(steadyMax ? { steadyMax } : {}),
     ...(steady.length > 0 ? { steady } : {}),
     ...(incomplete ? { incomplete } : {}),
@@ -266,8 +269,8 @@ async function steadyPhases(a: {
  */
 export async function pgBench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSignal): Promise<BenchRunResult & { figures: BenchFigures }> {
   const { figures, ok } = await bench(opts, cleanup, interrupted);
-  if (opts.updateDocs && (figures.connectorOverrides || figures.noteChars !== undefined || figures.catchUp)) {
-    log('docs/benchmarks.md not updated: the table holds default runs only (drop --set, --note-chars and --catch-up)');
+  if (opts.updateDocs && (figures.connectorOverrides || figures.noteChars !== undefined || figures.catchUp || figures.converter)) {
+    log('docs/benchmarks.md not updated: the table holds default runs only (drop --set, --note-chars, --catch-up and --converter)');
   } else if (opts.updateDocs) {
     updateDocsFigures(resolve(ROOT, 'docs/benchmarks.md'), figures);
     log('docs/benchmarks.md figures updated');

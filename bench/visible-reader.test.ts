@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { visibleFigures, type VisibleEvents } from './visible-reader.ts';
+import { jsonEvent, visibleFigures, type VisibleEvents } from './visible-reader.ts';
 
 const events = (rows: [id: number, commitMs: number, visibleMs: number][]): VisibleEvents => ({
   count: rows.length, duplicates: 0, bytes: 0,
@@ -17,4 +17,11 @@ test('events/s spans first commit to last visible; a catch-up counts from the re
   assert.equal(caught.eventsPerSecond, 1.5);
   assert.equal(caught.latencyMs.max, 4000);
   assert.equal(visibleFigures(ev, 1, Infinity, 500).spanSeconds, 6, 'a resume before the first commit changes nothing');
+});
+
+test('a JsonConverter value is read with or without its schema envelope', () => {
+  const payload = { before: null, after: { id: 7 }, source: { ts_ms: 1700 }, op: 'c' };
+  assert.deepEqual(jsonEvent(Buffer.from(JSON.stringify({ schema: { type: 'struct' }, payload }))), payload);
+  assert.deepEqual(jsonEvent(Buffer.from(JSON.stringify(payload))), payload);
+  assert.throws(() => jsonEvent(Buffer.from('{"x":1}')), /not a JSON change event/);
 });

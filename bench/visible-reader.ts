@@ -31,6 +31,17 @@ export interface VisibleEvents {
   readonly visibleMs: Float64Array;
 }
 
+/** What the reader needs of a change event: the row id and the source commit time. */
+interface BenchEvent { readonly after: { readonly id: number } | null; readonly source: { readonly ts_ms: number } }
+
+/** A JsonConverter value: `{"schema":...,"payload":{...}}` with schemas.enable=true, the payload alone without. */
+export function jsonEvent(buf: Buffer): BenchEvent {
+  const v = JSON.parse(buf.toString('utf8')) as Record<string, unknown>;
+  const e = (v && typeof v === 'object' && 'payload' in v && 'schema' in v ? v.payload : v) as BenchEvent | null;
+  if (!e || typeof e !== 'object' || !e.source) throw new Error(`not a JSON change event: ${buf.toString('utf8', 0, 120)}`);
+  return e;
+}
+
 export class VisibleReader {
   private consumer: Consumer | null = null;
   private readonly resolvers = new Map<number, Promise<{ reader: avro.Type; resolver: Resolver }>>();
@@ -43,7 +54,8 @@ export class VisibleReader {
   private bytes = 0;
   private failure: unknown = null;
 
-  constructor(private readonly deps: { brokers: string; registryUrl: string; topic: string; expected: number }) {
+  /** format: Confluent-framed Avro (the default) or Connect's JSON, with or without the schema envelope */
+  constructor(private readonly deps: { brokers: string; registryUrl: string; topic: string; expected: number; format?: 'avro' | 'json' }) {
     const cap = deps.expected + 1024;
     this.ids = new Float64Array(cap);
     this.commitMs = new Float64Array(cap);
@@ -82,9 +94,7 @@ export class VisibleReader {
 
   /** false for a duplicate */
   private async record(buf: Buffer, now: number): Promise<boolean> {
-    if (buf.length < 5 || buf[0] !== 0) throw new Error(`not Confluent Avro framing (${buf.length} bytes, magic ${buf[0]})`);
-    const { reader, resolver } = await this.resolverFor(buf.readInt32BE(1));
-    const v = reader.decode(buf, 5, resolver).value as { after: { id: number } | null; source: { ts_ms: number } };
+    const v = this.deps.format === 'json' ? jsonEvent(buf) : await this.avroEvent(buf);
     if (!v.after) throw new Error('event without "after": the bench only inserts');
     const id = v.after.id;
     if (id >= this.seen.length) this.grow(id + 1024);
@@ -96,6 +106,12 @@ export class VisibleReader {
     this.visibleMs[this.n] = now;
     this.n++;
     return true;
+  }
+
+  private async avroEvent(buf: Buffer): Promise<BenchEvent> {
+    if (buf.length < 5 || buf[0] !== 0) throw new Error(`not Confluent Avro framing (${buf.length} bytes, magic ${buf[0]})`);
+    const { reader, resolver } = await this.resolverFor(buf.readInt32BE(1));
+    return reader.decode(buf, 5, resolver).value as BenchEvent;
   }
 
   private grow(cap: number): void {

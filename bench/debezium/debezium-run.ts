@@ -145,7 +145,10 @@ export async function debeziumRun(opts: BenchOptions, cleanup: Cleanup, interrup
 
   // 1. The worker, then the connector.
   const restPort = await freePort();
-  const worker = new ConnectWorker({ home, kafka: env.kafka, name, restPort, converters: converterProperties(registryV3) });
+  const converters = opts.converter === 'json'
+    ? { 'key.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter': 'org.apache.kafka.connect.json.JsonConverter' }
+    : converterProperties(registryV3);
+  const worker = new ConnectWorker({ home, kafka: env.kafka, name, restPort, converters });
   let keepDir = true;
   cleanup.add('remove the worker directory (kept when the run failed)', async () => { if (!keepDir) await rm(worker.dir, { recursive: true, force: true }); else log(`worker files kept: ${worker.dir}`); });
   cleanup.add('stop Kafka Connect', () => worker.stop());
@@ -168,7 +171,7 @@ export async function debeziumRun(opts: BenchOptions, cleanup: Cleanup, interrup
 
   // 2. Warm-up, untimed: topic creation, schema registration, consumer assignment.
   const alive = () => { interrupted.throwIfAborted(); if (!worker.running) throw new Error(`Kafka Connect exited (${worker.exitDescription}):\n${worker.trouble()}`); };
-  const reader = new VisibleReader({ brokers: env.kafka, registryUrl: env.registry, topic, expected: opts.rows + 1 });
+  const reader = new VisibleReader({ brokers: env.kafka, registryUrl: env.registry, topic, expected: opts.rows + 1, format: opts.converter });
   await fixture.query(`INSERT INTO ${BENCH_TABLE} (account_id, quantity, status, amount) VALUES (0, 0, 'warm-up', 0)`);
   await waitForTopic(env, topic, 60_000, alive);
   cleanup.add('stop the consumer', () => reader.stop());
@@ -215,7 +218,7 @@ export async function debeziumRun(opts: BenchOptions, cleanup: Cleanup, interrup
   const cpuSeconds = end.cpuSeconds - cpuAtLoad.cpuSeconds;
   const figures: DebeziumFigures = {
     at: new Date().toISOString(), commit: gitCommit(),
-    versions: { connect: CONNECT_VERSION, debezium: DEBEZIUM_VERSION, converter: `Apicurio ${APICURIO_CONVERTER_VERSION}`, java: javaRuntime() },
+    versions: { connect: CONNECT_VERSION, debezium: DEBEZIUM_VERSION, converter: opts.converter === 'json' ? `Kafka Connect ${CONNECT_VERSION} JsonConverter` : `Apicurio ${APICURIO_CONVERTER_VERSION}`, java: javaRuntime() },
     rows: opts.rows, transactions: load.transactions, loadSeconds, loadRowsPerSecond: opts.rows / loadSeconds,
     visibleEvents, duplicates: ev.duplicates, eventBytesAvg: ev.bytes / Math.max(1, ev.count), spanSeconds,
     eventsPerSecond, latencyMs,

@@ -73,7 +73,7 @@ export function formatComparison(c: Comparison): string {
     row('cdcd daemon', c.daemon),
     row(`Debezium ${v.debezium.replace(/\.Final$/, '')}`, c.debezium),
     `  ${'ratio daemon/Debezium'.padEnd(24)}${pad(r ? `${f2(r.eventsPerSecond)}x` : 'n/a', 10)}${pad('', 31)}${pad('', 9)}${pad(r ? `${f2(r.cpuMicrosPerEvent)}x` : 'n/a', 10)}${pad(r ? `${f2(r.peakRssMiB)}x` : 'n/a', 10)}`,
-    `  Debezium ran in Kafka Connect ${v.connect} (distributed, exactly.once.source.support=enabled) on Java ${v.java}, Avro through ${v.converter}'s converter;`,
+    `  Debezium ran in Kafka Connect ${v.connect} (distributed, exactly.once.source.support=enabled) on Java ${v.java}, ${/JsonConverter/.test(v.converter) ? `JSON with schemas through ${v.converter} (the daemon's too)` : `Avro through ${v.converter}'s converter`};`,
     `  CPU and RSS are the whole process (node daemon / Connect JVM) from /proc; load rows/s ${f0(c.daemon.loadRowsPerSecond)} (daemon run), ${f0(c.debezium.loadRowsPerSecond)} (Debezium run)`,
   ];
   if (c.daemon.incomplete) lines.push(`  daemon INCOMPLETE: ${c.daemon.incomplete}`);
