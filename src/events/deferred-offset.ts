@@ -6,24 +6,35 @@
  *
  * A subclass holds the values its offset is built from, fixed when the unit is made (the
  * build may run long after: a counter map that later changes must be copied), and builds it
- * once. The offset is a getter of the prototype: a spread copy (`{ ...unit }`) has none, and
- * the runner refuses such a unit as a plugin defect; copy it as `{ ...unit, offset: unit.offset }`.
+ * once. `offset` is an own enumerable accessor (one getter function shared by every unit, no
+ * closure per unit), so a spread copy of a unit, as a plugin that wraps another one's task
+ * makes (`{ ...unit, records }`), still carries the offset: the copy builds it. The subclass's
+ * own state belongs in #private fields, which a spread does not copy.
  */
 import type { JsonMap, SourceRecord, SourceUnit } from './record.ts';
 
 export abstract class DeferredOffsetUnit implements SourceUnit {
-  private built: JsonMap | undefined = undefined;
+  declare readonly offset: JsonMap;
+  #built: JsonMap | undefined = undefined;
 
-  constructor(readonly records: readonly SourceRecord[], readonly partition: JsonMap) {}
-
-  get offset(): JsonMap {
-    return (this.built ??= this.buildOffset());
+  constructor(readonly records: readonly SourceRecord[], readonly partition: JsonMap) {
+    Object.defineProperty(this, 'offset', OFFSET_PROPERTY);
   }
 
   /** Whether the offset was built (values it is built from may no longer change). */
   protected get offsetBuilt(): boolean {
-    return this.built !== undefined;
+    return this.#built !== undefined;
   }
 
   protected abstract buildOffset(): JsonMap;
+
+  static builtOffset(unit: DeferredOffsetUnit): JsonMap {
+    return (unit.#built ??= unit.buildOffset());
+  }
 }
+
+const OFFSET_PROPERTY: PropertyDescriptor = {
+  get(this: DeferredOffsetUnit): JsonMap { return DeferredOffsetUnit.builtOffset(this); },
+  enumerable: true,
+  configurable: false,
+};

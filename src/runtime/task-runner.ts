@@ -116,11 +116,11 @@ class LastUnit {
   get offset(): JsonMap { return this.unit.offset; }
 }
 
-/** A plugin bug: a unit with no offset (e.g. a spread copy of a DeferredOffsetUnit). */
+/** A plugin bug: a unit with no offset property (a plain object missing it, or a copy that dropped it). */
 function unitWithoutOffset(connectorName: string): CdcError {
   return new CdcError({
     code: 'CDC_UNIT_WITHOUT_OFFSET',
-    what: 'the task handed out a unit without an offset (a spread copy of a unit whose offset is deferred has none)',
+    what: 'the task handed out a unit without an offset property (every unit carries the offset that is true once its records are committed)',
     where: `connector "${connectorName}"`,
     fix: 'this is a defect of the connector plugin: report it to its authors with this message',
   });
