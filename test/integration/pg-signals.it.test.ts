@@ -109,10 +109,15 @@ test('incremental snapshots signalled through the table (with additional-conditi
   });
 });
 
+/** Rows of the REST test's big table: far more than the snapshot reads between its signals. */
+const BIG_ROWS = 200_000;
+
 test('REST signals: 202/409/400, pause/resume/stop of a running snapshot, a table added to table.include.list then signalled, exactly once across SIGKILL', { skip, timeout: 600_000 }, async () => {
   await withDb('sigrest', async (db, name) => {
+    // big is large enough that, after the resume, the stop lands while chunks are still being read:
+    // with 20,000 rows the rest of the snapshot once finished in the 1.6 s between the resume and the stop.
     await db.query(`CREATE TABLE big (id int PRIMARY KEY, pad text NOT NULL);
-      INSERT INTO big SELECT g, 'x' FROM generate_series(1, 20000) g;
+      INSERT INTO big SELECT g, 'x' FROM generate_series(1, ${BIG_ROWS}) g;
       CREATE TABLE busy (id int PRIMARY KEY, v int NOT NULL);
       INSERT INTO busy SELECT g, 0 FROM generate_series(1, 100) g;
       CREATE TABLE later (id int PRIMARY KEY);
@@ -154,7 +159,7 @@ test('REST signals: 202/409/400, pause/resume/stop of a running snapshot, a tabl
         await sleep(3000);
         const stillPaused = reads(await readToEnd(env!, [bigTopic], { timeoutMs: 30_000 })).length;
         assert.equal(stillPaused, atPause, 'no chunk while paused');
-        assert.ok(atPause < 20000, `paused mid-snapshot (${atPause})`);
+        assert.ok(atPause < BIG_ROWS, `paused mid-snapshot (${atPause})`);
         await rest.post(`/connectors/${name}/signals`, { id: 'r-1', type: 'resume-snapshot' });
         await readUntil(env!, [bigTopic], (rs) => reads(rs).length >= atPause + 300, 120_000);
         await rest.post(`/connectors/${name}/signals`, { id: 's-1', type: 'stop-snapshot', data: { 'data-collections': ['public.big'] } });
@@ -163,7 +168,7 @@ test('REST signals: 202/409/400, pause/resume/stop of a running snapshot, a tabl
         const atStop = reads(await readToEnd(env!, [bigTopic], { timeoutMs: 30_000 })).length;
         await sleep(3000);
         assert.equal(reads(await readToEnd(env!, [bigTopic], { timeoutMs: 30_000 })).length, atStop, 'no chunk after stop');
-        assert.ok(atStop < 20000, `stopped before the end (${atStop} of 20000)`);
+        assert.ok(atStop < BIG_ROWS, `stopped before the end (${atStop} of ${BIG_ROWS})`);
         const off = (await readConnectorOffsets(kafka, `offsets-${name}`, name)).get({ server: name });
         assert.equal(off?.incremental_snapshot_collections, undefined, `the queue is empty after stop: ${JSON.stringify(off)}`);
 
@@ -215,10 +220,13 @@ test('REST signals: 202/409/400, pause/resume/stop of a running snapshot, a tabl
   });
 });
 
+/** Rows of the SIGKILL test's table: enough that the kill lands mid-snapshot however fast chunks go. */
+const KILL_ROWS = 100_000;
+
 test('a signal\'s effect survives SIGKILL: the queued snapshot continues after the restart and the signal is not applied again', { skip, timeout: 600_000 }, async () => {
   await withDb('sigkill', async (db, name) => {
     await db.query(`CREATE TABLE big (id int PRIMARY KEY, pad text NOT NULL);
-      INSERT INTO big SELECT g, repeat('x', 100) FROM generate_series(1, 20000) g;`);
+      INSERT INTO big SELECT g, repeat('x', 100) FROM generate_series(1, ${KILL_ROWS}) g;`);
     const config = writeConfig({ env: env!, name, database: db.database, connector: {
       'table.include.list': 'public\\.big', 'snapshot.mode': 'no_data', 'incremental.snapshot.chunk.size': 100,
       'signal.enabled.channels': 'kafka', 'signal.poll.interval.ms': 200,
@@ -241,11 +249,11 @@ test('a signal\'s effect survives SIGKILL: the queued snapshot continues after t
         assert.equal(off?.cdc_signal_kafka_offset, 1, 'the signal is recorded as read in the same offset');
       });
       const before = reads(await readToEnd(env!, [topic], { timeoutMs: 60_000 })).length;
-      assert.ok(before < 20000, `killed mid-snapshot (${before} of 20000)`);
+      assert.ok(before < KILL_ROWS, `killed mid-snapshot (${before} of ${KILL_ROWS})`);
       daemon = new Daemon(config, env!).start();
       await daemon.withLog(async () => {
-        const all = await readUntil(env!, [topic], (rs) => new Set(reads(rs).map(idOf)).size >= 20000, 300_000);
-        assert.equal(new Set(reads(all).map(idOf)).size, 20000, 'every row read once the snapshot continued');
+        const all = await readUntil(env!, [topic], (rs) => new Set(reads(rs).map(idOf)).size >= KILL_ROWS, 300_000);
+        assert.equal(new Set(reads(all).map(idOf)).size, KILL_ROWS, 'every row read once the snapshot continued');
         assert.ok(!/signal \\?"big-2\\?"/.test(daemon.output), 'the signal was not applied again after the restart');
         assert.match(daemon.output, /"from":"1"/, 'the channel restarted after the consumed signal');
       });
