@@ -38,6 +38,9 @@ export interface BenchOptions {
   readonly connectorOverrides: Readonly<Record<string, string>>;
 }
 
+/** --converter json: Connect's JSON converter (schemas.enable=true by default), on both sides */
+export const JSON_CONVERTER_CLASS = 'org.apache.kafka.connect.json.JsonConverter';
+
 export const BENCH_USAGE = `usage: npm run bench -- [--source postgres|mariadb|both] [--rows N] [--max-txn-rows N] [--seed N]
                         [--note-chars N] [--drain-timeout-s S] [--live-rate R] [--live-seconds S]
                         [--cpu-prof DIR] [--set KEY=VALUE ...] [--update-docs] [--vs-debezium] [--catch-up] [--converter avro|json]

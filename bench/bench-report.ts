@@ -4,6 +4,7 @@
  * the figures table in docs/benchmarks.md (between the bench:figures markers,
  * one row per row count, replaced in place by --update-docs).
  */
+import { JSON_CONVERTER_CLASS } from './bench-options.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 /**
@@ -116,7 +117,7 @@ export function formatBlock(f: BenchFigures): string {
     `  ratio ours/ceiling            ${f.ratio === null ? 'n/a' : f3(f.ratio)}`,
   ];
   if (f.connectorOverrides) lines.push(`  connector overrides           ${Object.entries(f.connectorOverrides).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  if (f.converter) lines.push(`  converter                     ${f.converter} (org.apache.kafka.connect.json.JsonConverter, schemas.enable=true)`);
+  if (f.converter) lines.push(`  converter                     ${f.converter} (${JSON_CONVERTER_CLASS}, schemas.enable=true)`);
   if (f.noteChars !== undefined) lines.push(`  wide rows                     note column of ${f.noteChars} characters`);
   if (f.steadyMax) {
     const m = f.steadyMax, l = m.latencyMs;

@@ -20,3 +20,8 @@ export async function whileStopped<T>(pid: number, load: () => Promise<T>, log: 
   log(`catch-up: process ${pid} resumed`);
   return { result, resumedAtMs };
 }
+
+/** The burst load, run while `pid` is stopped when `catchUp` (resumedAtMs -Infinity otherwise: the span starts at the first commit). */
+export async function burstLoadFor<T>(catchUp: boolean, pid: number, load: () => Promise<T>, log: (s: string) => void): Promise<{ result: T; resumedAtMs: number }> {
+  return catchUp ? whileStopped(pid, load, log) : { result: await load(), resumedAtMs: -Infinity };
+}

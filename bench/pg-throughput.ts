@@ -24,13 +24,13 @@ import { Daemon, writeConfig } from '../test/helpers/daemon.ts';
 import { PgFixture } from '../test/helpers/pg-fixture.ts';
 import { ensureStack } from './bench-stack.ts';
 import { Cleanup, deleteTopicsAndSubjects, dropBenchDatabase } from './bench-cleanup.ts';
-import type { BenchOptions } from './bench-options.ts';
+import { JSON_CONVERTER_CLASS, type BenchOptions } from './bench-options.ts';
 import type { BenchRunResult } from './bench-main.ts';
 import { daemonTrouble, freePort, gitCommit, runBurstLoad, runNodeScript, scrapeMetrics } from './bench-process.ts';
 import { BENCH_SCHEMA, BENCH_TABLE, BENCH_TABLE_DDL, BENCH_TABLE_NAME } from './bench-table.ts';
 import type { LoadPlan, LoadResult } from './row-loader.ts';
 import { VisibleReader, visibleFigures } from './visible-reader.ts';
-import { whileStopped } from './catch-up.ts';
+import { burstLoadFor } from './catch-up.ts';
 import { findPidByArg, ProcessSampler, sampleProcess, type ProcessSample } from './process-stats.ts';
 import { createCeilingSlot, measureCeiling, measureFixedCost, type CeilingResult } from './recvlogical-ceiling.ts';
 import { histogramDelta, histogramQuantile, parseHistogram, parseSample } from './latency-stats.ts';
@@ -38,7 +38,7 @@ import { formatBlock, formatJsonLine, updateDocsFigures, type BenchFigures, type
 
 const ROOT = new URL('../', import.meta.url).pathname;
 /** --converter: the class both sides are configured with (the JSON one keeps Connect's schemas.enable=true) */
-const CONVERTER_CLASS = { avro: 'io.confluent.connect.avro.AvroConverter', json: 'org.apache.kafka.connect.json.JsonConverter' } as const;
+const CONVERTER_CLASS = { avro: 'io.confluent.connect.avro.AvroConverter', json: JSON_CONVERTER_CLASS } as const;
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSignal): Promise<{ figures: BenchFigures; ok: boolean }> {
@@ -111,7 +111,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
   const benchCpuAtLoad = process.cpuUsage();
   log(`loading ${opts.rows} rows in transactions of 1..${opts.maxTxnRows} rows (separate process)`);
   const burstLoad = () => runBurstLoad({ pg: env.pg, database, rows: opts.rows, maxTxnRows: opts.maxTxnRows, seed: opts.seed, noteChars: opts.noteChars });
-  const { result: load, resumedAtMs } = opts.catchUp ? await whileStopped(pid, burstLoad, log) : { result: await burstLoad(), resumedAtMs: -Infinity };
+  const { result: load, resumedAtMs } = await burstLoadFor(opts.catchUp, pid, burstLoad, log);
   const loadSeconds = load.seconds;
   log(`load done: ${load.transactions} transactions in ${loadSeconds.toFixed(1)} s; ${reader.count - 1} events visible so far`);
 

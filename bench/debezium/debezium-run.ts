@@ -21,11 +21,11 @@ import { kafkaFor } from '../../test/helpers/kafka-reader.ts';
 import type { StackEnv } from '../../test/helpers/stack-env.ts';
 import { ensureStack } from '../bench-stack.ts';
 import { Cleanup, deleteTopicsAndSubjects, dropBenchDatabase } from '../bench-cleanup.ts';
-import type { BenchOptions } from '../bench-options.ts';
+import { JSON_CONVERTER_CLASS, type BenchOptions } from '../bench-options.ts';
 import { freePort, gitCommit, runBurstLoad } from '../bench-process.ts';
 import { BENCH_SCHEMA, BENCH_TABLE, BENCH_TABLE_DDL, BENCH_TABLE_NAME } from '../bench-table.ts';
 import { VisibleReader, visibleFigures } from '../visible-reader.ts';
-import { whileStopped } from '../catch-up.ts';
+import { burstLoadFor } from '../catch-up.ts';
 import { ProcessSampler, sampleProcess, type ProcessSample } from '../process-stats.ts';
 import { ConnectWorker, installConnect } from './connect-worker.ts';
 import type { LoadRunFigures } from '../bench-report.ts';
@@ -146,7 +146,7 @@ export async function debeziumRun(opts: BenchOptions, cleanup: Cleanup, interrup
   // 1. The worker, then the connector.
   const restPort = await freePort();
   const converters = opts.converter === 'json'
-    ? { 'key.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter': 'org.apache.kafka.connect.json.JsonConverter' }
+    ? { 'key.converter': JSON_CONVERTER_CLASS, 'value.converter': JSON_CONVERTER_CLASS }
     : converterProperties(registryV3);
   const worker = new ConnectWorker({ home, kafka: env.kafka, name, restPort, converters });
   let keepDir = true;
@@ -184,7 +184,7 @@ export async function debeziumRun(opts: BenchOptions, cleanup: Cleanup, interrup
   const cpuAtLoad = sampleProcess(pid);
   log(`loading ${opts.rows} rows in transactions of 1..${opts.maxTxnRows} rows (separate process)`);
   const burstLoad = () => runBurstLoad({ pg: env.pg, database, rows: opts.rows, maxTxnRows: opts.maxTxnRows, seed: opts.seed, noteChars: opts.noteChars });
-  const { result: load, resumedAtMs } = opts.catchUp ? await whileStopped(pid, burstLoad, log) : { result: await burstLoad(), resumedAtMs: -Infinity };
+  const { result: load, resumedAtMs } = await burstLoadFor(opts.catchUp, pid, burstLoad, log);
   const loadSeconds = load.seconds;
   log(`load done: ${load.transactions} transactions in ${loadSeconds.toFixed(1)} s; ${reader.count - 1} events visible so far`);
 

@@ -203,15 +203,11 @@ export class ChangeDecoder {
   private changeUnit(tx: OpenTx, lsn: Lsn, records: SourceRecord[]): SourceUnit {
     // Once per change event: the position's values now, its offset map only if the runner reads
     // it (the last unit of a Kafka transaction). The counts change with the next event: a copy.
-    const position: PgPosition = this.opts.txMetadata
-      ? {
-        lsnProc: this.lastComplete, lsnCommit: tx.commitLsn, lsn, eventsProcessed: tx.index, txId: tx.xid, tsUsec: tx.commitTimeUs,
-        snapshotCompleted: this.lastSnapshotCompleted, lastCommitLsn: this.lastCommitLsn, txOrders: { ...tx.orders },
-      }
-      : {
-        lsnProc: this.lastComplete, lsnCommit: tx.commitLsn, lsn, eventsProcessed: tx.index, txId: tx.xid, tsUsec: tx.commitTimeUs,
-        snapshotCompleted: this.lastSnapshotCompleted, lastCommitLsn: this.lastCommitLsn,
-      };
+    const position: PgPosition = {
+      lsnProc: this.lastComplete, lsnCommit: tx.commitLsn, lsn, eventsProcessed: tx.index, txId: tx.xid, tsUsec: tx.commitTimeUs,
+      snapshotCompleted: this.lastSnapshotCompleted, lastCommitLsn: this.lastCommitLsn,
+      txOrders: this.opts.txMetadata ? { ...tx.orders } : undefined,
+    };
     return new PgChangeUnit(records, this.opts.partition, position);
   }
 

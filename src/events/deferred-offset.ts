@@ -28,6 +28,7 @@ export abstract class DeferredOffsetUnit implements SourceUnit {
 
   protected abstract buildOffset(): JsonMap;
 
+  /** The shared getter's body (a static member: the only code outside the class that may read #built). */
   static builtOffset(unit: DeferredOffsetUnit): JsonMap {
     return (unit.#built ??= unit.buildOffset());
   }

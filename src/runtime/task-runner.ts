@@ -112,7 +112,8 @@ interface OpenTxn {
  * build offsets lazily (src/events/deferred-offset.ts), and only this unit's is ever built.
  */
 class LastUnit {
-  constructor(public partition: JsonMap, public unit: SourceUnit) {}
+  constructor(public unit: SourceUnit) {}
+  get partition(): JsonMap { return this.unit.partition; }
   get offset(): JsonMap { return this.unit.offset; }
 }
 
@@ -257,8 +258,8 @@ export class TaskRunner {
     let pid = this.partitionIds.get(unit.partition);
     if (pid === undefined) this.partitionIds.set(unit.partition, (pid = partitionId(unit.partition)));
     const entry = o.offsets.get(pid);
-    if (entry === undefined) o.offsets.set(pid, new LastUnit(unit.partition, unit));
-    else { entry.partition = unit.partition; entry.unit = unit; }
+    if (entry === undefined) o.offsets.set(pid, new LastUnit(unit));
+    else entry.unit = unit;
     if (unit.sourceCommitTimeMs !== undefined) o.commitTimes.push(unit.sourceCommitTimeMs);
     return o.buffer.length >= this.deps.limits.sendBatch ? this.flush(o) : undefined;
   }
