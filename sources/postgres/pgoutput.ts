@@ -214,7 +214,7 @@ export class PgoutputParser {
     const prefix = this.cstring();
     const len = this.i32();
     this.need(len);
-    // A view of the frame, which is the stream's own copy (stream.ts queuedFrame), never a reused read buffer.
+    // A view of the frame, which is the stream's own copy (copy-data.ts decodeCopyData), never a reused read buffer.
     const content = this.buf.subarray(this.pos, this.pos + len);
     this.pos += len;
     return { tag: 'message', flags, transactional: (flags & 1) !== 0, messageLsn, prefix, content };

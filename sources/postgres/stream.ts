@@ -11,37 +11,30 @@
  *    library's "last received" position;
  *  - acknowledge(x) sends x+1, so we pass flush-1 to put exactly `flush` on the wire;
  *  - column values stay raw text (the library would run lossy global pg parsers): pgoutput.ts
- *    parses the messages, not the library.
+ *    parses the messages, not the library, and copy-data.ts reads the CopyData messages in place
+ *    of the library's listener (no LSN string, event or promise per message).
  * The flush position only moves through confirm(), which the task calls after
  * the Kafka transaction holding that position committed (DESIGN.md invariant 2).
  */
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
+import { decodeCopyData, takeOverCopyData } from './copy-data.ts';
 import { BoundedQueue } from '../../src/runtime/bounded-queue.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import { clientConfig, negotiatedSsl, slotError, type PgConnectionSettings } from './connection.ts';
-import { formatLsn, parseLsn, type Lsn } from './lsn.ts';
+import { formatLsn, type Lsn } from './lsn.ts';
 import { PgoutputParser } from './pgoutput.ts';
 
-/** A message frame (parse it with parse(), in stream order, when it is handled) or a keepalive. */
-export type StreamItem =
-  | { kind: 'message'; lsn: Lsn; frame: Buffer }
-  | { kind: 'keepalive'; walEnd: Lsn };
-
 /**
- * What waits in the queue: a message as received (the XLogData payload, what the byte bound
- * counts) with its LSN as the library spells it, parsed only when take() hands it out. A parsed
- * message is a few dozen objects (the tuple, a string per column); queued for the few hundred
- * milliseconds a full queue holds them, they would outlive V8's young generation and all be
- * promoted, and the old generation would grow by the whole stream between major collections.
+ * A message frame (parse it with parse(), in stream order, when it is handled) or a keepalive.
+ * Queued as it is handed out: the frame is the pgoutput message as received (what the byte bound
+ * counts), its own copy, parsed only when taken. A parsed message is a few dozen objects (the
+ * tuple, a string per column); queued for the few hundred milliseconds a full queue holds them,
+ * they would outlive V8's young generation and all be promoted, and the old generation would grow
+ * by the whole stream between major collections.
  */
-type Queued =
-  | { kind: 'frame'; lsn: string; frame: Buffer }
-  | { kind: 'keepalive'; walEnd: Lsn };
-
-/** A frame the queue may keep: its own bytes, not a view into pg-protocol's reused read buffer. */
-export function queuedFrame(view: Buffer): Buffer {
-  return Buffer.from(view);
-}
+export type StreamItem =
+  | { readonly kind: 'message'; readonly lsn: Lsn; readonly frame: Buffer }
+  | { readonly kind: 'keepalive'; readonly walEnd: Lsn };
 
 /** The socket under the library's connection: it pauses it the same way for its own flow control. */
 interface PausableSocket { pause(): void; resume(): void }
@@ -65,7 +58,7 @@ export interface ReplicationStreamDeps {
 }
 
 export class ReplicationStream {
-  private readonly queue: BoundedQueue<Queued>;
+  private readonly queue: BoundedQueue<StreamItem>;
   /** pgoutput parsing (pgoutput.ts, stateful: frames are parsed in stream order) */
   private parseFrame: (frame: Buffer) => Pgoutput.Message = () => { throw new Error('replication stream not started'); };
   private paused = false;
@@ -79,9 +72,9 @@ export class ReplicationStream {
   constructor(private readonly deps: ReplicationStreamDeps) {
     // What counts toward the byte bound is the pgoutput message as received (the XLogData payload);
     // keepalives count nothing.
-    this.queue = new BoundedQueue<Queued>(deps.queueCapacity, {
+    this.queue = new BoundedQueue<StreamItem>(deps.queueCapacity, {
       maxBytes: deps.queueMaxBytes,
-      weigh: (it) => (it.kind === 'frame' ? it.frame.length : 0),
+      weigh: (it) => (it.kind === 'message' ? it.frame.length : 0),
     });
     this.flushed = deps.initialFlush;
   }
@@ -113,21 +106,13 @@ export class ReplicationStream {
     const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [...this.deps.publicationNames], messages: true });
     const parser = new PgoutputParser();
     this.parseFrame = (frame: Buffer) => parser.parse(frame);
-    // The library hands over what parse() returns: the frame, parsed when taken. A copy (of a few
-    // hundred bytes, from Node's buffer pool): the frame is a view into pg-protocol's read buffer,
-    // which it reuses for the next socket read (it moves a partial message to the front), so a view
-    // kept past this callback can be overwritten (queuedFrame's test shows it).
-    plugin.parse = (frame: Buffer) => queuedFrame(frame) as unknown as Pgoutput.Message;
-    service.on('data', (lsn: string, frame: Buffer) => {
-      this.lastHeard = Date.now();
-      if (!this.queue.offer({ kind: 'frame', lsn, frame })) this.pause();
-    });
-    service.on('heartbeat', (lsn: string, _ts: number, shouldRespond: boolean) => {
-      this.lastHeard = Date.now();
-      // Only an idle stream can use a keepalive position; with data queued it is stale anyway.
-      if (this.queue.size === 0) this.queue.offer({ kind: 'keepalive', walEnd: parseLsn(lsn) });
-      if (shouldRespond) this.sendStatus();
-    });
+    // Its start() runs right after the library added its CopyData listener, before
+    // START_REPLICATION is sent: ours takes that listener's place (copy-data.ts).
+    const start = plugin.start.bind(plugin);
+    plugin.start = (client, slotName, lastLsn) => {
+      takeOverCopyData(service, (chunk) => this.onCopyData(chunk));
+      return start(client, slotName, lastLsn);
+    };
     service.on('error', (err: unknown) => {
       if (!this.stopping) this.queue.fail(slotError(this.deps.settings, this.deps.slotName, err));
     });
@@ -167,14 +152,25 @@ export class ReplicationStream {
    * as long as its own handling, not the whole batch's (a young-generation collection during the
    * batch copies what is alive, and the batch is up to max.batch.size messages).
    */
-  async take(max: number, waitMs: number): Promise<StreamItem[]> {
-    const queued = await this.queue.take(max, waitMs);
-    const out: StreamItem[] = new Array(queued.length);
-    for (let i = 0; i < queued.length; i++) {
-      const q = queued[i]!;
-      out[i] = q.kind === 'frame' ? { kind: 'message', lsn: parseLsn(q.lsn), frame: q.frame } : q;
+  take(max: number, waitMs: number): Promise<StreamItem[]> {
+    return this.queue.take(max, waitMs);
+  }
+
+  /** A CopyData message from the server: a frame queued (the socket paused when full), or a keepalive. */
+  private onCopyData(chunk: Buffer): void {
+    const item = decodeCopyData(chunk);
+    if (item === null) {
+      this.queue.fail(new Error(`the replication stream sent a message of unknown type ${chunk[0]} (byte ${String.fromCharCode(chunk[0] ?? 0)}): PostgreSQL sends XLogData (w) and keepalives (k) only`));
+      return;
     }
-    return out;
+    this.lastHeard = Date.now();
+    if (item.kind === 'message') {
+      if (!this.queue.offer(item)) this.pause();
+      return;
+    }
+    // Only an idle stream can use a keepalive position; with data queued it is stale anyway.
+    if (this.queue.size === 0) this.queue.offer({ kind: 'keepalive', walEnd: item.walEnd });
+    if (item.replyRequested) this.sendStatus();
   }
 
   /** The pgoutput message of a frame take() handed out; every frame once, in stream order (the parser is stateful). */
