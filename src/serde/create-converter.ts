@@ -13,6 +13,7 @@ import { AvroConverter } from './avro-converter.ts';
 import { parseAvroConverterConfig } from './avro-converter-config.ts';
 import { JsonConverter, parseJsonConverterConfig } from './json-converter.ts';
 import { SchemaRegistryClient } from './schema-registry-client.ts';
+import type { FetchLike } from './http-fetch.ts';
 
 export type ConverterRole = 'key' | 'value';
 
@@ -21,8 +22,8 @@ export interface CreateConverterDeps {
   /** The connector's config map. */
   readonly config: Readonly<Record<string, unknown>>;
   readonly log: ConverterLogger;
-  /** Replaces global fetch for registry calls (tests). */
-  readonly fetch?: typeof fetch;
+  /** Replaces the HTTP client of registry calls (tests). */
+  readonly fetch?: FetchLike;
 }
 
 type ConverterKind = 'avro' | 'json';
@@ -58,7 +59,7 @@ export function createConverter(deps: CreateConverterDeps): Converter {
 }
 
 /** Both converters of a connector. */
-export function createConverters(config: Readonly<Record<string, unknown>>, log: ConverterLogger, fetchImpl?: typeof fetch): { key: Converter; value: Converter } {
+export function createConverters(config: Readonly<Record<string, unknown>>, log: ConverterLogger, fetchImpl?: FetchLike): { key: Converter; value: Converter } {
   const common = { config, log, ...(fetchImpl ? { fetch: fetchImpl } : {}) };
   return { key: createConverter({ ...common, role: 'key' }), value: createConverter({ ...common, role: 'value' }) };
 }

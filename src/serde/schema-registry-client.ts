@@ -1,7 +1,7 @@
 /**
  * Confluent Schema Registry REST client (also Karapace and Apicurio's ccompat
  * API, whose base URL carries a path such as /apis/ccompat/v7).
- * Plain fetch rather than @kafkajs/confluent-schema-registry: that client
+ * Plain HTTP (http-fetch.ts) rather than @kafkajs/confluent-schema-registry: that client
  * re-serialises the schema text with JSON.stringify (losing exact int64/float
  * defaults), insists on record schemas, and on first registration PUTs a
  * BACKWARD compatibility config onto the subject, which Confluent's serializer
@@ -10,13 +10,15 @@
  * an error or a log is the credential-free form.
  */
 import { ConfigError, SinkError, type CdcErrorInit } from '../errors/cdc-error.ts';
+import { httpFetch, type FetchLike, type HttpAnswer } from './http-fetch.ts';
 
 export interface SchemaRegistryClientOptions {
   /** One or more base URLs (schema.registry.url may be a comma-separated list); tried in order when unreachable. */
   readonly urls: readonly string[];
   /** "user:password" (basic.auth.user.info). When absent, credentials embedded in the URL are used. */
   readonly userInfo?: string;
-  readonly fetch?: typeof fetch;
+  /** Replaces the HTTP client (tests); default http-fetch.ts. */
+  readonly fetch?: FetchLike;
   readonly timeoutMs?: number;
 }
 
@@ -46,14 +48,14 @@ interface Endpoint { readonly base: string; readonly display: string; readonly a
 
 export class SchemaRegistryClient {
   private readonly endpoints: readonly Endpoint[];
-  private readonly doFetch: typeof fetch;
+  private readonly doFetch: FetchLike;
   private readonly timeoutMs: number;
   private preferred = 0;
 
   constructor(opts: SchemaRegistryClientOptions) {
     if (opts.urls.length === 0) throw new Error('SchemaRegistryClient needs at least one URL');
     this.endpoints = opts.urls.map((u) => parseEndpoint(u, opts.userInfo));
-    this.doFetch = opts.fetch ?? fetch;
+    this.doFetch = opts.fetch ?? httpFetch;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
   }
 
@@ -106,7 +108,7 @@ export class SchemaRegistryClient {
     for (let attempt = 0; attempt < this.endpoints.length; attempt++) {
       const index = (this.preferred + attempt) % this.endpoints.length;
       const ep = this.endpoints[index]!;
-      let res: Response;
+      let res: HttpAnswer;
       try {
         res = await this.doFetch(ep.base + path, {
           method,
