@@ -95,6 +95,10 @@ test('the produce request is byte for byte what kafkajs 2.2.4 encodes (random me
     const ours = encodeProduceV3(args, now);
     assert.ok(ours, 'the fast path takes these messages');
     assert.deepEqual(ours, await kafkajsBytes(args, now), `round ${round}`);
+    if (round % 20 === 0) {
+      const roomy = encodeProduceV3(args, now, 256);
+      assert.deepEqual(roomy?.subarray(256), ours, `round ${round}: the same bytes after the headroom`);
+    }
   }
 });
 
@@ -116,6 +120,13 @@ test('request framing is what kafkajs writes around a payload', async () => {
     const request = { apiKey: 0, apiVersion: 7, encode: async () => payload };
     const theirs = bytes(await kafkajsFrame({ correlationId: 123456, clientId, request }));
     assert.deepEqual(frameRequest(0, 7, 123456, clientId, payload.buf, payload.offset), theirs);
+    // The payload after headroom: the header goes in front of it in place when it fits, else a copy.
+    for (const room of [256, 12]) {
+      const roomy = Buffer.concat([Buffer.alloc(room, 0xee), payload.buf.subarray(0, payload.offset)]);
+      const framed = frameRequest(0, 7, 123456, clientId, roomy, roomy.length, room);
+      assert.deepEqual(framed, theirs, `headroom ${room}, client id ${clientId}`);
+      assert.equal(framed.buffer === roomy.buffer, room === 256, `headroom ${room}: ${room === 256 ? 'in place' : 'a copy'}`);
+    }
   }
 });
 

@@ -51,15 +51,24 @@ export interface KafkajsPatchState {
   readonly note: string | null;
 }
 
-interface EncoderLike { buf: Buffer; offset: number }
+/** kafkajs's Encoder; `start`: where the payload begins in buf (after headroom for the framing), 0 when absent. */
+interface EncoderLike { buf: Buffer; offset: number; start?: number }
 type EncoderClass = new (initialSize?: number) => EncoderLike;
 
-function encoderOf(Encoder: EncoderClass, buf: Buffer): EncoderLike {
+function encoderOf(Encoder: EncoderClass, buf: Buffer, start = 0): EncoderLike {
   const e = new Encoder(1);
   e.buf = buf;
   e.offset = buf.length;
+  if (start > 0) e.start = start;
   return e;
 }
+
+/**
+ * Bytes left free before a produce request's payload, where the framing writes the request
+ * header (frameRequest): size, api key and version, correlation id and the client id, which fits
+ * in this unless it is longer than ~240 bytes (then the framing copies, as for any request).
+ */
+const PRODUCE_HEADROOM = 256;
 
 interface GroupArgs {
   topic: string;
@@ -183,6 +192,7 @@ function install(): KafkajsPatchState {
   if (version !== PATCHED_VERSION) return none(`kafkajs ${version} is not the version the patch was written for (${PATCHED_VERSION})`);
   const file = (rel: string): string => join(root, 'src', rel);
   const loadedEarly = require.cache[file('producer/sendMessages.js')] !== undefined || require.cache[file('network/connection.js')] !== undefined;
+  const framing = !loadedEarly;
   const Encoder = require(file('protocol/encoder.js')) as EncoderClass;
 
   replace(require, file('protocol/requests/produce/v3/request.js'), (original) => (args: ProduceV3Args) => {
@@ -190,8 +200,10 @@ function install(): KafkajsPatchState {
     return {
       ...req,
       encode: async () => {
-        const buf = encodeProduceV3(args);
-        return buf === null ? req.encode() : encoderOf(Encoder, buf);
+        // Headroom only when our framing reads it: kafkajs's own would send the free bytes too.
+        const headroom = framing ? PRODUCE_HEADROOM : 0;
+        const buf = encodeProduceV3(args, Date.now(), headroom);
+        return buf === null ? req.encode() : encoderOf(Encoder, buf, headroom);
       },
     };
   });
@@ -206,7 +218,7 @@ function install(): KafkajsPatchState {
   replace(require, file('producer/eosManager/index.js'), (original) => (args: unknown) => retryConcurrentTransactions((original as (a: unknown) => EosManagerLike)(args)));
   replace(require, file('protocol/request.js'), () => async (a: { correlationId: number; clientId: string | null; request: { apiKey: number; apiVersion: number; encode: () => Promise<EncoderLike> } }) => {
     const payload = await a.request.encode();
-    return encoderOf(Encoder, frameRequest(a.request.apiKey, a.request.apiVersion, a.correlationId, a.clientId ?? null, payload.buf, payload.offset));
+    return encoderOf(Encoder, frameRequest(a.request.apiKey, a.request.apiVersion, a.correlationId, a.clientId ?? null, payload.buf, payload.offset, payload.start ?? 0));
   });
   return { version, grouping: true, produce: true, framing: true, hash: true, idleTimer: true, concurrentTxnRetry: true, note: null };
 }

@@ -253,7 +253,7 @@ function stringSize(s: string | null): number {
  * outside what this encoder matches (compression, empty partitions, unusual field types).
  * `now` stands in for kafkajs's Date.now() for messages without a timestamp.
  */
-export function encodeProduceV3(args: ProduceV3Args, now: number = Date.now()): Buffer | null {
+export function encodeProduceV3(args: ProduceV3Args, now: number = Date.now(), headroom = 0): Buffer | null {
   if ((args.compression ?? 0) !== 0) return null;
   const transactionalId = args.transactionalId ?? null;
   if (transactionalId !== null && typeof transactionalId !== 'string') return null;
@@ -275,7 +275,8 @@ export function encodeProduceV3(args: ProduceV3Args, now: number = Date.now()): 
     }
     topics.push({ topic: t.topic, batches });
   }
-  const w = new Writer(Buffer.allocUnsafe(size));
+  const w = new Writer(Buffer.allocUnsafe(headroom + size));
+  w.offset = headroom;
   w.string(transactionalId);
   w.int16(args.acks);
   w.int32(args.timeout);
@@ -315,23 +316,30 @@ export function encodeProduceV3(args: ProduceV3Args, now: number = Date.now()): 
       w.buf.writeUInt32BE(crc32c(w.buf, bodyAt, w.offset), crcAt);
     }
   }
-  if (w.offset !== size) throw new Error(`produce request encoding: wrote ${w.offset} bytes, expected ${size}`);
+  if (w.offset !== headroom + size) throw new Error(`produce request encoding: wrote ${w.offset - headroom} bytes, expected ${size}`);
   return w.buf;
 }
 
 /**
  * The framing kafkajs puts around every request (protocol/request.js): int32 size, then apiKey,
- * apiVersion, correlationId, clientId and the payload, written once into one buffer (kafkajs
- * copies the payload twice through growing, zero-filled buffers).
+ * apiVersion, correlationId, clientId and the payload (kafkajs copies the payload twice through
+ * growing, zero-filled buffers). The payload is buf[start, end). When the `start` bytes before it
+ * hold the header (encodeProduceV3's headroom), the header is written there and the request is a
+ * view of the same memory, with no copy: a produce request is most of the bytes the daemon sends.
+ * Otherwise it is written once into a new buffer.
  */
-export function frameRequest(apiKey: number, apiVersion: number, correlationId: number, clientId: string | null, payload: Buffer, payloadLength: number): Buffer {
-  const size = 2 + 2 + 4 + stringSize(clientId) + payloadLength;
-  const w = new Writer(Buffer.allocUnsafe(4 + size));
+export function frameRequest(apiKey: number, apiVersion: number, correlationId: number, clientId: string | null, payload: Buffer, end: number, start = 0): Buffer {
+  const header = 4 + 2 + 2 + 4 + stringSize(clientId);
+  const size = header - 4 + end - start;
+  const inPlace = start >= header;
+  const w = new Writer(inPlace ? payload : Buffer.allocUnsafe(4 + size));
+  if (inPlace) w.offset = start - header;
   w.int32(size);
   w.int16(apiKey);
   w.int16(apiVersion);
   w.int32(correlationId);
   w.string(clientId);
-  payload.copy(w.buf, w.offset, 0, payloadLength);
+  if (inPlace) return payload.subarray(start - header, end);
+  payload.copy(w.buf, w.offset, start, end);
   return w.buf;
 }
