@@ -4,8 +4,8 @@
  * START_REPLICATION and writes our status updates; what it did per message (format the LSN as
  * a "X/Y" string, cut a view, call the plugin's parse, emit an event, and start an async
  * acknowledge that does nothing with acknowledge.auto off) cost a string, a promise and two
- * Buffer objects per change event, every one of them garbage at once. Here a message is one
- * copy of its payload and one LSN read from the header.
+ * Buffer objects per change event, every one of them garbage at once. Here a message's payload
+ * is copied into the stream's queue (frame-queue.ts) and its LSN read from the header.
  * Layout (PostgreSQL's protocol-replication docs, shared/reference/postgres-replication.md):
  *  - XLogData 'w': int64 start of the data in the WAL, int64 current end of WAL, int64 send
  *    time, then the pgoutput message;
@@ -18,26 +18,29 @@ const XLOG_DATA = 0x77; // 'w'
 const KEEPALIVE = 0x6b; // 'k'
 const XLOG_HEADER = 1 + 8 + 8 + 8;
 
-export type CopyDataItem =
-  | { readonly kind: 'message'; readonly lsn: Lsn; readonly frame: Buffer }
-  | { readonly kind: 'keepalive'; readonly walEnd: Lsn; readonly replyRequested: boolean };
+/** What a CopyData message carries, handed to one of two callbacks (no object per message). */
+export interface CopyDataHandlers {
+  /** XLogData: the message is chunk[from, chunk.length), a view the caller copies if it keeps it */
+  xlogData(lsn: Lsn, chunk: Buffer, from: number): void;
+  keepalive(walEnd: Lsn, replyRequested: boolean): void;
+}
 
 /**
- * A CopyData payload as the stream keeps it, or null for a message type the replication
- * protocol does not define. The frame is a copy: `chunk` is a view into pg-protocol's read
- * buffer, which the next socket read may overwrite (stream.test.ts shows it).
+ * Reads one CopyData payload; false for a message type the replication protocol does not
+ * define (or a truncated header). `chunk` is a view into pg-protocol's read buffer, which the
+ * next socket read may overwrite (stream.test.ts shows it): xlogData must copy what it keeps.
  */
-export function decodeCopyData(chunk: Buffer): CopyDataItem | null {
+export function readCopyData(chunk: Buffer, on: CopyDataHandlers): boolean {
   const type = chunk[0];
   if (type === XLOG_DATA && chunk.length >= XLOG_HEADER) {
-    const frame = Buffer.allocUnsafe(chunk.length - XLOG_HEADER);
-    chunk.copy(frame, 0, XLOG_HEADER);
-    return { kind: 'message', lsn: chunk.readBigUInt64BE(1), frame };
+    on.xlogData(chunk.readBigUInt64BE(1), chunk, XLOG_HEADER);
+    return true;
   }
   if (type === KEEPALIVE && chunk.length >= 18) {
-    return { kind: 'keepalive', walEnd: chunk.readBigUInt64BE(1), replyRequested: chunk[17] !== 0 };
+    on.keepalive(chunk.readBigUInt64BE(1), chunk[17] !== 0);
+    return true;
   }
-  return null;
+  return false;
 }
 
 interface CopyDataEmitter {

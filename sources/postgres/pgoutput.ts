@@ -214,8 +214,8 @@ export class PgoutputParser {
     const prefix = this.cstring();
     const len = this.i32();
     this.need(len);
-    // A view of the frame, which is the stream's own copy (copy-data.ts decodeCopyData), never a reused read buffer.
-    const content = this.buf.subarray(this.pos, this.pos + len);
+    // A copy: the frame's bytes are reused once its batch is handled (frame-queue.ts), the content is kept in the record.
+    const content = Buffer.from(this.buf.subarray(this.pos, this.pos + len));
     this.pos += len;
     return { tag: 'message', flags, transactional: (flags & 1) !== 0, messageLsn, prefix, content };
   }
@@ -246,7 +246,7 @@ export class PgoutputParser {
       } else if (kind === 0x62) { // 'b' binary (not requested by this daemon)
         const len = this.i32();
         this.need(len);
-        row[name] = buf.subarray(this.pos, this.pos + len);
+        row[name] = Buffer.from(buf.subarray(this.pos, this.pos + len)); // a copy, as for a message's content
         this.pos += len;
       } else {
         throw new Error(`pgoutput tuple of ${rel.schema}.${rel.name}: unknown column kind ${String.fromCharCode(kind ?? 0)}`);

@@ -17,24 +17,14 @@
  * the Kafka transaction holding that position committed (DESIGN.md invariant 2).
  */
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
-import { decodeCopyData, takeOverCopyData } from './copy-data.ts';
-import { BoundedQueue } from '../../src/runtime/bounded-queue.ts';
+import { readCopyData, takeOverCopyData, type CopyDataHandlers } from './copy-data.ts';
+import { FrameQueue, type StreamItem } from './frame-queue.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import { clientConfig, negotiatedSsl, slotError, type PgConnectionSettings } from './connection.ts';
 import { formatLsn, type Lsn } from './lsn.ts';
 import { PgoutputParser } from './pgoutput.ts';
 
-/**
- * A message frame (parse it with parse(), in stream order, when it is handled) or a keepalive.
- * Queued as it is handed out: the frame is the pgoutput message as received (what the byte bound
- * counts), its own copy, parsed only when taken. A parsed message is a few dozen objects (the
- * tuple, a string per column); queued for the few hundred milliseconds a full queue holds them,
- * they would outlive V8's young generation and all be promoted, and the old generation would grow
- * by the whole stream between major collections.
- */
-export type StreamItem =
-  | { readonly kind: 'message'; readonly lsn: Lsn; readonly frame: Buffer }
-  | { readonly kind: 'keepalive'; readonly walEnd: Lsn };
+export type { StreamItem } from './frame-queue.ts';
 
 /** The socket under the library's connection: it pauses it the same way for its own flow control. */
 interface PausableSocket { pause(): void; resume(): void }
@@ -58,7 +48,7 @@ export interface ReplicationStreamDeps {
 }
 
 export class ReplicationStream {
-  private readonly queue: BoundedQueue<StreamItem>;
+  private readonly queue: FrameQueue;
   /** pgoutput parsing (pgoutput.ts, stateful: frames are parsed in stream order) */
   private parseFrame: (frame: Buffer) => Pgoutput.Message = () => { throw new Error('replication stream not started'); };
   private paused = false;
@@ -72,10 +62,7 @@ export class ReplicationStream {
   constructor(private readonly deps: ReplicationStreamDeps) {
     // What counts toward the byte bound is the pgoutput message as received (the XLogData payload);
     // keepalives count nothing.
-    this.queue = new BoundedQueue<StreamItem>(deps.queueCapacity, {
-      maxBytes: deps.queueMaxBytes,
-      weigh: (it) => (it.kind === 'message' ? it.frame.length : 0),
-    });
+    this.queue = new FrameQueue(deps.queueCapacity, deps.queueMaxBytes);
     this.flushed = deps.initialFlush;
   }
 
@@ -150,7 +137,8 @@ export class ReplicationStream {
    * Next items, waiting up to waitMs for the first. Throws once the stream failed and is drained.
    * Frames stay unparsed: the caller parses each as it handles it, so a parsed message lives only
    * as long as its own handling, not the whole batch's (a young-generation collection during the
-   * batch copies what is alive, and the batch is up to max.batch.size messages).
+   * batch copies what is alive, and the batch is up to max.batch.size messages). A frame is valid
+   * until the next take() (frame-queue.ts): the caller keeps nothing that views it.
    */
   take(max: number, waitMs: number): Promise<StreamItem[]> {
     return this.queue.take(max, waitMs);
@@ -158,20 +146,23 @@ export class ReplicationStream {
 
   /** A CopyData message from the server: a frame queued (the socket paused when full), or a keepalive. */
   private onCopyData(chunk: Buffer): void {
-    const item = decodeCopyData(chunk);
-    if (item === null) {
+    if (!readCopyData(chunk, this.copyData)) {
       this.queue.fail(new Error(`the replication stream sent a message of unknown type ${chunk[0]} (byte ${String.fromCharCode(chunk[0] ?? 0)}): PostgreSQL sends XLogData (w) and keepalives (k) only`));
-      return;
     }
-    this.lastHeard = Date.now();
-    if (item.kind === 'message') {
-      if (!this.queue.offer(item)) this.pause();
-      return;
-    }
-    // Only an idle stream can use a keepalive position; with data queued it is stale anyway.
-    if (this.queue.size === 0) this.queue.offer({ kind: 'keepalive', walEnd: item.walEnd });
-    if (item.replyRequested) this.sendStatus();
   }
+
+  private readonly copyData: CopyDataHandlers = {
+    xlogData: (lsn, chunk, from) => {
+      this.lastHeard = Date.now();
+      if (!this.queue.offerFrame(lsn, chunk, from)) this.pause();
+    },
+    keepalive: (walEnd, replyRequested) => {
+      this.lastHeard = Date.now();
+      // Only an idle stream can use a keepalive position; with data queued it is stale anyway.
+      if (this.queue.size === 0) this.queue.offerKeepalive(walEnd);
+      if (replyRequested) this.sendStatus();
+    },
+  };
 
   /** The pgoutput message of a frame take() handed out; every frame once, in stream order (the parser is stateful). */
   parse(frame: Buffer): Pgoutput.Message {
