@@ -2,11 +2,12 @@
  * Serves /metrics (Prometheus text format) and /health from the registry the
  * composition root created.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { http } from '../runtime/node-http.ts';
 import type { Registry } from 'prom-client';
 
 export async function startMetricsServer(registry: Registry, host: string, port: number): Promise<Server> {
-  const server = createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     if (req.url === '/metrics' || req.url?.startsWith('/metrics?')) {
       registry.metrics().then((text) => {
         res.writeHead(200, { 'content-type': registry.contentType });

@@ -6,8 +6,8 @@
  * Request bodies are never logged (they carry database passwords): one line per
  * request with method, path, status, duration and the authenticated principal.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { http, https } from '../runtime/node-http.ts';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log/logger.ts';
 import type { Herder } from '../runtime/herder.ts';
@@ -110,7 +110,7 @@ export function createRestServer(deps: RestServerDeps): RestServer {
     async listen() {
       if (server) throw new Error('REST server is already listening');
       const handler = (req: IncomingMessage, res: ServerResponse): void => { void serve(req, res); };
-      const s: Server = config.tls ? createHttpsServer(tlsServerOptions(config.tls), handler) : createHttpServer(handler);
+      const s: Server = config.tls ? https.createServer(tlsServerOptions(config.tls), handler) : http.createServer(handler);
       await new Promise<void>((resolve, reject) => {
         const onError = (err: NodeJS.ErrnoException): void => {
           reject(new Error(`REST API cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}; fix: set rest.port to a free port or rest.host.name to an address of this machine`, { cause: err }));

@@ -1,14 +1,13 @@
 /**
  * The part of fetch the Schema Registry client uses (method, headers, a string body, an abort
  * signal; status and text back), over node:http and node:https. Node's global fetch is undici,
- * loaded on first use: its bundled source and WebAssembly HTTP parser cost an idle daemon about
- * 13 MiB of RSS (docs/benchmarks.md, "Idle cost") for the few registry calls a connector makes.
+ * loaded on first use: its bundled source and WebAssembly HTTP parser cost the daemon ~13 MiB of
+ * resident memory from its first registry call on, for the few calls a connector makes.
  * Failures keep fetch's shape where the client reads it: an unreachable host rejects with an
  * Error whose `cause` carries the system error's code; an aborted signal rejects with the
  * signal's reason (a TimeoutError for AbortSignal.timeout).
  */
-import http from 'node:http';
-import https from 'node:https';
+import { http, https } from '../runtime/node-http.ts';
 
 export interface HttpInit {
   readonly method?: string;
