@@ -17,6 +17,7 @@
  * its size, up to MAX_RING, when a message does not fit; a message that still does not fit gets
  * a Buffer of its own, so a message of any size passes.
  */
+import { QueueSignals } from '../../src/runtime/queue-signals.ts';
 import type { Lsn } from './lsn.ts';
 
 export type StreamItem =
@@ -47,9 +48,7 @@ export class FrameQueue {
   private bytesHeld = 0;
   /** Most bytes ever queued (tests, diagnostics). */
   peakBytes = 0;
-  private spaceWaiters: (() => void)[] = [];
-  private dataWaiter: (() => void) | null = null;
-  private failure: unknown = null;
+  private readonly signals = new QueueSignals();
 
   constructor(private readonly capacity: number, private readonly maxBytes: number) {}
 
@@ -76,7 +75,7 @@ export class FrameQueue {
    * false when the queue is full afterwards: pause the producer until whenSpace() calls back.
    */
   offerFrame(lsn: Lsn, chunk: Buffer, from: number): boolean {
-    if (this.failure !== null) return true;
+    if (this.signals.failure !== null) return true;
     const n = chunk.length - from;
     const i = this.slot();
     const at = this.reserve(n);
@@ -94,33 +93,30 @@ export class FrameQueue {
     this.lsn[i] = lsn;
     this.bytesHeld += n;
     if (this.bytesHeld > this.peakBytes) this.peakBytes = this.bytesHeld;
-    this.woke();
+    this.signals.dataArrived();
     return !this.full();
   }
 
   /** Queues a keepalive's end-of-WAL position (it weighs nothing). */
   offerKeepalive(walEnd: Lsn): boolean {
-    if (this.failure !== null) return true;
+    if (this.signals.failure !== null) return true;
     const i = this.slot();
     this.buf[i] = undefined;
     this.start[i] = KEEPALIVE;
     this.len[i] = 0;
     this.lsn[i] = walEnd;
-    this.woke();
+    this.signals.dataArrived();
     return !this.full();
   }
 
   /** Calls back once when the queue has room (at once if it has) or failed. */
   whenSpace(cb: () => void): void {
-    if (!this.full() || this.failure !== null) cb();
-    else this.spaceWaiters.push(() => { if (this.full() && this.failure === null) this.whenSpace(cb); else cb(); });
+    this.signals.whenSpace(() => this.full(), cb);
   }
 
   /** Makes every waiting and later take() throw err. */
   fail(err: unknown): void {
-    if (this.failure === null) this.failure = err;
-    this.woke();
-    this.releaseSpace();
+    this.signals.fail(err);
   }
 
   /**
@@ -128,13 +124,8 @@ export class FrameQueue {
    * previous take() handed out: its frames must no longer be read.
    */
   async take(max: number, waitMs: number): Promise<StreamItem[]> {
-    if (this.count === 0 && this.failure === null && waitMs > 0) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => { this.dataWaiter = null; resolve(); }, waitMs);
-        this.dataWaiter = () => { clearTimeout(t); resolve(); };
-      });
-    }
-    if (this.count === 0 && this.failure !== null) throw this.failure;
+    await this.signals.waitForData(this.count === 0, waitMs);
+    if (this.count === 0 && this.signals.failure !== null) throw this.signals.failure;
     this.release();
     const n = Math.min(max, this.count);
     const out: StreamItem[] = new Array(n);
@@ -154,7 +145,7 @@ export class FrameQueue {
     }
     this.head = (this.head + n) & mask;
     this.count -= n;
-    this.releaseSpace();
+    this.signals.spaceFreed();
     return out;
   }
 
@@ -222,17 +213,5 @@ export class FrameQueue {
     const i = (this.head + this.count) & (cap - 1);
     this.count++;
     return i;
-  }
-
-  private woke(): void {
-    const d = this.dataWaiter;
-    this.dataWaiter = null;
-    d?.();
-  }
-
-  private releaseSpace(): void {
-    const ws = this.spaceWaiters;
-    this.spaceWaiters = [];
-    for (const w of ws) w();
   }
 }

@@ -11,6 +11,8 @@
  * the bound by at most one item, and an item larger than the bound still passes
  * (alone), instead of blocking the stream forever.
  */
+import { QueueSignals } from './queue-signals.ts';
+
 export interface QueueByteBound<T> {
   /** 0 = no byte bound */
   readonly maxBytes: number;
@@ -22,9 +24,7 @@ export class BoundedQueue<T> {
   private readonly weights: number[] = [];
   private head = 0;
   private bytesHeld = 0;
-  private spaceWaiters: (() => void)[] = [];
-  private dataWaiter: (() => void) | null = null;
-  private failure: unknown = null;
+  private readonly signals = new QueueSignals();
   /** Most bytes ever held (tests, diagnostics). */
   peakBytes = 0;
 
@@ -46,10 +46,8 @@ export class BoundedQueue<T> {
   }
 
   async put(item: T): Promise<void> {
-    while (this.full() && this.failure === null) {
-      await new Promise<void>((r) => this.spaceWaiters.push(r));
-    }
-    if (this.failure !== null) return;
+    while (this.full() && this.signals.failure === null) await this.signals.nextSpace();
+    if (this.signals.failure !== null) return;
     this.push(item);
   }
 
@@ -60,15 +58,14 @@ export class BoundedQueue<T> {
    * the producer hands over before its pause takes effect (the rest of one socket read).
    */
   offer(item: T): boolean {
-    if (this.failure !== null) return true;
+    if (this.signals.failure !== null) return true;
     this.push(item);
     return !this.full();
   }
 
   /** Calls back once when the queue has room (at once if it has) or failed. */
   whenSpace(cb: () => void): void {
-    if (!this.full() || this.failure !== null) cb();
-    else this.spaceWaiters.push(() => { if (this.full() && this.failure === null) this.whenSpace(cb); else cb(); });
+    this.signals.whenSpace(() => this.full(), cb);
   }
 
   private push(item: T): void {
@@ -77,29 +74,18 @@ export class BoundedQueue<T> {
     this.weights.push(w);
     this.bytesHeld += w;
     if (this.bytesHeld > this.peakBytes) this.peakBytes = this.bytesHeld;
-    const d = this.dataWaiter;
-    this.dataWaiter = null;
-    d?.();
+    this.signals.dataArrived();
   }
 
   /** Makes every waiting and later take() throw err. */
   fail(err: unknown): void {
-    if (this.failure === null) this.failure = err;
-    const w = this.dataWaiter;
-    this.dataWaiter = null;
-    w?.();
-    this.releaseSpace();
+    this.signals.fail(err);
   }
 
   /** Up to max items; waits up to waitMs for the first one. */
   async take(max: number, waitMs: number): Promise<T[]> {
-    if (this.size === 0 && this.failure === null && waitMs > 0) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => { this.dataWaiter = null; resolve(); }, waitMs);
-        this.dataWaiter = () => { clearTimeout(t); resolve(); };
-      });
-    }
-    if (this.size === 0 && this.failure !== null) throw this.failure;
+    await this.signals.waitForData(this.size === 0, waitMs);
+    if (this.size === 0 && this.signals.failure !== null) throw this.signals.failure;
     const n = Math.min(max, this.size);
     const out = this.items.slice(this.head, this.head + n);
     // A taken item is no longer referenced from here: a replication message can pin the whole
@@ -117,13 +103,7 @@ export class BoundedQueue<T> {
       this.weights.splice(0, this.head);
       this.head = 0;
     }
-    this.releaseSpace();
+    this.signals.spaceFreed();
     return out;
-  }
-
-  private releaseSpace(): void {
-    const ws = this.spaceWaiters;
-    this.spaceWaiters = [];
-    for (const w of ws) w();
   }
 }
