@@ -104,13 +104,7 @@ export class KafkaTxnProducer implements TxnProducer {
           for (const r of chunk) {
             let list = byTopic.get(r.topic);
             if (!list) byTopic.set(r.topic, (list = []));
-            // Assigned, not spread from temporaries: once per record.
-            const m: Message = { key: r.key, value: r.value };
-            if (r.partition !== undefined) m.partition = r.partition;
-            // kafkajs only reads the header object (an array value = one header per element, in order).
-            if (r.headers) m.headers = r.headers as IHeaders;
-            if (r.timestamp !== undefined) m.timestamp = String(r.timestamp);
-            list.push(m);
+            list.push(r.timestamp === undefined ? r as unknown as Message : withTimestamp(r));
           }
           try {
             // acks=-1 (all): exactly-once needs every in-sync replica (kafka-client-fields.ts refuses others).
@@ -154,6 +148,20 @@ export class KafkaTxnProducer implements TxnProducer {
     this.producer = null;
     if (p) await p.disconnect().catch(() => undefined);
   }
+}
+
+/**
+ * A record with a timestamp as kafkajs takes it (the timestamp as a string). A record without one
+ * goes to kafkajs as it is: kafkajs reads its key, value, partition and headers (an array value =
+ * one header per element, in order) and changes nothing, so no second object per record is made
+ * and kept for the request.
+ */
+function withTimestamp(r: OutRecord): Message {
+  // Assigned, not spread from temporaries: once per record.
+  const m: Message = { key: r.key, value: r.value, timestamp: String(r.timestamp) };
+  if (r.partition !== undefined) m.partition = r.partition;
+  if (r.headers) m.headers = r.headers as IHeaders;
+  return m;
 }
 
 function describe(err: unknown): string {
