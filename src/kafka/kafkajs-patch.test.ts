@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { crc32c } from './crc32c.ts';
 import { murmur2 } from './murmur2.ts';
+import { defaultPartitioner } from './partitioner.ts';
 import { encodeProduceV3, frameRequest, type ProduceMessage, type ProduceV3Args } from './produce-encoding.ts';
 
 const require = createRequire(import.meta.url);
@@ -227,4 +228,24 @@ test('AddPartitionsToTxn: CONCURRENT_TRANSACTIONS is retried at a short backoff,
   const stuck = retryConcurrentTransactions({ addPartitionsToTransaction: async (_t: unknown) => { stuckCalls++; throw concurrent; } }, 5, 60);
   await assert.rejects(stuck.addPartitionsToTransaction([]), /concurrent operation/);
   assert.ok(stuckCalls > 2 && stuckCalls < 40, `retried for its bound, then let through (${stuckCalls} calls)`);
+});
+
+test("the default partitioner: kafkajs's choice for keyed and placed messages; keyless ones round robin over partitions with a leader", () => {
+  const kafkajsPartitioner = original<(hash: (k: unknown) => number) => () => (a: unknown) => number>('producer/partitioners/legacy/partitioner.js');
+  const theirs = kafkajsPartitioner(kafkajsMurmur2)();
+  let start = 41;
+  const ours = defaultPartitioner(murmur2, () => start)();
+  const meta = (n: number, down: number[] = []) => Array.from({ length: n }, (_, i) => ({ partitionId: i, leader: down.includes(i) ? -1 : 1 }));
+  for (let i = 0; i < 2000; i++) {
+    const partitionMetadata = meta(1 + (i % 12), i % 5 === 0 ? [0, 2] : []);
+    const message = i % 7 === 0 ? { key: Buffer.from(`k${i}`), partition: i % partitionMetadata.length } : { key: i % 3 === 0 ? `id-${i}` : Buffer.from([i & 255, i >> 8, 7]) };
+    const args = { topic: `t${i % 3}`, partitionMetadata, message };
+    assert.equal(ours(args), theirs(args), JSON.stringify(args));
+  }
+  // Without key or partition: the available partitions in turn from the topic's start; none available: all in turn.
+  start = 5;
+  const rr = defaultPartitioner(murmur2, () => start)();
+  const picks = (n: number, partitionMetadata: ReturnType<typeof meta>) => Array.from({ length: n }, () => rr({ topic: 'keyless', partitionMetadata, message: { key: null } }));
+  assert.deepEqual(picks(4, meta(4, [1])), [0, 2, 3, 0], 'counter 6, 7, 8, 9 over partitions 0, 2, 3');
+  assert.deepEqual(picks(3, meta(3, [0, 1, 2])), [1, 2, 0], 'counter 10, 11, 12 over all three');
 });

@@ -11,7 +11,10 @@
  * - protocol/request.js frames every request by copying the payload twice through growing,
  *   zero-filled buffers; replaced by one copy;
  * - producer/partitioners/default/murmur2.js hashes every key through BigInt products that grow
- *   without bound; replaced by src/kafka/murmur2.ts (32-bit arithmetic, the same hash).
+ *   without bound; replaced by src/kafka/murmur2.ts (32-bit arithmetic, the same hash);
+ * - producer/partitioners/legacy/partitioner.js (the default partitioner) filters the partition
+ *   list for every message; replaced by src/kafka/partitioner.ts, the same choices, the list
+ *   filtered only for a message without partition and key.
  * - network/requestQueue's scheduleCheckPendingRequests re-arms a 1 ms timer for ever once it ran,
  *   even with no request pending, so every broker connection wakes the event loop ~1,000 times a
  *   second while the daemon is idle (strace: ~1,700 epoll_pwait a second, 4 % of a core for one
@@ -35,6 +38,7 @@ import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { encodeProduceV3, frameRequest, type ProduceV3Args } from './produce-encoding.ts';
 import { murmur2 } from './murmur2.ts';
+import { defaultPartitioner } from './partitioner.ts';
 
 const PATCHED_VERSION = '2.2.4';
 
@@ -81,8 +85,11 @@ interface GroupArgs {
 export function groupMessagesPerPartition({ topic, partitionMetadata, messages, partitioner }: GroupArgs): Record<number, unknown[]> {
   const result: Record<number, unknown[]> = {};
   if (partitionMetadata.length === 0) return result;
+  // One argument object for the whole send (partitioners read it, the default one destructures it).
+  const args: { topic: string; partitionMetadata: readonly unknown[]; message: unknown } = { topic, partitionMetadata, message: null };
   for (const message of messages) {
-    const partition = partitioner({ topic, partitionMetadata, message });
+    args.message = message;
+    const partition = partitioner(args);
     const list = result[partition];
     if (list === undefined) result[partition] = [message];
     else list.push(message);
@@ -215,6 +222,8 @@ function install(): KafkajsPatchState {
 
   replace(require, file('producer/groupMessagesPerPartition.js'), () => groupMessagesPerPartition);
   replace(require, file('producer/partitioners/default/murmur2.js'), () => murmur2);
+  const randomBytes = require(file('producer/partitioners/legacy/randomBytes.js')) as (size: number) => Buffer;
+  replace(require, file('producer/partitioners/legacy/partitioner.js'), () => (hash: (key: unknown) => number) => defaultPartitioner(hash, () => randomBytes(32).readUInt32BE(0)));
   replace(require, file('producer/eosManager/index.js'), (original) => (args: unknown) => retryConcurrentTransactions((original as (a: unknown) => EosManagerLike)(args)));
   replace(require, file('protocol/request.js'), () => async (a: { correlationId: number; clientId: string | null; request: { apiKey: number; apiVersion: number; encode: () => Promise<EncoderLike> } }) => {
     const payload = await a.request.encode();
