@@ -58,6 +58,8 @@ export interface DecoderOptions {
 
 /** Debezium counts transactional messages under this data collection in transaction metadata. */
 const MESSAGE_COLLECTION = 'LOGICAL_DECODING_MESSAGE';
+/** The transaction block of an event when transaction metadata is off. */
+const NO_TX_BLOCK = (): TransactionBlock | null => null;
 
 interface OpenTx {
   readonly commitLsn: Lsn;
@@ -175,7 +177,9 @@ export class ChangeDecoder {
         : { kind: 'delete', key: msg.key, old: msg.old };
     // Every change counts, written before or not: a change always beats a read (a conservative drop).
     this.opts.snapshot?.onRowChange(model, change);
-    changeRecords(model, change, this.facts(model, tx, lsn), () => this.txBlock(tx, model.id, lsn, records), this.opts.events, records);
+    // Without transaction metadata there is no block to build: one shared function, no closure per event.
+    const block = this.opts.txMetadata ? () => this.txBlock(tx, model.id, lsn, records) : NO_TX_BLOCK;
+    changeRecords(model, change, this.facts(model, tx, lsn), block, this.opts.events, records);
     return this.changeUnit(tx, lsn, records);
   }
 
