@@ -9,7 +9,8 @@
  *   record and per header; replaced by src/kafka/produce-encoding.ts, one pass into one buffer,
  *   falling back to kafkajs's own encoder for what that does not match (compression, odd types);
  * - protocol/request.js frames every request by copying the payload twice through growing,
- *   zero-filled buffers; replaced by one copy;
+ *   zero-filled buffers; replaced by one copy, and none for a produce request (its header is
+ *   written into the headroom the produce encoder leaves);
  * - producer/partitioners/default/murmur2.js hashes every key through BigInt products that grow
  *   without bound; replaced by src/kafka/murmur2.ts (32-bit arithmetic, the same hash);
  * - producer/partitioners/legacy/partitioner.js (the default partitioner) filters the partition
