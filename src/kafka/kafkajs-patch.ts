@@ -37,7 +37,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { encodeProduceV3, frameRequest, type ProduceV3Args } from './produce-encoding.ts';
+import { compressSlices, encodeProduceV3, frameRequest, hasSlices, type ProduceV3Args } from './produce-encoding.ts';
+import { TopicRecords } from './record-set.ts';
 import { murmur2 } from './murmur2.ts';
 import { defaultPartitioner } from './partitioner.ts';
 
@@ -82,13 +83,23 @@ interface GroupArgs {
   partitioner: (a: { topic: string; partitionMetadata: readonly unknown[]; message: unknown }) => number;
 }
 
-/** groupMessagesPerPartition's result (an object of partition -> messages in order), in linear time. */
-export function groupMessagesPerPartition({ topic, partitionMetadata, messages, partitioner }: GroupArgs): Record<number, unknown[]> {
+/**
+ * groupMessagesPerPartition's result (an object of partition -> messages in order), in linear time.
+ * A topic's records carried as one TopicRecords (src/kafka/record-set.ts) become one RecordSlice per
+ * partition, chosen by the same partitioner; they cannot share a send with ordinary messages of the
+ * same topic.
+ */
+export function groupMessagesPerPartition({ topic, partitionMetadata, messages, partitioner }: GroupArgs): Record<number, unknown> {
+  if (messages.length === 1 && messages[0] instanceof TopicRecords) {
+    if (partitionMetadata.length === 0) return {};
+    return messages[0].byPartition(partitionMetadata as { partitionId: number }[], partitioner as never);
+  }
   const result: Record<number, unknown[]> = {};
   if (partitionMetadata.length === 0) return result;
   // One argument object for the whole send (partitioners read it, the default one destructures it).
   const args: { topic: string; partitionMetadata: readonly unknown[]; message: unknown } = { topic, partitionMetadata, message: null };
   for (const message of messages) {
+    if (message instanceof TopicRecords) throw new Error(`topic ${topic}: records carried as bytes cannot share a send with other messages of the topic`);
     args.message = message;
     const partition = partitioner(args);
     const list = result[partition];
@@ -202,6 +213,7 @@ function install(): KafkajsPatchState {
   const loadedEarly = require.cache[file('producer/sendMessages.js')] !== undefined || require.cache[file('network/connection.js')] !== undefined;
   const framing = !loadedEarly;
   const Encoder = require(file('protocol/encoder.js')) as EncoderClass;
+  const { Codecs } = require(file('protocol/message/compression/index.js')) as { Codecs: Parameters<typeof compressSlices>[1] };
 
   replace(require, file('protocol/requests/produce/v3/request.js'), (original) => (args: ProduceV3Args) => {
     const req = (original as (a: ProduceV3Args) => { encode: () => Promise<unknown> })(args);
@@ -210,8 +222,11 @@ function install(): KafkajsPatchState {
       encode: async () => {
         // Headroom only when our framing reads it: kafkajs's own would send the free bytes too.
         const headroom = framing ? PRODUCE_HEADROOM : 0;
+        await compressSlices(args, Codecs);
         const buf = encodeProduceV3(args, Date.now(), headroom);
-        return buf === null ? req.encode() : encoderOf(Encoder, buf, headroom);
+        if (buf !== null) return encoderOf(Encoder, buf, headroom);
+        if (hasSlices(args)) throw new Error('a produce request of records carried as bytes could not be encoded (mixed with messages the encoder does not take)');
+        return req.encode();
       },
     };
   });

@@ -12,6 +12,8 @@
  * uses kafkajs's own encoder, which then behaves (or fails) as it always did.
  */
 import { crc32c } from './crc32c.ts';
+import { headerList, stringSize, varintSize, varlongSize, Writer, type Field } from './record-bytes.ts';
+import { RecordSlice } from './record-set.ts';
 
 /** A message as kafkajs hands it to the produce request. */
 export interface ProduceMessage {
@@ -40,60 +42,12 @@ const TRANSACTIONAL = 16;
 /** bytes of a batch from its attributes to its record count (what the CRC covers starts there) */
 const BATCH_HEADER = 2 + 4 + 8 + 8 + 8 + 2 + 4 + 4;
 
-/** Header keys and values repeat (Debezium's context headers): their bytes are kept, up to a bound. */
-const headerBytes = new Map<string, Buffer>();
-const HEADER_CACHE_MAX = 4096;
-const HEADER_CACHE_LEN = 128;
-
-function stringBytes(s: string): Buffer {
-  if (s.length > HEADER_CACHE_LEN) return Buffer.from(s, 'utf8');
-  let b = headerBytes.get(s);
-  if (b === undefined) {
-    if (headerBytes.size >= HEADER_CACHE_MAX) headerBytes.clear();
-    headerBytes.set(s, (b = Buffer.from(s, 'utf8')));
-  }
-  return b;
-}
-
-/** Size of an unsigned varint of a uint32. */
-function uvarintSize(u: number): number {
-  return u < 0x80 ? 1 : u < 0x4000 ? 2 : u < 0x200000 ? 3 : u < 0x10000000 ? 4 : 5;
-}
-
-function zigzag32(n: number): number {
-  return ((n << 1) ^ (n >> 31)) >>> 0;
-}
-
-function varintSize(n: number): number {
-  return uvarintSize(zigzag32(n));
-}
-
-function zigzag64(n: number): bigint {
-  const v = BigInt.asIntN(64, BigInt(n));
-  return BigInt.asUintN(64, (v << 1n) ^ (v >> 63n));
-}
-
-function varlongSize(n: number): number {
-  if (n >= -0x40000000 && n < 0x40000000) return varintSize(n);
-  let v = zigzag64(n), size = 1;
-  while (v >= 0x80n) { v >>= 7n; size++; }
-  return size;
-}
-
-/** A message field (key, value, header value) as bytes, or undefined when it is not one we can match. */
-type Field = Buffer | null;
-
+/** A message field (key or value) as bytes, or undefined when it is not one we can match. */
 function field(v: unknown): Field | undefined {
   if (v === null || v === undefined) return null;
   if (Buffer.isBuffer(v)) return v;
   if (typeof v === 'string') return Buffer.from(v, 'utf8');
   return undefined;
-}
-
-function headerField(v: unknown): Buffer | undefined {
-  if (Buffer.isBuffer(v)) return v;
-  if (typeof v === 'string') return stringBytes(v);
-  return undefined; // kafkajs cannot write a null header value either: its own encoder decides
 }
 
 /** One record, its bytes resolved and its body size known. */
@@ -106,39 +60,6 @@ interface Prepared {
 }
 
 const NO_HEADERS: readonly Buffer[] = Object.freeze([]);
-
-/** Header bytes of a frozen header object (shared by many records: header-converter.ts), kept by identity. */
-const frozenHeaders = new WeakMap<object, { readonly list: readonly Buffer[]; readonly size: number }>();
-
-/** A header object as its bytes (key, value, key, value...) and their encoded size, or null when we cannot match kafkajs. */
-function headerList(h: object): { readonly list: readonly Buffer[]; readonly size: number } | null {
-  const frozen = Object.isFrozen(h);
-  if (frozen) {
-    const known = frozenHeaders.get(h);
-    if (known !== undefined) return known;
-  }
-  const list: Buffer[] = [];
-  for (const k of Object.keys(h)) {
-    const v = (h as Record<string, unknown>)[k];
-    const kb = stringBytes(k);
-    if (Array.isArray(v)) {
-      for (const one of v) {
-        const vb = headerField(one);
-        if (vb === undefined) return null;
-        list.push(kb, vb);
-      }
-    } else {
-      const vb = headerField(v);
-      if (vb === undefined) return null;
-      list.push(kb, vb);
-    }
-  }
-  let size = varintSize(list.length / 2);
-  for (const b of list) size += varintSize(b.length) + b.length;
-  const out = { list, size };
-  if (frozen) frozenHeaders.set(h, out);
-  return out;
-}
 
 function prepareRecord(m: ProduceMessage, offsetDelta: number, timestampDelta: number): Prepared | null {
   const key = field(m.key), value = field(m.value);
@@ -173,14 +94,34 @@ function int64(v: unknown): bigint | null {
 interface PreparedBatch {
   readonly partition: number;
   readonly firstSequence: number;
-  readonly records: readonly Prepared[];
+  /** the record count */
+  readonly count: number;
+  /** the records as messages, or (a RecordSlice) as bytes already encoded */
+  readonly records: readonly Prepared[] | null;
+  readonly encoded: Buffer | null;
+  /** compression bits of the batch's attributes (only for encoded records) */
+  readonly codec: number;
   readonly firstTimestamp: bigint;
   readonly maxTimestamp: bigint;
   /** bytes of the record batch after its length field */
   readonly batchLength: number;
 }
 
-function prepareBatch(p: { partition: number; firstSequence?: number; messages: readonly ProduceMessage[] }, now: number): PreparedBatch | null {
+type PartitionData = ProduceV3Args['topicData'][number]['partitions'][number];
+
+/** A partition's records as a batch: a RecordSlice as it is (compressed when asked: see compressSlices), else its messages. */
+function prepareBatch(p: PartitionData, now: number, compression: number): PreparedBatch | null {
+  const slice = p.messages as unknown;
+  if (slice instanceof RecordSlice) {
+    const bytes = compression === 0 ? slice.bytes : slice.compressed;
+    if (bytes === null || slice.length === 0) return null;
+    return {
+      partition: p.partition, firstSequence: p.firstSequence ?? 0, count: slice.length, records: null, encoded: bytes, codec: compression,
+      firstTimestamp: BigInt(slice.baseTimestamp), maxTimestamp: BigInt(slice.maxTimestamp),
+      batchLength: 4 + 1 + 4 + BATCH_HEADER + bytes.length,
+    };
+  }
+  if (compression !== 0) return null;
   const messages = p.messages;
   if (messages.length === 0) return null;
   // As kafkajs: the message timestamps sorted as JavaScript's default sort does (as text), the
@@ -203,49 +144,9 @@ function prepareBatch(p: { partition: number; firstSequence?: number; messages: 
     recordsSize += varintSize(r.bodySize) + r.bodySize;
   }
   return {
-    partition: p.partition, firstSequence: p.firstSequence ?? 0, records, firstTimestamp, maxTimestamp,
+    partition: p.partition, firstSequence: p.firstSequence ?? 0, count: records.length, records, encoded: null, codec: 0, firstTimestamp, maxTimestamp,
     batchLength: 4 + 1 + 4 + BATCH_HEADER + recordsSize,
   };
-}
-
-class Writer {
-  offset = 0;
-  constructor(readonly buf: Buffer) {}
-  int8(v: number): void { this.buf.writeInt8(v, this.offset); this.offset += 1; }
-  int16(v: number): void { this.buf.writeInt16BE(v, this.offset); this.offset += 2; }
-  int32(v: number): void { this.buf.writeInt32BE(v, this.offset); this.offset += 4; }
-  int64(v: bigint): void { this.buf.writeBigInt64BE(v, this.offset); this.offset += 8; }
-  uvarint(u: number): void {
-    const buf = this.buf;
-    let o = this.offset;
-    while (u >= 0x80) { buf[o++] = (u & 0x7f) | 0x80; u >>>= 7; }
-    buf[o++] = u;
-    this.offset = o;
-  }
-  varint(n: number): void { this.uvarint(zigzag32(n)); }
-  varlong(n: number): void {
-    if (n >= -0x40000000 && n < 0x40000000) { this.varint(n); return; }
-    let v = zigzag64(n);
-    while (v >= 0x80n) { this.buf[this.offset++] = Number(v & 0x7fn) | 0x80; v >>= 7n; }
-    this.buf[this.offset++] = Number(v);
-  }
-  bytes(b: Buffer): void { b.copy(this.buf, this.offset); this.offset += b.length; }
-  varBytes(b: Field): void {
-    if (b === null) { this.varint(-1); return; }
-    this.varint(b.length);
-    this.bytes(b);
-  }
-  /** kafkajs's writeString: int16 length (-1 for null) and UTF-8 */
-  string(s: string | null): void {
-    if (s === null) { this.int16(-1); return; }
-    const n = this.buf.write(s, this.offset + 2, 'utf8');
-    this.int16(n);
-    this.offset += n;
-  }
-}
-
-function stringSize(s: string | null): number {
-  return s === null ? 2 : 2 + Buffer.byteLength(s, 'utf8');
 }
 
 /**
@@ -254,7 +155,7 @@ function stringSize(s: string | null): number {
  * `now` stands in for kafkajs's Date.now() for messages without a timestamp.
  */
 export function encodeProduceV3(args: ProduceV3Args, now: number = Date.now(), headroom = 0): Buffer | null {
-  if ((args.compression ?? 0) !== 0) return null;
+  const compression = args.compression ?? 0;
   const transactionalId = args.transactionalId ?? null;
   if (transactionalId !== null && typeof transactionalId !== 'string') return null;
   const producerId = args.producerId === undefined ? -1n : int64(args.producerId);
@@ -268,7 +169,7 @@ export function encodeProduceV3(args: ProduceV3Args, now: number = Date.now(), h
     const batches: PreparedBatch[] = [];
     size += stringSize(t.topic) + 4;
     for (const p of t.partitions) {
-      const b = prepareBatch(p, now);
+      const b = prepareBatch(p, now, compression);
       if (b === null) return null;
       batches.push(b);
       size += 4 + 4 + 8 + 4 + b.batchLength;
@@ -294,15 +195,16 @@ export function encodeProduceV3(args: ProduceV3Args, now: number = Date.now(), h
       const crcAt = w.offset;
       w.int32(0);
       const bodyAt = w.offset;
-      w.int16(attributes);
-      w.int32(b.records.length - 1); // lastOffsetDelta
+      w.int16(attributes | b.codec);
+      w.int32(b.count - 1); // lastOffsetDelta
       w.int64(b.firstTimestamp);
       w.int64(b.maxTimestamp);
       w.int64(producerId);
       w.int16(producerEpoch);
       w.int32(b.firstSequence);
-      w.int32(b.records.length);
-      for (let i = 0; i < b.records.length; i++) {
+      w.int32(b.count);
+      if (b.encoded !== null) w.bytes(b.encoded);
+      for (let i = 0; b.records !== null && i < b.records.length; i++) {
         const r = b.records[i]!;
         w.varint(r.bodySize);
         w.int8(0); // attributes
@@ -318,6 +220,33 @@ export function encodeProduceV3(args: ProduceV3Args, now: number = Date.now(), h
   }
   if (w.offset !== headroom + size) throw new Error(`produce request encoding: wrote ${w.offset - headroom} bytes, expected ${size}`);
   return w.buf;
+}
+
+/** A kafkajs compression codec (CompressionCodecs[type]()). */
+interface CodecLike { compress(encoder: { buffer: Buffer }): Promise<Buffer> }
+
+/**
+ * Compresses the records of every RecordSlice in the request with the codec of `compression`
+ * (kafkajs's table of codecs), for encodeProduceV3 to write; nothing to do without compression.
+ * Kafka compresses a batch's records, not its header (the Java producer and kafkajs alike).
+ */
+export async function compressSlices(args: ProduceV3Args, codecs: Record<number, (() => CodecLike) | undefined>): Promise<void> {
+  const compression = args.compression ?? 0;
+  if (compression === 0) return;
+  for (const t of args.topicData) {
+    for (const p of t.partitions) {
+      const slice = p.messages as unknown;
+      if (!(slice instanceof RecordSlice)) continue;
+      const make = codecs[compression];
+      if (!make) throw new Error(`no codec for compression type ${compression}`);
+      slice.compressed = await make().compress({ buffer: slice.bytes });
+    }
+  }
+}
+
+/** Whether a request carries RecordSlices (which only encodeProduceV3 can write). */
+export function hasSlices(args: ProduceV3Args): boolean {
+  return args.topicData.some((t) => t.partitions.some((p) => (p.messages as unknown) instanceof RecordSlice));
 }
 
 /**

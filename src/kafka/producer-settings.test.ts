@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { workerConfigDef } from '../config/worker-config.ts';
 import { connectFrameworkConfigDef } from '../config/connect-framework-fields.ts';
 import { producerSettings, DEFAULT_MAX_REQUEST_BYTES } from './producer-settings.ts';
-import { recordSize, requestChunks } from './txn-producer.ts';
+import { RecordSet } from './record-set.ts';
 import { SinkError } from '../errors/cdc-error.ts';
 
 const worker = (extra: Record<string, unknown> = {}) => workerConfigDef().parse({
@@ -20,13 +20,20 @@ test('defaults, then the worker\'s producer.*, then the connector\'s producer.ov
   assert.equal(producerSettings(worker({ 'producer.transaction.timeout.ms': 30000 })).transactionTimeoutMs, 30000);
 });
 
-test('sends are split below max.request.size; one record above it is refused before sending', () => {
+test('a request stays below its limit; one record above max.request.size is refused before sending', () => {
   const rec = (n: number) => ({ topic: 't', key: null, value: Buffer.alloc(n) });
-  const records = [rec(400), rec(400), rec(400), rec(100)];
-  const chunks = requestChunks(records, 1024);
-  assert.deepEqual(chunks.map((c) => c.length), [2, 2]);
-  assert.ok(chunks.every((c) => c.reduce((n, r) => n + recordSize(r), 0) <= 1024));
-  assert.deepEqual(requestChunks([], 1024), []);
-  assert.throws(() => requestChunks([rec(10), rec(5000)], 1024), (e: unknown) =>
+  const set = new RecordSet(1024);
+  assert.equal(set.add(rec(400)), true);
+  assert.equal(set.add(rec(400)), true);
+  assert.equal(set.add(rec(400)), false, 'the third would pass 1,024 bytes');
+  assert.equal(set.count, 2);
+  assert.ok(set.bytes <= 1024);
+  assert.equal(new RecordSet(1024).add(rec(1000)), true, 'a record alone always fits when below max.request.size');
+  assert.throws(() => new RecordSet(1024).add(rec(5000)), (e: unknown) =>
     e instanceof SinkError && e.code === 'CDC_KAFKA_RECORD_TOO_LARGE' && !e.retriable && /max\.request\.size/.test(e.message));
+  const partial = new RecordSet(100_000, 1024);
+  partial.add(rec(10));
+  assert.throws(() => partial.add(rec(5000)), (e: unknown) => e instanceof SinkError && e.code === 'CDC_KAFKA_RECORD_TOO_LARGE');
+  assert.equal(partial.count, 1, 'the refused record is not kept');
+  assert.deepEqual(partial.records().map((r) => r.value!.length), [10]);
 });

@@ -11,6 +11,8 @@ import type { IHeaders, Kafka, Producer, Transaction, Message } from 'kafkajs';
 import { COMPRESSION_TYPES } from './compression-codecs.ts';
 import { explainKafkaAccessError } from './kafka-access-errors.ts';
 import type { ProducerSettings } from './producer-settings.ts';
+import { kafkajsPatch } from './kafkajs-patch.ts';
+import { RecordSet } from './record-set.ts';
 import { SinkError } from '../errors/cdc-error.ts';
 import type { Logger } from '../log/logger.ts';
 
@@ -25,8 +27,10 @@ export interface OutRecord {
 }
 
 export interface OpenTransaction {
-  /** Sends records inside the transaction (they stay invisible to read_committed until commit). */
+  /** Sends records inside the transaction (they stay invisible to read_committed until commit), in requests below max.request.size. */
   send(records: readonly OutRecord[]): Promise<void>;
+  /** Sends one request's records, encoded as they were added (src/kafka/record-set.ts). */
+  sendSet(set: RecordSet): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -97,26 +101,32 @@ export class KafkaTxnProducer implements TxnProducer {
       throw wrap(err, 'beginning a Kafka transaction');
     }
     const compression = COMPRESSION_TYPES[this.deps.settings.compression];
+    const max = this.deps.settings.maxRequestBytes;
+    // kafkajs carries a topic's encoded records as one message when the patch taught it to.
+    const carried = kafkajsPatch.grouping && kafkajsPatch.produce;
+    const sendSet = async (set: RecordSet): Promise<void> => {
+      if (set.count === 0) return;
+      const topicMessages = carried
+        ? set.topicMessages(true)
+        : set.topicMessages(false).map(({ topic, messages }) => ({ topic, messages: (messages as OutRecord[]).map(withTimestamp) }));
+      try {
+        // acks=-1 (all): exactly-once needs every in-sync replica (kafka-client-fields.ts refuses others).
+        await txn.sendBatch({ acks: -1, compression, topicMessages: topicMessages as { topic: string; messages: Message[] }[] });
+      } catch (err) {
+        throw wrap(err, 'sending records inside a Kafka transaction');
+      }
+    };
     return {
+      sendSet,
       send: async (records) => {
-        for (const chunk of requestChunks(records, this.deps.settings.maxRequestBytes)) {
-          const byTopic = new Map<string, Message[]>();
-          for (const r of chunk) {
-            let list = byTopic.get(r.topic);
-            if (!list) byTopic.set(r.topic, (list = []));
-            list.push(r.timestamp === undefined ? r as unknown as Message : withTimestamp(r));
-          }
-          try {
-            // acks=-1 (all): exactly-once needs every in-sync replica (kafka-client-fields.ts refuses others).
-            await txn.sendBatch({
-              acks: -1,
-              compression,
-              topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-            });
-          } catch (err) {
-            throw wrap(err, 'sending records inside a Kafka transaction');
-          }
+        let set = new RecordSet(max);
+        for (const r of records) {
+          if (set.add(r)) continue;
+          await sendSet(set);
+          set = new RecordSet(max);
+          set.add(r);
         }
+        await sendSet(set);
       },
       commit: async () => {
         try {
@@ -150,15 +160,10 @@ export class KafkaTxnProducer implements TxnProducer {
   }
 }
 
-/**
- * A record with a timestamp as kafkajs takes it (the timestamp as a string). A record without one
- * goes to kafkajs as it is: kafkajs reads its key, value, partition and headers (an array value =
- * one header per element, in order) and changes nothing, so no second object per record is made
- * and kept for the request.
- */
+/** A record as kafkajs takes it as a message (the timestamp as a string; a header array = one header per element). */
 function withTimestamp(r: OutRecord): Message {
-  // Assigned, not spread from temporaries: once per record.
-  const m: Message = { key: r.key, value: r.value, timestamp: String(r.timestamp) };
+  const m: Message = { key: r.key, value: r.value };
+  if (r.timestamp !== undefined) m.timestamp = String(r.timestamp);
   if (r.partition !== undefined) m.partition = r.partition;
   if (r.headers) m.headers = r.headers as IHeaders;
   return m;
@@ -166,64 +171,6 @@ function withTimestamp(r: OutRecord): Message {
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** Kafka's per-record overhead in a v2 batch is at most ~21 bytes plus varints; 64 covers it with headers' framing. */
-const RECORD_OVERHEAD = 64;
-
-export function recordSize(r: OutRecord): number {
-  const n = RECORD_OVERHEAD + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-  return r.headers ? n + headersSize(r.headers) : n;
-}
-
-/** A frozen header object is shared by many records (header-converter.ts): its size is kept by identity. */
-const frozenHeaderSizes = new WeakMap<object, number>();
-
-function headersSize(h: NonNullable<OutRecord['headers']>): number {
-  const frozen = Object.isFrozen(h);
-  if (frozen) {
-    const known = frozenHeaderSizes.get(h);
-    if (known !== undefined) return known;
-  }
-  let n = 0;
-  for (const k of Object.keys(h)) {
-    const v = h[k]!;
-    if (typeof v === 'string') n += Buffer.byteLength(k) + Buffer.byteLength(v) + 10;
-    else for (const x of v) n += Buffer.byteLength(k) + Buffer.byteLength(x) + 10;
-  }
-  if (frozen) frozenHeaderSizes.set(h, n);
-  return n;
-}
-
-/**
- * Splits one send into requests of at most max.request.size bytes (uncompressed estimate, as
- * the Java producer checks). A record larger than the limit alone is refused here, the way
- * the Java producer refuses it before sending.
- */
-export function requestChunks(records: readonly OutRecord[], maxBytes: number): OutRecord[][] {
-  const chunks: OutRecord[][] = [];
-  let current: OutRecord[] = [];
-  let size = 0;
-  for (const r of records) {
-    const n = recordSize(r);
-    if (n > maxBytes) {
-      throw new SinkError({
-        code: 'CDC_KAFKA_RECORD_TOO_LARGE',
-        what: `a record for topic ${r.topic} is about ${n} bytes, more than max.request.size (${maxBytes})`,
-        fix: 'raise producer.override.max.request.size (or the worker\'s producer.max.request.size) and the topic\'s max.message.bytes above the largest row, or leave the large column out with column.exclude.list',
-        retriable: false,
-      });
-    }
-    if (size + n > maxBytes && current.length > 0) {
-      chunks.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(r);
-    size += n;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
 }
 
 function wrap(err: unknown, doing: string): SinkError {

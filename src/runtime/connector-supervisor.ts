@@ -192,6 +192,7 @@ export class ConnectorSupervisor {
         limits: {
           // Declared for every plugin by src/config/source-task-fields.ts (PluginRegistry.register checks it).
           sendBatch: d.config.get(SOURCE_TASK_FIELDS.maxBatchSize),
+          maxRequestBytes: d.producer.maxRequestBytes,
           txnMaxRecords: d.config.get(SOURCE_TASK_FIELDS.maxBatchSize),
           txnMaxMs: transactionMaxAgeMs(d.config, d.offsetFlushIntervalMs),
           pollMs: d.config.get(SOURCE_TASK_FIELDS.pollInterval),

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Kafka } from 'kafkajs';
 import { TaskRunner } from './task-runner.ts';
-import { sendParts } from './send-parts.ts';
+import type { RecordSet } from '../kafka/record-set.ts';
 import { noopTaskMetrics } from '../metrics/task-metrics.ts';
 import { createHeaderConverter } from '../serde/header-converter.ts';
 import type { Converter } from '../serde/converter.ts';
@@ -42,6 +42,7 @@ function slowProducer(events: string[], commitMs: number, failCommitNo?: number)
       events.push(`begin ${t.no}`);
       return {
         send: async (rs) => { t.sent.push(...rs); },
+        sendSet: async (set) => { t.sent.push(...set.records()); },
         commit: async () => {
           events.push(`commit ${t.no} start`);
           await new Promise((r) => setTimeout(r, commitMs));
@@ -81,7 +82,7 @@ function chunk(no: number, background = true): SourceUnit {
   };
 }
 
-function runner(task: SourceTask, producer: TxnProducer, events: string[], metrics = noopTaskMetrics()): TaskRunner {
+function runner(task: SourceTask, producer: TxnProducer, events: string[], metrics = noopTaskMetrics(), sendBatch = 100): TaskRunner {
   const converter: Converter = {
     fromConnectData: async (_topic, isKey, _s, v) => {
       if (!isKey) events.push(`convert ${(v as { chunk: number }).chunk}`);
@@ -95,7 +96,7 @@ function runner(task: SourceTask, producer: TxnProducer, events: string[], metri
     keyConverter: converter, valueConverter: converter, headerConverter: createHeaderConverter(undefined),
     errors: { tolerance: 'none', logEnable: false, includeMessages: false, retryTimeoutMs: 0, retryDelayMaxMs: 0 },
     internalTopics: noInternal, log, metrics,
-    limits: { sendBatch: 100, txnMaxRecords: 100, txnMaxMs: 60_000, pollMs: 10 },
+    limits: { sendBatch, txnMaxRecords: sendBatch, txnMaxMs: 60_000, pollMs: 10 },
   });
 }
 
@@ -143,19 +144,30 @@ test('a failed background commit fails the run before a later chunk is sent: no 
   assert.deepEqual(task.acked, []);
 });
 
-test('the offset trailer rides in the last produce request, never alone', () => {
-  const rec = (n: number): OutRecord => ({ topic: 't', key: null, value: Buffer.from(String(n)) });
-  const data = Array.from({ length: 2500 }, (_, i) => rec(i));
-  const parts = sendParts(data, [rec(-1)]);
-  assert.deepEqual(parts.map((p) => p.length), [1024, 1024, 453]);
-  assert.equal(parts[2]![452]!.value!.toString(), '-1');
+test('the offset trailer rides in the last produce request; a request stays below 512 KiB', async () => {
+  const requests: Record<string, number>[] = [];
+  const producer: TxnProducer = {
+    transactionalId: 'cdc-c-0', start: async () => undefined, stop: async () => undefined, reset: async () => undefined,
+    begin: async () => ({
+      send: async () => { throw new Error('not used'); },
+      sendSet: async (set) => {
+        const counts: Record<string, number> = {};
+        for (const r of set.records()) counts[r.topic] = (counts[r.topic] ?? 0) + 1;
+        requests.push(counts);
+      },
+      commit: async () => undefined, abort: async () => undefined,
+    }),
+  };
+  const big = (i: number): SourceRecord => ({ topic: 'db.t', keySchema: null, key: { id: i }, valueSchema: null, value: { pad: 'x'.repeat(200 * 1024) } });
+  const units: SourceUnit[] = [
+    { records: Array.from({ length: 1024 }, (_, i) => ({ topic: 'db.t', keySchema: null, key: { id: i }, valueSchema: null, value: { chunk: i } })), partition, offset: { upTo: 1 }, commitAfter: true },
+    { records: Array.from({ length: 10 }, (_, i) => big(i)), partition, offset: { upTo: 2 }, commitAfter: true },
+  ];
+  await runner(chunkTask([], units), producer, [], noopTaskMetrics(), 2048).run(new AbortController().signal);
   // A default chunk (1,024 rows) and its offset: one produce request.
-  assert.deepEqual(sendParts(data.slice(0, 1024), [rec(-1)]).map((p) => p.length), [1025]);
-  // Large records: the byte bound splits first.
-  const big = Array.from({ length: 10 }, () => ({ topic: 't', key: null, value: Buffer.alloc(200 * 1024) }));
-  assert.deepEqual(sendParts(big, []).map((p) => p.length), [3, 3, 3, 1]);
-  assert.deepEqual(sendParts([], [rec(-1)]).map((p) => p.length), [1]);
-  assert.deepEqual(sendParts(data.slice(0, 10), []).map((p) => p.length), [10]);
+  assert.deepEqual(requests[0], { 'db.t': 1024, offsets: 1 });
+  // Records of ~200 KiB: two to a request, the offset with the last two.
+  assert.deepEqual(requests.slice(1), [{ 'db.t': 2 }, { 'db.t': 2 }, { 'db.t': 2 }, { 'db.t': 2 }, { 'db.t': 2, offsets: 1 }]);
 });
 
 /** A producer whose sends take `sendMs` each and log their start and end; send number `failSendNo` fails. */
@@ -169,7 +181,12 @@ function slowSendProducer(events: string[], sendMs: number, failSendNo?: number)
       const t: Txn = { no: txns.length + 1, sent: [], outcome: 'open' };
       txns.push(t);
       return {
-        send: async (rs: readonly OutRecord[]) => {
+        sendSet: async (set: RecordSet) => send(set.records()),
+        send: async (rs: readonly OutRecord[]) => send(rs),
+        commit: async () => { events.push(`commit ${t.no}`); t.outcome = 'committed'; },
+        abort: async () => { events.push(`abort ${t.no} (in flight: ${inFlight})`); t.outcome = 'aborted'; },
+      };
+      async function send(rs: readonly OutRecord[]): Promise<void> {
           const no = ++sends;
           inFlight++;
           p.inFlightMax = Math.max(p.inFlightMax, inFlight);
@@ -179,10 +196,7 @@ function slowSendProducer(events: string[], sendMs: number, failSendNo?: number)
           if (no === failSendNo) { events.push(`send ${no} failed`); throw new Error('produce refused'); }
           t.sent.push(...rs);
           events.push(`send ${no} end`);
-        },
-        commit: async () => { events.push(`commit ${t.no}`); t.outcome = 'committed'; },
-        abort: async () => { events.push(`abort ${t.no} (in flight: ${inFlight})`); t.outcome = 'aborted'; },
-      };
+      }
     },
   };
   return p;

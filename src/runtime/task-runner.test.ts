@@ -30,6 +30,7 @@ function recordingProducer(failCommitNo?: number): TxnProducer & { txns: Txn[] }
       txns.push(t);
       return {
         send: async (rs) => { t.sent.push(...rs); },
+        sendSet: async (set) => { t.sent.push(...set.records()); },
         commit: async () => { if (txns.length === failCommitNo) throw new Error('broker gone'); t.outcome = 'committed'; },
         abort: async () => { t.outcome = 'aborted'; },
       };

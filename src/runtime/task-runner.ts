@@ -28,6 +28,8 @@ import type { InternalRecord, JsonMap, SourceRecord, SourceUnit } from '../event
 import type { Logger } from '../log/logger.ts';
 import type { Converter } from '../serde/converter.ts';
 import type { TxnProducer, OutRecord, OpenTransaction } from '../kafka/txn-producer.ts';
+import { RecordSet } from '../kafka/record-set.ts';
+import { DEFAULT_MAX_REQUEST_BYTES } from '../kafka/producer-settings.ts';
 import type { TopicManager, TopicSpec } from '../kafka/topics.ts';
 import { CdcError } from '../errors/cdc-error.ts';
 import { partitionId } from '../offsets/offset-key.ts';
@@ -41,7 +43,6 @@ import type { SignalKafkaAccess } from '../snapshot/signals/kafka-signal-channel
 import { TransformStageFailure, type TransformChain } from '../transforms/chain.ts';
 import { KafkaInternalTopics, undeclaredInternalTopic, type InternalTopics } from './internal-topics.ts';
 import { countPolled, PolledCount } from '../metrics/polled-records.ts';
-import { sendParts } from './send-parts.ts';
 
 export interface TaskRunnerDeps {
   readonly connectorName: string;
@@ -70,6 +71,8 @@ export interface TaskRunnerDeps {
   readonly limits: {
     /** records handed to kafkajs per send */
     readonly sendBatch: number;
+    /** the producer's max.request.size (a larger record is refused); absent: Kafka's default, 1 MiB */
+    readonly maxRequestBytes?: number;
     /** a streaming transaction closes after this many records... */
     readonly txnMaxRecords: number;
     /** ...or this long after it opened */
@@ -98,7 +101,8 @@ interface OpenTxn {
   txn: OpenTransaction | null;
   readonly openedAt: number;
   records: number;
-  buffer: OutRecord[];
+  /** the records of the next produce request, as Kafka record bytes */
+  set: RecordSet;
   /** per source partition, its last unit (the entry is updated in place) */
   readonly offsets: Map<string, LastUnit>;
   commitTimes: number[];
@@ -230,7 +234,12 @@ export class TaskRunner {
   /** add(), from the unit's record `from` on (its internal records first when from is 0), awaiting as it goes. */
   private async addFrom(unit: SourceUnit, from: number): Promise<void> {
     const o = this.openTxn();
-    if (from === 0) for (const ir of unit.internalRecords ?? []) o.buffer.push(this.internalOut(ir));
+    if (from === 0) {
+      for (const ir of unit.internalRecords ?? []) {
+        const wait = this.put(o, this.internalOut(ir));
+        if (wait) await wait;
+      }
+    }
     for (let i = from; i < unit.records.length; i++) {
       const wait = this.addRecord(o, unit.records[i]!);
       if (wait) await wait;
@@ -247,7 +256,7 @@ export class TaskRunner {
   }
 
   private openTxn(): OpenTxn {
-    this.open ??= { txn: null, openedAt: Date.now(), records: 0, buffer: [], offsets: new Map(), commitTimes: [], topics: new Set(), sending: null };
+    this.open ??= { txn: null, openedAt: Date.now(), records: 0, set: this.newSet(), offsets: new Map(), commitTimes: [], topics: new Set(), sending: null };
     return this.open;
   }
 
@@ -261,7 +270,13 @@ export class TaskRunner {
     if (entry === undefined) o.offsets.set(pid, new LastUnit(unit));
     else entry.unit = unit;
     if (unit.sourceCommitTimeMs !== undefined) o.commitTimes.push(unit.sourceCommitTimeMs);
-    return o.buffer.length >= this.deps.limits.sendBatch ? this.flush(o) : undefined;
+    return o.set.count >= this.deps.limits.sendBatch ? this.flush(o) : undefined;
+  }
+
+  /** An empty request: at most SEND_MAX_BYTES (or max.request.size when smaller), a record over max.request.size refused. */
+  private newSet(): RecordSet {
+    const max = this.deps.limits.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    return new RecordSet(Math.min(SEND_MAX_BYTES, max), max);
   }
 
   private addRecord(o: OpenTxn, original: SourceRecord): Promise<void> | undefined {
@@ -273,22 +288,32 @@ export class TaskRunner {
       if (t === SKIP || t === null) return undefined; // skipped or dropped: the unit's offset still covers it
       r = t;
     }
-    const now = this.convertNow(r);
-    return now !== undefined ? this.buffer(o, r, now) : this.addConverted(o, r);
+    const now = this.convertNow(o, r);
+    return now !== NOT_NOW ? now : this.addConverted(o, r);
   }
 
   private async addConverted(o: OpenTxn, r: SourceRecord): Promise<void> {
     const out = await this.convert(r);
     if (out === SKIP) return; // tolerated: the unit's offset still covers it
-    await this.buffer(o, r, out);
+    await this.buffer(o, r.topic, r.kafkaPartition, out.key, out.value, out.headers, r.timestamp);
   }
 
-  private buffer(o: OpenTxn, r: SourceRecord, out: OutRecord): Promise<void> | undefined {
-    o.buffer.push(out);
-    o.topics.add(r.topic);
+  /** Adds a converted record to the next request; sends that first when the record does not fit in it. */
+  private buffer(o: OpenTxn, topic: string, partition: number | undefined, key: Buffer | null, value: Buffer | null, headers: OutRecord['headers'], timestamp: number | undefined): Promise<void> | undefined {
+    const set = o.set;
+    if (!set.addFields(topic, partition, key, value, headers, timestamp ?? Date.now())) {
+      return this.flush(o).then(() => this.buffer(o, topic, partition, key, value, headers, timestamp));
+    }
+    o.topics.add(topic);
     o.records++;
     // Sent as soon as a batch is full, so a large unit (a snapshot chunk) is converted while its first requests are under way.
-    return o.buffer.length >= this.deps.limits.sendBatch ? this.flush(o) : undefined;
+    return set.count >= this.deps.limits.sendBatch || set.bytes >= set.limitBytes ? this.flush(o) : undefined;
+  }
+
+  /** A record that is no change event (an internal or offset record) into the next request. */
+  private put(o: OpenTxn, out: OutRecord): Promise<void> | undefined {
+    if (o.set.add(out)) return undefined;
+    return this.flush(o).then(() => { o.set.add(out); });
   }
 
   /** As the plugin serialised it: no transform, no converter, no errors.* policy (a failure here is the plugin's). */
@@ -305,23 +330,26 @@ export class TaskRunner {
     };
   }
 
-  /** convert()'s result when every stage answers at once without failing; undefined otherwise. */
-  private convertNow(r: SourceRecord): OutRecord | undefined {
+  /**
+   * Converts and buffers the record when every stage answers at once without failing (what
+   * buffer() returns); NOT_NOW otherwise, and nothing is buffered.
+   */
+  private convertNow(o: OpenTxn, r: SourceRecord): Promise<void> | undefined | typeof NOT_NOW {
     const { keyConverter, valueConverter, headerConverter } = this.deps;
-    if (!keyConverter.fromConnectDataNow || !valueConverter.fromConnectDataNow) return undefined;
+    if (!keyConverter.fromConnectDataNow || !valueConverter.fromConnectDataNow) return NOT_NOW;
     const key = r.key === null || r.key === undefined ? null : keyConverter.fromConnectDataNow(r.topic, true, r.keySchema, r.key);
-    if (key === undefined) return undefined;
+    if (key === undefined) return NOT_NOW;
     const value = r.value === null || r.value === undefined ? null : valueConverter.fromConnectDataNow(r.topic, false, r.valueSchema, r.value);
-    if (value === undefined) return undefined;
+    if (value === undefined) return NOT_NOW;
     let headers;
     if (r.headers) {
       try {
         headers = headerConverter.fromConnectHeaders(r.headers);
       } catch {
-        return undefined;
+        return NOT_NOW;
       }
     }
-    return outRecord(r, key, value, headers);
+    return this.buffer(o, r.topic, r.kafkaPartition, key, value, headers, r.timestamp);
   }
 
   /** Key, value and headers through their converters, each stage under the errors.* policy. */
@@ -336,23 +364,23 @@ export class TaskRunner {
     if (value === SKIP) return SKIP;
     const headers = r.headers ? await t.execute('HEADER_CONVERTER', r, this.signal, async () => headerConverter.fromConnectHeaders(r.headers!)) : undefined;
     if (headers === SKIP) return SKIP;
-    return outRecord(r, key, value, headers);
+    return headers ? { topic: r.topic, key, value, headers } : { topic: r.topic, key, value };
   }
 
   /**
-   * Starts sending the buffered records; `trailer` (the offset records at commit) rides in the
-   * last request. Returns once the previous flush of the transaction is acknowledged and this
+   * Starts sending the buffered records (at commit, the offset records ride in the last request). Returns once the previous flush of the transaction is acknowledged and this
    * one is under way, so the loop converts the next records while Kafka answers (one flush in
    * flight at a time, in order: kafkajs's idempotent producer numbers a request's records when
    * it builds it, so two requests must never be built before the first is answered). A failed
    * send surfaces at the next flush or at the commit (drain).
    */
-  private async flush(o: OpenTxn, trailer: readonly OutRecord[] = []): Promise<void> {
-    if (o.buffer.length + trailer.length === 0) return;
-    const data = o.buffer;
-    o.buffer = [];
-    // Internal topics were created (or checked) with their own spec when declared.
-    if (data.length > 0) await this.deps.topics.ensure(data.filter((r) => !this.internal.isDeclared(r.topic)).map((r) => r.topic), this.deps.dataTopicSpec);
+  private async flush(o: OpenTxn): Promise<void> {
+    const set = o.set;
+    if (set.count === 0) return;
+    o.set = this.newSet();
+    // Internal topics were created (or checked) with their own spec when declared; the offsets
+    // topics when the run began (ensure() asks the broker only about topics it has not seen).
+    await this.deps.topics.ensure([...set.topics.keys()].filter((t) => !this.internal.isDeclared(t)), this.deps.dataTopicSpec);
     if (!o.txn) {
       // One Kafka transaction at a time: the one committing in the background must succeed first.
       await this.settle();
@@ -360,7 +388,7 @@ export class TaskRunner {
     }
     await this.drain(o);
     const txn = o.txn;
-    const sending = (async () => { for (const part of sendParts(data, trailer)) await txn.send(part); })();
+    const sending = txn.sendSet(set);
     sending.catch(() => undefined); // observed by drain(); never an unhandled rejection meanwhile
     o.sending = sending;
   }
@@ -385,7 +413,11 @@ export class TaskRunner {
     // transaction, in the same produce request as the last records: one broker round trip less per commit.
     const finish = async (): Promise<void> => {
       const t0 = Date.now();
-      await this.flush(o, offsetRecords(d.offsetTopics, d.connectorName, o.offsets.values()));
+      for (const r of offsetRecords(d.offsetTopics, d.connectorName, o.offsets.values())) {
+        const wait = this.put(o, r);
+        if (wait) await wait;
+      }
+      await this.flush(o);
       await this.drain(o);
       await o.txn!.commit();
       d.metrics.offsetCommit((Date.now() - t0) / 1000);
@@ -462,15 +494,15 @@ export class TaskRunner {
   }
 }
 
+/** convertNow(): a stage cannot answer at once; convert() must run. */
+const NOT_NOW = Symbol('not now');
+
+/**
+ * Bytes of records per produce request. Below the broker's default message.max.bytes (1 MiB per
+ * record batch), and small enough that the loop converts the next records while Kafka answers.
+ */
+const SEND_MAX_BYTES = 512 * 1024;
+
 function stageFailure(err: unknown): { alias: string; className: string; cause: unknown } | null {
   return err instanceof TransformStageFailure ? { alias: err.stage.alias, className: err.stage.className, cause: err.cause } : null;
-}
-
-/** Once per record: the optional fields are set only when present (absent, not undefined), without spread temporaries. */
-function outRecord(r: SourceRecord, key: Buffer | null, value: Buffer | null, headers: OutRecord['headers'] | undefined): OutRecord {
-  const out: { -readonly [K in keyof OutRecord]: OutRecord[K] } = { topic: r.topic, key, value };
-  if (r.kafkaPartition !== undefined) out.partition = r.kafkaPartition;
-  if (headers) out.headers = headers;
-  if (r.timestamp !== undefined) out.timestamp = r.timestamp;
-  return out;
 }
