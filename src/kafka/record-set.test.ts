@@ -135,3 +135,19 @@ test('a record the set refuses for its limit is not kept; the next set takes it'
   assert.equal(t.maxStamp, 1_700_000_000_900);
   assert.equal(t.pos, set.bytes);
 });
+
+test('a released set\'s buffers serve the next set, which holds only its own records', () => {
+  const first = new RecordSet(64 * 1024 * 1024);
+  for (const r of randomRecords(500, 'a', 2)) first.add(r);
+  const reused = first.topics.get('a')!;
+  first.release();
+  assert.equal(first.count, 0);
+  assert.deepEqual(first.records(), []);
+  const next = new RecordSet(64 * 1024 * 1024);
+  const records = randomRecords(20, 'b', 1);
+  for (const r of records) next.add(r);
+  assert.equal(next.topics.get('b'), reused, 'the spare topic buffers are taken again');
+  const norm = (r: OutRecord) => ({ ...r, headers: r.headers ? JSON.parse(JSON.stringify(r.headers)) : undefined });
+  assert.deepEqual(next.records().map(norm), records.map(norm));
+  assert.equal(next.topics.get('b')!.maxStamp, records[records.length - 1]!.timestamp);
+});

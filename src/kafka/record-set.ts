@@ -62,7 +62,18 @@ export class TopicRecords {
   /** records with an explicit partition */
   explicit = 0;
 
-  constructor(readonly topic: string) {}
+  constructor(public topic: string) {}
+
+  /** Empty again, for `topic`, keeping its buffers. */
+  reset(topic: string): this {
+    this.topic = topic;
+    this.pos = 0;
+    this.count = 0;
+    this.base = 0;
+    this.maxStamp = -Infinity;
+    this.explicit = 0;
+    return this;
+  }
 
   /** Appends one record; returns its encoded size. */
   add(partition: number | undefined, key: Buffer | null, value: Buffer | null, headers: OutRecord['headers'], timestamp: number): number {
@@ -275,6 +286,16 @@ export class TopicRecords {
 const WRITER = new Writer(Buffer.alloc(0));
 
 /**
+ * Topic buffers of sets that were sent, for the next sets: a request's buffers grow to its size
+ * (up to 512 KiB), and a new one for every request would be external memory that only V8's full
+ * collections give back. A few are kept (one set fills while one is in flight); a larger buffer
+ * (one outsized record) is left to the collector.
+ */
+const spare: TopicRecords[] = [];
+const SPARE_MAX = 8;
+const SPARE_BYTES_MAX = 2 * 1024 * 1024;
+
+/**
  * The records of one produce request, by topic, bounded in bytes: add() refuses (false) a record
  * that would take the set past `limitBytes`, so that the caller sends what it has first, and throws
  * for a record that alone is larger than max.request.size.
@@ -296,7 +317,7 @@ export class RecordSet {
     let t = this.last;
     if (t === null || t.topic !== topic) {
       t = this.topics.get(topic) ?? null;
-      if (t === null) this.topics.set(topic, (t = new TopicRecords(topic)));
+      if (t === null) this.topics.set(topic, (t = spare.pop()?.reset(topic) ?? new TopicRecords(topic)));
       this.last = t;
     }
     const size = t.add(partition, key, value, headers, timestamp);
@@ -325,6 +346,20 @@ export class RecordSet {
       if (t.count > 0) out.push({ topic, messages: carried ? [t] : t.messages() });
     }
     return out;
+  }
+
+  /**
+   * Hands the set's buffers over to the next sets, once nothing reads them any more (the request
+   * they were sent in was acknowledged); the set is empty afterwards.
+   */
+  release(): void {
+    for (const t of this.topics.values()) {
+      if (spare.length < SPARE_MAX && t.buf.length <= SPARE_BYTES_MAX) spare.push(t.reset(''));
+    }
+    this.topics.clear();
+    this.last = null;
+    this.count = 0;
+    this.bytes = 0;
   }
 
   /** Every record, topic by topic, decoded (tests and diagnostics). */

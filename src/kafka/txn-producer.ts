@@ -29,7 +29,7 @@ export interface OutRecord {
 export interface OpenTransaction {
   /** Sends records inside the transaction (they stay invisible to read_committed until commit), in requests below max.request.size. */
   send(records: readonly OutRecord[]): Promise<void>;
-  /** Sends one request's records, encoded as they were added (src/kafka/record-set.ts). */
+  /** Sends one request's records, encoded as they were added (src/kafka/record-set.ts); once sent, the set is emptied and its buffers reused. */
   sendSet(set: RecordSet): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
@@ -115,6 +115,8 @@ export class KafkaTxnProducer implements TxnProducer {
       } catch (err) {
         throw wrap(err, 'sending records inside a Kafka transaction');
       }
+      // Acknowledged: kafkajs reads the set no more (a failed send keeps it, for nothing).
+      set.release();
     };
     return {
       sendSet,
