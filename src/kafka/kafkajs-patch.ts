@@ -4,7 +4,10 @@
  * cannot go upstream). A CPU
  * profile of the snapshot bench put these at about 45 % of the daemon's main thread:
  * - producer/groupMessagesPerPartition.js copies a partition's list for every message it adds
- *   (quadratic in the messages of a send); replaced by a linear loop with the same result;
+ *   (quadratic in the messages of a send); replaced by a linear loop with the same result, which
+ *   also takes a topic's records carried as bytes (src/kafka/record-set.ts: one TopicRecords as the
+ *   topic's only message) and splits them into one RecordSlice per partition, the produce encoder
+ *   writing each slice as its batch;
  * - protocol/requests/produce/v3/request.js (used by Produce v3-v7) builds an encoder object per
  *   record and per header; replaced by src/kafka/produce-encoding.ts, one pass into one buffer,
  *   falling back to kafkajs's own encoder for what that does not match (compression, odd types);
