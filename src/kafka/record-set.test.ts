@@ -151,3 +151,11 @@ test('a released set\'s buffers serve the next set, which holds only its own rec
   assert.deepEqual(next.records().map(norm), records.map(norm));
   assert.equal(next.topics.get('b')!.maxStamp, records[records.length - 1]!.timestamp);
 });
+
+test('a timestamp that is not a whole number of milliseconds is refused, not written as garbage', () => {
+  const set = new RecordSet(1 << 20);
+  for (const bad of [1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60]) {
+    assert.throws(() => set.add({ topic: 't', key: null, value: null, timestamp: bad }), /not a whole number of milliseconds/);
+  }
+  assert.equal(set.count, 0);
+});

@@ -314,6 +314,9 @@ export class RecordSet {
   }
 
   addFields(topic: string, partition: number | undefined, key: Buffer | null, value: Buffer | null, headers: OutRecord['headers'], timestamp: number): boolean {
+    if (!Number.isSafeInteger(timestamp)) {
+      throw new TypeError(`a record for topic ${topic} has the timestamp ${timestamp}, which is not a whole number of milliseconds (a defect of the connector plugin or transform that set it)`);
+    }
     let t = this.last;
     if (t === null || t.topic !== topic) {
       t = this.topics.get(topic) ?? null;
