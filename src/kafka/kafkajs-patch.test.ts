@@ -1,30 +1,14 @@
 import { kafkajsPatch, groupMessagesPerPartition, retryConcurrentTransactions, type RequestQueueLike } from './kafkajs-patch.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { crc32c } from './crc32c.ts';
 import { murmur2 } from './murmur2.ts';
 import { defaultPartitioner } from './partitioner.ts';
 import { encodeProduceV3, frameRequest, type ProduceMessage, type ProduceV3Args } from './produce-encoding.ts';
+import { kafkajsModule, kafkajsOriginal as original } from '../../test/helpers/kafkajs-original.ts';
 
-const require = createRequire(import.meta.url);
-const root = join(dirname(require.resolve('kafkajs/package.json')), 'src');
-
-/** kafkajs's own module, loaded fresh (the cache holds the patched one, which is put back). */
-function original<T>(rel: string): T {
-  const file = join(root, rel);
-  const patched = require.cache[file];
-  delete require.cache[file];
-  try {
-    return require(file) as T;
-  } finally {
-    if (patched) require.cache[file] = patched;
-  }
-}
-
-const Long = require(join(root, 'utils/long.js')) as { fromInt(n: number): unknown; fromValue(v: unknown): unknown };
+const Long = kafkajsModule<{ fromInt(n: number): unknown; fromValue(v: unknown): unknown }>('utils/long.js');
 type Encoded = { buf: Buffer; offset: number };
 const kafkajsProduceV3 = original<(a: ProduceV3Args) => { encode(): Promise<Encoded> }>('protocol/requests/produce/v3/request.js');
 const kafkajsFrame = original<(a: unknown) => Promise<Encoded>>('protocol/request.js');
@@ -114,7 +98,7 @@ test('what the encoder does not match goes back to kafkajs: compression, a null 
 });
 
 test('request framing is what kafkajs writes around a payload', async () => {
-  const Encoder = require(join(root, 'protocol/encoder.js')) as new () => Encoded & { writeBytes(b: Buffer): unknown };
+  const Encoder = kafkajsModule<new () => Encoded & { writeBytes(b: Buffer): unknown }>('protocol/encoder.js');
   for (const clientId of ['cdcd', 'клиент', null]) {
     const payload = new Encoder();
     payload.writeBytes(randomBytes(70000));
@@ -164,8 +148,7 @@ test('the patch is in place in a process that imports it before kafkajs', () => 
   const { grouping, framing, produce, hash, idleTimer, concurrentTxnRetry } = kafkajsPatch;
   assert.deepEqual({ grouping, framing, produce, hash, idleTimer, concurrentTxnRetry }, { grouping: true, framing: true, produce: true, hash: true, idleTimer: true, concurrentTxnRetry: true }, kafkajsPatch.note ?? '');
   // kafkajs's default partitioner now hashes with it
-  const require = createRequire(import.meta.url);
-  assert.equal(require(join(root, 'producer/partitioners/default/murmur2.js')), murmur2);
+  assert.equal(kafkajsModule('producer/partitioners/default/murmur2.js'), murmur2);
 });
 
 test('an idle request queue arms no timer; a pending request is checked at the end of a throttle, or in 10 ms', async () => {
@@ -179,7 +162,7 @@ test('an idle request queue arms no timer; a pending request is checked at the e
   assert.notEqual(before.throttleCheckTimeoutId, null, 'kafkajs 2.2.4 arms a timer with an empty queue (the defect the patch removes)');
   before.destroy();
 
-  const Patched = require(join(root, 'network/requestQueue/index.js')) as QueueClass;
+  const Patched = kafkajsModule<QueueClass>('network/requestQueue/index.js');
   const q = new Patched(args);
   q.checkPendingRequests();
   assert.equal(q.throttleCheckTimeoutId, null, 'nothing pending, no timer');
@@ -200,7 +183,7 @@ test('an idle request queue arms no timer; a pending request is checked at the e
 test('each connection looks for timed-out requests every second (kafkajs: every 100 ms), or at its request timeout when shorter', () => {
   type Queue = RequestQueueLike & { requestTimeoutIntervalId?: { _idleTimeout?: number } };
   type QueueClass = new (a: Record<string, unknown>) => Queue;
-  const Patched = require(join(root, 'network/requestQueue/index.js')) as QueueClass;
+  const Patched = kafkajsModule<QueueClass>('network/requestQueue/index.js');
   const make = (requestTimeout: number) => new Patched({ maxInFlightRequests: null, requestTimeout, enforceRequestTimeout: true, clientId: 't', broker: 'b:1', logger: { debug() {} } });
   const slow = make(30_000), fast = make(200);
   slow.scheduleRequestTimeoutCheck();

@@ -12,7 +12,7 @@
  * uses kafkajs's own encoder, which then behaves (or fails) as it always did.
  */
 import { crc32c } from './crc32c.ts';
-import { headerList, stringSize, varintSize, varlongSize, Writer, type Field } from './record-bytes.ts';
+import { headerList, recordBodySize, stringSize, varintSize, Writer, type Field } from './record-bytes.ts';
 import { RecordSlice } from './record-set.ts';
 
 /** A message as kafkajs hands it to the produce request. */
@@ -73,11 +73,7 @@ function prepareRecord(m: ProduceMessage, offsetDelta: number, timestampDelta: n
     headers = hl.list;
     headersSize = hl.size;
   }
-  const size = 1 + varlongSize(timestampDelta) + varintSize(offsetDelta)
-    + (key === null ? 1 : varintSize(key.length) + key.length)
-    + (value === null ? 1 : varintSize(value.length) + value.length)
-    + headersSize;
-  return { key, value, headers, timestampDelta, bodySize: size };
+  return { key, value, headers, timestampDelta, bodySize: recordBodySize(timestampDelta, offsetDelta, key, value, headersSize) };
 }
 
 /** A 64-bit field as kafkajs's Long.fromValue reads it (number, numeric string, bigint, Long). */

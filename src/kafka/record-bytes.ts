@@ -85,6 +85,14 @@ export function headerList(h: object): { readonly list: readonly Buffer[]; reado
 
 export type Field = Buffer | null;
 
+/** A record's size after its length field: attributes, deltas, key, value, then headers of `headersSize` bytes. */
+export function recordBodySize(timestampDelta: number, offsetDelta: number, key: Field, value: Field, headersSize: number): number {
+  return 1 + varlongSize(timestampDelta) + varintSize(offsetDelta)
+    + (key === null ? 1 : varintSize(key.length) + key.length)
+    + (value === null ? 1 : varintSize(value.length) + value.length)
+    + headersSize;
+}
+
 export class Writer {
   offset = 0;
   constructor(public buf: Buffer) {}

@@ -8,8 +8,6 @@
 import './kafkajs-patch.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { groupMessagesPerPartition } from './kafkajs-patch.ts';
 import { defaultPartitioner } from './partitioner.ts';
@@ -17,24 +15,11 @@ import { murmur2 } from './murmur2.ts';
 import { compressSlices, encodeProduceV3, type ProduceV3Args } from './produce-encoding.ts';
 import { RecordSet, TopicRecords } from './record-set.ts';
 import type { OutRecord } from './txn-producer.ts';
-
-const require = createRequire(import.meta.url);
-const root = join(dirname(require.resolve('kafkajs/package.json')), 'src');
-
-function original<T>(rel: string): T {
-  const file = join(root, rel);
-  const patched = require.cache[file];
-  delete require.cache[file];
-  try {
-    return require(file) as T;
-  } finally {
-    if (patched) require.cache[file] = patched;
-  }
-}
+import { kafkajsModule, kafkajsOriginal } from '../../test/helpers/kafkajs-original.ts';
 
 type Encoded = { buf: Buffer; offset: number };
-const kafkajsProduceV3 = original<(a: ProduceV3Args) => { encode(): Promise<Encoded> }>('protocol/requests/produce/v3/request.js');
-const { Codecs } = require(join(root, 'protocol/message/compression/index.js')) as { Codecs: Parameters<typeof compressSlices>[1] };
+const kafkajsProduceV3 = kafkajsOriginal<(a: ProduceV3Args) => { encode(): Promise<Encoded> }>('protocol/requests/produce/v3/request.js');
+const { Codecs } = kafkajsModule<{ Codecs: Parameters<typeof compressSlices>[1] }>('protocol/message/compression/index.js');
 
 let seed = 11;
 function rand(n: number): number {

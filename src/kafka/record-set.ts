@@ -17,7 +17,7 @@
  * hands kafkajs ordinary messages decoded from the bytes.
  */
 import { SinkError } from '../errors/cdc-error.ts';
-import { headerList, uvarintSize, varintSize, varlongSize, Writer, zigzag32 } from './record-bytes.ts';
+import { headerList, recordBodySize, uvarintSize, varintSize, varlongSize, Writer, zigzag32 } from './record-bytes.ts';
 import type { OutRecord } from './txn-producer.ts';
 
 /** `parts` value of a record without an explicit partition. */
@@ -88,10 +88,7 @@ export class TopicRecords {
       headerBytes = hl.list;
       headersSize = hl.size;
     }
-    const body = 1 + varlongSize(delta) + varintSize(i)
-      + (key === null ? 1 : varintSize(key.length) + key.length)
-      + (value === null ? 1 : varintSize(value.length) + value.length)
-      + headersSize;
+    const body = recordBodySize(delta, i, key, value, headersSize);
     const size = varintSize(body) + body;
     if (this.pos + size > this.buf.length) this.growBytes(size);
     const w = WRITER;
