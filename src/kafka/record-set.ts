@@ -17,7 +17,8 @@
  * hands kafkajs ordinary messages decoded from the bytes.
  */
 import { SinkError } from '../errors/cdc-error.ts';
-import { headerList, recordBodySize, uvarintSize, varintSize, varlongSize, Writer, zigzag32 } from './record-bytes.ts';
+import { headerList, recordBodySize, varintSize, varlongSize, Writer } from './record-bytes.ts';
+import { decodeRecord, recordSpan } from './record-read.ts';
 import type { OutRecord } from './txn-producer.ts';
 
 /** `parts` value of a record without an explicit partition. */
@@ -200,7 +201,7 @@ export class TopicRecords {
       if (chosen[i] !== p) continue;
       const stamp = this.stamps[i]!;
       if (k === 0) base = stamp;
-      const r = this.span(i);
+      const r = recordSpan(this, i);
       const body = r.body - (r.deltaAt - r.headAt - 1) + varlongSize(stamp - base) - varintSize(i) + varintSize(k);
       size += varintSize(body) + body;
       picked[k++] = i;
@@ -210,7 +211,7 @@ export class TopicRecords {
     const w = new Writer(Buffer.allocUnsafe(size));
     for (k = 0; k < count; k++) {
       const i = picked[k]!;
-      const r = this.span(i);
+      const r = recordSpan(this, i);
       const delta = this.stamps[i]! - base;
       w.varint(r.body - (r.deltaAt - r.headAt - 1) + varlongSize(delta) - varintSize(i) + varintSize(k));
       w.buf[w.offset++] = this.buf[r.headAt]!; // attributes
@@ -223,58 +224,10 @@ export class TopicRecords {
     return new RecordSlice(count, w.buf, base, max);
   }
 
-  /** Where record i's parts are: after its length (attributes), its offset delta, what follows that, its end. */
-  private span(i: number): { body: number; headAt: number; deltaAt: number; restAt: number; end: number } {
-    const buf = this.buf;
-    let o = this.starts[i]!;
-    let body = 0, shift = 0, b: number;
-    do { b = buf[o++]!; body |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80);
-    body = (body >>> 1) ^ -(body & 1);
-    const headAt = o;
-    const end = headAt + body;
-    o++; // attributes
-    while (buf[o++]! & 0x80); // timestamp delta
-    const deltaAt = o;
-    return { body, headAt, deltaAt, restAt: deltaAt + uvarintSize(zigzag32(i)), end };
-  }
-
   /** The records as kafkajs messages (for a kafkajs the patch does not apply to, and for tests). */
   messages(): OutRecord[] {
     const out: OutRecord[] = [];
-    for (let i = 0; i < this.count; i++) out.push(this.record(i));
-    return out;
-  }
-
-  private record(i: number): OutRecord {
-    const buf = this.buf;
-    const r = this.span(i);
-    let o = r.restAt;
-    const varint = (): number => {
-      let u = 0, shift = 0, b: number;
-      do { b = buf[o++]!; u += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
-      return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
-    };
-    const bytes = (): Buffer | null => {
-      const n = varint();
-      if (n < 0) return null;
-      const b = Buffer.from(buf.subarray(o, o + n));
-      o += n;
-      return b;
-    };
-    const key = bytes(), value = bytes();
-    const headerCount = varint();
-    const out: { -readonly [K in keyof OutRecord]: OutRecord[K] } = { topic: this.topic, key, value, timestamp: this.stamps[i]! };
-    if (this.parts[i] !== NO_PARTITION) out.partition = this.parts[i]!;
-    if (headerCount > 0) {
-      const headers: Record<string, string | string[]> = {};
-      for (let h = 0; h < headerCount; h++) {
-        const k = bytes()!.toString('utf8');
-        const v = bytes()?.toString('utf8') ?? '';
-        const had = headers[k];
-        headers[k] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
-      }
-      out.headers = headers;
-    }
+    for (let i = 0; i < this.count; i++) out.push(decodeRecord(this, i));
     return out;
   }
 }
