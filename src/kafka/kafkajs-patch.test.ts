@@ -2,7 +2,6 @@ import { kafkajsPatch, groupMessagesPerPartition, retryConcurrentTransactions, t
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { crc32c } from './crc32c.ts';
 import { murmur2 } from './murmur2.ts';
 import { defaultPartitioner } from './partitioner.ts';
 import { encodeProduceV3, frameRequest, type ProduceMessage, type ProduceV3Args } from './produce-encoding.ts';
@@ -12,7 +11,6 @@ const Long = kafkajsModule<{ fromInt(n: number): unknown; fromValue(v: unknown):
 type Encoded = { buf: Buffer; offset: number };
 const kafkajsProduceV3 = original<(a: ProduceV3Args) => { encode(): Promise<Encoded> }>('protocol/requests/produce/v3/request.js');
 const kafkajsFrame = original<(a: unknown) => Promise<Encoded>>('protocol/request.js');
-const kafkajsCrc = original<(b: Buffer) => number>('protocol/recordBatch/crc32C/index.js');
 const kafkajsGroup = original<(a: unknown) => unknown>('producer/groupMessagesPerPartition.js');
 const kafkajsMurmur2 = original<(k: unknown) => number>('producer/partitioners/default/murmur2.js');
 
@@ -112,16 +110,6 @@ test('request framing is what kafkajs writes around a payload', async () => {
       assert.deepEqual(framed, theirs, `headroom ${room}, client id ${clientId}`);
       assert.equal(framed.buffer === roomy.buffer, room === 256, `headroom ${room}: ${room === 256 ? 'in place' : 'a copy'}`);
     }
-  }
-});
-
-test('CRC-32C: the standard check value and kafkajs agree on random buffers and offsets', () => {
-  assert.equal(crc32c(Buffer.from('123456789')), 0xe3069283);
-  assert.equal(crc32c(Buffer.alloc(0)), 0);
-  for (let i = 0; i < 200; i++) {
-    const b = randomBytes(rand(3000));
-    const from = rand(Math.max(1, b.length)), to = from + rand(b.length - from + 1);
-    assert.equal(crc32c(b, from, to), kafkajsCrc(b.subarray(from, to)));
   }
 });
 
