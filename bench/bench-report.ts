@@ -70,6 +70,9 @@ export interface BenchFigures extends LoadRunFigures {
   readonly kafkaTransactions: number;
   readonly kafkaTransactionSecondsAvg: number;
   readonly daemonPeakRssMiB: number;
+  /** the largest anonymous RSS sampled (every 250 ms), and the file-backed RSS at that sample; null: not sampled */
+  readonly daemonPeakRssAnonMiB?: number | null;
+  readonly daemonRssFileMiB?: number | null;
   /** CPU of the daemon between the start of the load and the last event visible */
   readonly daemonCpuSeconds: number;
   /** daemonCpuSeconds per visible event: the figure least disturbed by other load on the machine */
@@ -99,6 +102,12 @@ const f0 = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 const f3 = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : 'n/a');
 
+/** "; sampled: anonymous at most A MiB, with F MiB of file pages (...)" when the bench sampled the split. */
+function rssSplit(f: BenchFigures): string {
+  if (f.daemonPeakRssAnonMiB == null || f.daemonRssFileMiB == null) return '';
+  return `; sampled peak of anonymous memory ${f1(f.daemonPeakRssAnonMiB)} MiB, beside ${f1(f.daemonRssFileMiB)} MiB of file pages: the node binary, shared`;
+}
+
 export function formatBlock(f: BenchFigures): string {
   const l = f.latencyMs, h = f.daemonHistogramMs;
   const lines = [
@@ -111,7 +120,7 @@ export function formatBlock(f: BenchFigures): string {
     `  commit->visible p50/p95/p99   ${f0(l.p50)} / ${f0(l.p95)} / ${f0(l.p99)} ms  (max ${f0(l.max)} ms; read_committed consumer)`,
     `  daemon histogram p50/p95/p99  ${h ? `${f0(h.p50)} / ${f0(h.p95)} / ${f0(h.p99)} ms` : 'n/a'}  (cdc_commit_to_visible_seconds, bucketed)`,
     `  daemon Kafka transactions     ${f0(f.kafkaTransactions)}  (${f0(f.visibleEvents / f.kafkaTransactions)} events each, ${f3(f.kafkaTransactionSecondsAvg)} s open -> committed on average)`,
-    `  daemon peak RSS               ${f1(f.daemonPeakRssMiB)} MiB  (VmHWM)`,
+    `  daemon peak RSS               ${f1(f.daemonPeakRssMiB)} MiB  (VmHWM${rssSplit(f)})`,
     `  daemon CPU                    ${f1(f.daemonCpuSeconds)} s during the run = ${f1(f.daemonCpuMicrosPerEvent)} µs/event  (${f1(f.daemonCpuSecondsTotal)} s since start)`,
     `  pg_recvlogical events/s       ${f.ceiling ? `${f0(f.ceiling.eventsPerSecond)}  (same WAL range decoded in ${f3(f.ceiling.seconds)} s + ${f3(f.ceiling.fixedCostSeconds)} s fixed cost of a run)` : 'n/a'}`,
     `  ratio ours/ceiling            ${f.ratio === null ? 'n/a' : f3(f.ratio)}`,

@@ -42,6 +42,9 @@ export interface MysqlBenchFigures {
   };
   /** VmHWM of the daemon (start-up, catch-up and live load) */
   readonly daemonPeakRssMiB: number;
+  /** the largest anonymous RSS sampled, and the file-backed RSS at that sample (bench/process-stats.ts) */
+  readonly daemonPeakRssAnonMiB?: number | null;
+  readonly daemonRssFileMiB?: number | null;
   readonly eventBytesAvg: number;
   readonly kafkaTransactions: number;
   /** the catch-up's binlog range read with bare zongji, and with sources/mysql/binlog-reader.ts */
@@ -76,7 +79,7 @@ export function formatMysqlBlock(f: MysqlBenchFigures): string {
     `  live: commit->visible p50/p95/p99 ${f0(lat.p50)} / ${f0(lat.p95)} / ${f0(lat.p99)} ms  (max ${f0(lat.max)} ms; loader's commit ack -> read_committed consumer)`,
     `  live: same from source.ts_ms     ${f0(l.latencyFromTsMs.p50)} / ${f0(l.latencyFromTsMs.p99)} ms p50/p99  (binlog header time: whole seconds, so up to 1 s too high)`,
     `  live: daemon CPU                 ${f1(l.daemonCpuSeconds)} s = ${f1(l.daemonCpuSecondsPerMillion)} CPU s per million events  (max RSS ${f1(l.daemonMaxRssMiB)} MiB)`,
-    `  daemon peak RSS                  ${f1(f.daemonPeakRssMiB)} MiB  (VmHWM)`,
+    `  daemon peak RSS                  ${f1(f.daemonPeakRssMiB)} MiB  (VmHWM${f.daemonPeakRssAnonMiB != null && f.daemonRssFileMiB != null ? `; sampled peak of anonymous memory ${f1(f.daemonPeakRssAnonMiB)} MiB, beside ${f1(f.daemonRssFileMiB)} MiB of file pages: the node binary, shared` : ''})`,
     `  event size / Kafka transactions  ${f0(f.eventBytesAvg)} bytes key + value / ${f0(f.kafkaTransactions)}`,
     ceilingLine(f.ceiling.zongji, 'bare zongji rows/s'),
     ceilingLine(f.ceiling.reader, 'binlog-reader.ts rows/s'),

@@ -31,7 +31,7 @@ import { Cleanup, deleteTopicsAndSubjects } from './bench-cleanup.ts';
 import type { BenchOptions } from './bench-options.ts';
 import type { BenchRunResult } from './bench-main.ts';
 import { daemonTrouble, freePort, gitCommit, runNodeScript, scrapeMetrics } from './bench-process.ts';
-import { findPidByArg, ProcessSampler, sampleProcess } from './process-stats.ts';
+import { findPidByArg, ProcessSampler, rssSplitOf, sampleProcess } from './process-stats.ts';
 import { parseSample, percentiles } from './latency-stats.ts';
 import { VisibleReader } from './visible-reader.ts';
 import { MYSQL_BENCH_TABLE_NAME, mysqlBenchTableDdl } from './mysql-table.ts';
@@ -220,6 +220,7 @@ export async function mysqlBench(opts: BenchOptions, cleanup: Cleanup, interrupt
       rate: opts.liveRate, loaderMaxLagMs: liveLoad?.maxLagMs ?? NaN, latencyMs: { p50: p50!, p95: p95!, p99: p99!, max: max! }, latencyFromTsMs: { p50: t50!, p99: t99! },
     },
     daemonPeakRssMiB: Math.max(peak, catchSampler.maxRssBytes, liveSampler.maxRssBytes) / MiB,
+    ...rssSplitOf([catchSampler.maxAnon, liveSampler.maxAnon]),
     eventBytesAvg: ev.bytes / Math.max(1, ev.count),
     kafkaTransactions: parseSample(metricsText, 'cdc_kafka_transactions_total'),
     ceiling: { zongji, reader: binlogReader },

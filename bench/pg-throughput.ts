@@ -31,7 +31,7 @@ import { BENCH_SCHEMA, BENCH_TABLE, BENCH_TABLE_DDL, BENCH_TABLE_NAME } from './
 import type { LoadPlan, LoadResult } from './row-loader.ts';
 import { VisibleReader, visibleFigures } from './visible-reader.ts';
 import { burstLoadFor } from './catch-up.ts';
-import { findPidByArg, ProcessSampler, sampleProcess, type ProcessSample } from './process-stats.ts';
+import { findPidByArg, ProcessSampler, rssSplitOf, sampleProcess, type ProcessSample } from './process-stats.ts';
 import { createCeilingSlot, measureCeiling, measureFixedCost, type CeilingResult } from './recvlogical-ceiling.ts';
 import { histogramDelta, histogramQuantile, parseHistogram, parseSample } from './latency-stats.ts';
 import { formatBlock, formatJsonLine, updateDocsFigures, type BenchFigures, type SteadyFigures, type SteadyMaxFigures } from './bench-report.ts';
@@ -181,6 +181,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
     kafkaTransactions: parseSample(metricsText, 'cdc_kafka_transactions_total'),
     kafkaTransactionSecondsAvg: parseSample(metricsText, 'cdc_kafka_transaction_seconds_sum') / parseSample(metricsText, 'cdc_kafka_transaction_seconds_count'),
     daemonPeakRssMiB: Math.max(end.peakRssBytes, sampler.maxRssBytes) / 2 ** 20,
+    ...rssSplitOf([sampler.maxAnon]),
     daemonCpuSeconds: end.cpuSeconds - cpuAtLoad.cpuSeconds,
     daemonCpuMicrosPerEvent: ((end.cpuSeconds - cpuAtLoad.cpuSeconds) * 1e6) / Math.max(1, visibleEvents),
     daemonCpuSecondsTotal: end.cpuSeconds,

@@ -1,7 +1,11 @@
 /**
  * What the kernel knows about the daemon process: CPU seconds (utime + stime
  * from /proc/<pid>/stat), current and peak resident memory (VmRSS, VmHWM from
- * /proc/<pid>/status). Linux only, which is where the bench runs.
+ * /proc/<pid>/status), and the current RSS split into anonymous memory (RssAnon: the
+ * heap, buffers, JIT code: what the daemon itself allocated) and file pages (RssFile:
+ * mostly the node binary's code and read-only data, ~50 MiB, shared with every node
+ * process on the machine and dropped by the kernel under memory pressure). Linux only,
+ * which is where the bench runs.
  * The daemon is found by its command line (the unique config file path), since
  * test/helpers/daemon.ts keeps its child process private.
  */
@@ -15,6 +19,9 @@ export interface ProcessSample {
   readonly cpuSeconds: number;
   readonly rssBytes: number;
   readonly peakRssBytes: number;
+  /** RssAnon and RssFile + RssShmem, which add up to rssBytes */
+  readonly rssAnonBytes: number;
+  readonly rssFileBytes: number;
 }
 
 /** The pid of the process whose argv contains `needle` (e.g. a config file path), or null. */
@@ -39,7 +46,10 @@ export function sampleProcess(pid: number): ProcessSample {
   const utime = Number(rest[11]), stime = Number(rest[12]); // fields 14 and 15 of proc(5)
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-  return { atMs: Date.now(), cpuSeconds: (utime + stime) / CLOCK_TICKS_PER_SECOND, rssBytes: kib('VmRSS'), peakRssBytes: kib('VmHWM') };
+  return {
+    atMs: Date.now(), cpuSeconds: (utime + stime) / CLOCK_TICKS_PER_SECOND, rssBytes: kib('VmRSS'), peakRssBytes: kib('VmHWM'),
+    rssAnonBytes: kib('RssAnon'), rssFileBytes: kib('RssFile') + kib('RssShmem'),
+  };
 }
 
 /**
@@ -51,6 +61,8 @@ export class ProcessSampler {
   first: ProcessSample | null = null;
   last: ProcessSample | null = null;
   maxRssBytes = 0;
+  /** the sample with the largest anonymous RSS (what the daemon itself allocated) */
+  maxAnon: ProcessSample | null = null;
   readonly series: ProcessSample[] = [];
 
   constructor(private readonly pid: number, private readonly intervalMs = 250, private readonly seriesEveryMs: number | null = null) {}
@@ -75,10 +87,18 @@ export class ProcessSampler {
       this.first ??= s;
       this.last = s;
       if (s.rssBytes > this.maxRssBytes) this.maxRssBytes = s.rssBytes;
+      if (this.maxAnon === null || s.rssAnonBytes > this.maxAnon.rssAnonBytes) this.maxAnon = s;
       const prev = this.series[this.series.length - 1];
       if (this.seriesEveryMs !== null && (!prev || s.atMs - prev.atMs >= this.seriesEveryMs)) this.series.push(s);
     } catch {
       // The process exited; keep the last sample.
     }
   }
+}
+
+/** The report fields of the largest anonymous RSS among samplers' maxAnon samples. */
+export function rssSplitOf(samples: readonly (ProcessSample | null)[]): { daemonPeakRssAnonMiB: number | null; daemonRssFileMiB: number | null } {
+  let best: ProcessSample | null = null;
+  for (const s of samples) if (s !== null && (best === null || s.rssAnonBytes > best.rssAnonBytes)) best = s;
+  return { daemonPeakRssAnonMiB: best ? best.rssAnonBytes / 2 ** 20 : null, daemonRssFileMiB: best ? best.rssFileBytes / 2 ** 20 : null };
 }
