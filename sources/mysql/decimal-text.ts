@@ -3,8 +3,8 @@
  * mysql2 connection hand DECIMAL values over as exact text ('-12.340'), which this module turns
  * into what Connect's Decimal logical type carries (the unscaled value as minimal two's-complement
  * big-endian bytes, as java.math.BigInteger.toByteArray) or into BigDecimal.toPlainString text
- * (decimal.handling.mode=string). Kept here rather than shared with sources/postgres, which owns
- * its own copy: plugins do not import each other.
+ * (decimal.handling.mode=string). The bytes themselves are src/events/decimal-bytes.ts's, shared
+ * with every source.
  */
 
 export interface ExactDecimal {
@@ -36,26 +36,8 @@ export function withScale(d: ExactDecimal, scale: number): ExactDecimal {
   return { unscaled: up ? q + (d.unscaled < 0n ? -1n : 1n) : q, scale };
 }
 
-/** BigInteger.toByteArray: minimal two's-complement big-endian, zero is one 0x00 byte. */
-export function unscaledBytes(v: bigint): Buffer {
-  let len = 1;
-  while (v >= 1n << BigInt(8 * len - 1) || v < -(1n << BigInt(8 * len - 1))) len++;
-  let u = v < 0n ? (1n << BigInt(8 * len)) + v : v;
-  const out = Buffer.alloc(len);
-  for (let i = len - 1; i >= 0; i--) {
-    out[i] = Number(u & 0xffn);
-    u >>= 8n;
-  }
-  return out;
-}
-
-/** Inverse of unscaledBytes (tests, defaults). */
-export function bytesToUnscaled(b: Buffer): bigint {
-  if (b.length === 0) return 0n;
-  let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
-  return (b[0]! & 0x80) !== 0 ? v - (1n << BigInt(8 * b.length)) : v;
-}
+/** Connect Decimal bytes (src/events/decimal-bytes.ts). */
+export { unscaledBytes, plainDecimalBytes, bytesToUnscaled } from '../../src/events/decimal-bytes.ts';
 
 /** BigDecimal.toPlainString. */
 export function toPlainString(d: ExactDecimal): string {

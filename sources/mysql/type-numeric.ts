@@ -10,7 +10,7 @@
  * zongji gives integers as numbers, or exact strings beyond 2^53; DECIMAL as exact text.
  */
 import { S, type ConnectSchema } from '../../src/events/schema.ts';
-import { parseExactDecimal, toPlainString, unscaledBytes, withScale } from './decimal-text.ts';
+import { parseExactDecimal, plainDecimalBytes, toPlainString, unscaledBytes, withScale } from './decimal-text.ts';
 import type { MySqlScalarMapping, MySqlTypeContext } from './type-options.ts';
 
 export const DECIMAL_NAME = 'org.apache.kafka.connect.data.Decimal';
@@ -64,7 +64,12 @@ export function decimalMapping(ctx: MySqlTypeContext): MySqlScalarMapping {
     case 'string':
       return { schema: S.string(), convert: (v) => toPlainString(exact(v)), zero: toPlainString({ unscaled: 0n, scale }) };
     default:
-      return { schema: decimalSchema(scale, precision), convert: (v) => unscaledBytes(exact(v).unscaled), zero: unscaledBytes(0n) };
+      // The text zongji and mysql2 print (`-12.340`, exactly `scale` fraction digits) takes the path without bigints.
+      return {
+        schema: decimalSchema(scale, precision),
+        convert: (v) => (typeof v === 'string' ? plainDecimalBytes(v, scale) : undefined) ?? unscaledBytes(exact(v).unscaled),
+        zero: unscaledBytes(0n),
+      };
   }
 }
 

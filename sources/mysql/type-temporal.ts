@@ -18,6 +18,7 @@
 import { S, type ConnectSchema } from '../../src/events/schema.ts';
 import { SourceError } from '../../src/errors/cdc-error.ts';
 import type { MySqlScalarMapping, MySqlTypeContext } from './type-options.ts';
+import { utcTimestampTextToZoned } from './utc-timestamp-text.ts';
 
 const named = (type: 'int32' | 'int64' | 'string', name: string): ConnectSchema => S[type]({ name, version: 1 });
 
@@ -162,6 +163,8 @@ export function timestampMapping(ctx: MySqlTypeContext): MySqlScalarMapping {
   return {
     schema: TEMPORAL_SCHEMAS.zonedTimestamp,
     convert: (v) => {
+      const fast = typeof v === 'string' ? utcTimestampTextToZoned(v, fsp) : null;
+      if (fast !== null) return fast;
       const us = dateTimeMicros(text(ctx, v));
       if (us === null) throw bad(ctx, v);
       return us === undefined || us === 0n ? undefined : zonedTimestampText(us, fsp);

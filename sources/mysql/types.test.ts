@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MySqlColumn } from './column-info.ts';
-import { bytesToUnscaled } from './decimal-text.ts';
+import { bytesToUnscaled, unscaledBytes } from './decimal-text.ts';
 import { repairNegativeTime, timeMicros, zonedTimestampText, daysFromCivil } from './type-temporal.ts';
 import { DEFAULT_MYSQL_TYPE_OPTIONS, isSkipped, mapColumn, type MySqlColumnMapping, type MySqlTypeOptions } from './types.ts';
 
@@ -52,6 +52,20 @@ test('decimal(65,30) in the three decimal.handling.mode values', () => {
   assert.equal(map(c, { decimalHandlingMode: 'string' }).convert('1.5'), '1.500000000000000000000000000000');
   assert.equal(map(c, { decimalHandlingMode: 'string' }).schema.type, 'string');
   assert.equal(map(c, { decimalHandlingMode: 'double' }).convert('-2.25'), -2.25);
+});
+
+test('decimal text of every length and scale: the path without bigints writes the exact path\'s bytes', () => {
+  for (const [precision, scale] of [[12, 2], [15, 0], [18, 4], [30, 10], [10, 10]] as const) {
+    const c = map(col('decimal', `decimal(${precision},${scale})`, { precision, scale }));
+    for (let i = 0; i < 3000; i++) {
+      const intDigits = Math.floor(Math.random() * (precision - scale + 1));
+      const digits = (n: number): string => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
+      const text = `${i % 3 === 0 ? '-' : ''}${intDigits === 0 ? '0' : digits(intDigits)}${scale > 0 ? `.${digits(scale)}` : ''}`;
+      const expected = BigInt(text.replace('.', ''));
+      assert.equal(bytesToUnscaled(c.convert(text) as Buffer), expected, text);
+      assert.deepEqual(c.convert(text), unscaledBytes(expected), text); // minimal bytes: zero is 0x00, -0.00 too
+    }
+  }
 });
 
 test('float is FLOAT32, double FLOAT64; bit(1) BOOLEAN, bit(n) little-endian Bits', () => {

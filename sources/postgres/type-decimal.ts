@@ -93,68 +93,10 @@ function plain(digits: string, scale: number): string {
   return `${padded.slice(0, padded.length - scale)}.${padded.slice(padded.length - scale)}`;
 }
 
-/** BigInteger.toByteArray: minimal two's-complement big-endian (zero is one 0x00 byte). */
-export function twosComplementBytes(v: bigint): Buffer {
-  let len = 1;
-  while (v >= 1n << BigInt(8 * len - 1) || v < -(1n << BigInt(8 * len - 1))) len++;
-  let u = v < 0n ? (1n << BigInt(8 * len)) + v : v;
-  const out = Buffer.alloc(len);
-  for (let i = len - 1; i >= 0; i--) {
-    out[i] = Number(u & 0xffn);
-    u >>= 8n;
-  }
-  return out;
-}
-
-/** twosComplementBytes for an integral number within ±2^53, without bigints. */
-export function twosComplementBytesOfNumber(v: number): Buffer {
-  let len = 1;
-  while (v >= 2 ** (8 * len - 1) || v < -(2 ** (8 * len - 1))) len++;
-  // v = hi * 2^32 + lo with 0 <= lo < 2^32: both exact below 2^53.
-  let lo = v % 4294967296;
-  let hi = (v - lo) / 4294967296;
-  if (lo < 0) {
-    lo += 4294967296;
-    hi -= 1;
-  }
-  const out = Buffer.allocUnsafe(len);
-  for (let i = len - 1, k = 0; i >= 0; i--, k++) out[i] = k < 4 ? (lo >>> (8 * k)) & 0xff : (hi >> (8 * (k - 4))) & 0xff;
-  return out;
-}
-
-/**
- * twosComplementBytes(setScale(parseDecimal(text), scale).unscaled) for the plain text PostgreSQL
- * prints for numeric (`-1234.50`: sign, digits, optional point and digits; at most 15 digits once
- * scaled, so a double holds it exactly) when no rounding is involved; undefined for anything else.
- */
-export function plainDecimalBytes(text: string, scale: number): Buffer | undefined {
-  const n = text.length;
-  let i = text.charCodeAt(0) === 45 ? 1 : 0; // '-'
-  let v = 0;
-  let digits = 0;
-  let frac = -1; // digits after the point, -1 without a point
-  for (; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 46 && frac < 0) { frac = 0; continue; }
-    const d = c - 48;
-    if (d < 0 || d > 9) return undefined;
-    v = v * 10 + d;
-    digits++;
-    if (frac >= 0) frac++;
-  }
-  if (frac < 0) frac = 0;
-  if (digits === 0 || frac > scale || digits + (scale - frac) > 15) return undefined;
-  v *= 10 ** (scale - frac);
-  return twosComplementBytesOfNumber(text.charCodeAt(0) === 45 ? -v : v);
-}
-
-/** Inverse of twosComplementBytes (for tests and defaults). */
-export function bytesToBigInt(b: Buffer): bigint {
-  if (b.length === 0) return 0n;
-  let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
-  return b[0]! & 0x80 ? v - (1n << BigInt(8 * b.length)) : v;
-}
+/** Connect Decimal bytes (src/events/decimal-bytes.ts), under the names this plugin uses. */
+export {
+  unscaledBytes as twosComplementBytes, unscaledBytesOfNumber as twosComplementBytesOfNumber, plainDecimalBytes, bytesToUnscaled as bytesToBigInt,
+} from '../../src/events/decimal-bytes.ts';
 
 /**
  * Java's Double.toString (shortest round-trip digits, as JDK 19+): plain with at least one
