@@ -70,7 +70,8 @@ function compile(schema: ConnectSchema, path: string, opts: ConnectJsonOptions):
   };
 }
 
-function compileNonNull(schema: ConnectSchema, path: string, opts: ConnectJsonOptions): JsonPayloadWriter {
+/** The writer of a non-null value of `schema` (json-bytes-writer.ts falls back to it for the rarer types). */
+export function compileNonNull(schema: ConnectSchema, path: string, opts: ConnectJsonOptions): JsonPayloadWriter {
   const bad = (v: unknown) => ValueMismatchError.of(path, schema, v);
   switch (schema.type) {
     case 'int8': case 'int16': case 'int32':
@@ -153,7 +154,7 @@ function compileNonNull(schema: ConnectSchema, path: string, opts: ConnectJsonOp
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** JSON.stringify's text of a string, without calling it for the common string that needs no escape. */
-function jsonString(v: string): string {
+export function jsonString(v: string): string {
   return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
 }
 

@@ -1,14 +1,16 @@
 /**
  * org.apache.kafka.connect.json.JsonConverter equivalent. schemas.enable=true
  * (Connect's default) wraps each record as {"schema": ..., "payload": ...};
- * false writes the payload alone. Text layout lives in connect-json.ts; this
- * file owns config and the per-schema cache (by object identity: the schema
- * text and compiled writer are built once per schema object).
+ * false writes the payload alone. Text layout lives in connect-json.ts (and,
+ * for values with a schema, json-bytes-writer.ts writes the same text as bytes);
+ * this file owns config and the per-schema cache (by object identity: the
+ * schema text and compiled writers are built once per schema object).
  */
 import type { ConnectSchema } from '../events/schema.ts';
 import { ConfigError, SinkError } from '../errors/cdc-error.ts';
 import type { Converter } from './converter.ts';
 import { compileJsonPayloadWriter, connectJsonSchema, type DecimalFormat, type JsonPayloadWriter } from './connect-json.ts';
+import { compileJsonBytesWriter, writeJsonRecord, type JsonBytesWrite } from './json-bytes-writer.ts';
 import { ValueMismatchError } from './value-mismatch.ts';
 
 export interface JsonConverterConfig {
@@ -38,9 +40,9 @@ export function parseJsonConverterConfig(raw: Readonly<Record<string, unknown>>,
 }
 
 interface Prepared {
-  /** `{"schema":<the schema's JSON>,"payload":` as UTF-8, built once: only the payload is encoded per record */
-  readonly head: Buffer;
-  readonly payload: JsonPayloadWriter;
+  /** `{"schema":<the schema's JSON>,"payload":` as UTF-8, built once (null with schemas.enable=false): only the payload is encoded per record */
+  readonly head: Buffer | null;
+  readonly payload: JsonBytesWrite;
 }
 
 const CLOSE = 0x7d; // }
@@ -79,11 +81,13 @@ export class JsonConverter implements Converter {
 
   private bytes(topic: string, isKey: boolean, schema: ConnectSchema | null, value: unknown): Buffer | null {
     if (value === null || value === undefined) return null;
-    let p: Prepared | undefined;
-    let payload: string;
     try {
-      p = schema === null ? undefined : this.prepare(schema); // a bad schema default surfaces here
-      payload = p ? p.payload(value) : this.schemaless(value);
+      if (schema !== null) {
+        const p = this.prepare(schema); // a bad schema default surfaces here
+        return writeJsonRecord(p.head, p.payload, value);
+      }
+      const payload = this.schemaless(value);
+      return this.deps.config.schemasEnable ? envelope(this.nullSchemaHead, payload) : Buffer.from(payload, 'utf8');
     } catch (err) {
       const path = err instanceof ValueMismatchError ? err.path : undefined;
       throw new SinkError({
@@ -93,16 +97,14 @@ export class JsonConverter implements Converter {
         fix: 'a source produced a value of the wrong type for its column; report it with the column type',
       });
     }
-    if (!this.deps.config.schemasEnable) return Buffer.from(payload, 'utf8');
-    return envelope(p ? p.head : this.nullSchemaHead, payload);
   }
 
   private prepare(schema: ConnectSchema): Prepared {
     let p = this.prepared.get(schema);
     if (!p) {
       p = {
-        head: Buffer.from(this.deps.config.schemasEnable ? `{"schema":${connectJsonSchema(schema, this.deps.config)},"payload":` : '', 'utf8'),
-        payload: compileJsonPayloadWriter(schema, this.deps.config),
+        head: this.deps.config.schemasEnable ? Buffer.from(`{"schema":${connectJsonSchema(schema, this.deps.config)},"payload":`, 'utf8') : null,
+        payload: compileJsonBytesWriter(schema, this.deps.config),
       };
       this.prepared.set(schema, p);
     }
