@@ -36,7 +36,7 @@ import { BENCH_SCHEMA, BENCH_TABLE, BENCH_TABLE_NAME } from './bench-table.ts';
 import { loadSnapshotTable } from './snapshot-table-loader.ts';
 import { parseSnapshotBenchOptions, type SnapshotBenchOptions } from './snapshot-options.ts';
 import { formatSnapshotBlock, updateSnapshotDocs, type SnapshotFigures } from './snapshot-report.ts';
-import { findPidByArg, ProcessSampler, sampleProcess } from './process-stats.ts';
+import { findPidByArg, ProcessSampler, rssSplitOf, sampleProcess } from './process-stats.ts';
 import { VisibleReader } from './visible-reader.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -224,6 +224,7 @@ async function bench(opts: SnapshotBenchOptions, cleanup: Cleanup, interrupted: 
     firstVisibleSeconds: firstVisibleMs === null ? null : rel(firstVisibleMs),
     lastVisibleSeconds, rowsPerSecond: lastVisibleSeconds === null ? null : db.rows / lastVisibleSeconds,
     daemonPeakRssMiB: Math.max(end.peakRssBytes, sampler.maxRssBytes) / 2 ** 20,
+    ...rssSplitOf([sampler.maxAnon]),
     rssSeries: printed, rssGrowthMiB: growth,
     daemonCpuSeconds: end.cpuSeconds, cpuSecondsPer1000Rows: (end.cpuSeconds * 1000) / Math.max(1, ev.count),
     kafkaTransactions: txns ? txns.count : null,

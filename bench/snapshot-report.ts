@@ -22,6 +22,9 @@ export interface SnapshotFigures {
   /** rows / lastVisibleSeconds */
   readonly rowsPerSecond: number | null;
   readonly daemonPeakRssMiB: number;
+  /** the largest anonymous RSS sampled, and the file-backed RSS at that sample (bench/process-stats.ts) */
+  readonly daemonPeakRssAnonMiB?: number | null;
+  readonly daemonRssFileMiB?: number | null;
   /** RSS (MiB) sampled over the run: [seconds since start, MiB] */
   readonly rssSeries: readonly (readonly [number, number])[];
   /** largest RSS in the second half of the run minus the largest in its first quarter: growth while the snapshot went on */
@@ -48,6 +51,8 @@ export function formatSnapshotBlock(f: SnapshotFigures): string {
     `  start -> last record visible      ${f1(f.lastVisibleSeconds)} s`,
     `  rows/s                            ${f0(f.rowsPerSecond)}`,
     `  daemon peak RSS                   ${f1(f.daemonPeakRssMiB)} MiB  (growth during the run: ${f1(f.rssGrowthMiB)} MiB, 2nd half max - 1st quarter max)`,
+    ...(f.daemonPeakRssAnonMiB != null && f.daemonRssFileMiB != null
+      ? [`  of which anonymous at most        ${f1(f.daemonPeakRssAnonMiB)} MiB  (beside ${f1(f.daemonRssFileMiB)} MiB of file pages: the node binary, shared)`] : []),
     `  daemon RSS over time (s: MiB)     ${f.rssSeries.map(([s, m]) => `${s.toFixed(0)}:${m.toFixed(0)}`).join(' ')}`,
     `  daemon CPU                        ${f1(f.daemonCpuSeconds)} s = ${f3(f.cpuSecondsPer1000Rows)} s per 1,000 rows`,
     `  Kafka transactions (broker)       ${f0(f.kafkaTransactions)}, longest ${f1(f.longestKafkaTransactionSeconds)} s`,
