@@ -56,11 +56,15 @@ interface Wasm { update(p: number, end: number, crc: number): number; bytes: Uin
 
 function instantiate(): Wasm | null {
   if (typeof WebAssembly === 'undefined') return null;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(CRC32C_WASM_BASE64, 'base64')), {});
-  const memory = instance.exports.memory as WebAssembly.Memory;
-  new Int32Array(memory.buffer, 0, TABLES * 256).set(T);
-  // the memory's one page is its maximum, so it never grows and this view stays valid
-  return { update: instance.exports.update as Wasm['update'], bytes: new Uint8Array(memory.buffer) };
+  try {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(CRC32C_WASM_BASE64, 'base64')), {});
+    const memory = instance.exports.memory as WebAssembly.Memory;
+    new Int32Array(memory.buffer, 0, TABLES * 256).set(T);
+    // the memory's one page is its maximum, so it never grows and this view stays valid
+    return { update: instance.exports.update as Wasm['update'], bytes: new Uint8Array(memory.buffer) };
+  } catch {
+    return null; // a runtime that refuses the module (a policy, a memory limit) gets the same CRC from JavaScript
+  }
 }
 
 const wasm = instantiate();
