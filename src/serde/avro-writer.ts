@@ -14,15 +14,15 @@
  * Maps, and anything the walk does not recognise, are written by avsc itself from the datum
  * (Type#encode into the same buffer), so they keep avsc's semantics exactly.
  *
- * Output goes into a shared slab; each record is a view of its own bytes in it (no copy),
- * as Node's Buffer.allocUnsafe hands out views of its pool. A record that outgrows the slab
- * moves, with what it wrote so far, to a new slab. Single-threaded and synchronous: nothing
- * else writes between the start and the end of one `encode`.
+ * Output goes into the converters' shared slab (slab.ts): each record is a view of its own
+ * bytes (no copy). Single-threaded and synchronous: nothing else writes between the start and
+ * the end of one `encode`.
  */
 import avro from 'avsc';
 import { endianness } from 'node:os';
 import type { ConnectSchema } from '../events/schema.ts';
 import { compileDatumConverter, dateToInt, type DatumOptions } from './avro-datum.ts';
+import { abortRecord, beginRecord, endRecord, ensure, grow, slab } from './slab.ts';
 
 /** Writes one non-undefined value (the caller has dealt with null when the schema allows it). */
 type Write = (v: unknown) => void;
@@ -32,37 +32,16 @@ export interface FramedWriter {
   encode(value: unknown, schemaId: number): Buffer;
 }
 
-const SLAB_BYTES = 64 * 1024;
-
-let buf: Buffer = Buffer.allocUnsafe(SLAB_BYTES);
-let pos = 0;
-/** First byte of the record being written (moved along by grow()). */
-let start = 0;
-
-/** Moves the record being written to a new slab with room for `n` more bytes. */
-function grow(n: number): void {
-  const used = pos - start;
-  const next = Buffer.allocUnsafe(Math.max(SLAB_BYTES, 2 * (used + n)));
-  buf.copy(next, 0, start, pos);
-  buf = next;
-  start = 0;
-  pos = used;
-}
-
-function ensure(n: number): void {
-  if (pos + n > buf.length) grow(n);
-}
-
 // ---- primitives (zig-zag varints as avsc's Tap writes them) ----
 
 /** A long that is a non-negative small count or index, already zig-zagged (2n). */
 function writeSmallUnsigned(z: number): void {
   ensure(5);
   while (z > 0x7f) {
-    buf[pos++] = (z & 0x7f) | 0x80;
+    slab.buf[slab.pos++] = (z & 0x7f) | 0x80;
     z >>>= 7;
   }
-  buf[pos++] = z;
+  slab.buf[slab.pos++] = z;
 }
 
 /** A length or block count (a long in Avro). */
@@ -80,17 +59,17 @@ function writeLongNumber(n: number): void {
   if (n >= -1073741824 && n < 1073741824) {
     let m = n >= 0 ? n << 1 : (~n << 1) | 1;
     while (m > 0x7f) {
-      buf[pos++] = (m & 0x7f) | 0x80;
+      slab.buf[slab.pos++] = (m & 0x7f) | 0x80;
       m >>>= 7;
     }
-    buf[pos++] = m;
+    slab.buf[slab.pos++] = m;
   } else {
     let f = n >= 0 ? n * 2 : -n * 2 - 1;
     while (f >= 128) {
-      buf[pos++] = (f % 128) | 0x80;
+      slab.buf[slab.pos++] = (f % 128) | 0x80;
       f = Math.floor(f / 128);
     }
-    buf[pos++] = f;
+    slab.buf[slab.pos++] = f;
   }
 }
 
@@ -109,11 +88,11 @@ function writeLongBig(v: bigint): void {
   let zhi = (((hi << 1) | (lo >>> 31)) ^ sign) >>> 0;
   ensure(10);
   while (zhi !== 0 || zlo > 0x7f) {
-    buf[pos++] = (zlo & 0x7f) | 0x80;
+    slab.buf[slab.pos++] = (zlo & 0x7f) | 0x80;
     zlo = ((zlo >>> 7) | (zhi << 25)) >>> 0;
     zhi >>>= 7;
   }
-  buf[pos++] = zlo;
+  slab.buf[slab.pos++] = zlo;
 }
 
 const INT64_MIN = -(1n << 63n);
@@ -151,16 +130,17 @@ function writeString(s: string): void {
   if (n < 64) {
     // Fast path: ASCII, one length byte (2n <= 126).
     ensure(n + 1);
-    let p = pos + 1;
+    const out = slab.buf;
+    let p = slab.pos + 1;
     let i = 0;
     for (; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c >= 0x80) break;
-      buf[p++] = c;
+      out[p++] = c;
     }
     if (i === n) {
-      buf[pos] = n * 2;
-      pos = p;
+      out[slab.pos] = n * 2;
+      slab.pos = p;
       return;
     }
   }
@@ -168,34 +148,35 @@ function writeString(s: string): void {
   writeCount(len);
   ensure(len);
   if (len > 64) {
-    buf.write(s, pos, len, 'utf8');
-    pos += len;
+    slab.buf.write(s, slab.pos, len, 'utf8');
+    slab.pos += len;
     return;
   }
   // Tap#writeString's loop, byte for byte (it encodes a lone surrogate as such, unlike Buffer#write).
-  let p = pos;
+  const out = slab.buf;
+  let p = slab.pos;
   for (let i = 0; i < n; i++) {
     let c1 = s.charCodeAt(i);
     let c2: number;
     if (c1 < 0x80) {
-      buf[p++] = c1;
+      out[p++] = c1;
     } else if (c1 < 0x800) {
-      buf[p++] = (c1 >> 6) | 0xc0;
-      buf[p++] = (c1 & 0x3f) | 0x80;
+      out[p++] = (c1 >> 6) | 0xc0;
+      out[p++] = (c1 & 0x3f) | 0x80;
     } else if ((c1 & 0xfc00) === 0xd800 && ((c2 = s.charCodeAt(i + 1)) & 0xfc00) === 0xdc00) {
       c1 = 0x10000 + ((c1 & 0x03ff) << 10) + (c2 & 0x03ff);
       i++;
-      buf[p++] = (c1 >> 18) | 0xf0;
-      buf[p++] = ((c1 >> 12) & 0x3f) | 0x80;
-      buf[p++] = ((c1 >> 6) & 0x3f) | 0x80;
-      buf[p++] = (c1 & 0x3f) | 0x80;
+      out[p++] = (c1 >> 18) | 0xf0;
+      out[p++] = ((c1 >> 12) & 0x3f) | 0x80;
+      out[p++] = ((c1 >> 6) & 0x3f) | 0x80;
+      out[p++] = (c1 & 0x3f) | 0x80;
     } else {
-      buf[p++] = (c1 >> 12) | 0xe0;
-      buf[p++] = ((c1 >> 6) & 0x3f) | 0x80;
-      buf[p++] = (c1 & 0x3f) | 0x80;
+      out[p++] = (c1 >> 12) | 0xe0;
+      out[p++] = ((c1 >> 6) & 0x3f) | 0x80;
+      out[p++] = (c1 & 0x3f) | 0x80;
     }
   }
-  pos += len;
+  slab.pos += len;
 }
 
 function writeBytes(b: Uint8Array): void {
@@ -203,11 +184,11 @@ function writeBytes(b: Uint8Array): void {
   writeCount(n);
   ensure(n);
   if (n <= 16) {
-    for (let i = 0; i < n; i++) buf[pos + i] = b[i]!;
+    for (let i = 0; i < n; i++) slab.buf[slab.pos + i] = b[i]!;
   } else {
-    buf.set(b, pos);
+    slab.buf.set(b, slab.pos);
   }
-  pos += n;
+  slab.pos += n;
 }
 
 // ---- compilation ----
@@ -247,15 +228,15 @@ function compileField(schema: ConnectSchema, type: avro.Type, opts: DatumOptions
   return (v) => {
     if (v !== null && v !== undefined) {
       ensure(1);
-      buf[pos++] = valueTag;
+      slab.buf[slab.pos++] = valueTag;
       write(v);
     } else if (useDefault) {
       ensure(1);
-      buf[pos++] = valueTag;
+      slab.buf[slab.pos++] = valueTag;
       write(defaultValue);
     } else if (optional) {
       ensure(1);
-      buf[pos++] = nullTag;
+      slab.buf[slab.pos++] = nullTag;
     } else {
       throw new TypeError('null for a required value');
     }
@@ -287,12 +268,12 @@ function compileNonNull(schema: ConnectSchema, type: avro.Type, opts: DatumOptio
         if (typeof v !== 'number') throw new TypeError('not a number');
         if (float) {
           ensure(4);
-          buf.writeFloatLE(v, pos);
-          pos += 4;
+          slab.buf.writeFloatLE(v, slab.pos);
+          slab.pos += 4;
         } else {
           ensure(8);
-          buf.writeDoubleLE(v, pos);
-          pos += 8;
+          slab.buf.writeDoubleLE(v, slab.pos);
+          slab.pos += 8;
         }
       };
     }
@@ -301,7 +282,7 @@ function compileNonNull(schema: ConnectSchema, type: avro.Type, opts: DatumOptio
       return (v) => {
         if (typeof v !== 'boolean') throw new TypeError('not a boolean');
         ensure(1);
-        buf[pos++] = v ? 1 : 0;
+        slab.buf[slab.pos++] = v ? 1 : 0;
       };
     case 'string':
       if (t !== 'string') return null;
@@ -326,7 +307,7 @@ function compileNonNull(schema: ConnectSchema, type: avro.Type, opts: DatumOptio
           for (let i = 0; i < n; i++) item(v[i]);
         }
         ensure(1);
-        buf[pos++] = 0;
+        slab.buf[slab.pos++] = 0;
       };
     }
     case 'struct': {
@@ -368,34 +349,23 @@ function viaAvsc(schema: ConnectSchema, type: avro.Type, opts: DatumOptions): Wr
   const toDatum = compileDatumConverter(schema, opts);
   return (v) => {
     const datum = toDatum(v);
-    let end = type.encode(datum, buf, pos);
+    let end = type.encode(datum, slab.buf, slab.pos);
     if (end < 0) {
       grow(-end);
-      end = type.encode(datum, buf, pos);
+      end = type.encode(datum, slab.buf, slab.pos);
       if (end < 0) throw new RangeError('avsc could not encode into the space it asked for');
     }
-    pos = end;
+    slab.pos = end;
   };
 }
 
 /** Starts a record: magic byte and schema id. */
-function beginRecord(schemaId: number): void {
+function beginFramed(schemaId: number): void {
   ensure(5);
-  start = pos;
-  buf[pos] = 0; // magic byte
-  buf.writeInt32BE(schemaId, pos + 1);
-  pos += 5;
-}
-
-function endRecord(): Buffer {
-  const out = buf.subarray(start, pos);
-  if (buf.length > SLAB_BYTES) {
-    // An outsized slab made for one large record: leave it to that record alone.
-    buf = Buffer.allocUnsafe(SLAB_BYTES);
-    pos = 0;
-  }
-  start = pos;
-  return out;
+  beginRecord();
+  slab.buf[slab.pos] = 0; // magic byte
+  slab.buf.writeInt32BE(schemaId, slab.pos + 1);
+  slab.pos += 5;
 }
 
 /**
@@ -411,11 +381,11 @@ export function compileFramedWriter(schema: ConnectSchema, type: avro.Type, opts
   }
   return {
     encode(value, schemaId) {
-      beginRecord(schemaId);
+      beginFramed(schemaId);
       try {
         root(value);
       } catch (err) {
-        pos = start;
+        abortRecord();
         throw err;
       }
       return endRecord();
@@ -425,17 +395,17 @@ export function compileFramedWriter(schema: ConnectSchema, type: avro.Type, opts
 
 /** Header + `type.toBuffer(datum)`, written by avsc straight after the header (no second buffer). */
 export function encodeFramedDatum(type: avro.Type, datum: unknown, schemaId: number): Buffer {
-  beginRecord(schemaId);
+  beginFramed(schemaId);
   try {
-    let end = type.encode(datum, buf, pos);
+    let end = type.encode(datum, slab.buf, slab.pos);
     if (end < 0) {
       grow(-end);
-      end = type.encode(datum, buf, pos);
+      end = type.encode(datum, slab.buf, slab.pos);
       if (end < 0) throw new RangeError('avsc could not encode into the space it asked for');
     }
-    pos = end;
+    slab.pos = end;
   } catch (err) {
-    pos = start;
+    abortRecord();
     throw err;
   }
   return endRecord();

@@ -9,73 +9,56 @@
  * throws. Structs, integers, booleans and strings are written here; every other type (floats,
  * bytes and decimals, arrays, maps) writes the string writer's text of its value.
  *
- * Output as avro-writer.ts's: each record is a view of its own bytes in a slab (no copy), and
- * a record that outgrows the slab moves to a new one. Single-threaded and synchronous.
+ * Output goes into the converters' shared slab (slab.ts), as avro-writer.ts's: each record is a
+ * view of its own bytes (no copy). Single-threaded and synchronous.
  */
 import type { ConnectSchema } from '../events/schema.ts';
 import { compileNonNull, jsonString, type ConnectJsonOptions } from './connect-json.ts';
 import { ValueMismatchError } from './value-mismatch.ts';
+import { abortRecord, beginRecord, endRecord, ensure, slab } from './slab.ts';
 
 /** Writes one value (null included: the writer applies the default, or writes null, or throws). */
 export type JsonBytesWrite = (v: unknown) => void;
-
-const SLAB_BYTES = 256 * 1024;
-
-let buf: Buffer = Buffer.allocUnsafe(SLAB_BYTES);
-let pos = 0;
-let start = 0;
-
-function grow(n: number): void {
-  const used = pos - start;
-  const next = Buffer.allocUnsafe(Math.max(SLAB_BYTES, 2 * (used + n)));
-  buf.copy(next, 0, start, pos);
-  buf = next;
-  start = 0;
-  pos = used;
-}
-
-function ensure(n: number): void {
-  if (pos + n > buf.length) grow(n);
-}
 
 /** Bytes known in advance (a field's `,"name":`, a default's text). */
 function copy(b: Uint8Array): void {
   const n = b.length;
   ensure(n);
-  const out = buf;
-  const at = pos;
+  const out = slab.buf;
+  const at = slab.pos;
   if (n > 32) out.set(b, at);
   else for (let i = 0; i < n; i++) out[at + i] = b[i]!;
-  pos = at + n;
+  slab.pos = at + n;
 }
 
 /** A string's UTF-8 bytes: ASCII by a loop, anything else by Buffer#write (the same UTF-8 as Buffer.from). */
 function text(s: string): void {
   const n = s.length;
   ensure(n);
-  let p = pos;
+  const out = slab.buf;
+  let p = slab.pos;
   let i = 0;
   for (; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x80) break;
-    buf[p++] = c;
+    out[p++] = c;
   }
   if (i === n) {
-    pos = p;
+    slab.pos = p;
     return;
   }
   const len = Buffer.byteLength(s, 'utf8');
   ensure(len);
-  buf.write(s, pos, len, 'utf8');
-  pos += len;
+  slab.buf.write(s, slab.pos, len, 'utf8');
+  slab.pos += len;
 }
 
 /** A JSON string: quoted ASCII in one pass; escapes and other characters through jsonString's text. */
 function stringValue(s: string): void {
   const n = s.length;
   ensure(n + 2);
-  const out = buf;
-  let p = pos;
+  const out = slab.buf;
+  let p = slab.pos;
   out[p++] = 0x22;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
@@ -86,14 +69,14 @@ function stringValue(s: string): void {
     out[p++] = c;
   }
   out[p++] = 0x22;
-  pos = p;
+  slab.pos = p;
 }
 
 /** The decimal digits of an integral number within ±2^53, as String() writes it. */
 function integer(v: number): void {
   ensure(17);
-  const out = buf;
-  let p = pos;
+  const out = slab.buf;
+  let p = slab.pos;
   if (v < 0) {
     out[p++] = 0x2d;
     v = -v;
@@ -101,7 +84,7 @@ function integer(v: number): void {
   let digits = 1;
   for (let t = 10; t <= v; t *= 10) digits++;
   p += digits;
-  pos = p;
+  slab.pos = p;
   if (v < 2147483648) {
     let x = v | 0;
     do {
@@ -174,8 +157,8 @@ function nonNull(schema: ConnectSchema, path: string, opts: ConnectJsonOptions):
         return (v) => {
           if (notAStruct(v)) throw bad(v);
           ensure(2);
-          buf[pos++] = 0x7b;
-          buf[pos++] = 0x7d;
+          slab.buf[slab.pos++] = 0x7b;
+          slab.buf[slab.pos++] = 0x7d;
         };
       }
       const heads = fields.map((f, i) => Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(f.name)}:`, 'utf8'));
@@ -195,7 +178,7 @@ function notAStruct(v: unknown): boolean {
 
 function closeStruct(): void {
   ensure(1);
-  buf[pos++] = 0x7d;
+  slab.buf[slab.pos++] = 0x7d;
 }
 
 /**
@@ -220,24 +203,15 @@ function structWriter(names: readonly string[], heads: readonly Buffer[], writer
  * Returns a view of the record's bytes; a throw gives back the room the record had written.
  */
 export function writeJsonRecord(head: Buffer | null, write: JsonBytesWrite, value: unknown): Buffer {
-  start = pos;
+  beginRecord();
   try {
     if (head !== null) copy(head);
     write(value);
-    if (head !== null) {
-      ensure(1);
-      buf[pos++] = 0x7d;
-    }
+    if (head !== null) closeStruct();
   } catch (err) {
-    pos = start;
+    abortRecord();
     throw err;
   }
-  const out = buf.subarray(start, pos);
-  if (buf.length > SLAB_BYTES) {
-    // An outsized slab made for one large record: leave it to that record alone.
-    buf = Buffer.allocUnsafe(SLAB_BYTES);
-    pos = 0;
-  }
-  start = pos;
-  return out;
+  return endRecord();
 }
+
