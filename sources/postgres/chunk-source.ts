@@ -2,7 +2,9 @@
  * PostgreSQL's ChunkSource (src/snapshot/contracts.ts): the chunk key of a
  * table, its largest key, one keyset chunk, a row estimate, and the watermark.
  *
- * Chunk selects run as single statements in autocommit (READ COMMITTED), so
+ * Chunk selects run as single statements in autocommit (READ COMMITTED), as
+ * COPY (SELECT ...) TO STDOUT whose lines are held until the chunk is emitted
+ * (copy-chunk.ts: far less memory than pg's row objects), so
  * each sees everything committed when it starts; the statement also returns
  * its own snapshot (pg_current_snapshot), which the visibility check needs:
  * WAL commit order is not visibility order, so a transaction the stream has
@@ -24,12 +26,13 @@ import type { Logger } from '../../src/log/logger.ts';
 import { SourceError } from '../../src/errors/cdc-error.ts';
 import { quoteIdent } from './connection.ts';
 import type { TableModel, TextRow } from './table-model.ts';
-import { chunkParams, chunkSql, inProgress, keyValue, maxKeySql, parseSnapshot, rowKey, SNAPSHOT_COLUMN, type ChunkTable, type KeyColumnInfo } from './chunk-sql.ts';
+import { chunkCopySql, inProgress, keyValue, maxKeySql, parseSnapshot, rowKey, SNAPSHOT_COLUMN, type ChunkTable, type KeyColumnInfo } from './chunk-sql.ts';
+import { copyChunk, CopyColumns, type CopyRow } from './copy-chunk.ts';
 import { WATERMARK_PREFIX } from './watermark.ts';
 import type { ChunkSessions } from './chunk-sessions.ts';
 
-/** A row read by a chunk: the table's text row (its key is computed by keyOf). */
-export type ChunkRow = TextRow;
+/** A row read by a chunk: its COPY line, held until its record is built (copy-chunk.ts). */
+export type ChunkRow = CopyRow;
 
 export interface ChunkSourceDeps {
   /** the sessions chunk reads and the snapshot's catalog queries run on, and the watermark session */
@@ -43,7 +46,14 @@ export interface ChunkSourceDeps {
   readonly log: Logger;
 }
 
-interface Prepared { readonly table: ChunkTable; readonly keyNames: readonly string[] }
+interface Prepared {
+  readonly table: ChunkTable;
+  readonly keyNames: readonly string[];
+  /** the select's columns: the snapshot column, then the table's (and key columns it lacks) */
+  readonly columns: CopyColumns;
+  /** position of each key column among them */
+  readonly keyAt: readonly number[];
+}
 
 export class PgChunkSource implements ChunkSource<ChunkRow> {
   private readonly prepared = new Map<string, Prepared>();
@@ -77,9 +87,11 @@ export class PgChunkSource implements ChunkSource<ChunkRow> {
     // Each row once: a partitioned root is read through the root (its partitions are not
     // captured tables); an ordinary table ONLY, without rows of tables that INHERIT from it.
     const from = override !== undefined ? `(${override}) AS cdc_override` : `${t.partitioned ? '' : 'ONLY '}${plain}`;
-    const columns = t.model.columns.map((c) => quoteIdent(c.name));
-    for (const k of names) if (!t.model.columns.some((c) => c.name === k)) columns.push(quoteIdent(k));
-    this.prepared.set(tableId, { table: { from, columns, key: names.map((n) => info.find((k) => k.name === n)!) }, keyNames: names });
+    const selected = t.model.columns.map((c) => c.name);
+    for (const k of names) if (!selected.includes(k)) selected.push(k);
+    const table: ChunkTable = { from, columns: selected.map(quoteIdent), key: names.map((n) => info.find((k) => k.name === n)!) };
+    const copyColumns = new CopyColumns([SNAPSHOT_COLUMN, ...selected]);
+    this.prepared.set(tableId, { table, keyNames: names, columns: copyColumns, keyAt: names.map((n) => 1 + selected.indexOf(n)) });
     return { ok: true, columns: names };
   }
 
@@ -120,15 +132,12 @@ export class PgChunkSource implements ChunkSource<ChunkRow> {
     const p = this.get(tableId);
     // The window exists now: every transaction begun by the stream so far must be visible.
     const mustSee = this.deps.processedXids();
-    const text = chunkSql(p.table, after !== null, limit, filter);
-    const params = chunkParams(after, max);
+    const sql = chunkCopySql(p.table, after, max, limit, filter);
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
-      const r = await this.deps.sessions.withReader((c) => c.query(text, params)).catch((err: unknown) => { throw this.sqlError(tableId, err); });
-      // Each row keeps its SNAPSHOT_COLUMN: rows are read by column name, and deleting a property
-      // would cost every later read of the row (the object would lose its fast shape).
-      const rows = r.rows as ChunkRow[];
-      const snap = rows[0]?.[SNAPSHOT_COLUMN];
+      const chunk = await this.deps.sessions.withReader((c) => copyChunk(c, sql, p.columns, limit)).catch((err: unknown) => { throw this.sqlError(tableId, err); });
+      const rows = chunk.rows();
+      const snap = rows[0]?.value(0);
       // An empty chunk reads nothing that could be older than an emitted change.
       const seen = snap ? parseSnapshot(snap) : null;
       const invisible = seen ? mustSee.filter((x) => inProgress(seen, x)) : [];
@@ -139,9 +148,12 @@ export class PgChunkSource implements ChunkSource<ChunkRow> {
   }
 
   keyOf(tableId: string, row: ChunkRow): KeyValues {
-    const k = rowKey(this.get(tableId).table.key, row);
-    if (!k) throw new Error(`chunk row of ${tableId} lacks a key column`);
-    return k;
+    const p = this.get(tableId);
+    const key = p.table.key;
+    if (key.length === 1) return [keyValue(key[0]!, row.value(p.keyAt[0]!))];
+    const out: KeyValues[number][] = new Array(key.length);
+    for (let i = 0; i < key.length; i++) out[i] = keyValue(key[i]!, row.value(p.keyAt[i]!));
+    return out;
   }
 
   /** The chunk key of a changed row as the stream shows it, or null (table not chunked / key column absent). */

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chunkParams, chunkSql, inProgress, keyValue, maxKeySql, parseSnapshot, rowKey, type ChunkTable, type KeyColumnInfo } from './chunk-sql.ts';
+import { chunkCopySql, inProgress, keyValue, maxKeySql, parseSnapshot, rowKey, sqlTextLiteral, type ChunkTable, type KeyColumnInfo } from './chunk-sql.ts';
 import { isWatermark, RecentXids, watermarkWindow, WATERMARK_PREFIX } from './watermark.ts';
 
 const id: KeyColumnInfo = { name: 'id', castType: 'integer', baseType: 'int4', collation: null, notNull: true };
@@ -15,19 +15,26 @@ const big: KeyColumnInfo = { name: 'n', castType: 'bigint', baseType: 'int8', co
 const single: ChunkTable = { from: 'ONLY "public"."t"', columns: ['"id"', '"v"'], key: [id] };
 const composite: ChunkTable = { from: '"public"."p"', columns: ['"id"', '"Word"'], key: [id, word] };
 
-test('first chunk: no lower bound, upper bound inclusive, key order, limit', () => {
-  assert.equal(chunkSql(single, false, 1024, null),
-    'SELECT (SELECT pg_current_snapshot()::text) AS "__cdc_chunk_snapshot", "id", "v" FROM ONLY "public"."t" WHERE "id" <= $1::text::integer ORDER BY "id" LIMIT 1024');
+test('first chunk: no lower bound, upper bound inclusive, key order, limit, as COPY with the bound as a literal', () => {
+  assert.equal(chunkCopySql(single, null, [500], 1024, null),
+    'COPY (SELECT (SELECT pg_current_snapshot()::text) AS "__cdc_chunk_snapshot", "id", "v" FROM ONLY "public"."t" WHERE "id" <= E\'500\'::text::integer ORDER BY "id" LIMIT 1024) TO STDOUT');
 });
 
 test('later chunks of a composite key: ROW comparisons under the column collation, filter in parentheses', () => {
-  assert.equal(chunkSql(composite, true, 10, "color = 'blue' OR x"),
-    'SELECT (SELECT pg_current_snapshot()::text) AS "__cdc_chunk_snapshot", "id", "Word" FROM "public"."p" WHERE '
-    + 'ROW("id", "Word" COLLATE "pg_catalog"."en-US-x-icu") > ROW($1::text::integer, $2::text::text COLLATE "pg_catalog"."en-US-x-icu") AND '
-    + 'ROW("id", "Word" COLLATE "pg_catalog"."en-US-x-icu") <= ROW($3::text::integer, $4::text::text COLLATE "pg_catalog"."en-US-x-icu") AND '
-    + "(color = 'blue' OR x) ORDER BY \"id\", \"Word\" COLLATE \"pg_catalog\".\"en-US-x-icu\" LIMIT 10");
-  assert.deepEqual(chunkParams([1, 'a'], [9, 'Z']), ['1', 'a', '9', 'Z']);
-  assert.deepEqual(chunkParams(null, [9n]), ['9']);
+  assert.equal(chunkCopySql(composite, [1, 'a'], [9, 'Z'], 10, "color = 'blue' OR x"),
+    'COPY (SELECT (SELECT pg_current_snapshot()::text) AS "__cdc_chunk_snapshot", "id", "Word" FROM "public"."p" WHERE '
+    + 'ROW("id", "Word" COLLATE "pg_catalog"."en-US-x-icu") > ROW(E\'1\'::text::integer, E\'a\'::text::text COLLATE "pg_catalog"."en-US-x-icu") AND '
+    + 'ROW("id", "Word" COLLATE "pg_catalog"."en-US-x-icu") <= ROW(E\'9\'::text::integer, E\'Z\'::text::text COLLATE "pg_catalog"."en-US-x-icu") AND '
+    + "(color = 'blue' OR x) ORDER BY \"id\", \"Word\" COLLATE \"pg_catalog\".\"en-US-x-icu\" LIMIT 10) TO STDOUT");
+  assert.match(chunkCopySql({ ...single, key: [big] }, [9007199254740993n], [9007199254740999n], 5, null), /"n" > E'9007199254740993'::text::bigint AND "n" <= E'9007199254740999'::text::bigint/);
+});
+
+test('key literals: quotes and backslashes escaped so they mean the same under either standard_conforming_strings', () => {
+  assert.equal(sqlTextLiteral("it's"), "E'it''s'");
+  assert.equal(sqlTextLiteral('a\\b\\\'c'), "E'a\\\\b\\\\''c'");
+  assert.equal(sqlTextLiteral('tab\tnew\nline é'), "E'tab\tnew\nline é'");
+  assert.equal(sqlTextLiteral(null), 'NULL');
+  assert.throws(() => sqlTextLiteral('a\u0000b'), /NUL/);
 });
 
 test('max key: descending key order, output aliased so ORDER BY names the key, not its text', () => {

@@ -5,7 +5,7 @@
  *
  * Ordering must be exactly the order the key's index keeps, or the keyset walk
  * skips or repeats rows: every key column is compared and ordered under its own
- * collation, named explicitly (a bound parameter's collation must not take part),
+ * collation, named explicitly (a bound value's collation must not take part),
  * and values are bound back as text with an explicit cast to the column's type,
  * so a text key compares as text under that collation and a number as a number.
  */
@@ -38,13 +38,14 @@ function ordered(k: KeyColumnInfo): string {
   return k.collation ? `${quoteIdent(k.name)} COLLATE ${k.collation}` : quoteIdent(k.name);
 }
 
-function bound(k: KeyColumnInfo, n: number): string {
-  return k.collation ? `$${n}::text::${k.castType} COLLATE ${k.collation}` : `$${n}::text::${k.castType}`;
+/** A key value bound back to the column's type: `ref` is a parameter ($n) or a text literal. */
+function bound(k: KeyColumnInfo, ref: string): string {
+  return k.collation ? `${ref}::text::${k.castType} COLLATE ${k.collation}` : `${ref}::text::${k.castType}`;
 }
 
-/** ROW(k1, k2) <op> ROW($i, $i+1), or the plain form for one column (its index is used either way). */
-function compare(key: readonly KeyColumnInfo[], op: '>' | '<=', first: number): string {
-  const left = key.map(ordered), right = key.map((k, i) => bound(k, first + i));
+/** ROW(k1, k2) <op> ROW(v1, v2), or the plain form for one column (its index is used either way). */
+function compare(key: readonly KeyColumnInfo[], op: '>' | '<=', refs: readonly string[]): string {
+  const left = key.map(ordered), right = key.map((k, i) => bound(k, refs[i]!));
   return key.length === 1 ? `${left[0]} ${op} ${right[0]}` : `ROW(${left.join(', ')}) ${op} ROW(${right.join(', ')})`;
 }
 
@@ -66,21 +67,35 @@ export const SNAPSHOT_COLUMN = '__cdc_chunk_snapshot';
 /**
  * Rows with key > after (none: from the first) and key <= max, in key order, at most limit,
  * each carrying the statement's snapshot (visibility check, chunk-source.ts), evaluated once
- * (an InitPlan).
+ * (an InitPlan). `after` and `max` are the SQL of the bound values.
  */
-export function chunkSql(t: ChunkTable, hasAfter: boolean, limit: number, filter: string | null): string {
+function chunkSelect(t: ChunkTable, after: readonly string[] | null, max: readonly string[], limit: number, filter: string | null): string {
   const parts: string[] = [];
-  let n = 1;
-  if (hasAfter) { parts.push(compare(t.key, '>', n)); n += t.key.length; }
-  parts.push(compare(t.key, '<=', n));
+  if (after) parts.push(compare(t.key, '>', after));
+  parts.push(compare(t.key, '<=', max));
   if (filter) parts.push(`(${filter})`);
   const order = t.key.map(ordered).join(', ');
   return `SELECT (SELECT pg_current_snapshot()::text) AS ${quoteIdent(SNAPSHOT_COLUMN)}, ${t.columns.join(', ')} FROM ${t.from}${where(parts)} ORDER BY ${order} LIMIT ${Math.max(1, Math.floor(limit))}`;
 }
 
-/** Parameters for chunkSql: the after key (if any), then the max key, each as text. */
-export function chunkParams(after: KeyValues | null, max: KeyValues): (string | null)[] {
-  return [...(after ?? []), ...max].map(keyText);
+/**
+ * The chunk select as COPY (...) TO STDOUT, the form chunks are read in (copy-chunk.ts). COPY
+ * takes no parameters, so the key values are text literals, cast as chunkSql casts its parameters.
+ */
+export function chunkCopySql(t: ChunkTable, after: KeyValues | null, max: KeyValues, limit: number, filter: string | null): string {
+  const refs = (key: KeyValues) => key.map((v) => sqlTextLiteral(keyText(v)));
+  return `COPY (${chunkSelect(t, after ? refs(after) : null, refs(max), limit, filter)}) TO STDOUT`;
+}
+
+/**
+ * A text value as an SQL literal that reads the same whatever standard_conforming_strings is
+ * (an escape string: backslashes doubled, quotes doubled); NULL for null.
+ */
+export function sqlTextLiteral(v: string | null): string {
+  if (v === null) return 'NULL';
+  // PostgreSQL text never holds NUL, so no key value does.
+  if (v.includes('\u0000')) throw new Error('a key value with a NUL character cannot be bound');
+  return `E'${v.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
 export function keyText(v: KeyValue): string | null {

@@ -148,7 +148,7 @@ export class ChunkedSnapshot implements StreamCompanion {
   /** A chunk's read records, built as the runner pulls them (chunkRecords). */
   private readRecords(reads: readonly [TableModel, readonly ChunkRow[]][], c: Closed): Generator<SourceRecord> {
     const events = { tombstonesOnDelete: false, skippedOperations: NO_SKIPS, clock: this.deps.clock, contextHeaders: this.deps.contextHeaders };
-    return chunkRecords(reads, (model, row) => changeRecords(model, { kind: 'read', after: row }, {
+    return chunkRecords(reads, (model, row) => changeRecords(model, { kind: 'read', after: row.text() }, {
       serverName: this.deps.serverName, db: this.deps.db, schema: model.schemaName, table: model.tableName,
       // Debezium stamps snapshot reads with the clock at dispatch.
       tsUs: this.deps.clock.nowNs() / 1000n, snapshot: 'incremental', txId: c.at.xid, lsn: c.at.lsn, lastCommitLsn: c.at.lastCommitLsn,

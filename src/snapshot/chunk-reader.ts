@@ -12,7 +12,7 @@
  * source writes them in that order (contracts.ts).
  */
 import type { Logger } from '../log/logger.ts';
-import type { ChunkSource, SnapshotKind } from './contracts.ts';
+import type { ChunkSource, KeyValues, SnapshotKind } from './contracts.ts';
 import { keyText, type ChunkWindows } from './chunk-windows.ts';
 import { keylessInitialError, nullKeyProblem, skipsKeylessTables, type KeylessTable } from './key-rule.ts';
 import type { RateMeter } from './snapshot-progress.ts';
@@ -97,14 +97,20 @@ export class ChunkReader<Row> {
       throw err;
     }
     if (!this.deps.windows.isOpen(w)) return; // stopped while reading
-    const keys = rows.map((r) => source.keyOf(id, r));
-    if (keys.some((k) => k.some((v) => v === null))) {
-      this.deps.windows.drop(w);
-      return this.keyless(e, nullKeyProblem(id, columns));
+    // Every key is checked here but not kept: the window makes them again only if the stream
+    // changes a key of this table while it is open (most windows never need them).
+    const keyOf = (r: Row): KeyValues => source.keyOf(id, r);
+    let lastKey = e.selectedAfter;
+    for (const r of rows) {
+      const k = keyOf(r);
+      if (k.some((v) => v === null)) {
+        this.deps.windows.drop(w);
+        return this.keyless(e, nullKeyProblem(id, columns));
+      }
+      lastKey = k;
     }
-    const lastKey = keys.length > 0 ? keys[keys.length - 1]! : e.selectedAfter;
     const last = e.maxKey === null || rows.length < limit || (lastKey !== null && keyText(lastKey) === keyText(e.maxKey));
-    this.deps.windows.fill(w, rows, keys, lastKey, last);
+    this.deps.windows.fill(w, rows, keyOf, lastKey, last);
     e.selectedAfter = lastKey;
     e.scanComplete = last;
     // Asked for now, before the next chunk of this table can be read (the order the source keeps).

@@ -36,8 +36,8 @@ export interface ChunkWindow<Row, Owner> {
   truncated: boolean;
   /** the rows the select returned, in key order; null while the select runs */
   rows: readonly Row[] | null;
-  /** their keys, in the same order */
-  keys: readonly KeyValues[];
+  /** the key of one of them (the source's keyOf) */
+  keyOf: ((row: Row) => KeyValues) | null;
   /** row positions by key text: built the first time the stream changes a key of the table */
   index: Map<string, number> | null;
   /** positions of rows the stream changed since: not emitted */
@@ -65,7 +65,7 @@ export class ChunkWindows<Row, Owner> {
   /** Registers a window before its select starts. */
   open(id: string, tableId: string, owner: Owner, after: KeyValues | null): ChunkWindow<Row, Owner> {
     const w: ChunkWindow<Row, Owner> = {
-      id, tableId, owner, after, changed: new Set(), truncated: false, rows: null, keys: [], index: null, removed: null, selected: 0, lastKey: after, last: false,
+      id, tableId, owner, after, changed: new Set(), truncated: false, rows: null, keyOf: null, index: null, removed: null, selected: 0, lastKey: after, last: false,
     };
     this.byId.set(id, w);
     const list = this.byTable.get(tableId);
@@ -74,14 +74,14 @@ export class ChunkWindows<Row, Owner> {
   }
 
   /** The select returned: the rows whose key the stream has not changed meanwhile are kept. */
-  fill(w: ChunkWindow<Row, Owner>, rows: readonly Row[], keys: readonly KeyValues[], lastKey: KeyValues | null, last: boolean): void {
+  fill(w: ChunkWindow<Row, Owner>, rows: readonly Row[], keyOf: (row: Row) => KeyValues, lastKey: KeyValues | null, last: boolean): void {
     const changed = w.changed;
     w.changed = null;
     w.selected = rows.length;
     w.lastKey = lastKey;
     w.last = last;
     w.rows = w.truncated ? [] : rows;
-    w.keys = w.truncated ? [] : keys;
+    w.keyOf = keyOf;
     if (changed) for (const key of changed) this.remove(w, key);
   }
 
@@ -106,8 +106,9 @@ export class ChunkWindows<Row, Owner> {
     if (w.rows!.length === 0) return;
     if (!w.index) {
       // Most chunks are never touched by the stream: their keys are indexed only when one is.
-      w.index = new Map();
-      w.keys.forEach((k, i) => w.index!.set(keyText(k), i));
+      const index = new Map<string, number>();
+      w.rows!.forEach((r, i) => index.set(keyText(w.keyOf!(r)), i));
+      w.index = index;
     }
     const at = w.index.get(key);
     if (at !== undefined) (w.removed ??= new Set()).add(at);
@@ -120,7 +121,7 @@ export class ChunkWindows<Row, Owner> {
    */
   truncated(tableId: string): void {
     for (const w of this.byTable.get(tableId) ?? []) {
-      if (w.rows) { w.rows = []; w.keys = []; w.index = null; w.removed = null; }
+      if (w.rows) { w.rows = []; w.index = null; w.removed = null; }
       else w.truncated = true;
     }
   }

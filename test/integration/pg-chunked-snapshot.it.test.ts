@@ -153,6 +153,44 @@ test('chunked snapshot of several tables under concurrent writes, two at a time 
   });
 });
 
+/**
+ * Chunks are read with COPY (SELECT ...) TO STDOUT, whose text format escapes values and takes
+ * no parameters (the next chunk's lower bound is a literal): keys and values with quotes,
+ * backslashes, tabs, newlines, carriage returns, the text "\\N", NULL and non-ASCII letters,
+ * two rows per chunk, each exactly once and exactly as stored.
+ */
+test('chunks of 2 rows over text keys and values COPY must escape: every row once, every value as stored', { skip, timeout: 180_000 }, async () => {
+  await withDb('chunkescape', async (db, name) => {
+    const texts = ["it's", 'back\\slash', 'tab\there', 'new\nline', 'cr\rhere', '\\N', 'N', '', ' lead', 'é𝄞', "q'\\'q", 'z\\', '\\x41', '\\101', 'a\tb\nc\\d'];
+    await db.query('CREATE TABLE esc (k text COLLATE "C" PRIMARY KEY, v text, arr text[], b bytea)');
+    for (const [i, t] of texts.entries()) {
+      await db.query('INSERT INTO esc VALUES ($1, $2, $3, $4)', [t, i % 4 === 0 ? null : `${t}|${i}`, [t, null, '{x}'], Buffer.from(t, 'utf8')]);
+    }
+    const daemon = new Daemon(writeConfig({ env: env!, name, database: db.database, connector: { 'table.include.list': 'public\\.esc', 'snapshot.fetch.size': '2' } }), env!);
+    daemon.start();
+    try {
+      await daemon.withLog(async () => {
+        await daemon.waitForLog(/initial snapshot complete/, 120_000);
+        const topic = `${name}.public.esc`;
+        const records = await readToEnd(env!, await waitForTopics(env!, [topic]));
+        const reads = records.filter((r) => value(r)?.op === 'r');
+        assert.equal(reads.length, texts.length, `one read per row: ${reads.map((r) => norm(r.key)).join(' ')}`);
+        const byKey = new Map(reads.map((r) => [(r.key as { k: string }).k, value(r)!.after!]));
+        for (const [i, t] of texts.entries()) {
+          const after = byKey.get(t);
+          assert.ok(after, `row ${JSON.stringify(t)} read`);
+          assert.equal(after.v, i % 4 === 0 ? null : `${t}|${i}`, `v of ${JSON.stringify(t)}`);
+          assert.deepEqual(after.arr, [t, null, '{x}'], `arr of ${JSON.stringify(t)}`);
+          assert.ok(Buffer.isBuffer(after.b), 'bytea as bytes');
+          assert.equal((after.b as Buffer).toString('utf8'), t, `b of ${JSON.stringify(t)}`);
+        }
+      });
+    } finally {
+      await daemon.stop();
+    }
+  });
+});
+
 test('a table without a key stops the chunked snapshot with the fix', { skip, timeout: 180_000 }, async () => {
   await withDb('chunknokey', async (db, name) => {
     await db.query(`CREATE TABLE loose (x int, v int); INSERT INTO loose VALUES (1, 1);`);
