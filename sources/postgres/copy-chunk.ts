@@ -74,27 +74,35 @@ export class CopyChunk {
 
   /** Appends CopyData bytes (the server sends a row per message; lines are found either way). */
   append(data: Uint8Array): void {
-    const need = this.used + data.length;
+    if (data.length === 0) return;
+    const base = this.used;
+    const need = base + data.length;
     if (need > this.bytes.length) {
       const grown = Buffer.allocUnsafe(Math.max(need, this.bytes.length * 2));
-      this.bytes.copy(grown, 0, 0, this.used);
+      this.bytes.copy(grown, 0, 0, base);
       this.bytes = grown;
     }
-    this.bytes.set(data, this.used);
-    let from = this.used;
+    this.bytes.set(data, base);
     this.used = need;
-    for (;;) {
-      const nl = this.bytes.indexOf(NL, from);
-      if (nl < 0 || nl >= need) break;
-      if (this.count + 1 >= this.ends.length) {
-        const grown = new Uint32Array(this.ends.length * 2);
-        grown.set(this.ends);
-        this.ends = grown;
-      }
-      // ends[i + 1] is the end of row i (its newline excluded); row i starts after ends[i]'s newline.
-      this.ends[++this.count] = nl;
-      from = nl + 1;
+    // Searched in the message, not in the buffer (whose unused tail is arbitrary bytes).
+    const last = data.length - 1;
+    let nl = data[last] === NL ? data.indexOf(NL) : -1;
+    if (nl === last) { this.rowEnd(base + nl); return; }
+    if (nl < 0) nl = data.indexOf(NL);
+    while (nl >= 0) {
+      this.rowEnd(base + nl);
+      nl = nl < last ? data.indexOf(NL, nl + 1) : -1;
     }
+  }
+
+  private rowEnd(at: number): void {
+    if (this.count + 1 >= this.ends.length) {
+      const grown = new Uint32Array(this.ends.length * 2);
+      grown.set(this.ends);
+      this.ends = grown;
+    }
+    // ends[i + 1] is the end of row i (its newline excluded); row i starts after ends[i]'s newline.
+    this.ends[++this.count] = at;
   }
 
   /** The COPY ended: a last line without its newline is a protocol error, not a row. */
@@ -118,14 +126,16 @@ export class CopyChunk {
 
   value(row: number, col: number): string | null {
     const end = this.ends[row + 1]!;
+    const buf = this.bytes;
     let s = this.start(row);
     for (let c = 0; c < col; c++) {
-      const t = this.bytes.indexOf(TAB, s);
-      if (t < 0 || t >= end) throw new Error(`COPY row ${row} has ${c + 1} columns, column ${col} was asked for`);
-      s = t + 1;
+      while (s < end && buf[s] !== TAB) s++;
+      if (s === end) throw new Error(`COPY row ${row} has ${c + 1} columns, column ${col} was asked for`);
+      s++;
     }
-    const t = this.bytes.indexOf(TAB, s);
-    return this.field(s, t < 0 || t >= end ? end : t);
+    let e = s, escaped = false;
+    for (let b; e < end && (b = buf[e]) !== TAB; e++) if (b === BACKSLASH) escaped = true;
+    return this.field(s, e, escaped);
   }
 
   text(row: number): TextRow {
@@ -135,21 +145,21 @@ export class CopyChunk {
     const buf = this.bytes;
     let s = this.start(row);
     for (let c = 0; c < names.length; c++) {
-      let e = s;
-      while (e < end && buf[e] !== TAB) e++;
+      // One pass per value: where it ends, and whether it has an escape.
+      let e = s, escaped = false;
+      for (let b; e < end && (b = buf[e]) !== TAB; e++) if (b === BACKSLASH) escaped = true;
       if (e === end && c < names.length - 1) throw new Error(`COPY row ${row} has ${c + 1} columns, ${names.length} expected`);
-      out[names[c]!] = this.field(s, e);
+      out[names[c]!] = this.field(s, e, escaped);
       s = e + 1;
     }
     if (s <= end) throw new Error(`COPY row ${row} has more than ${names.length} columns`);
     return out;
   }
 
-  private field(s: number, e: number): string | null {
-    const buf = this.bytes;
-    if (e - s === 2 && buf[s] === BACKSLASH && buf[s + 1] === 0x4e) return null; // \N
-    const bs = buf.indexOf(BACKSLASH, s);
-    return bs < 0 || bs >= e ? text(buf, s, e) : unescapeCopyText(buf, s, e);
+  private field(s: number, e: number, escaped: boolean): string | null {
+    if (!escaped) return text(this.bytes, s, e);
+    if (e - s === 2 && this.bytes[s + 1] === 0x4e) return null; // \N
+    return unescapeCopyText(this.bytes, s, e);
   }
 }
 
