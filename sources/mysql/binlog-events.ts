@@ -10,7 +10,6 @@
  * feeds it and keeps the connection.
  */
 import { GtidTracker } from './gtid-tracker.ts';
-import { DeferredRows } from './deferred-rows.ts';
 
 export type Row = Record<string, unknown>;
 export interface RowChange {
@@ -44,8 +43,6 @@ export type BinlogEvent =
   | (Located & {
     readonly type: 'rows'; readonly op: 'insert' | 'update' | 'delete'; readonly tableId: number; readonly db: string; readonly table: string;
     readonly rows: readonly RowChange[];
-    /** rows it holds, estimated while they are not decoded yet (the reader queue's row bound) */
-    readonly estimatedRows?: number;
     /** 0-based index of this row event within its transaction (offsets' `event`). */
     readonly index: number;
   })
@@ -171,20 +168,13 @@ export class EventTranslator {
       case 'deleterows': {
         const map = (e.tableMap as Record<string, { parentSchema: string; tableName: string }> | undefined)?.[String(e.tableId)];
         const raw = (e.rows as unknown[]) ?? [];
-        const shape = (list: readonly unknown[]): RowChange[] => (name === 'updaterows'
-          ? list.map((r) => { const u = r as { before: Row; after: Row }; return { before: u.before, after: u.after }; })
-          : list.map((r) => (name === 'writerows' ? { before: null, after: r as Row } : { before: r as Row, after: null })));
-        const deferred = raw.length === 1 && raw[0] instanceof DeferredRows ? raw[0] : null;
-        const common = {
-          ...base, type: 'rows' as const, op: name === 'writerows' ? 'insert' as const : name === 'updaterows' ? 'update' as const : 'delete' as const,
-          tableId: Number(e.tableId), db: map?.parentSchema ?? '', table: map?.tableName ?? '', index: this.rowIndex++,
+        const rows: RowChange[] = name === 'updaterows'
+          ? raw.map((r) => { const u = r as { before: Row; after: Row }; return { before: u.before, after: u.after }; })
+          : raw.map((r) => (name === 'writerows' ? { before: null, after: r as Row } : { before: r as Row, after: null }));
+        return {
+          ...base, type: 'rows', op: name === 'writerows' ? 'insert' : name === 'updaterows' ? 'update' : 'delete',
+          tableId: Number(e.tableId), db: map?.parentSchema ?? '', table: map?.tableName ?? '', rows, index: this.rowIndex++,
         };
-        if (!deferred) return { ...common, rows: shape(raw), estimatedRows: raw.length };
-        // Decoded when first read (deferred-rows.ts): in the task, after the queue.
-        let rows: RowChange[] | null = null;
-        const ev = { ...common, estimatedRows: deferred.estimatedRows } as Extract<BinlogEvent, { type: 'rows' }>;
-        Object.defineProperty(ev, 'rows', { enumerable: true, get: () => (rows ??= shape(deferred.rows())) });
-        return ev;
       }
       case 'annotaterows':
       case 'rowsquery':

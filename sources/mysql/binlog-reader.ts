@@ -210,8 +210,7 @@ export class BinlogReader {
       }));
       return;
     }
-    // Not e.rows.length: that would decode the rows now (deferred-rows.ts).
-    const rows = e.type === 'rows' ? e.estimatedRows ?? e.rows.length : 1;
+    const rows = e.type === 'rows' ? e.rows.length : 1;
     this.queue.push(e, { rows, bytes: e.bytes });
     // zongji resumes the socket itself after fetching metadata: pause again if we must.
     if (this.queue.isHigh && this.paused) setImmediate(() => { if (this.paused) this.z?.connection?.pause(); });
