@@ -22,7 +22,7 @@ import avro from 'avsc';
 import { endianness } from 'node:os';
 import type { ConnectSchema } from '../events/schema.ts';
 import { compileDatumConverter, dateToInt, type DatumOptions } from './avro-datum.ts';
-import { abortRecord, beginRecord, endRecord, ensure, grow, slab } from './slab.ts';
+import { abortRecord, asciiAt, beginRecord, endRecord, ensure, grow, slab } from './slab.ts';
 
 /** Writes one non-undefined value (the caller has dealt with null when the schema allows it). */
 type Write = (v: unknown) => void;
@@ -130,17 +130,9 @@ function writeString(s: string): void {
   if (n < 64) {
     // Fast path: ASCII, one length byte (2n <= 126).
     ensure(n + 1);
-    const out = slab.buf;
-    let p = slab.pos + 1;
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      out[p++] = c;
-    }
-    if (i === n) {
-      out[slab.pos] = n * 2;
-      slab.pos = p;
+    if (asciiAt(s, slab.pos + 1) === n) {
+      slab.buf[slab.pos] = n * 2;
+      slab.pos += n + 1;
       return;
     }
   }

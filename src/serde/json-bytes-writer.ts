@@ -15,7 +15,7 @@
 import type { ConnectSchema } from '../events/schema.ts';
 import { compileNonNull, jsonString, type ConnectJsonOptions } from './connect-json.ts';
 import { ValueMismatchError } from './value-mismatch.ts';
-import { abortRecord, beginRecord, endRecord, ensure, slab } from './slab.ts';
+import { abortRecord, asciiAt, beginRecord, endRecord, ensure, slab } from './slab.ts';
 
 /** Writes one value (null included: the writer applies the default, or writes null, or throws). */
 export type JsonBytesWrite = (v: unknown) => void;
@@ -35,16 +35,8 @@ function copy(b: Uint8Array): void {
 function text(s: string): void {
   const n = s.length;
   ensure(n);
-  const out = slab.buf;
-  let p = slab.pos;
-  let i = 0;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) break;
-    out[p++] = c;
-  }
-  if (i === n) {
-    slab.pos = p;
+  if (asciiAt(s, slab.pos) === n) {
+    slab.pos += n;
     return;
   }
   const len = Buffer.byteLength(s, 'utf8');

@@ -34,6 +34,22 @@ export function ensure(n: number): void {
   if (slab.pos + n > slab.buf.length) grow(n);
 }
 
+/**
+ * Copies the leading ASCII characters of `s` into the slab from byte `at` (the caller ensured
+ * room for s.length bytes there) and returns how many there were: s.length when all of them.
+ */
+export function asciiAt(s: string, at: number): number {
+  const out = slab.buf;
+  const n = s.length;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) break;
+    out[at + i] = c;
+  }
+  return i;
+}
+
 /** Starts a record at the current position. */
 export function beginRecord(): void {
   slab.start = slab.pos;
