@@ -112,11 +112,12 @@ export function keyValue(k: KeyColumnInfo, text: string | null | undefined): Key
 
 /** The key of a row (from a chunk select or a pgoutput tuple), or null when a key column is absent. */
 export function rowKey(key: readonly KeyColumnInfo[], row: TextRow): KeyValues | null {
-  const out: KeyValue[] = [];
-  for (const k of key) {
-    const v = row[k.name];
+  // Sized up front: a one-column key built by push would carry a 17-slot backing store.
+  const out: KeyValue[] = new Array(key.length);
+  for (let i = 0; i < key.length; i++) {
+    const v = row[key[i]!.name];
     if (v === undefined) return null;
-    out.push(keyValue(k, v));
+    out[i] = keyValue(key[i]!, v);
   }
   return out;
 }

@@ -18,13 +18,9 @@
  */
 import type pg from 'pg';
 import type { TextRow } from './table-model.ts';
+import { rowClass, utf8Text } from './text-rows.ts';
 
 const TAB = 0x09, NL = 0x0a, BACKSLASH = 0x5c;
-
-const utf8 = (Buffer.prototype as unknown as { utf8Slice?: (start: number, end: number) => string }).utf8Slice;
-function text(buf: Buffer, start: number, end: number): string {
-  return utf8 ? utf8.call(buf, start, end) : buf.toString('utf8', start, end);
-}
 
 type Row = Record<string, string | null>;
 type RowClass = new () => Row;
@@ -35,9 +31,7 @@ export class CopyColumns {
   readonly Row: RowClass;
 
   constructor(readonly names: readonly string[]) {
-    const Row = function Row(this: Row) { /* columns are assigned in select order */ } as unknown as RowClass;
-    Row.prototype = Object.create(null) as Row;
-    this.Row = Row;
+    this.Row = rowClass<Row>();
   }
 }
 
@@ -157,7 +151,7 @@ export class CopyChunk {
   }
 
   private field(s: number, e: number, escaped: boolean): string | null {
-    if (!escaped) return text(this.bytes, s, e);
+    if (!escaped) return utf8Text(this.bytes, s, e);
     if (e - s === 2 && this.bytes[s + 1] === 0x4e) return null; // \N
     return unescapeCopyText(this.bytes, s, e);
   }
@@ -200,7 +194,7 @@ export function unescapeCopyText(buf: Uint8Array, s: number, e: number): string 
     }
     out[n++] = c; // any other character stands for itself (\\ included)
   }
-  return text(out, 0, n);
+  return utf8Text(out, 0, n);
 }
 
 /**

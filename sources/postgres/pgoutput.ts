@@ -17,6 +17,7 @@
  * parsed once each, in stream order.
  */
 import type { Pgoutput } from 'pg-logical-replication';
+import { rowClass, utf8Text } from './text-rows.ts';
 
 /** Microseconds between the Unix epoch and PostgreSQL's (2000-01-01). */
 const PG_EPOCH_OFFSET_US = 946_684_800_000_000n;
@@ -27,18 +28,6 @@ type RowClass = new () => Row;
 interface Relation extends Pgoutput.MessageRelation {
   /** constructs this relation's tuples */
   readonly Row: RowClass;
-}
-
-/** Column text decoded from a frame slice; Buffer's own utf8Slice skips toString's argument checks. */
-const utf8 = (Buffer.prototype as unknown as { utf8Slice?: (start: number, end: number) => string }).utf8Slice;
-function text(buf: Buffer, start: number, end: number): string {
-  return utf8 ? utf8.call(buf, start, end) : buf.toString('utf8', start, end);
-}
-
-function rowClass(): RowClass {
-  const Row = function Row(this: Row) { /* columns are assigned in relation order */ } as unknown as RowClass;
-  Row.prototype = Object.create(null) as Row;
-  return Row;
 }
 
 const identity = (raw: unknown): unknown => raw;
@@ -101,7 +90,7 @@ export class PgoutputParser {
   private cstring(): string {
     const end = this.buf.indexOf(0, this.pos);
     if (end < 0) throw new Error(`pgoutput message 0x${(this.buf[0] ?? 0).toString(16)} ends inside a string`);
-    const s = text(this.buf, this.pos, end);
+    const s = utf8Text(this.buf, this.pos, end);
     this.pos = end + 1;
     return s;
   }
@@ -164,7 +153,7 @@ export class PgoutputParser {
       columns[i] = { flags, name: colName, typeOid, typeMod, typeSchema: known?.typeSchema ?? null, typeName: known?.typeName ?? null, parser: identity };
     }
     const keyColumns = columns.filter((c) => (c.flags & 1) !== 0).map((c) => c.name);
-    const rel: Relation = { tag: 'relation', relationOid, schema, name, replicaIdentity, columns, keyColumns, Row: rowClass() };
+    const rel: Relation = { tag: 'relation', relationOid, schema, name, replicaIdentity, columns, keyColumns, Row: rowClass<Row>() };
     this.relations.set(relationOid, rel);
     return rel;
   }
@@ -237,7 +226,7 @@ export class PgoutputParser {
       if (kind === 0x74) { // 't' text
         const len = this.i32();
         this.need(len);
-        row[name] = text(buf, this.pos, this.pos + len);
+        row[name] = utf8Text(buf, this.pos, this.pos + len);
         this.pos += len;
       } else if (kind === 0x6e) { // 'n' null
         row[name] = null;
