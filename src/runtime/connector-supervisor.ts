@@ -172,8 +172,8 @@ export class ConnectorSupervisor {
       } catch (err) {
         const msg = describeError(err);
         clearInterval(watch);
-        this.set('FAILED', msg, err instanceof Error ? err.stack ?? msg : msg);
         d.log.error({ err: msg }, 'task failed: its transforms cannot be built; fix the config, then restart the connector');
+        this.set('FAILED', msg, err instanceof Error ? err.stack ?? msg : msg);
         return;
       }
       const task = d.plugin.createTask();
@@ -230,15 +230,15 @@ export class ConnectorSupervisor {
         const msg = describeError(err);
         if (!retriable) {
           clearInterval(watch);
-          this.set('FAILED', msg, err instanceof Error ? err.stack ?? msg : msg);
           d.log.error({ err: msg }, 'task failed; fix the cause, then restart the connector');
+          this.set('FAILED', msg, err instanceof Error ? err.stack ?? msg : msg);
           return;
         }
         failures++;
         if (d.maxRestarts >= 0 && failures > d.maxRestarts) {
           const trace = err instanceof Error ? err.stack ?? msg : msg;
-          this.set('FAILED', `gave up after ${failures} attempts without progress (restart.max.attempts=${d.maxRestarts}); last error: ${msg}`, trace);
           d.log.error({ err: msg, attempts: failures }, 'task failed; fix the cause, then restart the connector');
+          this.set('FAILED', `gave up after ${failures} attempts without progress (restart.max.attempts=${d.maxRestarts}); last error: ${msg}`, trace);
           clearInterval(watch);
           return;
         }

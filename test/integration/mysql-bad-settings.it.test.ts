@@ -64,6 +64,8 @@ test('a CDC user that loses REPLICATION SLAVE: the task FAILS with one clear err
       assert.match(trace, new RegExp(`GRANT REPLICATION SLAVE ON \\*\\.\\* TO '${USER}'`), 'the fix names the statement');
       assert.ok(!trace.includes(PASSWORD) && !daemon.output.includes(PASSWORD), 'the password appears nowhere');
       // One error, logged: the start check stops at the first problem, and the task is not retried.
+      // The log reaches this process through the daemon's stdout, which can trail the REST answer.
+      await daemon.waitForLog(/task failed; fix the cause/, 10_000);
       const logged = daemon.output.split('\n').filter((l) => l.includes('CDC_MYSQL_PRIVILEGE'));
       assert.ok(logged.length >= 1, 'the error is in the log');
       assert.ok(logged.every((l) => l.includes('REPLICATION SLAVE')), logged.join('\n'));
