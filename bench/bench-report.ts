@@ -75,6 +75,8 @@ export interface BenchFigures extends LoadRunFigures {
   readonly daemonRssFileMiB?: number | null;
   /** CPU of the daemon between the start of the load and the last event visible */
   readonly daemonCpuSeconds: number;
+  /** the kernel's part of daemonCpuSeconds (absent in figures recorded before it was measured) */
+  readonly daemonSystemCpuSeconds?: number;
   /** daemonCpuSeconds per visible event: the figure least disturbed by other load on the machine */
   readonly daemonCpuMicrosPerEvent: number;
   /** CPU of the daemon over its whole life until then (start-up and tsx compile included) */
@@ -121,12 +123,16 @@ export function formatBlock(f: BenchFigures): string {
     `  daemon histogram p50/p95/p99  ${h ? `${f0(h.p50)} / ${f0(h.p95)} / ${f0(h.p99)} ms` : 'n/a'}  (cdc_commit_to_visible_seconds, bucketed)`,
     `  daemon Kafka transactions     ${f0(f.kafkaTransactions)}  (${f0(f.visibleEvents / f.kafkaTransactions)} events each, ${f3(f.kafkaTransactionSecondsAvg)} s open -> committed on average)`,
     `  daemon peak RSS               ${f1(f.daemonPeakRssMiB)} MiB  (VmHWM${rssSplit(f)})`,
-    `  daemon CPU                    ${f1(f.daemonCpuSeconds)} s during the run = ${f1(f.daemonCpuMicrosPerEvent)} µs/event  (${f1(f.daemonCpuSecondsTotal)} s since start)`,
+    `  daemon CPU                    ${f1(f.daemonCpuSeconds)} s during the run = ${f1(f.daemonCpuMicrosPerEvent)} µs/event  (${f.daemonSystemCpuSeconds === undefined ? '' : `${f1(f.daemonSystemCpuSeconds)} s of it in the kernel; `}${f1(f.daemonCpuSecondsTotal)} s since start)`,
     `  pg_recvlogical events/s       ${f.ceiling ? `${f0(f.ceiling.eventsPerSecond)}  (same WAL range decoded in ${f3(f.ceiling.seconds)} s + ${f3(f.ceiling.fixedCostSeconds)} s fixed cost of a run)` : 'n/a'}`,
     `  ratio ours/ceiling            ${f.ratio === null ? 'n/a' : f3(f.ratio)}`,
   ];
   if (f.connectorOverrides) lines.push(`  connector overrides           ${Object.entries(f.connectorOverrides).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  if (f.converter) lines.push(`  converter                     ${f.converter} (${JSON_CONVERTER_CLASS}, schemas.enable=true)`);
+  if (f.converter) {
+    // Connect's default is schemas.enable=true; a --set of either side's flag is what the daemon ran with.
+    const schemas = (side: string) => f.connectorOverrides?.[`${side}.converter.schemas.enable`] ?? 'true';
+    lines.push(`  converter                     ${f.converter} (${JSON_CONVERTER_CLASS}, key schemas.enable=${schemas('key')}, value schemas.enable=${schemas('value')})`);
+  }
   if (f.noteChars !== undefined) lines.push(`  wide rows                     note column of ${f.noteChars} characters`);
   if (f.steadyMax) {
     const m = f.steadyMax, l = m.latencyMs;

@@ -1,7 +1,7 @@
 /**
  * Micro benchmark of the per-event CPU path (bench/encode-path.ts: pgoutput message ->
  * ChangeDecoder -> changeRecords -> Avro key and value), without PostgreSQL or Kafka:
- *   npx tsx bench/encode-micro.ts [--rows N] [--runs N] [--digest] [--tx-metadata] [--converter avro|json]
+ *   npx tsx bench/encode-micro.ts [--rows N] [--runs N] [--digest] [--tx-metadata] [--converter avro|json|json-noschema]
  * Prints the time per event of each run (the first warms the JIT up) with the share of it spent
  * in garbage collection, also for each half alone (decoding into records, converting records
  * to Avro; the decoded records then live longer, as they do in the daemon), and, with --digest, a sha256 of every key and value byte (fixed clock and seed), so
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     options: { rows: { type: 'string' }, runs: { type: 'string' }, digest: { type: 'boolean' }, 'tx-metadata': { type: 'boolean' }, converter: { type: 'string' } },
   });
   const converter = values.converter ?? 'avro';
-  if (converter !== 'avro' && converter !== 'json') throw new Error(`--converter must be avro or json, got "${converter}"`);
+  if (converter !== 'avro' && converter !== 'json' && converter !== 'json-noschema') throw new Error(`--converter must be avro, json or json-noschema, got "${converter}"`);
   const rows = Number(values.rows ?? 100_000);
   const runs = Number(values.runs ?? 5);
   const txMetadata = values['tx-metadata'] ?? false;

@@ -116,8 +116,11 @@ export interface EncodePath {
   convert(records: readonly SourceRecord[], sink?: Sink): Promise<number>;
 }
 
+/** json: Connect's JsonConverter defaults (schemas.enable=true); json-noschema: schemas.enable=false. */
+export type EncodeConverter = 'avro' | 'json' | 'json-noschema';
+
 /** A fresh decoder and converters (one schema registration each, on first use). */
-export function encodePath(opts: { txMetadata?: boolean; converter?: 'avro' | 'json' } = {}): EncodePath {
+export function encodePath(opts: { txMetadata?: boolean; converter?: EncodeConverter } = {}): EncodePath {
   const model = buildTableModel(BENCH_PG_TABLE, { topicPrefix: 'bench', types: DEFAULT_PG_TYPE_OPTIONS, columnFilter: () => true });
   const clock: Clock = { nowMs: () => Number(FIXED_NOW_NS / 1_000_000n), nowNs: () => FIXED_NOW_NS };
   const decoder = new ChangeDecoder({
@@ -129,10 +132,11 @@ export function encodePath(opts: { txMetadata?: boolean; converter?: 'avro' | 'j
   const registry = new SchemaRegistryClient({ urls: [REGISTRY_URL], fetch: fake.fetch });
   const config = parseAvroConverterConfig({ 'schema.registry.url': REGISTRY_URL });
   const log = { info: () => {}, warn: () => {}, error: () => {} };
-  // JsonConverter as Connect configures it by default (schemas.enable=true), or Avro against the in-memory registry.
-  const json = parseJsonConverterConfig({});
-  const keys: Converter = opts.converter === 'json' ? new JsonConverter({ config: json }) : new AvroConverter({ registry, log, config });
-  const values: Converter = opts.converter === 'json' ? new JsonConverter({ config: json }) : new AvroConverter({ registry, log, config });
+  // JsonConverter as Connect configures it by default (schemas.enable=true) or with schemas.enable=false, or Avro against the in-memory registry.
+  const json = parseJsonConverterConfig({ 'schemas.enable': opts.converter === 'json-noschema' ? 'false' : 'true' });
+  const isJson = opts.converter === 'json' || opts.converter === 'json-noschema';
+  const keys: Converter = isJson ? new JsonConverter({ config: json }) : new AvroConverter({ registry, log, config });
+  const values: Converter = isJson ? new JsonConverter({ config: json }) : new AvroConverter({ registry, log, config });
   // As TaskRunner.convert does it.
   const convert = async (r: SourceRecord, sink: Sink | undefined): Promise<void> => {
     const key = r.key === null || r.key === undefined ? null : await keys.fromConnectData(r.topic, true, r.keySchema, r.key);

@@ -183,6 +183,7 @@ async function bench(opts: BenchOptions, cleanup: Cleanup, interrupted: AbortSig
     daemonPeakRssMiB: Math.max(end.peakRssBytes, sampler.maxRssBytes) / 2 ** 20,
     ...rssSplitOf([sampler.maxAnon]),
     daemonCpuSeconds: end.cpuSeconds - cpuAtLoad.cpuSeconds,
+    daemonSystemCpuSeconds: end.systemCpuSeconds - cpuAtLoad.systemCpuSeconds,
     daemonCpuMicrosPerEvent: ((end.cpuSeconds - cpuAtLoad.cpuSeconds) * 1e6) / Math.max(1, visibleEvents),
     daemonCpuSecondsTotal: end.cpuSeconds,
     ceiling: ceiling ? { seconds: ceilingSeconds, fixedCostSeconds: fixedCost, eventsPerSecond: ceilingRate } : null,

@@ -17,6 +17,8 @@ const CLOCK_TICKS_PER_SECOND = 100;
 export interface ProcessSample {
   readonly atMs: number;
   readonly cpuSeconds: number;
+  /** the part of cpuSeconds spent in the kernel on the process's behalf (stime: socket writes and reads, page faults) */
+  readonly systemCpuSeconds: number;
   readonly rssBytes: number;
   readonly peakRssBytes: number;
   /** RssAnon and RssFile + RssShmem, which add up to rssBytes */
@@ -47,7 +49,7 @@ export function sampleProcess(pid: number): ProcessSample {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
   return {
-    atMs: Date.now(), cpuSeconds: (utime + stime) / CLOCK_TICKS_PER_SECOND, rssBytes: kib('VmRSS'), peakRssBytes: kib('VmHWM'),
+    atMs: Date.now(), cpuSeconds: (utime + stime) / CLOCK_TICKS_PER_SECOND, systemCpuSeconds: stime / CLOCK_TICKS_PER_SECOND, rssBytes: kib('VmRSS'), peakRssBytes: kib('VmHWM'),
     rssAnonBytes: kib('RssAnon'), rssFileBytes: kib('RssFile') + kib('RssShmem'),
   };
 }

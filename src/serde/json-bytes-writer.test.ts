@@ -64,6 +64,27 @@ test('the bytes are those of the string writer, UTF-8 encoded, for every type, e
   }
 });
 
+test('integers and int64 bigints of every length, sign and boundary print as String() does', () => {
+  const schema = S.struct('T', [S.field('i', S.int64()), S.field('n', S.int32())]);
+  const opts: ConnectJsonOptions = { decimalFormat: 'BASE64', replaceNullWithDefault: true };
+  const bytes = compileJsonBytesWriter(schema, opts);
+  const edges = [0n, 1n, 9n, 10n, 99n, 100n, 999_999_999n, 1_000_000_000n, 2n ** 31n - 1n, 2n ** 31n, 2n ** 32n - 1n, 2n ** 32n,
+    2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 10n ** 17n - 1n, 10n ** 18n, 10n ** 18n - 1n, 2n ** 63n - 1n, 2n ** 63n, 2n ** 64n, 10n ** 30n];
+  const values = [...edges, ...edges.map((x) => -x), -(2n ** 63n), -(2n ** 63n) - 1n];
+  for (let i = 0; i < 20_000; i++) {
+    // Random magnitudes of 1..19 digits, and timestamps in ms, µs and ns around now.
+    const digits = 1 + rand(19);
+    let x = 0n;
+    for (let d = 0; d < digits; d++) x = x * 10n + BigInt(rand(10));
+    values.push(rand(2) ? x : -x, BigInt(Date.now() - rand(1e9)) * pick([1n, 1000n, 1_000_000n]) + BigInt(rand(1_000_000)));
+  }
+  for (const i of values) {
+    const n = Number(BigInt.asIntN(32, i));
+    assert.equal(writeJsonRecord(null, bytes, { i, n }).toString('latin1'), `{"i":${i},"n":${n}}`);
+    if (i >= -(2n ** 53n) && i <= 2n ** 53n) assert.equal(writeJsonRecord(null, bytes, { i: Number(i), n }).toString('latin1'), `{"i":${i},"n":${n}}`);
+  }
+});
+
 test('a value that does not match throws as the string writer does, and the next record is whole', () => {
   const schema = schemaFor({ defaults: false });
   const opts: ConnectJsonOptions = { decimalFormat: 'BASE64', replaceNullWithDefault: true };
