@@ -66,6 +66,16 @@ export class CopyChunk {
     return this.count;
   }
 
+  /** bytes received, including a last line not ended yet */
+  get bytesUsed(): number {
+    return this.used;
+  }
+
+  /** Whether the bytes received so far end with a whole row. */
+  atRowEnd(): boolean {
+    return this.used === (this.count === 0 ? 0 : this.ends[this.count]! + 1);
+  }
+
   /** Appends CopyData bytes (the server sends a row per message; lines are found either way). */
   append(data: Uint8Array): void {
     if (data.length === 0) return;
@@ -146,7 +156,8 @@ export class CopyChunk {
       out[names[c]!] = this.field(s, e, escaped);
       s = e + 1;
     }
-    if (s <= end) throw new Error(`COPY row ${row} has more than ${names.length} columns`);
+    // A table without columns sends an empty line per row.
+    if (names.length === 0 ? end !== s : s <= end) throw new Error(`COPY row ${row} has more than ${names.length} columns`);
     return out;
   }
 

@@ -12,7 +12,7 @@ import type { JsonMap, SourceUnit } from '../../src/events/record.ts';
 import type { SourceTaskContext } from '../../src/runtime/source-task.ts';
 import type { Clock, Op } from '../../src/events/envelope.ts';
 import type { Logger } from '../../src/log/logger.ts';
-import { readSnapshot, type SnapshotRow } from './snapshot.ts';
+import { readSnapshot, type SnapshotRead } from './snapshot.ts';
 import { changeRecords } from './change-events.ts';
 import { encodePosition, pgPartition, type PgPosition } from './offsets.ts';
 import type { Lsn } from './lsn.ts';
@@ -35,7 +35,7 @@ export interface ExportedSnapshotDeps {
 }
 
 export class ExportedSnapshot {
-  private readonly rows: AsyncGenerator<SnapshotRow>;
+  private readonly rows: SnapshotRead;
   private count = 0;
 
   constructor(private readonly deps: ExportedSnapshotDeps) {
@@ -81,7 +81,7 @@ export class ExportedSnapshot {
         // Debezium reads the clock with microsecond precision for each snapshot row.
         tsUs: clock.nowNs() / 1000n, snapshot: marker, txId: this.deps.txId, lsn: this.deps.consistentPoint, lastCommitLsn: null,
       };
-      const records = changeRecords(table, { kind: 'read', after: row }, source, () => null, {
+      const records = changeRecords(table, { kind: 'read', after: row.text() }, source, () => null, {
         tombstonesOnDelete: false, skippedOperations: new Set<Op>(), clock, contextHeaders: this.deps.contextHeaders,
       });
       units.push({ records, partition, offset: inProgress, holdTransaction: true });
@@ -90,6 +90,8 @@ export class ExportedSnapshot {
   }
 
   async close(): Promise<void> {
+    // A table's COPY still running (a stop mid-snapshot) would hold the session: it is cut.
+    this.rows.abort();
     await this.deps.sql.query('COMMIT').catch(() => undefined);
     await this.deps.sql.end().catch(() => undefined);
   }

@@ -2,19 +2,23 @@
  * Reads the captured tables inside the snapshot the slot exported, so the
  * snapshot and the stream meet exactly at the slot's consistent point: every
  * transaction committed before it is in the rows read here, every later one
- * arrives through the slot. Rows come through a server-side cursor in chunks of
- * snapshot.fetch.size, so memory stays bounded whatever the table size.
+ * arrives through the slot. Each table is read with one `COPY (SELECT ...) TO STDOUT`
+ * (copy-stream.ts) taken in chunks of snapshot.fetch.size rows, the connection paused while a
+ * chunk waits, so memory stays bounded whatever the table size.
  */
 import type pg from 'pg';
 import type { Logger } from '../../src/log/logger.ts';
 import { SourceError } from '../../src/errors/cdc-error.ts';
 import { quoteIdent, quoteLiteral } from './connection.ts';
-import type { TableModel, TextRow } from './table-model.ts';
+import type { TableModel } from './table-model.ts';
 import type { SnapshotMarker } from './source-info.ts';
+import { CopyColumns, type CopyRow } from './copy-chunk.ts';
+import { copyStream, type CopyStreamQuery } from './copy-stream.ts';
 
 export interface SnapshotRow {
   readonly table: TableModel;
-  readonly row: TextRow;
+  /** the row as COPY sent it; its text() is the table's text row */
+  readonly row: CopyRow;
   readonly marker: SnapshotMarker;
 }
 
@@ -73,8 +77,25 @@ export function overrideError(tableId: string, err: unknown): SourceError {
   });
 }
 
-/** Yields every row of every table, with its snapshot marker, one chunk in memory at a time. */
-export async function* readSnapshot(deps: SnapshotReaderDeps): AsyncGenerator<SnapshotRow> {
+/** A running snapshot read: its rows, and abort() for a reader that stops before the end. */
+export interface SnapshotRead extends AsyncIterable<SnapshotRow> {
+  next(): Promise<IteratorResult<SnapshotRow>>;
+  /** Stops the table's COPY if one runs (closing the session's connection; see copy-stream.ts). */
+  abort(): void;
+}
+
+/** Every row of every table, with its snapshot marker, about two chunks in memory at a time. */
+export function readSnapshot(deps: SnapshotReaderDeps): SnapshotRead {
+  let active: CopyStreamQuery | null = null;
+  const rows = readTables(deps, (q) => { active = q; });
+  return {
+    next: () => rows.next(),
+    [Symbol.asyncIterator]() { return this; },
+    abort: () => active?.abort(),
+  };
+}
+
+async function* readTables(deps: SnapshotReaderDeps, onCopy: (q: CopyStreamQuery | null) => void): AsyncGenerator<SnapshotRow> {
   const { sql, tables, fetchSize } = deps;
   const nonEmpty: TableModel[] = [];
   const estimates = new Map<string, number>();
@@ -104,38 +125,45 @@ export async function* readSnapshot(deps: SnapshotReaderDeps): AsyncGenerator<Sn
     const estimated = estimates.get(t.id) ?? 0;
     const started = Date.now();
     deps.progress?.onTableStart(t, estimated);
-    const cols = t.columns.map((c) => quoteIdent(c.name)).join(', ');
-    const select = deps.selectOverride?.(t.id) ?? `SELECT ${cols || '*'} FROM ${from.get(t.id)!}`;
-    const cursor = quoteIdent(`cdc_snapshot_${ti}`);
-    await sql.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${select}`);
-    let pending: TextRow | null = null;
+    const override = deps.selectOverride?.(t.id);
+    // COPY sends no column names: an override's come from planning it (LIMIT 0 reads no row).
+    const names = override === undefined
+      ? t.columns.map((c) => c.name)
+      : (await sql.query(`SELECT * FROM (${override}) AS cdc_override LIMIT 0`).catch((err: unknown) => { throw overrideError(t.id, err); })).fields.map((f) => f.name);
+    const select = override ?? `SELECT ${t.columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${from.get(t.id)!}`;
+    const copy = copyStream(sql, `COPY (${select}) TO STDOUT`, new CopyColumns(names), fetchSize);
+    onCopy(copy);
+    let pending: CopyRow | null = null;
     let count = 0;
     let first = true;
     let lastLog = Date.now();
-    for (;;) {
-      const r = await sql.query(`FETCH FORWARD ${fetchSize} FROM ${cursor}`);
-      const rows = r.rows as TextRow[];
-      const done = rows.length < fetchSize;
-      for (const row of rows) {
-        // One row of look-ahead: a row's marker depends on whether another follows.
-        if (pending) {
-          yield { table: t, row: pending, marker: snapshotMarker(ti === 0, ti === nonEmpty.length - 1, first, false) };
-          first = false;
-          count++;
+    try {
+      for (;;) {
+        const chunk = await copy.next().catch((err: unknown) => { throw override === undefined ? err : overrideError(t.id, err); });
+        if (chunk === null) break;
+        for (const row of chunk.rows()) {
+          // One row of look-ahead: a row's marker depends on whether another follows.
+          if (pending) {
+            yield { table: t, row: pending, marker: snapshotMarker(ti === 0, ti === nonEmpty.length - 1, first, false) };
+            first = false;
+            count++;
+          }
+          pending = row;
         }
-        pending = row;
+        if (Date.now() - lastLog >= 5000) {
+          deps.progress?.onRows(t, count, estimated);
+          lastLog = Date.now();
+        }
       }
-      if (Date.now() - lastLog >= 5000) {
-        deps.progress?.onRows(t, count, estimated);
-        lastLog = Date.now();
-      }
-      if (done) break;
+    } finally {
+      // A reader that stopped early (return() on this generator) leaves no COPY running.
+      copy.abort();
+      onCopy(null);
     }
     if (pending) {
       yield { table: t, row: pending, marker: snapshotMarker(ti === 0, ti === nonEmpty.length - 1, first, true) };
       count++;
     }
-    await sql.query(`CLOSE ${cursor}`);
     deps.progress?.onTableDone(t, count, Date.now() - started);
   }
 }
