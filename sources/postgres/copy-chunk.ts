@@ -117,6 +117,11 @@ export class CopyChunk {
     if (this.bytes.length > this.used * 1.25 + 4096) this.bytes = Buffer.from(this.bytes.subarray(0, this.used));
   }
 
+  /** A handle for row `i` (in the order the server sent them), made when asked for. */
+  row(i: number): CopyRow {
+    return new CopyRow(this, i);
+  }
+
   /** Handles for the rows, in the order the server sent them. */
   rows(): CopyRow[] {
     const out: CopyRow[] = new Array(this.count);

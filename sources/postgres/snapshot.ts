@@ -141,7 +141,10 @@ async function* readTables(deps: SnapshotReaderDeps, onCopy: (q: CopyStreamQuery
       for (;;) {
         const chunk = await copy.next().catch((err: unknown) => { throw override === undefined ? err : overrideError(t.id, err); });
         if (chunk === null) break;
-        for (const row of chunk.rows()) {
+        // A handle per row as it is handed out, not an array of them for the whole piece (which
+        // would live, and be promoted, for as long as the piece is being taken).
+        for (let i = 0; i < chunk.length; i++) {
+          const row = chunk.row(i);
           // One row of look-ahead: a row's marker depends on whether another follows.
           if (pending) {
             yield { table: t, row: pending, marker: snapshotMarker(ti === 0, ti === nonEmpty.length - 1, first, false) };
