@@ -13,10 +13,10 @@ import type { SourceTaskContext } from '../../src/runtime/source-task.ts';
 import type { Clock, Op } from '../../src/events/envelope.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import { readSnapshot, type SnapshotRead } from './snapshot.ts';
-import { changeRecords } from './change-events.ts';
+import { changeRecords, type EventOptions } from './change-events.ts';
 import { encodePosition, pgPartition, type PgPosition } from './offsets.ts';
 import type { Lsn } from './lsn.ts';
-import type { TableModel } from './table-model.ts';
+import type { TableModel, TextRow } from './table-model.ts';
 import type { PgTaskConfig } from './task-config.ts';
 
 export interface ExportedSnapshotDeps {
@@ -37,9 +37,12 @@ export interface ExportedSnapshotDeps {
 export class ExportedSnapshot {
   private readonly rows: SnapshotRead;
   private count = 0;
+  /** the same for every row: made once, not per row */
+  private readonly events: EventOptions;
 
   constructor(private readonly deps: ExportedSnapshotDeps) {
     const { cfg, ctx, log } = deps;
+    this.events = { tombstonesOnDelete: false, skippedOperations: new Set<Op>(), clock: deps.clock, contextHeaders: deps.contextHeaders };
     ctx.metrics.snapshotRunning(true);
     let tablesDone = 0;
     ctx.metrics.snapshotTables(deps.models.length, deps.models.length);
@@ -63,6 +66,8 @@ export class ExportedSnapshot {
     const units: SourceUnit[] = [];
     const partition = pgPartition(cfg.topicPrefix);
     const inProgress: JsonMap = { snapshot: 'INITIAL', lsn: Number(this.deps.consistentPoint), last_snapshot_record: false };
+    const change = { kind: 'read' as const, after: null as unknown as TextRow };
+    const noTx = () => null;
     while (units.length < cfg.maxBatchSize) {
       const next = await this.rows.next();
       if (next.done) {
@@ -81,9 +86,8 @@ export class ExportedSnapshot {
         // Debezium reads the clock with microsecond precision for each snapshot row.
         tsUs: clock.nowNs() / 1000n, snapshot: marker, txId: this.deps.txId, lsn: this.deps.consistentPoint, lastCommitLsn: null,
       };
-      const records = changeRecords(table, { kind: 'read', after: row.text() }, source, () => null, {
-        tombstonesOnDelete: false, skippedOperations: new Set<Op>(), clock, contextHeaders: this.deps.contextHeaders,
-      });
+      change.after = row.text();
+      const records = changeRecords(table, change, source, noTx, this.events);
       units.push({ records, partition, offset: inProgress, holdTransaction: true });
     }
     return { units, done: null };
