@@ -23,7 +23,7 @@ function onlyValue(allowed: string | number | boolean, why: string, fix: string)
 
 export const POSTGRES_COMPAT_FIELDS: readonly FieldDef[] = [
   defineField({ name: 'database.query.timeout.ms', type: 'int', default: 600000, group: PG, doc: 'Time limit of a database query.',
-    noEffect: { why: 'queries run without a client-side time limit (the statement_timeout of database.user applies)' } }),
+    noEffect: { why: 'queries run without a client-side time limit (the statement_timeout of database.user applies, except to the COPY of a table by snapshot.strategy=single_transaction, which sets none for its transaction)' } }),
   defineField({ name: 'database.tcpKeepAlive', type: 'boolean', default: true, group: PG, doc: 'Send TCP keep-alive probes on every database connection, so a connection whose peer vanished (a failover, a dropped NAT entry) is noticed and reopened instead of hanging.' }),
   defineField({ name: 'database.sslfactory', type: 'string', required: false, group: PG, doc: 'Java SSL socket factory class of the JDBC driver.',
     unsupported: { why: 'it names a Java class of the JDBC driver; TLS here is configured by properties', fix: 'remove database.sslfactory and configure TLS with database.sslmode and the certificate properties in docs/config-reference.md' } }),

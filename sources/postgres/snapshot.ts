@@ -120,6 +120,10 @@ async function* readTables(deps: SnapshotReaderDeps, onCopy: (q: CopyStreamQuery
     from.set(t.id, `${row?.kind === 'p' ? '' : 'ONLY '}${plain}`);
     if (row?.any === 'true') nonEmpty.push(t);
   }
+  // A table is one COPY statement however long it takes to read, where a cursor's FETCHes were
+  // one short statement each: a statement_timeout of the user or database must not cut it. The
+  // transaction holds its snapshot for the whole read either way; LOCAL ends with it.
+  if (nonEmpty.length > 0) await sql.query('SET LOCAL statement_timeout = 0');
   for (let ti = 0; ti < nonEmpty.length; ti++) {
     const t = nonEmpty[ti]!;
     const estimated = estimates.get(t.id) ?? 0;

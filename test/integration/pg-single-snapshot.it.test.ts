@@ -8,7 +8,8 @@
  *    column names, so they come from planning the SELECT;
  *  - a SIGTERM while the COPY is paused mid-table: the daemon exits (a paused COPY would hold the
  *    session, and the snapshot's COMMIT behind it, for ever), nothing of the unfinished snapshot
- *    is visible, and the restart snapshots every row exactly once.
+ *    is visible, and the restart snapshots every row exactly once, under a database
+ *    statement_timeout shorter than the table's read.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,7 +72,7 @@ test('single_transaction: escaped text and NULL in pieces of 3 rows, an override
   }
 });
 
-test('single_transaction: SIGTERM while a table\'s COPY is paused exits at once, shows nothing, and the restart reads every row once', { skip, timeout: 240_000 }, async () => {
+test('single_transaction: SIGTERM while a table\'s COPY is paused exits at once, shows nothing, and the restart reads every row once under a statement_timeout shorter than the read', { skip, timeout: 240_000 }, async () => {
   const db = await PgFixture.create(env!, 'st_stop');
   const name = `st_stop_${db.database.slice(-8)}`;
   const ROWS = 400_000;
@@ -99,6 +100,9 @@ test('single_transaction: SIGTERM while a table\'s COPY is paused exits at once,
     const seen = await readToEnd(env!, [topic], { timeoutMs: 30_000 }).catch(() => [] as ReadRecord[]);
     assert.equal(seen.length, 0, 'nothing of the stopped snapshot is visible');
 
+    // A statement_timeout on the database (new sessions take it) shorter than the table's read:
+    // the COPY is one statement, which must not be cut by it (a cursor's FETCHes were short ones).
+    await db.query(`ALTER DATABASE ${db.database} SET statement_timeout = '1500ms'`);
     const second = new Daemon(config, env!).start();
     try {
       await second.withLog(async () => {
