@@ -214,18 +214,37 @@ export function unescapeCopyText(buf: Uint8Array, s: number, e: number): string 
 }
 
 /**
+ * What every `COPY (...) TO STDOUT` query object (node-postgres Submittable) answers to the
+ * messages a COPY TO never brings: a statement that is not one would, and that fails it.
+ * `label` names what is read, for the messages.
+ */
+export abstract class CopyToQuery {
+  protected failed: Error | null = null;
+
+  protected constructor(private readonly label: string) {}
+
+  handleRowDescription(): void { this.failed ??= new Error(`the ${this.label} statement returned rows instead of COPY data`); }
+  handleDataRow(): void { /* reported by handleRowDescription */ }
+  handleEmptyQuery(): void { this.failed ??= new Error(`the ${this.label} statement was empty`); }
+  handlePortalSuspended(): void { /* not used by the simple query protocol */ }
+  handleCopyInResponse(connection: { sendCopyFail(msg: string): void }): void {
+    connection.sendCopyFail(`a ${this.label} is read with COPY TO, never COPY FROM`);
+  }
+}
+
+/**
  * `COPY (...) TO STDOUT` as a node-postgres query object (client.query(q) runs it in the
  * client's queue like any query); `result` settles with the chunk once the server is ready again.
  */
-export class CopyChunkQuery {
+export class CopyChunkQuery extends CopyToQuery {
   readonly result: Promise<CopyChunk>;
   /** node-postgres calls this on errors it detects itself (a read timeout, a lost connection) */
   callback: (err: Error | null, chunk?: CopyChunk) => void;
   private readonly chunk: CopyChunk;
   private settled = false;
-  private failed: Error | null = null;
 
   constructor(private readonly sql: string, columns: CopyColumns, expectedRows: number) {
+    super('snapshot chunk');
     this.chunk = new CopyChunk(columns, expectedRows);
     let resolve!: (c: CopyChunk) => void, reject!: (e: Error) => void;
     this.result = new Promise<CopyChunk>((res, rej) => { resolve = res; reject = rej; });
@@ -261,15 +280,6 @@ export class CopyChunkQuery {
   handleReadyForQuery(): void {
     if (this.failed) this.callback(this.failed);
     else this.callback(null, this.chunk);
-  }
-
-  // A COPY TO answers with none of these; a statement that is not one would.
-  handleRowDescription(): void { this.failed ??= new Error('the chunk statement returned rows instead of COPY data'); }
-  handleDataRow(): void { /* reported by handleRowDescription */ }
-  handleEmptyQuery(): void { this.failed ??= new Error('the chunk statement was empty'); }
-  handlePortalSuspended(): void { /* not used by the simple query protocol */ }
-  handleCopyInResponse(connection: { sendCopyFail(msg: string): void }): void {
-    connection.sendCopyFail('a snapshot chunk is read with COPY TO, never COPY FROM');
   }
 }
 

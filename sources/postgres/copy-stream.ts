@@ -13,7 +13,7 @@
  * call abort(): a paused COPY never ends, and the session cannot run anything else until it does.
  */
 import type pg from 'pg';
-import { CopyChunk, type CopyColumns } from './copy-chunk.ts';
+import { CopyChunk, CopyToQuery, type CopyColumns } from './copy-chunk.ts';
 
 /** What pausing needs of the connection's socket (a net.Socket, or a TLS socket over one). */
 interface Pausable {
@@ -22,19 +22,19 @@ interface Pausable {
   destroy(err?: Error): void;
 }
 
-export class CopyStreamQuery {
+export class CopyStreamQuery extends CopyToQuery {
   /** node-postgres calls this on errors it detects itself (a read timeout, a lost connection) */
   callback: (err: Error | null) => void;
   private filling: CopyChunk;
   private readonly ready: CopyChunk[] = [];
   private waiting: { resolve: () => void } | null = null;
-  private failed: Error | null = null;
   /** the server said ReadyForQuery: every chunk is in `ready` */
   private done = false;
   private paused = false;
   private socket: Pausable | null = null;
 
   constructor(private readonly sql: string, private readonly columns: CopyColumns, private readonly rowsPerChunk: number) {
+    super('snapshot');
     this.filling = new CopyChunk(columns, rowsPerChunk);
     this.callback = (err) => {
       if (err) this.fail(err);
@@ -72,15 +72,6 @@ export class CopyStreamQuery {
   handleReadyForQuery(): void {
     this.done = true;
     this.wake();
-  }
-
-  // A COPY TO answers with none of these; a statement that is not one would.
-  handleRowDescription(): void { this.failed ??= new Error('the snapshot statement returned rows instead of COPY data'); }
-  handleDataRow(): void { /* reported by handleRowDescription */ }
-  handleEmptyQuery(): void { this.failed ??= new Error('the snapshot statement was empty'); }
-  handlePortalSuspended(): void { /* not used by the simple query protocol */ }
-  handleCopyInResponse(connection: { sendCopyFail(msg: string): void }): void {
-    connection.sendCopyFail('a snapshot is read with COPY TO, never COPY FROM');
   }
 
   /** The next chunk in the server's order; null once the COPY has ended. */
